@@ -1,0 +1,47 @@
+# Two commands for a newcomer: `make run` (demo app on http://127.0.0.1:8000) and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: run test setup system-deps migrate worker beat messages clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet ".[test]"
+	rm -f $(VENV)/.installed-* && touch $@
+
+setup: $(STAMP)
+
+system-deps:
+	scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
+
+migrate: setup
+	$(BIN)/python manage.py migrate --noinput
+
+run: export DEBUG ?= 1
+run: setup system-deps migrate
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: setup system-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+worker: setup
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+beat: setup
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+# Refresh the Vietnamese catalogue after changing texts (needs gettext's msgfmt).
+messages: setup
+	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,10 @@
+from cadres.selectors import access_for
+
+
+def navigation(request):
+    """What the menu may offer; the views check access again on their own."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    access = access_for(user)
+    return {"nav_is_manager": access.is_manager, "nav_has_cadre": access.cadre_id is not None}

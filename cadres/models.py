@@ -1,0 +1,346 @@
+"""Tenants, the unit tree, people and what they may do.
+
+Tenant-owned models use a scoped manager (django-scopes): a query outside an active
+`scope(tenant=...)` raises instead of leaking another province's rows.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django_scopes import ScopedManager
+from treebeard.mp_tree import MP_Node, MP_NodeManager
+
+from cadres.text import fold, person_sort_key
+
+
+class UserManager(DjangoUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        email = self.normalize_email(email) or None
+        user = self.model(email=email, **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    """An account. Logs in by email or by phone; a superuser is a platform admin
+    and sees no tenant data unless granted a role there."""
+
+    username = None
+    first_name = None
+    last_name = None
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=10, unique=True, null=True, blank=True)
+    full_name = models.CharField(_("full name"), max_length=120, blank=True)
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = []
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self):
+        return self.full_name or self.email or self.phone or f"#{self.pk}"
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.full_name.split()[-1] if self.full_name else ""
+
+
+class Tenant(models.Model):
+    """One tỉnh/thành đoàn."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    slug = models.SlugField(_("slug"), max_length=50, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("tenant")
+        verbose_name_plural = _("tenants")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def root_unit(self):
+        return Unit.objects.with_scopes_disabled().get(tenant=self, depth=1)
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Provincial Youth Union")
+    DISTRICT = "district", _("District Youth Union or equivalent")
+    GRASSROOTS = "grassroots", _("Grassroots Youth Union")
+    INTER_BRANCH = "inter_branch", _("Inter-branch")
+    BRANCH = "branch", _("Youth Union branch")
+
+    @classmethod
+    def rank(cls, level: str) -> int:
+        return list(cls.values).index(level)
+
+
+class Sector(models.TextChoices):
+    RESIDENTIAL = "residential", _("Residential")
+    CIVIL_SERVICE = "civil_service", _("Civil servants")
+    SCHOOL = "school", _("Schools")
+    ENTERPRISE = "enterprise", _("Enterprises")
+    ARMED_FORCES = "armed_forces", _("Armed forces")
+
+
+def new_join_code() -> str:
+    # No 0/O or 1/I: people read these codes aloud at meetings.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class UnitManager(MP_NodeManager):
+    pass
+
+
+class Unit(MP_Node):
+    """A Đoàn unit in its tenant's tree. The materialized path makes a subtree one
+    indexed prefix query (`path LIKE 'prefix%'`). Units are archived, never deleted."""
+
+    steplen = 4
+    node_order_by = []
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="units", verbose_name=_("tenant"))
+    code = models.CharField(_("code"), max_length=40)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=20, choices=UnitLevel.choices)
+    sector = models.CharField(pgettext_lazy("unit sector", "sector"), max_length=20, choices=Sector.choices, blank=True)
+    search_text = models.CharField(max_length=250, editable=False, db_index=True)
+    join_code = models.CharField(_("join code"), max_length=8, unique=True, default=new_join_code)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant", _manager_class=UnitManager)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="unit_code_unique_in_tenant")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(f"{self.code} {self.name}")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("Units are archived, never deleted."))
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    def subtree_filter(self, prefix: str = "") -> Q:
+        """Q matching this unit and everything below it, for a relation reached via `prefix`."""
+        return Q(**{f"{prefix}path__startswith": self.path})
+
+    def clean(self):
+        super().clean()
+        parent = Unit.objects.get_parent(self) if self.path and self.depth > 1 else None
+        if parent is not None and UnitLevel.rank(self.level) <= UnitLevel.rank(parent.level):
+            raise ValidationError({"level": _("A unit must sit under a unit of a higher level.")})
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Male")
+    FEMALE = "female", _("Female")
+    OTHER = "other", _("Other")
+
+
+class Cadre(models.Model):
+    """A cán bộ Đoàn: the profile behind a user account."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="cadres", verbose_name=_("tenant"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="cadre"
+    )
+    full_name = models.CharField(_("full name"), max_length=120)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=10, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True)
+    job_title = models.CharField(_("professional position"), max_length=200, blank=True)
+    is_full_time = models.BooleanField(_("full-time cadre"), default=False)
+    is_civil_servant = models.BooleanField(_("civil servant"), default=False)
+    is_party_member = models.BooleanField(_("party member"), default=False)
+    sort_key = models.CharField(max_length=600, editable=False, db_index=True)
+    search_text = models.CharField(max_length=250, editable=False, db_index=True)
+    archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["sort_key", "id"]
+        indexes = [models.Index(fields=["tenant", "sort_key"])]
+
+    def __str__(self):
+        return self.full_name
+
+    def save(self, *args, **kwargs):
+        self.full_name = " ".join(self.full_name.split())
+        self.sort_key = person_sort_key(self.full_name)
+        self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:250]
+        super().save(*args, **kwargs)
+
+
+class PositionRole(models.TextChoices):
+    SECRETARY = "secretary", _("Secretary")
+    DEPUTY_SECRETARY = "deputy_secretary", _("Deputy Secretary")
+    STANDING_MEMBER = "standing_member", _("Standing Committee member")
+    EXECUTIVE_MEMBER = "executive_member", _("Executive Committee member")
+    FULL_TIME_STAFF = "full_time_staff", _("Full-time staff")
+
+    @classmethod
+    def leadership(cls) -> list[str]:
+        """Roles that sit on a unit's Ban Thường vụ and so manage its subtree."""
+        return [cls.SECRETARY, cls.DEPUTY_SECRETARY, cls.STANDING_MEMBER]
+
+
+class PositionQuerySet(models.QuerySet):
+    def active(self, on=None):
+        on = on or timezone.localdate()
+        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=on)
+        )
+
+
+class Position(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="positions", verbose_name=_("cadre"))
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=30, choices=PositionRole.choices)
+    start_date = models.DateField(_("from"), null=True, blank=True)
+    end_date = models.DateField(_("to"), null=True, blank=True)
+
+    objects = ScopedManager(tenant="tenant", _manager_class=models.Manager.from_queryset(PositionQuerySet))
+
+    class Meta:
+        verbose_name = _("position")
+        verbose_name_plural = _("positions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="position_ends_after_start",
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "role"])]
+
+    def __str__(self):
+        return f"{self.get_role_display()} – {self.unit}"
+
+
+class GrantRole(models.TextChoices):
+    UNIT_MANAGER = "unit_manager", _("Unit manager")
+    REVIEWER = "reviewer", _("Reviewer")
+    PROVINCIAL_STAFF = "provincial_staff", _("Provincial staff")
+
+
+class Grant(models.Model):
+    """An explicit role on a unit, beside what positions give (e.g. the unit's office staff)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="grants")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="grants")
+    role = models.CharField(_("role"), max_length=30, choices=GrantRole.choices)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="grant_unique")]
+
+    def __str__(self):
+        return f"{self.get_role_display()} – {self.unit}"
+
+
+class JoinRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for confirmation")
+    APPROVED = "approved", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class JoinRequest(models.Model):
+    """A cadre who registered with a unit's join code, until its Bí thư confirms."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="join_requests")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="join_requests")
+    role = models.CharField(_("role"), max_length=30, choices=PositionRole.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=JoinRequestStatus.choices, default=JoinRequestStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        ordering = ["-created_at"]
+
+
+class AuditEvent(models.Model):
+    """What changed, by whom, written by the service that changed it, in its transaction."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    object_type = models.CharField(max_length=60)
+    object_id = models.CharField(max_length=40, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self):
+        return f"{self.action} {self.object_type}#{self.object_id}"

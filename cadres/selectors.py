@@ -1,0 +1,193 @@
+"""Scoped reads. Every question "what may this user reach?" is answered here, once.
+
+Access comes from two sources (domain §3): active positions (Bí thư, Phó Bí thư and
+UV BTV manage their unit's subtree; every position lets its holder see that unit) and
+explicit grants (unit manager and provincial staff manage a subtree; a reviewer sees
+one unit's cadres). Nothing else — not is_superuser, not a link — gives access.
+"""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Substr
+from django.http import Http404
+from django_scopes import scopes_disabled
+
+from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Tenant, Unit
+from cadres.text import fold
+
+MANAGING_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one user reaches; computed once per request."""
+
+    tenant_ids: frozenset[int] = frozenset()
+    managed_paths: tuple[str, ...] = ()
+    reviewed_unit_ids: frozenset[int] = frozenset()
+    member_unit_ids: frozenset[int] = frozenset()
+    provincial_tenant_ids: frozenset[int] = frozenset()
+    cadre_id: int | None = None
+
+    @property
+    def is_manager(self) -> bool:
+        return bool(self.managed_paths)
+
+    def manages_path(self, path: str) -> bool:
+        return any(path.startswith(root) for root in self.managed_paths)
+
+
+def _outermost(paths: set[str]) -> tuple[str, ...]:
+    """Drop paths nested under another one: fewer OR clauses, same rows."""
+    kept: list[str] = []
+    for path in sorted(paths, key=len):
+        if not any(path.startswith(root) for root in kept):
+            kept.append(path)
+    return tuple(sorted(kept))
+
+
+def access_for(user) -> Access:
+    if not user.is_authenticated or not user.is_active:
+        return Access()
+    cached = getattr(user, "_access", None)
+    if cached is not None:
+        return cached
+    # Runs before the request's tenant scope exists; every row is filtered by this user.
+    with scopes_disabled():
+        cadre = Cadre.objects.filter(user=user, archived_at__isnull=True).only("id", "tenant_id").first()
+        positions = list(
+            Position.objects.active()
+            .filter(cadre__user=user, cadre__archived_at__isnull=True, unit__archived_at__isnull=True)
+            .values_list("role", "unit_id", "unit__path", "tenant_id")
+        )
+        grants = list(
+            Grant.objects.filter(user=user, unit__archived_at__isnull=True).values_list(
+                "role", "unit_id", "unit__path", "tenant_id"
+            )
+        )
+    managed = {path for role, _u, path, _t in positions if role in PositionRole.leadership()}
+    managed |= {path for role, _u, path, _t in grants if role in MANAGING_GRANTS}
+    reviewed = {unit for role, unit, _p, _t in positions if role == PositionRole.SECRETARY}
+    reviewed |= {unit for role, unit, _p, _t in grants if role == GrantRole.REVIEWER}
+    access = Access(
+        tenant_ids=frozenset({t for *_rest, t in positions + grants} | ({cadre.tenant_id} if cadre else set())),
+        managed_paths=_outermost(managed),
+        reviewed_unit_ids=frozenset(reviewed),
+        member_unit_ids=frozenset(unit for _r, unit, _p, _t in positions),
+        provincial_tenant_ids=frozenset(t for role, _u, _p, t in grants if role == GrantRole.PROVINCIAL_STAFF),
+        cadre_id=cadre.id if cadre else None,
+    )
+    user._access = access
+    return access
+
+
+def _paths_q(paths, prefix: str = "") -> Q:
+    if not paths:
+        return Q(pk__in=[])
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
+
+
+def tenants_visible_to(user) -> QuerySet[Tenant]:
+    return Tenant.objects.filter(pk__in=access_for(user).tenant_ids)
+
+
+def units_managed_by(user) -> QuerySet[Unit]:
+    """Units in the subtrees this user manages (Ban Thường vụ, office staff, provincial staff)."""
+    return Unit.objects.filter(_paths_q(access_for(user).managed_paths))
+
+
+def units_visible_to(user) -> QuerySet[Unit]:
+    """Managed subtrees, plus the units where the user holds a position or reviews."""
+    access = access_for(user)
+    own = access.member_unit_ids | access.reviewed_unit_ids
+    return Unit.objects.filter(_paths_q(access.managed_paths) | Q(pk__in=own))
+
+
+def cadres_visible_to(user) -> QuerySet[Cadre]:
+    """Cadres holding an active position in a managed subtree or a reviewed unit; and oneself."""
+    access = access_for(user)
+    in_scope = Position.objects.active().filter(
+        _paths_q(access.managed_paths, "unit__") | Q(unit_id__in=access.reviewed_unit_ids)
+    )
+    return Cadre.objects.filter(
+        Q(pk__in=in_scope.values("cadre_id")) | Q(pk=access.cadre_id or 0), archived_at__isnull=True
+    )
+
+
+def get_unit_for_user(user, tenant_slug: str, code: str) -> Unit:
+    """The unit, or 404 when it is missing, archived or outside the user's reach alike."""
+    unit = units_visible_to(user).filter(tenant__slug=tenant_slug, code=code, archived_at__isnull=True).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def get_managed_unit_for_user(user, tenant_slug: str, code: str) -> Unit:
+    unit = units_managed_by(user).filter(tenant__slug=tenant_slug, code=code, archived_at__isnull=True).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def get_cadre_for_user(user, cadre_id: int) -> Cadre:
+    cadre = cadres_visible_to(user).filter(pk=cadre_id).first()
+    if cadre is None:
+        raise Http404
+    return cadre
+
+
+def subtree(unit: Unit, include_archived: bool = False) -> QuerySet[Unit]:
+    units = Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path)
+    return units if include_archived else units.filter(archived_at__isnull=True)
+
+
+def cadres_in_subtree(unit: Unit, search: str = "") -> QuerySet[Cadre]:
+    """Cadres with an active position in the unit's subtree, sorted by tên (domain §9)."""
+    positions = Position.objects.active().filter(unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
+    cadres = Cadre.objects.filter(pk__in=positions.values("cadre_id"), archived_at__isnull=True)
+    for word in fold(search).split():
+        cadres = cadres.filter(search_text__contains=word)
+    return cadres.order_by("sort_key", "id")
+
+
+def children_with_counts(unit: Unit) -> list[Unit]:
+    """Direct sub-units, each with `unit_count` (sub-units below it) and `cadre_count`
+    (distinct cadres in its subtree): three queries whatever the number of children."""
+    children = list(Unit.objects.get_children(unit).filter(archived_at__isnull=True).order_by("name"))
+    child_len = len(unit.path) + Unit.steplen
+    descendants = (
+        Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1, archived_at__isnull=True)
+        .annotate(branch=Substr("path", 1, child_len))
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("id"))
+    )
+    cadres = (
+        Position.objects.active()
+        .filter(unit__path__startswith=unit.path, unit__depth__gt=unit.depth, unit__archived_at__isnull=True)
+        .annotate(branch=Substr("unit__path", 1, child_len))
+        .order_by()
+        .values("branch")
+        .annotate(n=Count("cadre_id", distinct=True))
+    )
+    unit_counts = {row["branch"]: row["n"] for row in descendants}
+    cadre_counts = {row["branch"]: row["n"] for row in cadres}
+    for child in children:
+        child.unit_count = unit_counts.get(child.path, 0)
+        child.cadre_count = cadre_counts.get(child.path, 0)
+    return children
+
+
+def search_units(user, query: str, limit: int = 50) -> QuerySet[Unit]:
+    """Managed units whose code or name contains every word of the query, diacritics ignored."""
+    units = units_managed_by(user).filter(archived_at__isnull=True)
+    for word in fold(query).split():
+        units = units.filter(search_text__contains=word)
+    return units.order_by("path")[:limit]
+
+
+def positions_of(cadre: Cadre) -> QuerySet[Position]:
+    return Position.objects.filter(cadre=cadre).select_related("unit").order_by("end_date", "unit__path")

@@ -1,0 +1,15 @@
+from django.db import models
+
+from cadres.models import AuditEvent
+
+
+def audit_record(*, actor, action: str, obj: models.Model, tenant=None, data: dict | None = None) -> AuditEvent:
+    """Write one audit row. Call it inside the transaction of the change it describes."""
+    return AuditEvent.objects.create(
+        tenant=tenant if tenant is not None else getattr(obj, "tenant", None),
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        data=data or {},
+    )

@@ -1,0 +1,94 @@
+"""Actions on cadres, their accounts and positions."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, Position, Tenant, Unit
+from cadres.services.audit import audit_record
+
+User = get_user_model()
+
+PROFILE_FIELDS = (
+    "full_name", "birth_date", "gender", "phone", "email", "ethnicity",
+    "job_title", "is_full_time", "is_civil_servant", "is_party_member",
+)
+
+
+def _check_login_free(*, email: str, phone: str, user=None) -> None:
+    others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+    if email and others.filter(email__iexact=email).exists():
+        raise ValidationError({"email": _("Email %(email)s belongs to another account.") % {"email": email}})
+    if phone and others.filter(phone=phone).exists():
+        raise ValidationError({"phone": _("Phone %(phone)s belongs to another account.") % {"phone": phone}})
+
+
+@transaction.atomic
+def cadre_create(*, tenant: Tenant, full_name: str, acting_user=None, **profile) -> Cadre:
+    """A cadre with a login account (no usable password until they accept an invitation)."""
+    email = (profile.get("email") or "").strip().lower()
+    phone = profile.get("phone") or ""
+    profile.update(email=email, phone=phone)
+    _check_login_free(email=email, phone=phone)
+    user = None
+    if email or phone:
+        user = User.objects.create_user(email=email or None, phone=phone or None, full_name=full_name)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    cadre = Cadre.objects.create(tenant=tenant, user=user, full_name=full_name, **profile)
+    audit_record(actor=acting_user, action="cadre.create", obj=cadre, data={"full_name": cadre.full_name})
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, cadre: Cadre, acting_user=None, **profile) -> Cadre:
+    """Change profile fields; the account's email, phone and name follow the profile."""
+    unknown = set(profile) - set(PROFILE_FIELDS)
+    if unknown:
+        raise ValueError(f"unknown profile fields: {sorted(unknown)}")
+    if "email" in profile:
+        profile["email"] = (profile["email"] or "").strip().lower()
+    changes = {}
+    for key, value in profile.items():
+        old = getattr(cadre, key)
+        if old != value:
+            changes[key] = [str(old), str(value)]
+            setattr(cadre, key, value)
+    if not changes:
+        return cadre
+    if cadre.user_id:
+        _check_login_free(email=cadre.email, phone=cadre.phone, user=cadre.user)
+        cadre.user.email = cadre.email or None
+        cadre.user.phone = cadre.phone or None
+        cadre.user.full_name = cadre.full_name
+        cadre.user.save(update_fields=["email", "phone", "full_name"])
+    cadre.save()
+    audit_record(actor=acting_user, action="cadre.update", obj=cadre, data=changes)
+    return cadre
+
+
+@transaction.atomic
+def position_create(
+    *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None, acting_user=None
+) -> Position:
+    if unit.tenant_id != cadre.tenant_id:
+        raise ValidationError({"unit": _("The unit belongs to another province.")})
+    existing = Position.objects.active().filter(cadre=cadre, unit=unit, role=role).first()
+    if existing is not None:
+        return existing
+    position = Position.objects.create(tenant_id=cadre.tenant_id, cadre=cadre, unit=unit, role=role, start_date=start_date)
+    audit_record(actor=acting_user, action="position.create", obj=position,
+                 data={"cadre": cadre.pk, "unit": unit.code, "role": role})
+    return position
+
+
+@transaction.atomic
+def position_end(*, position: Position, end_date: datetime.date, acting_user=None) -> Position:
+    position.end_date = end_date
+    position.full_clean()
+    position.save(update_fields=["end_date"])
+    audit_record(actor=acting_user, action="position.end", obj=position, data={"end_date": end_date.isoformat()})
+    return position

@@ -1,0 +1,5 @@
+"""The cadres app's URLs, one module per area so each stays small."""
+
+from cadres.urls import accounts, imports, pages
+
+urlpatterns = pages.urlpatterns + accounts.urlpatterns + imports.urlpatterns

@@ -1,0 +1,98 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+from django_scopes import scopes_disabled
+
+from cadres.models import Grant, GrantRole, Position, PositionRole, Tenant, Unit, UnitLevel
+from cadres.services.people import cadre_create
+from cadres.services.units import tenant_create, unit_create
+
+PASSWORD = "mat-khau-thu-nghiem-2026"
+
+_CHILD_LEVEL = {
+    UnitLevel.PROVINCE: UnitLevel.DISTRICT,
+    UnitLevel.DISTRICT: UnitLevel.GRASSROOTS,
+    UnitLevel.GRASSROOTS: UnitLevel.BRANCH,
+    UnitLevel.INTER_BRANCH: UnitLevel.BRANCH,
+}
+
+
+class TenantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tenant
+
+    name = factory.Sequence(lambda n: f"Tỉnh Đoàn Thử Nghiệm {n}")
+    slug = factory.Sequence(lambda n: f"tinh-{n}")
+
+    @classmethod
+    def _create(cls, model_class, name, slug):
+        return tenant_create(name=name, slug=slug, root_code=slug.upper())
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A unit under `parent` (default: a new tenant's root), one level below it."""
+
+    class Meta:
+        model = Unit
+
+    parent = factory.LazyFunction(lambda: TenantFactory().root_unit)
+    code = factory.Sequence(lambda n: f"DV{n:04d}")
+    name = factory.Sequence(lambda n: f"Đoàn cơ sở Thử nghiệm {n}")
+    level = factory.LazyAttribute(lambda o: _CHILD_LEVEL[o.parent.level])
+    sector = ""
+
+    @classmethod
+    def _create(cls, model_class, parent, **kwargs):
+        with scopes_disabled():
+            return unit_create(parent=parent, **kwargs)
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    email = factory.Sequence(lambda n: f"nguoidung{n}@example.vn")
+    full_name = factory.Sequence(lambda n: f"Người Dùng {n}")
+    password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        if create:
+            instance.save()
+
+
+class CadreFactory(factory.django.DjangoModelFactory):
+    """A cadre of `unit` with an account whose password is PASSWORD and an active position."""
+
+    class Meta:
+        model = "cadres.Cadre"
+
+    unit = factory.SubFactory(UnitFactory)
+    role = PositionRole.EXECUTIVE_MEMBER
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn Cán Bộ {n}")
+    email = factory.Sequence(lambda n: f"canbo{n}@example.vn")
+    phone = ""
+    birth_date = datetime.date(1995, 5, 17)
+    gender = "male"
+
+    @classmethod
+    def _create(cls, model_class, unit, role, **profile):
+        with scopes_disabled():
+            cadre = cadre_create(tenant=unit.tenant, **profile)
+            if cadre.user is not None:
+                cadre.user.set_password(PASSWORD)
+                cadre.user.save(update_fields=["password"])
+            if role:
+                Position.objects.create(tenant=unit.tenant, cadre=cadre, unit=unit, role=role)
+        return cadre
+
+
+class GrantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Grant
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(UnitFactory)
+    tenant = factory.SelfAttribute("unit.tenant")
+    role = GrantRole.UNIT_MANAGER
