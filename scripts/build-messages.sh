@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Merge the per-area Vietnamese fragments into the catalogue Django reads, then compile it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=locale/vi/LC_MESSAGES
+mkdir -p "$out"
+tmp=$(mktemp)
+cat > "$tmp" <<'HDR'
+msgid ""
+msgstr ""
+"Project-Id-Version: so-ren-luyen\n"
+"Language: vi\n"
+"MIME-Version: 1.0\n"
+"Content-Type: text/plain; charset=UTF-8\n"
+"Content-Transfer-Encoding: 8bit\n"
+"Plural-Forms: nplurals=1; plural=0;\n"
+
+HDR
+for f in locale/fragments/*.po; do [ -e "$f" ] && { cat "$f"; echo; } >> "$tmp"; done
+msguniq --use-first -o "$tmp.po" "$tmp"
+mv "$tmp.po" "$out/django.po"
+msgfmt --check-format -o "$out/django.mo" "$out/django.po"
+rm -f "$tmp"
