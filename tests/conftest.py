@@ -7,11 +7,17 @@ never go green by skipping what it was meant to run.
 
 import os
 import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
 from django_scopes import scopes_disabled
+
+from config.celery import app as celery_app
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
@@ -54,3 +60,54 @@ def scopes_off():
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery_unless_worker(request):
+    """Tasks run in-process, except in tests that ask for a real worker."""
+    eager = request.node.get_closest_marker("worker") is None
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = eager or previous
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """A real `celery worker` subprocess on the test database and the configured Redis."""
+    if connection.vendor != "postgresql":
+        missing_service("PostgreSQL: a worker process cannot share an in-memory SQLite test database")
+    db = settings.DATABASES["default"]
+    env = dict(os.environ)
+    env["DATABASE_URL"] = (
+        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+    env.pop("DEBUG", None)
+    env["SECRET_KEY"] = "worker-under-test"
+    queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    log = Path(settings.BASE_DIR) / "var" / f"{queue}.log"
+    log.parent.mkdir(exist_ok=True)
+    with open(log, "w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-heartbeat",
+             "--without-gossip", "--without-mingle", "-Q", queue, "--loglevel=INFO"],
+            cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if proc.poll() is not None:
+                pytest.fail(f"celery worker exited early:\n{log.read_text()}")
+            if "ready." in log.read_text():
+                break
+            time.sleep(0.3)
+        else:
+            pytest.fail(f"celery worker did not start:\n{log.read_text()}")
+        yield queue
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.unlink(missing_ok=True)

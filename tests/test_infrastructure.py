@@ -1,0 +1,76 @@
+"""The platform around the app: health endpoint, production settings, the Celery worker."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from cadres.tasks import count_units
+from tests.cadres.factories import TenantFactory, UnitFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_embedded_default_is_up_with_an_eager_broker(client, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json() == {"database": "ok", "cache": "ok", "broker": "eager", "status": "ok"}
+
+
+def test_healthz_is_503_when_redis_is_unreachable(client, settings):
+    unreachable = "redis://127.0.0.1:1/0"
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": unreachable}}
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    settings.CELERY_BROKER_URL = unreachable
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "error" and body["database"] == "ok"
+    assert body["cache"].startswith("error") and body["broker"].startswith("error")
+
+
+@pytest.mark.redis
+def test_healthz_with_redis_reports_a_real_broker(client):
+    response = client.get(reverse("healthz"))
+    assert response.status_code == 200
+    assert response.json()["broker"] == "ok"
+
+
+def test_production_settings_pass_check_deploy():
+    env = {
+        key: value for key, value in os.environ.items()
+        if key not in {"DEBUG", "PYTEST_CURRENT_TEST", "PYTEST_VERSION"}
+    }
+    env.update(
+        SECRET_KEY="x" * 20 + "production-secret-key-for-the-deploy-check-1234567890",
+        ALLOWED_HOSTS="doan.example.vn",
+        DEBUG="0",
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_a_secret_key():
+    env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+def test_a_real_worker_runs_a_task_against_the_database(celery_worker_process):
+    tenant = TenantFactory()
+    UnitFactory(parent=tenant.root_unit)
+    result = count_units.apply_async(args=[tenant.pk], queue=celery_worker_process)
+    assert result.get(timeout=30) == 2
