@@ -38,10 +38,9 @@ worker: setup
 beat: setup
 	$(BIN)/celery -A config beat --loglevel=INFO
 
-# Refresh the Vietnamese catalogue after changing texts (needs gettext's msgfmt).
-messages: setup
-	cd $(CURDIR) && $(BIN)/python manage.py makemessages -l vi -l en --ignore=.venv --ignore=staticfiles
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+# Rebuild the Vietnamese catalogue from locale/fragments/*.po (needs gettext).
+messages:
+	scripts/build-messages.sh
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
