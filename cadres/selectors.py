@@ -10,12 +10,15 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import Substr
 from django.http import Http404
 from django_scopes import scopes_disabled
 
-from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Tenant, Unit
+from cadres.models import (
+    Cadre, Grant, GrantRole, JoinRequest, JoinRequestStatus, Position, PositionRole, Tenant, Unit,
+)
 from cadres.text import fold
 
 MANAGING_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
@@ -191,3 +194,57 @@ def search_units(user, query: str, limit: int = 50) -> QuerySet[Unit]:
 
 def positions_of(cadre: Cadre) -> QuerySet[Position]:
     return Position.objects.filter(cadre=cadre).select_related("unit").order_by("end_date", "unit__path")
+
+
+# --- Accounts: invitations, join codes, MFA ----------------------------------------------
+
+
+def can_use_mfa(user) -> bool:
+    """TOTP is for staff: whoever manages a subtree (Ban Thường vụ, office, provincial staff)."""
+    return access_for(user).is_manager
+
+
+def _in_managed_subtrees(user) -> QuerySet[Position]:
+    return Position.objects.active().filter(_paths_q(access_for(user).managed_paths, "unit__"))
+
+
+def get_managed_cadre_for_user(user, cadre_id: int) -> Cadre:
+    """A cadre holding an active position in a subtree the user manages, or 404."""
+    cadre = (
+        Cadre.objects.filter(pk=cadre_id, archived_at__isnull=True, pk__in=_in_managed_subtrees(user).values("cadre_id"))
+        .select_related("user")
+        .first()
+    )
+    if cadre is None:
+        raise Http404
+    return cadre
+
+
+def invitable_cadres(unit: Unit) -> QuerySet[Cadre]:
+    """Cadres in the unit's subtree whose account has an email but no password yet."""
+    return cadres_in_subtree(unit).filter(
+        user__is_active=True, user__email__isnull=False, user__password__startswith=UNUSABLE_PASSWORD_PREFIX
+    ).select_related("user")
+
+
+def unit_by_join_code(code: str) -> Unit | None:
+    # A person entering a join code has no account yet, so no tenant scope exists; the
+    # code itself (unique, rate-limited at the view) is what picks the tenant.
+    with scopes_disabled():
+        return Unit.objects.filter(join_code=code, archived_at__isnull=True).select_related("tenant").first()
+
+
+def join_requests_for(user) -> QuerySet[JoinRequest]:
+    """Join requests of the units this user manages or reviews (the unit's Bí thư)."""
+    access = access_for(user)
+    return JoinRequest.objects.filter(
+        _paths_q(access.managed_paths, "unit__") | Q(unit_id__in=access.reviewed_unit_ids),
+        unit__archived_at__isnull=True,
+    ).select_related("unit", "cadre")
+
+
+def get_pending_join_request_for_user(user, request_id: int) -> JoinRequest:
+    join_request = join_requests_for(user).filter(pk=request_id, status=JoinRequestStatus.PENDING).first()
+    if join_request is None:
+        raise Http404
+    return join_request
