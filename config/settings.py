@@ -189,6 +189,11 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = None
 ACCOUNT_PASSWORD_RESET_BY_CODE_ENABLED = False
 ACCOUNT_ADAPTER = "cadres.adapters.AccountAdapter"
+# The login field takes an email or a Vietnamese phone number (resolved to the account's email).
+ACCOUNT_FORMS = {
+    "login": "cadres.forms.accounts.LoginForm",
+    "reset_password_from_key": "cadres.forms.accounts.ResetPasswordKeyForm",
+}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sổ rèn luyện] "
 # Rate limits live in the configured cache (Redis in production).
 ACCOUNT_RATE_LIMITS = {
@@ -197,8 +202,12 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
+    # Join codes are 8 characters; this keeps guessing one far out of reach.
+    "join_code": "10/m/ip,30/h/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# Only staff (managers, provincial staff) may turn on TOTP; the form refuses everyone else.
+MFA_FORMS = {"activate_totp": "cadres.forms.accounts.ActivateTOTPForm"}
 MFA_TOTP_ISSUER = "Sổ rèn luyện cán bộ Đoàn"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

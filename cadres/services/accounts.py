@@ -1,0 +1,125 @@
+"""Accounts: invitations to set a password, join codes and join requests.
+
+Invitation links are allauth's password-reset links. Their token hashes the account's
+password hash and last login (Django's PasswordResetTokenGenerator), so one link works
+until the password is set and then dies, expires after PASSWORD_RESET_TIMEOUT, and the
+page behind it (rate limit, password rules, Vietnamese templates) is the reset page we
+already have. A signed token of our own would need its own "used" bookkeeping.
+"""
+
+from allauth.account.adapter import get_adapter
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, JoinRequest, JoinRequestStatus, Unit, new_join_code
+from cadres.selectors import invitable_cadres
+from cadres.services.audit import audit_record
+from cadres.services.people import cadre_create, position_create
+
+User = get_user_model()
+
+
+def _send_invitation(cadre: Cadre, acting_user) -> None:
+    user = cadre.user
+    key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
+    adapter = get_adapter()
+    adapter.send_mail(
+        "cadres/accounts/email/invitation",
+        user.email,
+        {
+            "cadre": cadre,
+            "inviter": acting_user,
+            "invitation_url": adapter.get_reset_password_from_key_url(key),
+        },
+    )
+
+
+@transaction.atomic
+def cadre_invite(*, cadre: Cadre, acting_user) -> None:
+    """Email the cadre a one-time link to set their password (sent after commit)."""
+    user = cadre.user
+    if user is None or not user.email:
+        raise ValidationError(_("%(name)s has no email address to invite.") % {"name": cadre.full_name})
+    if user.has_usable_password():
+        raise ValidationError(
+            _("%(name)s already has a password; they can use “Forgot password?”.") % {"name": cadre.full_name}
+        )
+    _send_invitation(cadre, acting_user)
+    audit_record(actor=acting_user, action="cadre.invite", obj=cadre, data={"email": user.email})
+
+
+@transaction.atomic
+def cadre_invite_all(*, unit: Unit, acting_user) -> int:
+    """Invite every cadre of the unit's subtree who has an email and no password yet."""
+    count = 0
+    for cadre in invitable_cadres(unit):
+        cadre_invite(cadre=cadre, acting_user=acting_user)
+        count += 1
+    audit_record(actor=acting_user, action="unit.invite_all", obj=unit, data={"invited": count})
+    return count
+
+
+@transaction.atomic
+def unit_join_code_regenerate(*, unit: Unit, acting_user) -> Unit:
+    """A new join code; the old one stops working at once."""
+    while True:
+        code = new_join_code()
+        if not Unit.objects.with_scopes_disabled().filter(join_code=code).exists():
+            break
+    unit.join_code = code
+    unit.save(update_fields=["join_code", "updated_at"])
+    # Codes are secrets: the audit row records that it changed, not to what.
+    audit_record(actor=acting_user, action="unit.join_code_regenerate", obj=unit)
+    return unit
+
+
+@transaction.atomic
+def join_request_create(*, unit: Unit, role: str, password: str, **profile) -> JoinRequest:
+    """A person who entered the unit's join code: an account that can log in, a cadre
+    profile without position, and a pending request for the unit's Bí thư to decide."""
+    try:
+        cadre = cadre_create(tenant=unit.tenant, **profile)
+    except IntegrityError as exc:  # two registrations racing for the same email or phone
+        raise ValidationError(_("This email or phone number is already registered.")) from exc
+    user = cadre.user
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    join_request = JoinRequest.objects.create(tenant=unit.tenant, unit=unit, cadre=cadre, role=role)
+    audit_record(actor=user, action="join_request.create", obj=join_request, data={"unit": unit.code, "role": role})
+    return join_request
+
+
+def _decide(join_request: JoinRequest, status: str, acting_user) -> JoinRequest:
+    join_request.status = status
+    join_request.decided_by = acting_user
+    join_request.decided_at = timezone.now()
+    join_request.save(update_fields=["status", "decided_by", "decided_at"])
+    audit_record(actor=acting_user, action=f"join_request.{status}", obj=join_request,
+                 data={"unit": join_request.unit.code, "cadre": join_request.cadre_id})
+    return join_request
+
+
+@transaction.atomic
+def join_request_approve(*, join_request: JoinRequest, acting_user) -> JoinRequest:
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    position_create(
+        cadre=join_request.cadre, unit=join_request.unit, role=join_request.role,
+        start_date=timezone.localdate(), acting_user=acting_user,
+    )
+    return _decide(join_request, JoinRequestStatus.APPROVED, acting_user)
+
+
+@transaction.atomic
+def join_request_reject(*, join_request: JoinRequest, acting_user) -> JoinRequest:
+    """The account stays (it holds no position, so it reaches nothing but its own profile)."""
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    if join_request.status != JoinRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    return _decide(join_request, JoinRequestStatus.REJECTED, acting_user)
