@@ -208,3 +208,20 @@ def test_mfa_is_offered_to_a_manager(client, tree, manager):
     assert page.status_code == 200
     assert "Bật đăng nhập hai bước" in page.content.decode()
     assert "data:image/svg+xml" in page.content.decode()
+
+
+def test_manager_turns_on_totp_and_then_needs_a_code_to_log_in(client, tree, manager):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value, yield_hotp_counters_from_time
+
+    log_in_and_confirm_password(client, "bithu@example.vn")
+    secret = client.get(reverse("mfa_activate_totp")).context["form"].secret
+    code = format_hotp_value(hotp_value(secret, next(yield_hotp_counters_from_time())))
+    assert client.post(reverse("mfa_activate_totp"), {"code": code}).status_code == 302
+    assert Authenticator.objects.filter(user=manager, type=Authenticator.Type.TOTP).exists()
+
+    client.logout()
+    response = log_in(client, "bithu@example.vn")
+    assert response.url == reverse("mfa_authenticate")
+    page = client.get(response.url).content.decode()
+    assert "Đăng nhập hai bước" in page and 'name="code"' in page
