@@ -10,7 +10,6 @@ already have. A signed token of our own would need its own "used" bookkeeping.
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -20,8 +19,6 @@ from cadres.models import Cadre, JoinRequest, JoinRequestStatus, Unit, new_join_
 from cadres.selectors import invitable_cadres
 from cadres.services.audit import audit_record
 from cadres.services.people import cadre_create, position_create
-
-User = get_user_model()
 
 
 def _send_invitation(cadre: Cadre, acting_user) -> None:
