@@ -1,0 +1,118 @@
+"""Turn an uploaded .xlsx (or .csv) into numbered rows keyed by column, refusing what
+is not safe or not readable before anything else runs."""
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+from cadres.imports.report import Column, Problem
+from cadres.text import fold
+
+# A password-protected .xlsx is an encrypted OLE compound file, as is an old .xls.
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_SIGNATURE = b"PK\x03\x04"
+MAX_COLUMNS = 40
+# A zip may inflate a lot; a real province sheet stays far below this ratio.
+MAX_INFLATION = 20
+DATA_SHEET_TITLE = "Dữ liệu"
+
+
+class UnreadableFile(Exception):
+    @property
+    def message(self) -> str:
+        return self.args[0]
+
+
+@dataclass
+class Sheet:
+    rows: list[tuple[int, dict]] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _xlsx_rows(data: bytes):
+    import openpyxl
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        if sum(info.file_size for info in archive.infolist()) > MAX_INFLATION * settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise UnreadableFile(_("The file unpacks to too much data; split it into smaller files."))
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except UnreadableFile:
+        raise
+    except Exception:  # openpyxl raises many kinds of errors for a damaged file; all mean the same here.
+        raise UnreadableFile(_("The file is damaged or is not an Excel (.xlsx) file.")) from None
+    try:
+        # The template's guide sheet may be the active one when saved; data is on "Dữ liệu" or the first.
+        sheet = book[DATA_SHEET_TITLE] if DATA_SHEET_TITLE in book.sheetnames else book.worksheets[0]
+        for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
+            yield list(values)
+    except UnreadableFile:
+        raise
+    except Exception:
+        raise UnreadableFile(_("The file is damaged or is not an Excel (.xlsx) file.")) from None
+    finally:
+        book.close()
+
+
+def _csv_rows(data: bytes):
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnreadableFile(_("The file is damaged or is not an Excel (.xlsx) file.")) from None
+    first_line = content.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=first_line.count)
+    for values in csv.reader(io.StringIO(content), delimiter=delimiter):
+        yield values[:MAX_COLUMNS]
+
+
+def _map_header(header: list, columns: list[Column], sheet: Sheet) -> dict[int, str]:
+    by_name = {fold(column.header): column for column in columns}
+    positions: dict[int, str] = {}
+    for index, raw in enumerate(header):
+        name = " ".join(str(raw).split()) if raw is not None else ""
+        if not name:
+            continue
+        column = by_name.get(fold(name.rstrip("*").strip()))
+        if column is None:
+            sheet.problems.append(Problem(1, name, _("Unknown column; the template lists the columns to use.")))
+        elif column.key in positions.values():
+            sheet.problems.append(Problem(1, name, _("This column appears twice.")))
+        else:
+            positions[index] = column.key
+    for column in columns:
+        if column.required and column.key not in positions.values():
+            sheet.problems.append(Problem(1, column.header, _("This column is missing.")))
+    return positions
+
+
+def read_sheet(data: bytes, columns: list[Column]) -> Sheet:
+    """Rows numbered as the spreadsheet numbers them (the header is row 1); blank rows skipped."""
+    if not data:
+        raise UnreadableFile(_("The file is empty."))
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    if len(data) > limit:
+        raise UnreadableFile(_("The file is larger than %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)})
+    if data.startswith(OLE_SIGNATURE):
+        raise UnreadableFile(_("The file is password-protected or in the old .xls format: "
+                               "remove the password and save it as .xlsx."))
+    lines = _xlsx_rows(data) if data.startswith(ZIP_SIGNATURE) else _csv_rows(data)
+    sheet = Sheet()
+    header = next(lines, None)
+    if header is None or all(value is None or not str(value).strip() for value in header):
+        raise UnreadableFile(_("The file is empty: the first row must hold the column names."))
+    positions = _map_header(header, columns, sheet)
+    max_rows = settings.IMPORT_MAX_ROWS
+    for number, values in enumerate(lines, start=2):
+        if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
+            continue
+        if len(sheet.rows) >= max_rows:
+            raise UnreadableFile(_("The file has more than %(n)s rows; split it into smaller files.")
+                                 % {"n": max_rows})
+        sheet.rows.append((number, {key: values[i] for i, key in positions.items() if i < len(values)}))
+    if not sheet.rows and not sheet.problems:
+        raise UnreadableFile(_("The file has no data rows under the column names."))
+    return sheet

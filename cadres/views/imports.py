@@ -1,0 +1,114 @@
+"""Spreadsheet import and export pages for unit managers.
+
+Every unit in a URL is fetched through get_managed_unit_for_user, so a foreign, sibling or
+archived unit is a 404; the upload itself is bound to the user, the kind and the unit.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.forms.imports import ImportUploadForm
+from cadres.imports.report import RowStatus
+from cadres.imports.uploads import UploadMissing, discard_upload, load_upload, save_upload
+from cadres.selectors import access_for, get_managed_unit_for_user, search_units, units_managed_by
+from cadres.services.imports import KINDS, export_file, import_file, template_file
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# A preview of thousands of rows is unreadable on a phone; counts cover the rest.
+PREVIEW_ROWS = 200
+
+
+def _kind(kind: str):
+    if kind not in KINDS:
+        raise Http404
+    return KINDS[kind]
+
+
+def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def import_list(request):
+    access = access_for(request.user)
+    if not access.is_manager:
+        raise PermissionDenied
+    query = request.GET.get("q", "").strip()[:100]
+    roots = units_managed_by(request.user).filter(path__in=access.managed_paths, archived_at__isnull=True)
+    return render(request, "cadres/imports/list.html", {
+        "roots": roots.select_related("tenant").order_by("path"),
+        "query": query,
+        "results": search_units(request.user, query).select_related("tenant") if query else None,
+        "kinds": KINDS,
+    })
+
+
+@login_required
+def import_template(request, kind: str):
+    if not access_for(request.user).is_manager:
+        raise PermissionDenied
+    spec = _kind(kind)
+    return _xlsx_response(template_file(kind=kind), f"mau-nhap-{spec.file_stem}.xlsx")
+
+
+@login_required
+def import_export(request, tenant_slug: str, code: str, kind: str):
+    unit = get_managed_unit_for_user(request.user, tenant_slug, code)
+    spec = _kind(kind)
+    return _xlsx_response(export_file(kind=kind, root=unit), f"{spec.file_stem}-{unit.code}.xlsx")
+
+
+def _render_page(request, unit, kind, form, report=None, token=None):
+    context = {"unit": unit, "kind": kind, "spec": KINDS[kind], "form": form, "report": report, "token": token}
+    if report is not None:
+        shown = [row for row in report.rows if row.status != RowStatus.UNCHANGED]
+        context.update(shown_rows=shown[:PREVIEW_ROWS], hidden_count=max(0, len(shown) - PREVIEW_ROWS),
+                       problems=report.problems[:PREVIEW_ROWS], counts=report.counts)
+    return render(request, "cadres/imports/upload.html", context)
+
+
+@login_required
+def import_upload(request, tenant_slug: str, code: str, kind: str):
+    unit = get_managed_unit_for_user(request.user, tenant_slug, code)
+    _kind(kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method != "POST" or not form.is_valid():
+        return _render_page(request, unit, kind, form)
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    report = import_file(kind=kind, root=unit, data=data, dry_run=True, acting_user=request.user, filename=upload.name)
+    if report.file_problems:
+        for problem in report.file_problems:
+            form.add_error("file", str(problem))
+        return _render_page(request, unit, kind, form)
+    token = None
+    if not report.has_errors:
+        token = save_upload(user=request.user, kind=kind, unit_id=unit.pk, data=data, filename=upload.name)
+    return _render_page(request, unit, kind, form, report, token)
+
+
+@require_POST
+@login_required
+def import_confirm(request, tenant_slug: str, code: str, kind: str):
+    unit = get_managed_unit_for_user(request.user, tenant_slug, code)
+    _kind(kind)
+    token = request.POST.get("token", "")
+    try:
+        data, filename = load_upload(user=request.user, token=token, kind=kind, unit_id=unit.pk)
+    except UploadMissing:
+        messages.error(request, _("This upload is no longer available; please upload the file again."))
+        return redirect("import_upload", tenant_slug=tenant_slug, code=code, kind=kind)
+    report = import_file(kind=kind, root=unit, data=data, dry_run=False, acting_user=request.user, filename=filename)
+    discard_upload(user=request.user, token=token)
+    if not report.applied:
+        # The data changed since the preview; show why, with nothing written.
+        return _render_page(request, unit, kind, ImportUploadForm(), report)
+    messages.success(request, _("Import saved: %(summary)s") % {"summary": report.summary()})
+    return redirect("import_upload", tenant_slug=tenant_slug, code=code, kind=kind)
