@@ -196,6 +196,58 @@ def positions_of(cadre: Cadre) -> QuerySet[Position]:
     return Position.objects.filter(cadre=cadre).select_related("unit").order_by("end_date", "unit__path")
 
 
+# --- Pages: home, profile, tree browser -------------------------------------------------
+
+
+def own_cadre(user) -> Cadre | None:
+    """The logged-in user's own cadre profile, if their account has one."""
+    cadre_id = access_for(user).cadre_id
+    return Cadre.objects.filter(pk=cadre_id).first() if cadre_id else None
+
+
+def managed_roots(user) -> QuerySet[Unit]:
+    """The tops of the subtrees this user manages, where the tree browser starts."""
+    return (
+        Unit.objects.filter(path__in=access_for(user).managed_paths, archived_at__isnull=True)
+        .select_related("tenant")
+        .order_by("path")
+    )
+
+
+def manages_unit(user, unit: Unit) -> bool:
+    return access_for(user).manages_path(unit.path)
+
+
+def active_positions_of(cadre: Cadre) -> QuerySet[Position]:
+    """Positions held today in units that still exist: "my units"."""
+    return (
+        Position.objects.active()
+        .filter(cadre=cadre, unit__archived_at__isnull=True)
+        .select_related("unit__tenant")
+        .order_by("unit__path", "role")
+    )
+
+
+def visible_ancestors(user, unit: Unit) -> QuerySet[Unit]:
+    """The unit's ancestors this user may open, top first: a breadcrumb that leaks nothing."""
+    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
+    return units_visible_to(user).filter(path__in=paths, archived_at__isnull=True).order_by("path")
+
+
+def active_positions_in_subtree(unit: Unit, cadres) -> dict[int, list[Position]]:
+    """Each listed cadre's active positions inside the unit's subtree, in one query."""
+    positions = (
+        Position.objects.active()
+        .filter(cadre__in=cadres, unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
+        .select_related("unit")
+        .order_by("unit__path", "role")
+    )
+    by_cadre: dict[int, list[Position]] = {}
+    for position in positions:
+        by_cadre.setdefault(position.cadre_id, []).append(position)
+    return by_cadre
+
+
 # --- Accounts: invitations, join codes, MFA ----------------------------------------------
 
 

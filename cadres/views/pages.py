@@ -1,7 +1,108 @@
+"""Read-only pages: home, my profile, the unit tree browser and cadre lists.
+
+Each view's first line fetches its object through a selector, so a missing, archived
+or out-of-reach unit or cadre is a 404 alike.
+"""
+
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import render
+
+from cadres import selectors
+
+CADRES_PER_PAGE = 50
 
 
 @login_required
 def home(request):
-    return render(request, "cadres/home.html")
+    cadre = selectors.own_cadre(request.user)
+    return render(
+        request,
+        "cadres/home.html",
+        {
+            "cadre": cadre,
+            "my_positions": selectors.active_positions_of(cadre) if cadre else [],
+            "managed_roots": selectors.managed_roots(request.user),
+        },
+    )
+
+
+@login_required
+def my_profile(request):
+    cadre = selectors.own_cadre(request.user)
+    return render(
+        request,
+        "cadres/my_profile.html",
+        {"cadre": cadre, "positions": selectors.positions_of(cadre) if cadre else []},
+    )
+
+
+@login_required
+def cadre_detail(request, cadre_id: int):
+    cadre = selectors.get_cadre_for_user(request.user, cadre_id)
+    return render(request, "cadres/cadre_detail.html", {"cadre": cadre, "positions": selectors.positions_of(cadre)})
+
+
+@login_required
+def unit_list(request):
+    roots = list(selectors.managed_roots(request.user))
+    if not roots:
+        raise Http404
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "cadres/unit_list.html",
+        {"roots": roots, "query": query, "results": selectors.search_units(request.user, query).select_related("tenant") if query else None},
+    )
+
+
+@login_required
+def unit_detail(request, tenant_slug: str, code: str):
+    """Members see their own unit; managers also see its sub-units and cadres."""
+    unit = selectors.get_unit_for_user(request.user, tenant_slug, code)
+    managed = selectors.manages_unit(request.user, unit)
+    return render(
+        request,
+        "cadres/unit_detail.html",
+        {
+            "unit": unit,
+            "tenant_slug": tenant_slug,
+            "managed": managed,
+            "ancestors": selectors.visible_ancestors(request.user, unit),
+            "children": selectors.children_with_counts(unit) if managed else [],
+            "cadre_count": selectors.cadres_in_subtree(unit).count() if managed else None,
+        },
+    )
+
+
+@login_required
+def unit_children(request, tenant_slug: str, code: str):
+    """The htmx fragment that expands a unit in place in the tree."""
+    unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
+    return render(
+        request,
+        "cadres/_unit_children.html",
+        {"children": selectors.children_with_counts(unit), "tenant_slug": tenant_slug},
+    )
+
+
+@login_required
+def unit_cadres(request, tenant_slug: str, code: str):
+    unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
+    query = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.cadres_in_subtree(unit, query), CADRES_PER_PAGE).get_page(request.GET.get("page"))
+    positions = selectors.active_positions_in_subtree(unit, page.object_list)
+    rows = [(cadre, positions.get(cadre.pk, [])) for cadre in page.object_list]
+    return render(
+        request,
+        "cadres/unit_cadres.html",
+        {
+            "unit": unit,
+            "tenant_slug": tenant_slug,
+            "ancestors": [*selectors.visible_ancestors(request.user, unit), unit],
+            "query": query,
+            "page": page,
+            "rows": rows,
+        },
+    )

@@ -1,0 +1,57 @@
+"""Vietnamese display rules (domain §9) as template filters.
+
+Dates always read dd/mm/yyyy, whatever the language; numbers group thousands with the
+active language's separator ("." in Vietnamese) without turning on
+USE_THOUSAND_SEPARATOR, which would also group ids printed into URLs.
+"""
+
+import datetime
+
+from django import template
+from django.utils import timezone
+from django.utils import numberformat
+from django.utils.formats import get_format
+
+register = template.Library()
+
+
+@register.filter
+def dmy(value) -> str:
+    """A date as dd/mm/yyyy; empty for no date."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return ""
+
+
+@register.filter
+def num(value) -> str:
+    """An integer with thousands grouped: 12.345 in Vietnamese."""
+    if value is None or value == "":
+        return ""
+    # Django's Vietnamese locale sets no NUMBER_GROUPING, so group by three here.
+    return numberformat.format(
+        value, get_format("DECIMAL_SEPARATOR"), grouping=3, thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context, **changes) -> str:
+    """The current query string with some parameters replaced, for pagination links."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        params[key] = value
+    return params.urlencode()
+
+
+@register.filter
+def position_status(position) -> str:
+    """"current", "ended" or "upcoming", for the badge beside a position."""
+    today = timezone.localdate()
+    if position.end_date and position.end_date < today:
+        return "ended"
+    if position.start_date and position.start_date > today:
+        return "upcoming"
+    return "current"

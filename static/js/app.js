@@ -1,0 +1,42 @@
+// Small progressive enhancements; every page works without this file.
+(function () {
+  "use strict";
+
+  // Stacked tables on phones show each cell's column name from data-label;
+  // fill it from the header row where a template left it out.
+  function labelTables(root) {
+    root.querySelectorAll("table.table").forEach(function (table) {
+      var heads = Array.prototype.map.call(table.querySelectorAll("thead th"), function (th) {
+        return th.textContent.trim();
+      });
+      if (!heads.length) return;
+      table.querySelectorAll("tbody tr").forEach(function (tr) {
+        Array.prototype.forEach.call(tr.children, function (cell, i) {
+          if (!cell.hasAttribute("data-label") && heads[i]) cell.setAttribute("data-label", heads[i]);
+        });
+      });
+    });
+  }
+
+  // A tree toggle loads its children once with htmx; later clicks only show or hide them.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var toggle = event.detail.elt;
+    if (!toggle.classList || !toggle.classList.contains("tree-toggle")) return;
+    var target = document.getElementById(toggle.getAttribute("aria-controls"));
+    if (target && target.children.length) {
+      event.preventDefault();
+      var open = toggle.getAttribute("aria-expanded") === "true";
+      toggle.setAttribute("aria-expanded", open ? "false" : "true");
+      target.hidden = open;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var toggle = event.detail.requestConfig && event.detail.requestConfig.elt;
+    if (toggle && toggle.classList && toggle.classList.contains("tree-toggle")) {
+      toggle.setAttribute("aria-expanded", "true");
+      event.detail.target.hidden = false;
+    }
+    labelTables(event.detail.target);
+  });
+  document.addEventListener("DOMContentLoaded", function () { labelTables(document); });
+})();

@@ -1,0 +1,52 @@
+"""Playwright against pytest-django's live server, driving Debian's chromium (never a
+downloaded browser). Tests here are marked `browser`; tests/conftest.py skips them when
+chromium is missing, and fails them under CI=true."""
+
+import pytest
+
+from tests.conftest import CHROMIUM
+
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]
+PHONE = {"width": 360, "height": 740}
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    """One browser per test: Playwright's sync API runs an event loop in this thread, and
+    Django refuses ORM calls while one runs unless told they are safe. Per test, so the
+    loop and the flag end with it and never reach other tests or their subprocesses."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server, transactional_db):
+    """A fresh phone-sized tab in Vietnamese; `page.base_url` is the live server."""
+    context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
+    context.set_default_timeout(10_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    """Log in through allauth's form by its stable field names, whatever its styling."""
+
+    def _log_in(email: str, password: str):
+        page.goto("/accounts/login/")
+        page.fill("input[name=login]", email)
+        page.fill("input[name=password]", password)
+        page.press("input[name=password]", "Enter")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    return _log_in
