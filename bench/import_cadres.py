@@ -1,0 +1,93 @@
+"""Time `import_cadres` end to end: 5,000 cadres across ~50 units of a fresh tenant.
+
+    .venv/bin/python bench/import_cadres.py [--rows 5000] [--units 50]
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import_cadres.py
+
+Runs against the database DATABASE_URL names (migrate it first); each run adds a new tenant.
+"""
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DEBUG", "1")
+
+import django  # noqa: E402
+
+django.setup()
+
+import openpyxl  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django_scopes import scopes_disabled  # noqa: E402
+
+from cadres.imports.people import COLUMNS  # noqa: E402
+from cadres.models import Cadre, UnitLevel  # noqa: E402
+from cadres.services.units import tenant_create, unit_create  # noqa: E402
+
+ROLES = ["Bí thư", "Phó Bí thư", "UV BTV", "UV BCH", "UV BCH", "UV BCH", "Chuyên trách"]
+
+
+def build_tenant(run: int, unit_count: int) -> tuple[str, list[str]]:
+    slug = f"bench-{run}"
+    with scopes_disabled():
+        tenant = tenant_create(name=f"Tỉnh Đoàn Đo Tốc Độ {run}", slug=slug, root_code=f"B{run}")
+        district = unit_create(parent=tenant.root_unit, code=f"B{run}-H", name="Huyện Đoàn Đo", level=UnitLevel.DISTRICT)
+        codes = []
+        for n in range(unit_count - 2):
+            code = f"B{run}-X{n:03d}"
+            unit_create(parent=district, code=code, name=f"Đoàn xã Đo {n}", level=UnitLevel.GRASSROOTS)
+            codes.append(code)
+    return slug, codes
+
+
+def build_file(run: int, rows: int, unit_codes: list[str]) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet("Dữ liệu")
+    sheet.append([column.header for column in COLUMNS])
+    for i in range(rows):
+        sheet.append([
+            f"Nguyễn Văn Đo {i}", f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1985 + i % 20}", "Nam" if i % 2 else "Nữ",
+            f"03{run % 100:02d}{i:06d}", f"bench{run}-{i}@example.vn", unit_codes[i % len(unit_codes)],
+            ROLES[i % len(ROLES)], "x" if i % 7 == 6 else "", "x" if i % 3 == 0 else "",
+        ])
+    stream = io.BytesIO()
+    book.save(stream)
+    return stream.getvalue()
+
+
+def timed(label: str, rows: int, *args) -> None:
+    out = io.StringIO()
+    start = time.perf_counter()
+    call_command(*args, stdout=out, stderr=out)
+    seconds = time.perf_counter() - start
+    print(f"{label:8} {seconds:7.2f} s  {rows / seconds:8.0f} rows/s   {out.getvalue().strip().splitlines()[0]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=5000)
+    parser.add_argument("--units", type=int, default=50)
+    options = parser.parse_args()
+    run = int(time.time()) % 10_000_000
+    slug, codes = build_tenant(run, options.units)
+    data = build_file(run, options.rows, codes)
+    print(f"{connection.vendor}: {options.rows} cadres, {options.units} units, {len(data) / 1024:.0f} KiB xlsx")
+    with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
+        handle.write(data)
+        handle.flush()
+        timed("dry run", options.rows, "import_cadres", handle.name, "--tenant", slug, "--dry-run")
+        timed("import", options.rows, "import_cadres", handle.name, "--tenant", slug)
+        timed("again", options.rows, "import_cadres", handle.name, "--tenant", slug)
+    with scopes_disabled():
+        assert Cadre.objects.filter(tenant__slug=slug).count() == options.rows
+
+
+if __name__ == "__main__":
+    main()
