@@ -64,6 +64,11 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
+    def save(self, *args, **kwargs):
+        # One spelling per address: lookups stay exact and use the unique index.
+        self.email = self.email.strip().lower() or None if self.email else None
+        super().save(*args, **kwargs)
+
     def get_full_name(self):
         return self.full_name
 

@@ -6,7 +6,7 @@ from cadres.models import AuditEvent
 def audit_record(*, actor, action: str, obj: models.Model, tenant=None, data: dict | None = None) -> AuditEvent:
     """Write one audit row. Call it inside the transaction of the change it describes."""
     return AuditEvent.objects.create(
-        tenant=tenant if tenant is not None else getattr(obj, "tenant", None),
+        tenant_id=tenant.pk if tenant is not None else getattr(obj, "tenant_id", None),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,

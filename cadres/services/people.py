@@ -20,7 +20,8 @@ PROFILE_FIELDS = (
 
 def _check_login_free(*, email: str, phone: str, user=None) -> None:
     others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
-    if email and others.filter(email__iexact=email).exists():
+    # Emails are stored lower-case, so an exact match can use the unique index.
+    if email and others.filter(email=email).exists():
         raise ValidationError({"email": _("Email %(email)s belongs to another account.") % {"email": email}})
     if phone and others.filter(phone=phone).exists():
         raise ValidationError({"phone": _("Phone %(phone)s belongs to another account.") % {"phone": phone}})
@@ -35,9 +36,8 @@ def cadre_create(*, tenant: Tenant, full_name: str, acting_user=None, **profile)
     _check_login_free(email=email, phone=phone)
     user = None
     if email or phone:
+        # No password yet: create_user(password=None) stores an unusable one until the invitation.
         user = User.objects.create_user(email=email or None, phone=phone or None, full_name=full_name)
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
     cadre = Cadre.objects.create(tenant=tenant, user=user, full_name=full_name, **profile)
     audit_record(actor=acting_user, action="cadre.create", obj=cadre, data={"full_name": cadre.full_name})
     return cadre
