@@ -261,3 +261,13 @@ def test_numbers_use_the_vietnamese_thousands_separator():
 
     assert num(12345) == "12.345" and num(402) == "402"
     assert dmy(datetime.date(2026, 10, 30)) == "30/10/2026"
+
+
+def test_language_switcher_turns_the_pages_to_english(client, world):
+    client.force_login(world["member"])
+    assert "Xin chào, Võ Văn Hậu" in text(client.get(reverse("home")))
+    response = client.post(reverse("set_language"), {"language": "en", "next": reverse("home")})
+    assert response.status_code == 302
+    response = client.get(reverse("home"))
+    assert "Hello, Võ Văn Hậu" in text(response) and "My units" in text(response)
+    assert 'name="language" value="vi"' in response.content.decode()  # and the way back
