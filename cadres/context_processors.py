@@ -7,4 +7,8 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
-    return {"nav_is_manager": access.is_manager, "nav_has_cadre": access.cadre_id is not None}
+    return {
+        "nav_is_manager": access.is_manager,
+        "nav_reviews_join_requests": access.is_manager or bool(access.reviewed_unit_ids),
+        "nav_has_cadre": access.cadre_id is not None,
+    }

@@ -19,7 +19,7 @@ from django_scopes import scopes_disabled
 from cadres.models import (
     Cadre, Grant, GrantRole, JoinRequest, JoinRequestStatus, Position, PositionRole, Tenant, Unit,
 )
-from cadres.text import fold
+from cadres.text import fold, text_sort_key
 
 MANAGING_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
 
@@ -159,7 +159,9 @@ def cadres_in_subtree(unit: Unit, search: str = "") -> QuerySet[Cadre]:
 def children_with_counts(unit: Unit) -> list[Unit]:
     """Direct sub-units, each with `unit_count` (sub-units below it) and `cadre_count`
     (distinct cadres in its subtree): three queries whatever the number of children."""
-    children = list(Unit.objects.get_children(unit).filter(archived_at__isnull=True).order_by("name"))
+    children = sorted(
+        Unit.objects.get_children(unit).filter(archived_at__isnull=True), key=lambda child: text_sort_key(child.name)
+    )
     child_len = len(unit.path) + Unit.steplen
     descendants = (
         Unit.objects.filter(path__startswith=unit.path, depth__gt=unit.depth + 1, archived_at__isnull=True)
@@ -300,3 +302,11 @@ def get_pending_join_request_for_user(user, request_id: int) -> JoinRequest:
     if join_request is None:
         raise Http404
     return join_request
+
+
+def can_invite(user, cadre: Cadre) -> bool:
+    """Whether to offer "send an invitation": a managed cadre with an email and no password yet."""
+    account = cadre.user
+    if account is None or not account.email or account.has_usable_password():
+        return False
+    return _in_managed_subtrees(user).filter(cadre=cadre).exists()

@@ -64,6 +64,11 @@ def person_sort_key(full_name: str) -> str:
     return "".join(_word_key(part) for part in parts if part)
 
 
+def text_sort_key(text: str) -> str:
+    """Vietnamese dictionary order for a unit name or any text, word by word."""
+    return "".join(_word_key(word) for word in text.split())
+
+
 def normalize_phone(raw: str) -> str:
     """"+84 912 345 678" → "0912345678"; raises ValueError when it is no Vietnamese number."""
     phone = _PHONE_JUNK.sub("", raw or "")

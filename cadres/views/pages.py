@@ -41,7 +41,15 @@ def my_profile(request):
 @login_required
 def cadre_detail(request, cadre_id: int):
     cadre = selectors.get_cadre_for_user(request.user, cadre_id)
-    return render(request, "cadres/cadre_detail.html", {"cadre": cadre, "positions": selectors.positions_of(cadre)})
+    return render(
+        request,
+        "cadres/cadre_detail.html",
+        {
+            "cadre": cadre,
+            "positions": selectors.positions_of(cadre),
+            "can_invite": selectors.can_invite(request.user, cadre),
+        },
+    )
 
 
 @login_required

@@ -271,3 +271,25 @@ def test_language_switcher_turns_the_pages_to_english(client, world):
     response = client.get(reverse("home"))
     assert "Hello, Võ Văn Hậu" in text(response) and "My units" in text(response)
     assert 'name="language" value="vi"' in response.content.decode()  # and the way back
+
+
+def test_a_phone_set_to_english_still_gets_vietnamese(client, world):
+    client.force_login(world["member"])
+    response = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Xin chào, Võ Văn Hậu" in text(response)
+    assert response.headers["Content-Language"] == "vi"
+
+
+def test_managers_get_the_unit_tools_and_can_invite_a_cadre_without_password(client, world):
+    from cadres.models import Cadre
+
+    client.force_login(world["manager"])
+    page = text(client.get(unit_url("unit_detail", world["g1"])))
+    assert "Mời cán bộ" in page and "Nhập cán bộ từ Excel" in page
+    newcomer = Cadre.objects.get(pk=world["member_cadre"].pk)
+    newcomer.user.set_unusable_password()
+    newcomer.user.save()
+    detail = text(client.get(reverse("cadre_detail", args=[newcomer.pk])))
+    assert "Gửi thư mời" in detail
+    client.force_login(world["member"])
+    assert "Gửi thư mời" not in text(client.get(reverse("cadre_detail", args=[newcomer.pk])))

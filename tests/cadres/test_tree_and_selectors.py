@@ -131,3 +131,10 @@ def test_cadres_sorted_by_given_name_and_searched_without_diacritics(tree):
     assert names == ["Lê Văn An", "Trần Thị Ánh", "Nguyễn Văn Bình", "Phạm Đức"]
     assert [c.full_name for c in selectors.cadres_in_subtree(tree["d1"], "nguyen van binh")] == ["Nguyễn Văn Bình"]
     assert [c.full_name for c in selectors.cadres_in_subtree(tree["d1"], "duc")] == ["Phạm Đức"]
+
+
+def test_sub_units_follow_vietnamese_order(tree):
+    for code, name in [("X1", "Đoàn trường THPT Ấp Bắc"), ("X2", "Đoàn cơ sở Điện lực"), ("X3", "Đoàn xã An Bình")]:
+        UnitFactory(parent=tree["d2"], code=code, name=name)
+    names = [u.name for u in selectors.children_with_counts(tree["d2"])]
+    assert names == ["Đoàn cơ sở Điện lực", "Đoàn trường THPT Ấp Bắc", "Đoàn xã An Bình", "Đoàn xã Khác"]
