@@ -39,6 +39,11 @@ class Access:
     def is_manager(self) -> bool:
         return bool(self.managed_paths)
 
+    @property
+    def decides_join_requests(self) -> bool:
+        """Managers and Bí thư confirm who joins their units."""
+        return self.is_manager or bool(self.reviewed_unit_ids)
+
     def manages_path(self, path: str) -> bool:
         return any(path.startswith(root) for root in self.managed_paths)
 

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -80,6 +81,8 @@ def join_register(request):
 
 @login_required
 def join_request_list(request):
+    if not selectors.access_for(request.user).decides_join_requests:
+        raise Http404
     join_requests = selectors.join_requests_for(request.user).filter(status=JoinRequestStatus.PENDING)
     return render(request, "cadres/accounts/join_requests.html", {"join_requests": join_requests})
 

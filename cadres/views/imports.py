@@ -6,7 +6,6 @@ archived unit is a 404; the upload itself is bound to the user, the kind and the
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cadres.forms.imports import ImportUploadForm
 from cadres.imports.report import RowStatus
 from cadres.imports.uploads import UploadMissing, discard_upload, load_upload, save_upload
-from cadres.selectors import access_for, get_managed_unit_for_user, search_units, units_managed_by
+from cadres.selectors import access_for, get_managed_unit_for_user, managed_roots, search_units
 from cadres.services.imports import KINDS, export_file, import_file, template_file
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,13 +36,12 @@ def _xlsx_response(data: bytes, filename: str) -> HttpResponse:
 
 @login_required
 def import_list(request):
-    access = access_for(request.user)
-    if not access.is_manager:
-        raise PermissionDenied
+    # Like the tree browser: a page that does not exist for non-managers.
+    if not access_for(request.user).is_manager:
+        raise Http404
     query = request.GET.get("q", "").strip()[:100]
-    roots = units_managed_by(request.user).filter(path__in=access.managed_paths, archived_at__isnull=True)
     return render(request, "cadres/imports/list.html", {
-        "roots": roots.select_related("tenant").order_by("path"),
+        "roots": managed_roots(request.user),
         "query": query,
         "results": search_units(request.user, query).select_related("tenant") if query else None,
         "kinds": KINDS,
@@ -53,7 +51,7 @@ def import_list(request):
 @login_required
 def import_template(request, kind: str):
     if not access_for(request.user).is_manager:
-        raise PermissionDenied
+        raise Http404
     spec = _kind(kind)
     return _xlsx_response(template_file(kind=kind), f"mau-nhap-{spec.file_stem}.xlsx")
 

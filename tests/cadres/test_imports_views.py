@@ -126,10 +126,10 @@ def test_non_manager_gets_404_for_units(client, tree, name, method):
     assert response.status_code == 404
 
 
-def test_non_manager_gets_403_for_pages_without_a_unit(client, tree):
+def test_non_manager_gets_404_for_pages_without_a_unit(client, tree):
     login(client, CadreFactory(unit=tree["d1"]).user)
-    assert client.get(reverse("import_list")).status_code == 403
-    assert client.get(reverse("import_template", args=["units"])).status_code == 403
+    assert client.get(reverse("import_list")).status_code == 404
+    assert client.get(reverse("import_template", args=["units"])).status_code == 404
 
 
 def test_unknown_kind_is_404(manager):

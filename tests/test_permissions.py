@@ -1,0 +1,117 @@
+"""One table of who reaches what: every app URL, every persona, the expected status.
+
+A URL added to the app and missing here fails `test_every_app_url_is_in_the_matrix`.
+Out of reach is 404 for an object (another tenant's, a sibling's) and for a role-only
+page alike; an anonymous visitor is sent to the login page.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from cadres.models import GrantRole, JoinRequest, PositionRole
+from cadres.urls import urlpatterns as app_urlpatterns
+from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "manager", "sibling_manager",
+            "provincial", "foreign_provincial"]
+
+
+@pytest.fixture
+def world():
+    root = TenantFactory(name="Tỉnh Đoàn A", slug="a").root_unit
+    d1 = UnitFactory(parent=root, code="D1")
+    g1 = UnitFactory(parent=d1, code="G1")
+    b1 = UnitFactory(parent=g1, code="B1")
+    d2 = UnitFactory(parent=root, code="D2")
+    foreign_root = TenantFactory(name="Tỉnh Đoàn B", slug="b").root_unit
+    member = CadreFactory(unit=b1)
+    newcomer = CadreFactory(unit=b1, role=None)
+    people = {
+        "outsider": UserFactory(),
+        "platform_admin": UserFactory(is_staff=True, is_superuser=True),
+        "member": member.user,
+        "secretary": CadreFactory(unit=b1, role=PositionRole.SECRETARY).user,
+        "manager": CadreFactory(unit=d1, role=PositionRole.SECRETARY).user,
+        "sibling_manager": CadreFactory(unit=d2, role=PositionRole.SECRETARY).user,
+        "provincial": GrantFactory(unit=root, role=GrantRole.PROVINCIAL_STAFF).user,
+        "foreign_provincial": GrantFactory(unit=foreign_root, role=GrantRole.PROVINCIAL_STAFF).user,
+    }
+    member.user.set_unusable_password()  # invitable
+    member.user.save()
+    join_request = JoinRequest.objects.create(tenant=root.tenant, unit=b1, cadre=newcomer, role=PositionRole.EXECUTIVE_MEMBER)
+    return {"people": people, "member_cadre": member, "join_request": join_request}
+
+
+def expect(default=404, anonymous=302, **overrides):
+    table = {persona: default for persona in PERSONAS}
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+EVERYONE = expect(default=200)
+MANAGERS_OF_D1 = expect(manager=200, provincial=200)
+UNIT_OF_B1 = dict(manager=200, provincial=200, member=200, secretary=200)
+
+# (url name, args from the world, method, expected status per persona)
+MATRIX = [
+    ("home", lambda w: [], "get", EVERYONE),
+    ("my_profile", lambda w: [], "get", EVERYONE),
+    ("unit_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
+                                              foreign_provincial=200, secretary=200)),
+    ("unit_detail", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_detail", lambda w: ["a", "B1"], "get", expect(**UNIT_OF_B1)),
+    ("unit_children", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_cadres", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("cadre_detail", lambda w: [w["member_cadre"].pk], "get", expect(**UNIT_OF_B1)),
+    ("join", lambda w: [], "get", expect(default=200, anonymous=200)),
+    ("join_register", lambda w: [], "get", expect(default=302, anonymous=302)),
+    ("join_request_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
+                                                      foreign_provincial=200, secretary=200)),
+    ("join_request_approve", lambda w: [w["join_request"].pk], "post", expect(manager=302, provincial=302,
+                                                                                 secretary=302)),
+    ("join_request_reject", lambda w: [w["join_request"].pk], "post", expect(manager=302, provincial=302,
+                                                                                secretary=302)),
+    ("unit_join_code", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_invite", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("cadre_invite", lambda w: [w["member_cadre"].pk], "post", expect(manager=302, provincial=302, secretary=302)),
+    ("import_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
+                                                foreign_provincial=200, secretary=200)),
+    ("import_template", lambda w: ["cadres"], "get", expect(manager=200, sibling_manager=200, provincial=200,
+                                                            foreign_provincial=200, secretary=200)),
+    ("import_upload", lambda w: ["a", "D1", "cadres"], "get", MANAGERS_OF_D1),
+    ("import_confirm", lambda w: ["a", "D1", "cadres"], "post", expect(manager=302, provincial=302)),
+    ("import_export", lambda w: ["a", "D1", "cadres"], "get", MANAGERS_OF_D1),
+]
+
+# The health endpoint is public by design and tested in test_infrastructure.
+UNGATED = {"healthz"}
+# Pages for people who have no account yet.
+PUBLIC = {"join", "join_register"}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
+def test_permission_matrix(client, world, persona, name, args, method, expected):
+    if persona != "anonymous":
+        client.force_login(world["people"][persona])
+    response = getattr(client, method)(reverse(name, args=args(world)))
+    assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
+    if persona == "anonymous" and name not in PUBLIC:
+        assert response.url.startswith(reverse("account_login"))
+
+
+def _names(patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            yield from _names(pattern.url_patterns)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            yield pattern.name
+
+
+def test_every_app_url_is_in_the_matrix():
+    assert get_resolver()  # the project's URLconf loads
+    untested = set(_names(app_urlpatterns)) - {row[0] for row in MATRIX} - UNGATED
+    assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
