@@ -89,8 +89,11 @@ def _map_header(header: list, columns: list[Column], sheet: Sheet) -> dict[int, 
     return positions
 
 
-def read_sheet(data: bytes, columns: list[Column]) -> Sheet:
-    """Rows numbered as the spreadsheet numbers them (the header is row 1); blank rows skipped."""
+def read_sheet(data: bytes, columns: list[Column], filename: str = "") -> Sheet:
+    """Rows numbered as the spreadsheet numbers them (the header is row 1); blank rows skipped.
+
+    A file named *.csv is read as CSV; anything else must be a real .xlsx.
+    """
     if not data:
         raise UnreadableFile(_("The file is empty."))
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
@@ -99,7 +102,12 @@ def read_sheet(data: bytes, columns: list[Column]) -> Sheet:
     if data.startswith(OLE_SIGNATURE):
         raise UnreadableFile(_("The file is password-protected or in the old .xls format: "
                                "remove the password and save it as .xlsx."))
-    lines = _xlsx_rows(data) if data.startswith(ZIP_SIGNATURE) else _csv_rows(data)
+    if filename.lower().endswith(".csv"):
+        lines = _csv_rows(data)
+    elif data.startswith(ZIP_SIGNATURE):
+        lines = _xlsx_rows(data)
+    else:
+        raise UnreadableFile(_("The file is damaged or is not an Excel (.xlsx) file."))
     sheet = Sheet()
     header = next(lines, None)
     if header is None or all(value is None or not str(value).strip() for value in header):

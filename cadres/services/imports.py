@@ -44,7 +44,7 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
     spec = KINDS[kind]
     report = ImportReport(kind)
     try:
-        sheet = read_sheet(data, spec.columns)
+        sheet = read_sheet(data, spec.columns, filename)
     except UnreadableFile as exc:
         report.file_problems.append(Problem(None, "", exc.message))
         return report

@@ -55,8 +55,14 @@ def test_size_and_row_limits(tree, settings):
 
 def test_csv_is_accepted(tree):
     data = "Mã đơn vị;Tên đơn vị;Cấp;Khối;Mã đơn vị cấp trên\nG7;Đoàn xã Tấn Mỹ;Đoàn cơ sở;;D1\n".encode("utf-8-sig")
-    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=False)
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=False, filename="don-vi.csv")
     assert report.applied and Unit.objects.filter(code="G7").exists()
+
+
+def test_a_text_file_named_xlsx_is_not_read_as_csv(tree):
+    data = "Mã đơn vị;Tên đơn vị;Cấp;Khối;Mã đơn vị cấp trên\n".encode()
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=True, filename="don-vi.xlsx")
+    assert [str(problem) for problem in report.problems] == ["Tệp bị hỏng hoặc không phải tệp Excel (.xlsx)."]
 
 
 def test_template_has_the_header_and_a_guide():
