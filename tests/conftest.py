@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django_scopes import scopes_disabled
 
@@ -55,6 +56,14 @@ def scopes_off():
     """Test bodies reach every tenant; requests still run inside the middleware's scope."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture
+def fresh_cache():
+    """Rate-limit counters live in the cache; one test's failures must not leak into another."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

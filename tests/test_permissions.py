@@ -10,7 +10,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from cadres.models import GrantRole, JoinRequest, PositionRole
 from cadres.urls import urlpatterns as app_urlpatterns
-from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory, UserFactory
+from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,8 @@ PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "m
 
 @pytest.fixture
 def world():
-    root = TenantFactory(name="Tỉnh Đoàn A", slug="a").root_unit
-    d1 = UnitFactory(parent=root, code="D1")
-    g1 = UnitFactory(parent=d1, code="G1")
-    b1 = UnitFactory(parent=g1, code="B1")
-    d2 = UnitFactory(parent=root, code="D2")
-    foreign_root = TenantFactory(name="Tỉnh Đoàn B", slug="b").root_unit
+    tree = province_pair()
+    root, d1, b1, d2, foreign_root = (tree[key] for key in ["root", "d1", "b1", "d2", "other"])
     member = CadreFactory(unit=b1)
     newcomer = CadreFactory(unit=b1, role=None)
     people = {

@@ -96,3 +96,17 @@ class GrantFactory(factory.django.DjangoModelFactory):
     unit = factory.SubFactory(UnitFactory)
     tenant = factory.SelfAttribute("unit.tenant")
     role = GrantRole.UNIT_MANAGER
+
+
+def province_pair() -> dict:
+    """Tỉnh Đoàn A (slug "a"): D1 → G1 → B1 and D2 → G2; Tỉnh Đoàn B (slug "b") with its
+    own D1 ("foreign"): the same code in another tenant, for isolation tests."""
+    root = TenantFactory(name="Tỉnh Đoàn A", slug="a").root_unit
+    d1 = UnitFactory(parent=root, code="D1", name="Huyện Đoàn Một")
+    d2 = UnitFactory(parent=root, code="D2", name="Huyện Đoàn Hai")
+    g1 = UnitFactory(parent=d1, code="G1", name="Đoàn xã Mỹ Hội Đông")
+    b1 = UnitFactory(parent=g1, code="B1", name="Chi đoàn Ấp 1")
+    g2 = UnitFactory(parent=d2, code="G2", name="Đoàn xã Khác")
+    other = TenantFactory(name="Tỉnh Đoàn B", slug="b").root_unit
+    foreign = UnitFactory(parent=other, code="D1", name="Huyện Đoàn Một (B)")
+    return dict(root=root, d1=d1, d2=d2, g1=g1, b1=b1, g2=g2, other=other, foreign=foreign)

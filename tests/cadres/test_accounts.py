@@ -4,23 +4,16 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 
 from cadres.models import AuditEvent, PositionRole
 from tests.cadres.factories import PASSWORD, CadreFactory, TenantFactory, UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 WRONG_LOGIN = "Email/số điện thoại hoặc mật khẩu không đúng."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    # Rate-limit counters live in the cache; one test's failures must not leak into another.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

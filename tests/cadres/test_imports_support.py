@@ -8,7 +8,7 @@ import pytest
 
 from cadres.imports.people import COLUMNS as CADRE_COLUMNS
 from cadres.imports.units import COLUMNS as UNIT_COLUMNS
-from tests.cadres.factories import GrantFactory, TenantFactory, UnitFactory
+from tests.cadres.factories import GrantFactory, UnitFactory, province_pair
 
 UNIT_HEADER = [c.header for c in UNIT_COLUMNS]
 CADRE_HEADER = [c.header for c in CADRE_COLUMNS]
@@ -45,14 +45,7 @@ def tree(settings, tmp_path):
     """Tenant A: root → D1 (→ G1 → B1) and D2 (→ G2); tenant B with its own D1 and G9.
     `manager` manages D1 only."""
     settings.MEDIA_ROOT = tmp_path
-    root = TenantFactory(name="Tỉnh Đoàn A", slug="a").root_unit
-    d1 = UnitFactory(parent=root, code="D1", name="Huyện Đoàn Một")
-    d2 = UnitFactory(parent=root, code="D2", name="Huyện Đoàn Hai")
-    g1 = UnitFactory(parent=d1, code="G1", name="Đoàn xã Mỹ Hội Đông")
-    b1 = UnitFactory(parent=g1, code="B1", name="Chi đoàn Ấp 1")
-    g2 = UnitFactory(parent=d2, code="G2", name="Đoàn xã Khác")
-    other = TenantFactory(name="Tỉnh Đoàn B", slug="b").root_unit
-    foreign = UnitFactory(parent=other, code="D1", name="Huyện Đoàn Một (B)")
-    g9 = UnitFactory(parent=foreign, code="G9", name="Đoàn xã tỉnh B")
-    manager = GrantFactory(unit=d1).user
-    return dict(root=root, d1=d1, d2=d2, g1=g1, b1=b1, g2=g2, other=other, foreign=foreign, g9=g9, manager=manager)
+    tree = province_pair()
+    tree["g9"] = UnitFactory(parent=tree["foreign"], code="G9", name="Đoàn xã tỉnh B")
+    tree["manager"] = GrantFactory(unit=tree["d1"]).user
+    return tree

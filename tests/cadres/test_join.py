@@ -1,23 +1,17 @@
 """Join codes: register with a unit's code, the Bí thư confirms, managers regenerate codes."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from cadres import selectors
 from cadres.models import AuditEvent, JoinRequest, JoinRequestStatus, Position, PositionRole, Unit
 from tests.cadres.factories import CadreFactory, TenantFactory, UnitFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_cache")]
 
 WRONG_CODE = "Mã tham gia không đúng. Hãy kiểm tra lại với Bí thư đơn vị."
 
 
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

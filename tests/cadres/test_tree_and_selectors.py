@@ -8,23 +8,14 @@ from django_scopes.exceptions import ScopeError
 from cadres import selectors
 from cadres.models import GrantRole, Position, PositionRole, Unit, UnitLevel
 from cadres.services.units import unit_archive, unit_update
-from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory, UserFactory
+from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory, UserFactory, province_pair
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def tree():
-    """province → two districts → grassroots → branch, in one tenant; a second tenant aside."""
-    root = TenantFactory(name="Tỉnh Đoàn A", slug="a").root_unit
-    d1 = UnitFactory(parent=root, code="D1", name="Huyện Đoàn Một")
-    d2 = UnitFactory(parent=root, code="D2", name="Huyện Đoàn Hai")
-    g1 = UnitFactory(parent=d1, code="G1", name="Đoàn xã Mỹ Hội Đông")
-    b1 = UnitFactory(parent=g1, code="B1", name="Chi đoàn Ấp 1")
-    g2 = UnitFactory(parent=d2, code="G2", name="Đoàn xã Khác")
-    other = TenantFactory(name="Tỉnh Đoàn B", slug="b").root_unit
-    foreign = UnitFactory(parent=other, code="D1", name="Huyện Đoàn Một (B)")
-    return dict(root=root, d1=d1, d2=d2, g1=g1, b1=b1, g2=g2, other=other, foreign=foreign)
+    return province_pair()
 
 
 def test_subtree_is_one_prefix_query(tree):
