@@ -349,3 +349,41 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.action} {self.object_type}#{self.object_id}"
+
+
+class ImportKind(models.TextChoices):
+    UNITS = "units", _("Units")
+    CADRES = "cadres", _("Cadres")
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Saved")
+    FAILED = "failed", _("Not saved")
+
+
+class ImportJob(models.Model):
+    """A confirmed spreadsheet import, applied by a Celery worker so a large file never
+    holds a web request; its page shows progress, then what was written or why not."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="import_jobs")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    kind = models.CharField(max_length=10, choices=ImportKind.choices)
+    filename = models.CharField(max_length=255, blank=True)
+    upload_token = models.CharField(max_length=64)
+    status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
+    # {"counts": {...}, "summary": "...", "problems": ["Dòng 5, cột …", ...]} once finished.
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)

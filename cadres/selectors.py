@@ -17,7 +17,7 @@ from django.http import Http404
 from django_scopes import scopes_disabled
 
 from cadres.models import (
-    Cadre, Grant, GrantRole, JoinRequest, JoinRequestStatus, Position, PositionRole, Tenant, Unit,
+    Cadre, Grant, GrantRole, ImportJob, JoinRequest, JoinRequestStatus, Position, PositionRole, Tenant, Unit,
 )
 from cadres.text import fold, text_sort_key
 
@@ -315,3 +315,15 @@ def can_invite(user, cadre: Cadre) -> bool:
     if account is None or not account.email or account.has_usable_password():
         return False
     return _in_managed_subtrees(user).filter(cadre=cadre).exists()
+
+
+def get_import_job_for_user(user, job_id: int) -> ImportJob:
+    """One's own import job, on a unit one still manages; 404 otherwise."""
+    job = (
+        ImportJob.objects.filter(pk=job_id, user=user, unit__in=units_managed_by(user))
+        .select_related("unit__tenant")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job

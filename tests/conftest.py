@@ -93,7 +93,11 @@ def celery_worker_process(transactional_db):
     )
     env.pop("DEBUG", None)
     env["SECRET_KEY"] = "worker-under-test"
+    env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    # A queue of its own, also the default while the test runs: nothing stale is picked up.
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
+    previous_queue = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
     log = Path(settings.BASE_DIR) / "var" / f"{queue}.log"
     log.parent.mkdir(exist_ok=True)
     with open(log, "w") as out:
@@ -114,6 +118,7 @@ def celery_worker_process(transactional_db):
             pytest.fail(f"celery worker did not start:\n{log.read_text()}")
         yield queue
     finally:
+        celery_app.conf.task_default_queue = previous_queue
         proc.terminate()
         try:
             proc.wait(timeout=20)

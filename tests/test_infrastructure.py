@@ -88,3 +88,28 @@ def test_platform_admin_creates_a_tenant_with_its_root_unit(client):
     assert response.status_code == 302
     tenant = Tenant.objects.get(slug="dong-thap")
     assert Unit.objects.get(tenant=tenant, depth=1).code == "TDDT"
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+def test_a_real_worker_applies_a_confirmed_import(celery_worker_process):
+    import time
+
+    from cadres.imports.uploads import save_upload
+    from cadres.models import ImportJob, Unit
+    from cadres.services.imports import import_job_start
+    from tests.cadres.factories import GrantFactory
+    from tests.cadres.test_imports_support import units_file
+
+    district = UnitFactory(parent=TenantFactory().root_unit, code="D1")
+    manager = GrantFactory(unit=district).user
+    data = units_file(["G7", "Đoàn xã Tấn Mỹ", "Đoàn cơ sở", "", "D1"])
+    token = save_upload(user=manager, kind="units", unit_id=district.pk, data=data, filename="don-vi.xlsx")
+    job = import_job_start(user=manager, unit=district, kind="units", token=token, filename="don-vi.xlsx")
+    deadline = time.monotonic() + 60
+    while not job.is_finished and time.monotonic() < deadline:
+        time.sleep(0.3)
+        job.refresh_from_db()
+    assert job.status == "done", job.result
+    assert Unit.objects.filter(tenant=district.tenant, code="G7").exists()
+    assert ImportJob.objects.get(pk=job.pk).result["counts"]["new"] == 1

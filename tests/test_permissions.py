@@ -8,7 +8,7 @@ page alike; an anonymous visitor is sent to the login page.
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from cadres.models import GrantRole, JoinRequest, PositionRole
+from cadres.models import GrantRole, ImportJob, JoinRequest, PositionRole
 from cadres.urls import urlpatterns as app_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 
@@ -37,7 +37,9 @@ def world():
     member.user.set_unusable_password()  # invitable
     member.user.save()
     join_request = JoinRequest.objects.create(tenant=root.tenant, unit=b1, cadre=newcomer, role=PositionRole.EXECUTIVE_MEMBER)
-    return {"people": people, "member_cadre": member, "join_request": join_request}
+    import_job = ImportJob.objects.create(tenant=root.tenant, unit=d1, user=people["manager"], kind="units",
+                                          upload_token="x")
+    return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job}
 
 
 def expect(default=404, anonymous=302, **overrides):
@@ -80,6 +82,7 @@ MATRIX = [
     ("import_upload", lambda w: ["a", "D1", "cadres"], "get", MANAGERS_OF_D1),
     ("import_confirm", lambda w: ["a", "D1", "cadres"], "post", expect(manager=302, provincial=302)),
     ("import_export", lambda w: ["a", "D1", "cadres"], "get", MANAGERS_OF_D1),
+    ("import_job_detail", lambda w: [w["import_job"].pk], "get", expect(manager=200)),
 ]
 
 # The health endpoint is public by design and tested in test_infrastructure.

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
-from cadres.imports.rows import batched, fail_from, read_row
+from cadres.imports.rows import Progress, no_progress, batched, fail_from, read_row
 from cadres.imports.values import GENDERS, ROLES
 from cadres.models import Cadre, Position, Unit
 from cadres.selectors import subtree
@@ -182,11 +182,11 @@ class CadrePlan:
                                           % {"role": ROLES.label(row.data["role"]), "unit": row.unit.code})
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
-    def apply(self, acting_user) -> None:
+    def apply(self, acting_user, progress: Progress = no_progress) -> None:
         """Write the planned changes. Call inside a transaction."""
-        for row in self.rows:
-            if row.result.status not in (RowStatus.NEW, RowStatus.CHANGED):
-                continue
+        todo = [row for row in self.rows if row.result.status in (RowStatus.NEW, RowStatus.CHANGED)]
+        for done, row in enumerate(todo):
+            progress(done, len(todo))
             try:
                 if row.cadre is None:
                     row.cadre = cadre_create(tenant=self.root.tenant, acting_user=acting_user, **row.profile)

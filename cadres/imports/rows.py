@@ -9,6 +9,14 @@ from django.utils.translation import gettext as _
 from cadres.imports.report import Column, RowResult
 from cadres.imports.values import CellError, is_blank
 
+# Told (rows written, rows to write) as an import goes, for a progress bar.
+Progress = Callable[[int, int], None]
+
+
+def no_progress(done: int, total: int) -> None:
+    pass
+
+
 # SQLite builds before 3.32 refuse more than 999 parameters in one statement.
 BATCH = 900
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
-from cadres.imports.rows import batched, fail_from, read_row
+from cadres.imports.rows import Progress, no_progress, batched, fail_from, read_row
 from cadres.imports.values import LEVELS, SECTORS
 from cadres.models import Unit, UnitLevel
 from cadres.selectors import subtree
@@ -190,10 +190,12 @@ class UnitPlan:
                                   for key, before, after in pairs if before != after]
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
-    def apply(self, acting_user) -> None:
+    def apply(self, acting_user, progress: Progress = no_progress) -> None:
         """Write the planned changes, parents first. Call inside a transaction."""
-        todo = [r for r in self.rows if r.result.status in (RowStatus.NEW, RowStatus.CHANGED)]
-        for row in sorted(todo, key=lambda r: r.depth):
+        todo = sorted((r for r in self.rows if r.result.status in (RowStatus.NEW, RowStatus.CHANGED)),
+                      key=lambda r: r.depth)
+        for done, row in enumerate(todo):
+            progress(done, len(todo))
             try:
                 self._apply_row(row, acting_user)
             except ValidationError as exc:

@@ -5,18 +5,27 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
+import logging
 from dataclasses import dataclass
 from typing import Callable
 
+from django.core.cache import cache
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
+from django.utils import timezone
+from django.utils.translation import gettext as gettext_now, gettext_lazy as _
 
 from cadres.imports import people, units
 from cadres.imports.reader import UnreadableFile, read_sheet
 from cadres.imports.report import Column, ImportReport, Problem
+from cadres.imports.rows import Progress, no_progress
+from cadres.imports.uploads import UploadMissing, discard_upload, load_upload
 from cadres.imports.workbook import build_workbook
-from cadres.models import Unit
+from cadres.models import ImportJob, ImportJobStatus, Unit
 from cadres.services.audit import audit_record
+
+logger = logging.getLogger(__name__)
+# The job page shows at most this many problems; the counts cover the rest.
+STORED_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -39,7 +48,7 @@ class _RollBack(Exception):
 
 
 def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user=None,
-                filename: str = "") -> ImportReport:
+                filename: str = "", progress: Progress = no_progress) -> ImportReport:
     """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does."""
     spec = KINDS[kind]
     report = ImportReport(kind)
@@ -60,7 +69,7 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
         with transaction.atomic():
             plan = spec.plan(root, sheet.rows, report)
             if not report.has_errors:
-                plan.apply(acting_user)
+                plan.apply(acting_user, progress)
             if report.has_errors:
                 raise _RollBack
             audit_record(actor=acting_user, action=f"import.{kind}", obj=root,
@@ -78,3 +87,77 @@ def export_file(*, kind: str, root: Unit) -> bytes:
 
 def template_file(*, kind: str) -> bytes:
     return build_workbook(KINDS[kind].columns, [], with_guide=True)
+
+
+def _progress_key(job_id: int) -> str:
+    return f"import-job:{job_id}:progress"
+
+
+def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
+    """(rows written, rows to write) while the job runs, from the cache; None before that."""
+    return cache.get(_progress_key(job.pk))
+
+
+@transaction.atomic
+def import_job_start(*, user, unit: Unit, kind: str, token: str, filename: str) -> ImportJob:
+    """Queue a previewed upload for writing; the worker picks it up after this commits."""
+    job = ImportJob.objects.create(
+        tenant_id=unit.tenant_id, unit=unit, user=user, kind=kind, filename=filename, upload_token=token
+    )
+    audit_record(actor=user, action="import.queue", obj=job, data={"kind": kind, "unit": unit.code, "file": filename})
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from cadres.tasks import run_import_job
+
+    try:
+        run_import_job.apply_async(args=[job_id], retry=False)
+    except Exception:  # the broker is down: say so on the job page instead of failing the request
+        logger.exception("could not queue import job %s", job_id)
+        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
+            status=ImportJobStatus.FAILED, finished_at=timezone.now(),
+            result={"error": gettext_now("The job queue is not answering; nothing was written. "
+                                         "Please confirm the import again in a few minutes.")},
+        )
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Apply a queued import. Safe to run twice (a retried task): a finished job is left
+    alone, and an interrupted run wrote nothing, since the import is one transaction."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("unit", "user").get(pk=job_id)
+        if job.is_finished:
+            return job
+        job.status = ImportJobStatus.RUNNING
+        job.save(update_fields=["status"])
+
+    def progress(done: int, total: int) -> None:
+        # Every 50 rows is enough for a bar, and keeps cache writes cheap.
+        if done % 50 == 0 or done == total - 1:
+            cache.set(_progress_key(job.pk), (done + 1, total), timeout=24 * 3600)
+
+    try:
+        data, _filename = load_upload(user=job.user, token=job.upload_token, kind=job.kind, unit_id=job.unit_id)
+    except UploadMissing:
+        report = None
+    else:
+        report = import_file(kind=job.kind, root=job.unit, data=data, dry_run=False, acting_user=job.user,
+                             filename=job.filename, progress=progress)
+    if report is None:
+        job.status = ImportJobStatus.FAILED
+        job.result = {"error": gettext_now("This upload is no longer available; please upload the file again.")}
+    else:
+        job.status = ImportJobStatus.DONE if report.applied else ImportJobStatus.FAILED
+        job.result = {
+            "counts": report.counts,
+            "summary": report.summary(),
+            "problems": [str(problem) for problem in report.problems[:STORED_PROBLEMS]],
+            "problem_count": len(report.problems),
+        }
+        discard_upload(user=job.user, token=job.upload_token)
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "finished_at"])
+    cache.delete(_progress_key(job.pk))
+    return job

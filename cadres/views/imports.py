@@ -13,9 +13,11 @@ from django.views.decorators.http import require_POST
 
 from cadres.forms.imports import ImportUploadForm
 from cadres.imports.report import RowStatus
-from cadres.imports.uploads import UploadMissing, discard_upload, load_upload, save_upload
-from cadres.selectors import access_for, get_managed_unit_for_user, managed_roots, search_units
-from cadres.services.imports import KINDS, export_file, import_file, template_file
+from cadres.imports.uploads import UploadMissing, load_upload, save_upload
+from cadres.selectors import access_for, get_import_job_for_user, get_managed_unit_for_user, managed_roots, search_units
+from cadres.services.imports import (
+    KINDS, export_file, import_file, import_job_progress, import_job_start, template_file,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A preview of thousands of rows is unreadable on a phone; counts cover the rest.
@@ -99,14 +101,19 @@ def import_confirm(request, tenant_slug: str, code: str, kind: str):
     _kind(kind)
     token = request.POST.get("token", "")
     try:
-        data, filename = load_upload(user=request.user, token=token, kind=kind, unit_id=unit.pk)
+        _data, filename = load_upload(user=request.user, token=token, kind=kind, unit_id=unit.pk)
     except UploadMissing:
         messages.error(request, _("This upload is no longer available; please upload the file again."))
         return redirect("import_upload", tenant_slug=tenant_slug, code=code, kind=kind)
-    report = import_file(kind=kind, root=unit, data=data, dry_run=False, acting_user=request.user, filename=filename)
-    discard_upload(user=request.user, token=token)
-    if not report.applied:
-        # The data changed since the preview; show why, with nothing written.
-        return _render_page(request, unit, kind, ImportUploadForm(), report)
-    messages.success(request, _("Import saved: %(summary)s") % {"summary": report.summary()})
-    return redirect("import_upload", tenant_slug=tenant_slug, code=code, kind=kind)
+    job = import_job_start(user=request.user, unit=unit, kind=kind, token=token, filename=filename)
+    return redirect("import_job_detail", job_id=job.pk)
+
+
+@login_required
+def import_job_detail(request, job_id: int):
+    """The job's progress while it runs (htmx polls the fragment), then its outcome."""
+    job = get_import_job_for_user(request.user, job_id)
+    context = {"job": job, "progress": import_job_progress(job), "spec": KINDS[job.kind]}
+    if request.headers.get("HX-Request"):
+        return render(request, "cadres/imports/_job_status.html", context)
+    return render(request, "cadres/imports/job.html", context)

@@ -25,19 +25,28 @@ def manager(client, tree):
     return login(client, tree["manager"])
 
 
-def test_preview_then_confirm(manager, tree):
+def confirm(client, args, token, capture):
+    """Confirm an upload; the queued job runs (eagerly) once the request's transaction commits."""
+    with capture(execute=True):
+        response = client.post(reverse("import_confirm", args=args), {"token": token})
+    return client.get(response.url) if response.status_code == 302 else response
+
+
+def test_preview_then_confirm(manager, tree, django_capture_on_commit_callbacks):
     response = upload(manager, "a", "D1", "units", GOOD_UNITS)
     page = response.content.decode()
     assert response.status_code == 200
     assert "Kết quả kiểm tra" in page and "Mới: 1" in page and "Đoàn xã Tấn Mỹ" in page
     assert not Unit.objects.filter(code="G7").exists()
     token = response.context["token"]
-    response = manager.post(reverse("import_confirm", args=["a", "D1", "units"]), {"token": token}, follow=True)
+    response = confirm(manager, ["a", "D1", "units"], token, django_capture_on_commit_callbacks)
+    assert "Đã lưu" in response.content.decode()
     assert "Đã nhập xong: 1 mới, 0 thay đổi, 0 không đổi, 0 có lỗi." in response.content.decode()
     assert Unit.objects.filter(code="G7", tenant=tree["root"].tenant).exists()
     assert AuditEvent.objects.filter(action="import.units", actor=tree["manager"]).exists()
     # The upload is used once.
-    manager.post(reverse("import_confirm", args=["a", "D1", "units"]), {"token": token})
+    response = confirm(manager, ["a", "D1", "units"], token, django_capture_on_commit_callbacks)
+    assert "Tệp đã tải lên không còn nữa" in response.content.decode()
     assert AuditEvent.objects.filter(action="import.units").count() == 1
 
 
@@ -78,11 +87,13 @@ def test_confirm_is_bound_to_user_unit_and_kind(client, tree):
     assert not Unit.objects.filter(code="G7").exists()
 
 
-def test_confirm_rechecks_and_writes_nothing_when_data_changed(manager, tree):
+def test_confirm_rechecks_and_writes_nothing_when_data_changed(manager, tree, django_capture_on_commit_callbacks):
     token = upload(manager, "a", "D1", "cadres", cadres_file(cadre_row())).context["token"]
     CadreFactory(unit=tree["g2"], email="thuha@example.vn")  # appears meanwhile, in a sibling subtree
-    response = manager.post(reverse("import_confirm", args=["a", "D1", "cadres"]), {"token": token})
-    assert "Cán bộ này thuộc đơn vị nằm ngoài các đơn vị bạn quản lý." in response.content.decode()
+    response = confirm(manager, ["a", "D1", "cadres"], token, django_capture_on_commit_callbacks)
+    page = response.content.decode()
+    assert "Chưa lưu" in page and "dữ liệu đã thay đổi sau khi xem trước" in page
+    assert "Cán bộ này thuộc đơn vị nằm ngoài các đơn vị bạn quản lý." in page
     assert Cadre.objects.filter(email="thuha@example.vn").count() == 1
 
 
@@ -142,3 +153,58 @@ def test_anonymous_is_sent_to_login(client, tree):
                 reverse("import_export", args=["a", "D1", "cadres"])]:
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_job_page_shows_progress_and_stops_polling_when_finished(manager, tree):
+    from django.core.cache import cache
+
+    from cadres.models import ImportJob, ImportJobStatus
+
+    job = ImportJob.objects.create(tenant=tree["root"].tenant, unit=tree["d1"], user=tree["manager"], kind="cadres",
+                                   filename="can-bo.xlsx", upload_token="x", status=ImportJobStatus.RUNNING)
+    cache.set(f"import-job:{job.pk}:progress", (1250, 5000))
+    url = reverse("import_job_detail", args=[job.pk])
+    fragment = manager.get(url, HTTP_HX_REQUEST="true").content.decode()
+    assert "Đã ghi 1.250/5.000 dòng." in fragment and 'hx-trigger="every 2s"' in fragment
+    assert "<html" not in fragment
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.DONE, result={"summary": "1 mới"})
+    page = manager.get(url).content.decode()
+    assert "Đã nhập xong: 1 mới" in page and "hx-trigger" not in page
+
+
+def test_job_pages_belong_to_their_owner(manager, tree, client):
+    from cadres.models import ImportJob
+
+    job = ImportJob.objects.create(tenant=tree["root"].tenant, unit=tree["d1"], user=tree["manager"], kind="units",
+                                   upload_token="x")
+    colleague = login(client.__class__(), GrantFactory(unit=tree["d1"]).user)
+    assert colleague.get(reverse("import_job_detail", args=[job.pk])).status_code == 404
+    assert manager.get(reverse("import_job_detail", args=[job.pk + 1])).status_code == 404
+
+
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a port where nothing listens, as when Redis is down."""
+    from config.celery import app
+
+    def reset_pools():
+        app._pool = None
+        app.amqp._producer_pool = None
+
+    keys = ("broker_url", "broker_write_url", "task_always_eager")
+    previous = {key: app.conf[key] for key in keys}
+    app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
+                    task_always_eager=False)
+    reset_pools()
+    yield
+    app.conf.update(previous)
+    reset_pools()
+
+
+def test_confirm_with_the_broker_down_says_so_and_writes_nothing(manager, tree, broker_down,
+                                                                   django_capture_on_commit_callbacks):
+    token = upload(manager, "a", "D1", "units", GOOD_UNITS).context["token"]
+    response = confirm(manager, ["a", "D1", "units"], token, django_capture_on_commit_callbacks)
+    assert response.status_code == 200
+    assert "Hàng đợi xử lý không phản hồi; chưa ghi gì." in response.content.decode()
+    assert not Unit.objects.filter(code="G7").exists()
