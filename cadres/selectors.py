@@ -17,7 +17,16 @@ from django.http import Http404
 from django_scopes import scopes_disabled
 
 from cadres.models import (
-    Cadre, Grant, GrantRole, ImportJob, JoinRequest, JoinRequestStatus, Position, PositionRole, Tenant, Unit,
+    Cadre,
+    Grant,
+    GrantRole,
+    ImportJob,
+    JoinRequest,
+    JoinRequestStatus,
+    Position,
+    PositionRole,
+    Tenant,
+    Unit,
 )
 from cadres.text import fold, text_sort_key
 

@@ -99,7 +99,7 @@ def test_a_real_worker_applies_a_confirmed_import(celery_worker_process):
     from cadres.models import ImportJob, Unit
     from cadres.services.imports import import_job_start
     from tests.cadres.factories import GrantFactory
-    from tests.cadres.test_imports_support import units_file
+    from tests.cadres.spreadsheets import units_file
 
     district = UnitFactory(parent=TenantFactory().root_unit, code="D1")
     manager = GrantFactory(unit=district).user

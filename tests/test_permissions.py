@@ -36,7 +36,9 @@ def world():
     }
     member.user.set_unusable_password()  # invitable
     member.user.save()
-    join_request = JoinRequest.objects.create(tenant=root.tenant, unit=b1, cadre=newcomer, role=PositionRole.EXECUTIVE_MEMBER)
+    join_request = JoinRequest.objects.create(
+        tenant=root.tenant, unit=b1, cadre=newcomer, role=PositionRole.EXECUTIVE_MEMBER
+    )
     import_job = ImportJob.objects.create(tenant=root.tenant, unit=d1, user=people["manager"], kind="units",
                                           upload_token="x")
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job}

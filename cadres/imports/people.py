@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
-from cadres.imports.rows import Progress, no_progress, batched, fail_from, read_row
+from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_row
 from cadres.imports.values import GENDERS, ROLES
 from cadres.models import Cadre, Position, Unit
 from cadres.selectors import subtree

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
-from cadres.imports.rows import Progress, no_progress, batched, fail_from, read_row
+from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_row
 from cadres.imports.values import LEVELS, SECTORS
 from cadres.models import Unit, UnitLevel
 from cadres.selectors import subtree

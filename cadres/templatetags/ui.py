@@ -8,8 +8,7 @@ USE_THOUSAND_SEPARATOR, which would also group ids printed into URLs.
 import datetime
 
 from django import template
-from django.utils import timezone
-from django.utils import numberformat
+from django.utils import numberformat, timezone
 from django.utils.formats import get_format
 
 register = template.Library()

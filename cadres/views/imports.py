@@ -16,7 +16,12 @@ from cadres.imports.report import RowStatus
 from cadres.imports.uploads import UploadMissing, load_upload, save_upload
 from cadres.selectors import access_for, get_import_job_for_user, get_managed_unit_for_user, managed_roots, search_units
 from cadres.services.imports import (
-    KINDS, export_file, import_file, import_job_progress, import_job_start, template_file,
+    KINDS,
+    export_file,
+    import_file,
+    import_job_progress,
+    import_job_start,
+    template_file,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

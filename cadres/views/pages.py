@@ -61,7 +61,11 @@ def unit_list(request):
     return render(
         request,
         "cadres/unit_list.html",
-        {"roots": roots, "query": query, "results": selectors.search_units(request.user, query).select_related("tenant") if query else None},
+        {
+            "roots": roots,
+            "query": query,
+            "results": selectors.search_units(request.user, query).select_related("tenant") if query else None,
+        },
     )
 
 

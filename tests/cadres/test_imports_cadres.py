@@ -6,7 +6,7 @@ from django.utils import translation
 from cadres.models import AuditEvent, Cadre, Position, PositionRole
 from cadres.services.imports import export_file, import_file
 from tests.cadres.factories import CadreFactory, UserFactory
-from tests.cadres.test_imports_support import cadre_row, cadres_file, tree, xlsx, CADRE_HEADER  # noqa: F401
+from tests.cadres.spreadsheets import CADRE_HEADER, cadre_row, cadres_file, xlsx
 
 pytestmark = pytest.mark.django_db
 

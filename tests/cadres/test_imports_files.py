@@ -11,9 +11,7 @@ from cadres.imports.reader import OLE_SIGNATURE
 from cadres.models import Cadre, Unit
 from cadres.services.imports import export_file, import_file, template_file
 from tests.cadres.factories import CadreFactory
-from tests.cadres.test_imports_support import (  # noqa: F401 (fixture)
-    CADRE_HEADER, UNIT_HEADER, cadre_row, cadres_file, read_xlsx, tree, units_file, xlsx,
-)
+from tests.cadres.spreadsheets import CADRE_HEADER, UNIT_HEADER, cadre_row, cadres_file, read_xlsx, units_file, xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from django.utils import translation
 from cadres.models import AuditEvent, Unit, UnitLevel
 from cadres.services.imports import import_file
 from cadres.services.units import unit_archive
-from tests.cadres.test_imports_support import tree, units_file  # noqa: F401 (fixture)
+from tests.cadres.spreadsheets import units_file
 
 pytestmark = pytest.mark.django_db
 

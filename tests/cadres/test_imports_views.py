@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from cadres.models import AuditEvent, Cadre, Unit
 from tests.cadres.factories import PASSWORD, CadreFactory, GrantFactory
-from tests.cadres.test_imports_support import cadre_row, cadres_file, read_xlsx, tree, units_file  # noqa: F401
+from tests.cadres.spreadsheets import cadre_row, cadres_file, read_xlsx, units_file
 
 pytestmark = pytest.mark.django_db
 GOOD_UNITS = units_file(["G7", "Đoàn xã Tấn Mỹ", "Đoàn cơ sở", "", "D1"])

@@ -1,14 +1,11 @@
-"""Shared by the import tests: spreadsheets built in memory and a small two-tenant tree.
-(No tests here; the name keeps it among the import tests' files.)"""
+"""Spreadsheets built in memory for the import tests."""
 
 import io
 
 import openpyxl
-import pytest
 
 from cadres.imports.people import COLUMNS as CADRE_COLUMNS
 from cadres.imports.units import COLUMNS as UNIT_COLUMNS
-from tests.cadres.factories import GrantFactory, UnitFactory, province_pair
 
 UNIT_HEADER = [c.header for c in UNIT_COLUMNS]
 CADRE_HEADER = [c.header for c in CADRE_COLUMNS]
@@ -38,14 +35,3 @@ def cadre_row(name="Nguyễn Thị Thu Hà", birth="17/05/1998", gender="Nữ", 
 
 def read_xlsx(data: bytes) -> list[tuple]:
     return list(openpyxl.load_workbook(io.BytesIO(data)).worksheets[0].values)
-
-
-@pytest.fixture
-def tree(settings, tmp_path):
-    """Tenant A: root → D1 (→ G1 → B1) and D2 (→ G2); tenant B with its own D1 and G9.
-    `manager` manages D1 only."""
-    settings.MEDIA_ROOT = tmp_path
-    tree = province_pair()
-    tree["g9"] = UnitFactory(parent=tree["foreign"], code="G9", name="Đoàn xã tỉnh B")
-    tree["manager"] = GrantFactory(unit=tree["d1"]).user
-    return tree
