@@ -222,5 +222,11 @@ DEMO_ACCOUNTS = [
 
 def seed_demo() -> int:
     """Create the demo tenants; returns how many cadres were added."""
+    # Imported here so that cadres keeps no module-level dependency on the registry app.
+    from models_registry.seeding import load_seed_programmes
+
     with scopes_disabled(), transaction.atomic():
-        return seed_an_giang().created + seed_can_tho().created
+        builders = [seed_an_giang(), seed_can_tho()]
+        for builder in builders:
+            load_seed_programmes(builder.tenant)
+        return sum(builder.created for builder in builders)
