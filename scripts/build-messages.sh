@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Merge the per-area Vietnamese fragments into the catalogue Django reads, then compile it.
+# A msgid in two fragments takes the first one in name order; vendor-*.po (translations of
+# third-party texts) sort last, so our own wording always wins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=locale/vi/LC_MESSAGES
