@@ -154,6 +154,35 @@ def programme_participants(programme: Programme) -> QuerySet[Unit]:
     return Unit.objects.filter(programme_participations__programme=programme).order_by("path")
 
 
+@dataclass
+class PilotRow:
+    """One huyện-level unit (a child of the tenant root) and its participants in a unit programme."""
+
+    district: Unit
+    participants: int
+    quota: int | None
+
+    @property
+    def meets_quota(self) -> bool:
+        return self.quota is None or self.participants >= self.quota
+
+
+def pilot_progress(programme: Programme) -> list[PilotRow]:
+    """Participants of a unit-subject programme counted per huyện-level unit under its owner
+    (e.g. "Chi đoàn 3 có": at least 5 pilot chi đoàn per huyện), in tree order."""
+    owner = programme.owner_unit
+    district_len = 2 * Unit.steplen
+    districts = Unit.objects.filter(tenant_id=programme.tenant_id, depth=2, archived_at__isnull=True)
+    if owner.depth >= 2:
+        districts = districts.filter(path=owner.path[:district_len])
+    else:
+        districts = districts.filter(path__startswith=owner.path)
+    counts: dict[str, int] = defaultdict(int)
+    for path in programme_participants(programme).values_list("path", flat=True):
+        counts[path[:district_len]] += 1
+    return [PilotRow(district, counts[district.path], programme.pilot_quota) for district in districts.order_by("path")]
+
+
 # --- Audience -----------------------------------------------------------------------------
 
 

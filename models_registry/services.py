@@ -392,7 +392,9 @@ def programme_new_version(*, programme: Programme, acting_user=None) -> Programm
 
 @transaction.atomic
 def programme_delete_draft(*, programme: Programme, expected_lock_version, acting_user=None) -> None:
-    """Discard a draft (nothing was ever filed against it)."""
+    """Discard a draft (nothing was ever filed against it) that no programme inherits from."""
+    if programme.children.exists():
+        raise ValidationError(_("Other programmes inherit from this draft: it cannot be deleted."))
     _lock_draft(programme, expected_lock_version)
     audit_record(actor=acting_user, action="programme.delete_draft", obj=programme, data={"name": programme.name})
     programme.delete()

@@ -2,6 +2,7 @@
 managers of the owner unit or above edit; drafts stay with their editors."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.http import Http404
 
 from cadres.models import GrantRole, PositionRole, Sector
@@ -11,6 +12,7 @@ from models_registry.selectors import (
     get_editable_programme_for_user,
     get_programme_for_user,
     open_draft_of,
+    pilot_progress,
     programme_coverage,
     programme_participants,
     programmes_editable_by,
@@ -123,3 +125,22 @@ def test_programme_coverage_counts_units_with_a_published_programme_of_their_own
     assert programme_coverage(tenant, 2026, max_depth=2).total == 3
     services.programme_archive(programme=world["programmes"]["g1"])
     assert programme_coverage(tenant, 2026, root=tree["d1"]).covered == 1
+
+
+def test_pilot_progress_counts_participants_per_huyen(world):
+    tree = world["tree"]
+    pilot = ProgrammeFactory(owner_unit=tree["root"], subject="units", pilot_quota=2, groups=[
+        dict(title="3 có", criteria=[dict(title="Chi đoàn có cán bộ Đoàn", kind="yes_no")])])
+    second_branch = UnitFactory(parent=tree["g1"], code="B2")
+    for lock, unit in enumerate([tree["b1"], second_branch, tree["g2"]]):
+        services.participant_add(programme=pilot, expected_lock_version=lock, unit=unit)
+    rows = {row.district.code: (row.participants, row.meets_quota) for row in pilot_progress(pilot)}
+    assert rows == {"D1": (2, True), "D2": (1, False)}
+
+
+def test_a_draft_others_inherit_from_cannot_be_deleted(world):
+    draft = world["programmes"]["d1_draft"]
+    ProgrammeFactory(owner_unit=world["tree"]["g1"], parent=draft)
+    with pytest.raises(ValidationError) as caught:
+        services.programme_delete_draft(programme=draft, expected_lock_version=0)
+    assert caught.value.messages == ["Có mô hình khác đang kế thừa bản nháp này nên không thể xóa."]
