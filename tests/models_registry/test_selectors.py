@@ -4,10 +4,12 @@ managers of the owner unit or above edit; drafts stay with their editors."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.http import Http404
+from django_scopes import scope
 
 from cadres.models import GrantRole, PositionRole, Sector
 from models_registry import services
 from models_registry.selectors import (
+    applicable_criteria,
     can_edit_programme,
     get_editable_programme_for_user,
     get_programme_for_user,
@@ -144,3 +146,18 @@ def test_a_draft_others_inherit_from_cannot_be_deleted(world):
     with pytest.raises(ValidationError) as caught:
         services.programme_delete_draft(programme=draft, expected_lock_version=0)
     assert caught.value.messages == ["Có mô hình khác đang kế thừa bản nháp này nên không thể xóa."]
+
+
+def test_reads_and_writes_work_inside_a_request_like_tenant_scope(world):
+    """Requests run inside scope(tenant=[...]); nothing here may need scopes disabled."""
+    tree, manager = world["tree"], world["people"]["manager"]
+    with scope(tenant=[tree["root"].tenant_id]):
+        programme = get_editable_programme_for_user(manager, world["programmes"]["d1_draft"].pk)
+        group = services.group_create(programme=programme, expected_lock_version=0, title="Chỉ tiêu")
+        services.criterion_create(group=group, expected_lock_version=1, title="Đi cơ sở mỗi tháng", kind="quantitative",
+                                  target=2, measure="visits", period="month", activity_kinds=["grassroots_visit"])
+        result = services.programme_publish(programme=programme, expected_lock_version=2)
+        assert result.closest.other == world["programmes"]["d1"]
+        assert names(programmes_visible_to(manager), world["programmes"]) == VISIBLE["manager"]
+        assert applicable_criteria(programme, world["people"]["member"].cadre)[0].target == 2
+        assert programme_coverage(tree["root"].tenant, 2026).covered == 4
