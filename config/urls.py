@@ -9,6 +9,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("platform-admin/", admin.site.urls),
+    path("programmes/", include("models_registry.urls")),
     path("", include("cadres.urls")),
 ]
 
