@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("platform-admin/", admin.site.urls),
     path("programmes/", include("models_registry.urls")),
+    path("evaluations/", include("evaluations.urls")),
     path("", include("cadres.urls")),
 ]
 
