@@ -4,7 +4,7 @@
 # Installs what is missing when run as root; otherwise says what to install and fails.
 set -euo pipefail
 purpose="${1:-run}"
-packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fonts-dejavu-core)
+packages=(libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation2 fonts-dejavu-core)
 if [ "$purpose" = "test" ]; then
   packages+=(chromium poppler-utils)
 fi

@@ -1,0 +1,100 @@
+"""The official document format (domain §8): A4, margins, the bundled serif font, Vietnamese text."""
+
+import datetime
+import io
+import shutil
+import subprocess
+
+import pytest
+from django.template import engines
+from pypdf import PdfReader
+
+from reports.pdf import OfficialHeader, html_to_pdf
+from tests.conftest import missing_service
+
+MM = 72 / 25.4
+A4 = (595.28, 841.89)
+
+SAMPLE = """{% extends "pdf/official.html" %}
+{% block title %}BÁO CÁO<small>Kết quả thực hiện mô hình “3 cần, 5 quyết tâm” năm 2026</small>{% endblock %}
+{% block content %}
+<p>Thực hiện Kế hoạch số 72-KH/TĐTN-TCKT, Ban Thường vụ Huyện Đoàn Chợ Mới báo cáo kết quả như sau:</p>
+<table class="data"><thead><tr><th>STT</th><th>Đơn vị</th><th>Cán bộ đăng ký</th></tr></thead>
+<tbody>{% for n in rows %}<tr><td class="num">{{ n }}</td><td>Đoàn xã Mỹ Hội Đông {{ n }}</td>
+<td class="num">10/10</td></tr>{% endfor %}</tbody></table>
+{% endblock %}"""
+
+
+@pytest.fixture
+def pdf():
+    header = OfficialHeader(
+        superior="Tỉnh Đoàn An Giang", issuer="BCH Huyện Đoàn Chợ Mới", number="Số: 15-BC/HĐTN",
+        place="Chợ Mới", date=datetime.date(2026, 10, 20), recipients=["Ban TC-KT Tỉnh Đoàn"],
+        signer_name="Lê Minh Tuấn",
+    )
+    html = engines["django"].from_string(SAMPLE).render({"header": header, "rows": range(1, 61)})
+    return html_to_pdf(html)
+
+
+def _text_positions(page):
+    """Where each piece of text starts, in PDF points from the page's bottom-left corner."""
+    spots = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            x, y = tm[4], tm[5]
+            spots.append((x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5]))
+
+    page.extract_text(visitor_text=visit)
+    return spots
+
+
+def test_a4_with_the_official_margins(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) >= 2  # the long table breaks across pages
+    lefts = []
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width, 1), round(height, 1)) == (round(A4[0], 1), round(A4[1], 1))
+        spots = _text_positions(page)
+        lefts.append(min(x for x, _ in spots))
+        assert max(x for x, _ in spots) <= width - 20 * MM  # right margin 20 mm
+        assert height - max(y for _, y in spots) >= 20 * MM  # top margin 20 mm
+    assert min(lefts) == pytest.approx(30 * MM, abs=0.5 * MM)  # left margin 30 mm
+    assert all(left >= 29.5 * MM for left in lefts)
+
+
+def test_bundled_serif_font_is_embedded_and_vietnamese_survives(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    fonts = {
+        str(font["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all("Liberation-Serif" in name for name in fonts)
+    text = reader.pages[0].extract_text()
+    for expected in ["ĐOÀN TNCS HỒ CHÍ MINH", "BCH HUYỆN ĐOÀN CHỢ MỚI", "Số: 15-BC/HĐTN",
+                     "Chợ Mới, ngày 20 tháng 10 năm 2026", "Kết quả thực hiện mô hình"]:
+        assert expected in text
+    last = reader.pages[-1].extract_text()
+    assert "Nơi nhận:" in last and "TM. BAN THƯỜNG VỤ" in last and "Lê Minh Tuấn" in last
+
+
+def test_table_header_repeats_on_every_page(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    assert all("Cán bộ đăng ký" in page.extract_text() for page in reader.pages[:-1])
+
+
+def test_pdffonts_sees_only_embedded_fonts(pdf, tmp_path):
+    if not shutil.which("pdffonts"):
+        missing_service("pdffonts from poppler-utils (make test installs it)")
+    path = tmp_path / "report.pdf"
+    path.write_bytes(pdf)
+    lines = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert lines and all(" yes " in line and "Liberation-Serif" in line for line in lines)
+
+
+def test_documents_never_fetch_from_the_network():
+    html = '{% extends "pdf/official.html" %}{% block content %}<img src="http://example.com/x.png">{% endblock %}'
+    rendered = engines["django"].from_string(html).render({"header": OfficialHeader(superior="A", issuer="B")})
+    assert html_to_pdf(rendered).startswith(b"%PDF")  # the image is skipped, nothing fetched
