@@ -1,0 +1,62 @@
+"""The activity log: what a cadre did, from which quantitative actuals are computed."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from cadres.models import Cadre, Tenant
+from models_registry.models import ActivityKind
+
+
+def _photo_path(instance, filename: str) -> str:
+    from evaluations.uploads import private_upload_path
+
+    return private_upload_path("activities", filename)
+
+
+def _document_path(instance, filename: str) -> str:
+    from evaluations.uploads import private_upload_path
+
+    return private_upload_path("initiatives", filename)
+
+
+class Activity(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="activities")
+    kind = models.CharField(_("kind"), max_length=30, choices=ActivityKind.choices)
+    date = models.DateField(_("date"))
+    # Volunteer hours only.
+    hours = models.DecimalField(_("hours"), max_digits=5, decimal_places=2, null=True, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    photo = models.ImageField(_("photo"), upload_to=_photo_path, max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-date", "-id"]
+        indexes = [models.Index(fields=["cadre", "date"])]
+
+
+class Initiative(models.Model):
+    """A sáng kiến; it counts toward criteria that count initiatives once recognised."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="initiatives")
+    title = models.CharField(_("title"), max_length=300)
+    recognised_by = models.CharField(_("recognised by"), max_length=300, blank=True)
+    date = models.DateField(_("date"))
+    document = models.FileField(_("document"), upload_to=_document_path, max_length=200, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("initiative")
+        verbose_name_plural = _("initiatives")
+        ordering = ["-date", "-id"]

@@ -1,0 +1,247 @@
+"""The two forms and their timeline.
+
+Both forms carry `lock_version` (bumped by every transition: a reviewer acting on a page
+loaded before another one acted is refused) and `field_versions` (one counter per draft
+field, bumped by autosave: a stale tab cannot overwrite newer text).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
+from django_scopes import ScopedManager
+
+from cadres.models import Cadre, PositionRole, Tenant, Unit
+from evaluations.models.cycles import Cycle
+from models_registry.models import Criterion, Programme
+
+
+class RegistrationState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    APPROVED = "approved", _("Approved")
+    # An approved revision replaced by an approved amendment.
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class AssessmentState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    PROPOSED = "proposed", _("Rating proposed")
+    FINALISED = "finalised", _("Finalised")
+
+
+class Rating(models.TextChoices):
+    EXCELLENT = "excellent", _("Excellently completed duties")
+    GOOD = "good", _("Well completed duties")
+    COMPLETED = "completed", _("Completed duties")
+    NOT_COMPLETED = "not_completed", _("Did not complete duties")
+
+
+class AssessmentPeriod(models.TextChoices):
+    YEAR = "year", pgettext_lazy("assessment period", "Whole year")
+    Q1 = "q1", _("Quarter 1")
+    Q2 = "q2", _("Quarter 2")
+    Q3 = "q3", _("Quarter 3")
+    Q4 = "q4", _("Quarter 4")
+
+
+class FormAction(models.TextChoices):
+    CREATE = "create", _("Created")
+    SUBMIT = "submit", _("Submitted")
+    RESUBMIT = "resubmit", _("Resubmitted")
+    RETURN = "return", _("Returned for changes")
+    APPROVE = "approve", _("Approved")
+    AMEND = "amend", _("Amendment opened")
+    PROPOSE = "propose", _("Rating proposed")
+    FINALISE = "finalise", _("Rating finalised")
+
+
+class FormBase(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle"))
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre"))
+    # The deciding position's unit and role (refreshed at each submission): who reviews.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    role = models.CharField(_("role"), max_length=30, choices=PositionRole.choices)
+    lock_version = models.PositiveIntegerField(default=0)
+    field_versions = models.JSONField(default=dict, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Registration(FormBase):
+    """a1 ĐKCT01: what a cadre commits to under one programme version in one cycle. An
+    amendment is a new revision; the approved one it amends stays valid until it is approved."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="+",
+                                  verbose_name=_("programme"))
+    revision = models.PositiveSmallIntegerField(_("revision"), default=1)
+    previous = models.OneToOneField("self", on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="amendment")
+    state = models.CharField(_("status"), max_length=12, choices=RegistrationState.choices,
+                             default=RegistrationState.DRAFT)
+    # Identity header (domain §5), captured at submission.
+    full_name = models.CharField(_("full name"), max_length=120, blank=True)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    union_position = models.CharField(_("Youth Union position"), max_length=300, blank=True)
+    job_title = models.CharField(_("professional position"), max_length=200, blank=True)
+    unit_name = models.CharField(_("unit"), max_length=200, blank=True)
+    planned_initiative = models.CharField(_("planned initiative"), max_length=300, blank=True)
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["cycle", "cadre", "programme", "revision"], name="registration_revision"),
+        ]
+        indexes = [models.Index(fields=["cycle", "unit", "state"])]
+
+    def __str__(self):
+        return f"ĐKCT01 {self.cadre} {self.cycle}"
+
+
+class Commitment(models.Model):
+    """One applicable criterion of a registration, in the cadre's words."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="commitments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField(_("commitment"), blank=True)
+    # The programme's minimum for this cadre's audience (quantitative only), kept with the form.
+    minimum = models.DecimalField(_("minimum"), max_digits=7, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("target"), max_digits=7, decimal_places=2, null=True, blank=True)
+    measures = models.TextField(_("measures"), blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["registration", "criterion"], name="commitment_unique")]
+
+
+class SelfAssessment(FormBase):
+    """a2 KĐCT01 against an approved registration: yearly (required) or a quarterly check-in."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.PROTECT, related_name="self_assessments")
+    period = models.CharField(_("period"), max_length=4, choices=AssessmentPeriod.choices,
+                              default=AssessmentPeriod.YEAR)
+    state = models.CharField(_("status"), max_length=12, choices=AssessmentState.choices,
+                             default=AssessmentState.DRAFT)
+    strengths = models.TextField(_("strengths"), blank=True)
+    weaknesses = models.TextField(_("weaknesses"), blank=True)
+    causes = models.TextField(_("causes"), blank=True)
+    remedies = models.TextField(_("remedies"), blank=True)
+    # The "4 được" of CCVC cadres; None: not answered.
+    gains_people = models.BooleanField(_("won people's trust"), null=True, blank=True)
+    gains_work = models.BooleanField(_("got the work done"), null=True, blank=True)
+    gains_organisation = models.BooleanField(_("trusted by the organisation"), null=True, blank=True)
+    gains_public = models.BooleanField(_("won the public's support"), null=True, blank=True)
+    self_rating = models.CharField(_("self-rating"), max_length=15, choices=Rating.choices, blank=True)
+    reviewer_comment = models.TextField(_("reviewer's comment"), blank=True)
+    proposed_rating = models.CharField(_("proposed rating"), max_length=15, choices=Rating.choices, blank=True)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    collective_comment = models.TextField(_("collective's comment"), blank=True)
+    final_rating = models.CharField(_("final rating"), max_length=15, choices=Rating.choices, blank=True)
+    finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("self-assessment")
+        verbose_name_plural = _("self-assessments")
+        ordering = ["-created_at"]
+        constraints = [models.UniqueConstraint(fields=["registration", "period"], name="assessment_period_unique")]
+        indexes = [models.Index(fields=["cycle", "unit", "state"])]
+
+    def __str__(self):
+        return f"KĐCT01 {self.cadre} {self.cycle}"
+
+
+class CommitmentResult(models.Model):
+    """A self-assessment's result for one commitment; `computed_value` is what the activity
+    log gave, `actual_value` what the cadre states (a different value needs a reason)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="results")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
+    result = models.TextField(_("result"), blank=True)
+    computed_value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    actual_value = models.DecimalField(_("actual value"), max_digits=9, decimal_places=2, null=True, blank=True)
+    change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["commitment__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["self_assessment", "commitment"], name="result_unique")]
+
+
+def _private_path(instance, filename: str) -> str:
+    from evaluations.uploads import private_upload_path
+
+    return private_upload_path("evidence", filename)
+
+
+class EvidenceFile(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    result = models.ForeignKey(CommitmentResult, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=_private_path, max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+
+class FormEvent(models.Model):
+    """One transition of one form, written by the transition in its transaction. Submissions
+    and returns keep a full snapshot of the form so any two can be compared."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, null=True, blank=True,
+                                     related_name="events")
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, null=True, blank=True,
+                                        related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    action = models.CharField(max_length=12, choices=FormAction.choices)
+    from_state = models.CharField(max_length=12, blank=True)
+    to_state = models.CharField(max_length=12)
+    comment = models.TextField(blank=True)
+    # Return: {criterion_id (str): comment}.
+    criterion_comments = models.JSONField(default=dict, blank=True)
+    # Resubmission: the snapshot keys that differ from the one at the last return.
+    changed_fields = models.JSONField(default=list, blank=True)
+    snapshot = models.JSONField(null=True, blank=True)
+    is_late = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(registration__isnull=True) ^ Q(self_assessment__isnull=True), name="form_event_one_form"
+            )
+        ]

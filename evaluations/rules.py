@@ -1,0 +1,87 @@
+"""Who acts on a form (domain §3), as querysets so one rule serves the single form and the
+review queue alike.
+
+- The cadre (owner) fills, submits and amends their own forms.
+- Reviewer (approve / return a registration; return / propose a rating on a
+  self-assessment): the Bí thư of the form's unit, or whoever holds a reviewer grant on
+  it (a Phó Bí thư the Bí thư delegated to). A Bí thư's own form (the deciding position
+  is Bí thư of that unit) goes to the Ban Thường vụ of the parent unit: anyone managing a
+  subtree that contains the parent.
+- BTV (finalise the rating): whoever manages a subtree containing the form's unit (its
+  Ban Thường vụ, office staff, higher levels); for a Bí thư's own form, containing the
+  parent unit.
+- Nobody reviews or rates their own form. At the tenant's root unit, whose Bí thư has no
+  parent, the root's other managers (provincial staff) act as the parent BTV.
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+
+from cadres.models import PositionRole, Unit
+from cadres.selectors import access_for
+
+
+def _strictly_below(paths, prefix: str = "unit__") -> Q:
+    """Units inside a managed subtree but not its top: their parent is managed too."""
+    clauses = [Q(**{f"{prefix}path__startswith": path, f"{prefix}depth__gt": len(path) // Unit.steplen})
+               for path in paths]
+    return reduce(or_, clauses, Q(pk__in=[]))
+
+
+def _within(paths, prefix: str = "unit__") -> Q:
+    return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths), Q(pk__in=[]))
+
+
+def _secretary_form_reviewable(paths) -> Q:
+    """A Bí thư's own form: the parent unit's BTV (or, at the root, the root's managers)."""
+    root_managed = [path for path in paths if len(path) == Unit.steplen]
+    at_root = Q(unit__depth=1, unit__path__in=root_managed) if root_managed else Q(pk__in=[])
+    return Q(role=PositionRole.SECRETARY) & (_strictly_below(paths) | at_root)
+
+
+def _not_own(user) -> Q:
+    access = access_for(user)
+    return Q(tenant_id__in=access.tenant_ids) & ~Q(cadre_id=access.cadre_id or 0)
+
+
+def reviewer_q(user) -> Q:
+    """Forms this user reviews (whatever their state)."""
+    access = access_for(user)
+    members = ~Q(role=PositionRole.SECRETARY) & Q(unit_id__in=access.reviewed_unit_ids)
+    return _not_own(user) & (members | _secretary_form_reviewable(access.managed_paths))
+
+
+def btv_q(user) -> Q:
+    """Forms whose final rating this user may decide as the BTV collective."""
+    access = access_for(user)
+    members = ~Q(role=PositionRole.SECRETARY) & _within(access.managed_paths)
+    return _not_own(user) & (members | _secretary_form_reviewable(access.managed_paths))
+
+
+def visible_q(user) -> Q:
+    """Own forms, forms of cadres one reviews, forms in the subtrees one manages."""
+    access = access_for(user)
+    return Q(tenant_id__in=access.tenant_ids) & (
+        Q(cadre_id=access.cadre_id or 0) | Q(unit_id__in=access.reviewed_unit_ids) | _within(access.managed_paths)
+    )
+
+
+def is_cadre(user, cadre) -> bool:
+    """Whether this user is that cadre (their own profile)."""
+    access = access_for(user)
+    return access.cadre_id is not None and access.cadre_id == cadre.pk
+
+
+def is_owner(user, form) -> bool:
+    access = access_for(user)
+    return access.cadre_id is not None and access.cadre_id == form.cadre_id
+
+
+def can_review(user, form) -> bool:
+    return type(form).objects.filter(reviewer_q(user), pk=form.pk).exists()
+
+
+def can_finalise(user, form) -> bool:
+    return type(form).objects.filter(btv_q(user), pk=form.pk).exists()

@@ -1,0 +1,278 @@
+"""Scoped reads of evaluation forms, the review queue, timelines, diffs, progress and next
+steps. Who may act on a form is decided in `rules`; who may read it here: the cadre
+(own forms), their reviewers, and the managers of a subtree containing the form's unit.
+A missing or out-of-scope form is a 404 alike."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, Unit
+from cadres.selectors import cadres_visible_to
+from cadres.text import fold
+from evaluations.checks import effective_deadline, extension_until
+from evaluations.models import (
+    Activity,
+    AssessmentPeriod,
+    AssessmentState,
+    Cycle,
+    CycleStatus,
+    DeadlineKind,
+    EvidenceFile,
+    Feedback,
+    FormAction,
+    FormEvent,
+    Initiative,
+    Registration,
+    RegistrationState,
+    SelfAssessment,
+)
+from evaluations.progress import commitment_progress
+from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
+from evaluations.snapshots import FieldChange, diff_snapshots, snapshot_of
+from models_registry.models import Programme, ProgrammeStatus, ProgrammeSubject
+from models_registry.selectors import deciding_position
+
+# Re-exported for views: what buttons to show.
+__all__ = ["can_finalise", "can_review", "effective_deadline", "is_owner"]
+
+
+# --- Access -----------------------------------------------------------------------------
+
+
+def registrations_visible_to(user) -> QuerySet[Registration]:
+    return Registration.objects.filter(visible_q(user)).select_related("cadre", "unit", "programme", "cycle")
+
+
+def self_assessments_visible_to(user) -> QuerySet[SelfAssessment]:
+    return SelfAssessment.objects.filter(visible_q(user)).select_related("cadre", "unit", "registration__programme",
+                                                                          "cycle")
+
+
+def get_registration_for_user(user, pk) -> Registration:
+    """The registration, or 404 when missing or out of the user's reach alike."""
+    form = registrations_visible_to(user).filter(pk=pk if str(pk).isdigit() else 0).first()
+    if form is None:
+        raise Http404
+    return form
+
+
+def get_self_assessment_for_user(user, pk) -> SelfAssessment:
+    form = self_assessments_visible_to(user).filter(pk=pk if str(pk).isdigit() else 0).first()
+    if form is None:
+        raise Http404
+    return form
+
+
+def get_evidence_for_user(user, pk) -> EvidenceFile:
+    """An evidence file of a self-assessment the user may read (for a download view)."""
+    evidence = EvidenceFile.objects.filter(
+        pk=pk if str(pk).isdigit() else 0, result__self_assessment__in=self_assessments_visible_to(user)
+    ).first()
+    if evidence is None:
+        raise Http404
+    return evidence
+
+
+def activities_visible_to(user) -> QuerySet[Activity]:
+    """Activities of the cadres the user sees (themselves, reviewed units, managed subtrees)."""
+    return Activity.objects.filter(cadre__in=cadres_visible_to(user))
+
+
+def get_activity_for_user(user, pk) -> Activity:
+    activity = activities_visible_to(user).filter(pk=pk if str(pk).isdigit() else 0).first()
+    if activity is None:
+        raise Http404
+    return activity
+
+
+def get_initiative_for_user(user, pk) -> Initiative:
+    initiative = Initiative.objects.filter(cadre__in=cadres_visible_to(user),
+                                           pk=pk if str(pk).isdigit() else 0).first()
+    if initiative is None:
+        raise Http404
+    return initiative
+
+
+def activities_of(cadre: Cadre, year: int) -> QuerySet[Activity]:
+    return Activity.objects.filter(cadre=cadre, date__year=year).order_by("-date", "-id")
+
+
+def initiatives_of(cadre: Cadre, year: int) -> QuerySet[Initiative]:
+    return Initiative.objects.filter(cadre=cadre, date__year=year).order_by("-date", "-id")
+
+
+# --- Review queue -----------------------------------------------------------------------
+
+
+@dataclass
+class ReviewQueue:
+    items: QuerySet  # forms in the chosen state, oldest submission first
+    counts: dict[str, int]  # state → number of forms the user reviews or rates (before the state filter)
+    state: str
+
+
+def review_queue(user, *, kind: str = "registration", state: str = "", cycle: Cycle | None = None,
+                 unit: Unit | None = None, search: str = "") -> ReviewQueue:
+    """Forms this user reviews (and, for self-assessments, rates as BTV), with counts per
+    state. Default state: what awaits them (submitted; proposed ratings for the BTV)."""
+    if kind == "registration":
+        forms, states = Registration.objects.filter(reviewer_q(user)), RegistrationState
+        default = RegistrationState.SUBMITTED
+    else:
+        forms, states = SelfAssessment.objects.filter(reviewer_q(user) | btv_q(user)), AssessmentState
+        default = AssessmentState.SUBMITTED
+    forms = forms.exclude(state=states.DRAFT)
+    if cycle is not None:
+        forms = forms.filter(cycle=cycle)
+    if unit is not None:
+        forms = forms.filter(unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
+    for word in fold(search).split():
+        forms = forms.filter(cadre__search_text__contains=word)
+    counts = {value: 0 for value in states.values if value != states.DRAFT}
+    counts.update(dict(forms.order_by().values_list("state").annotate(n=Count("id"))))
+    state = state if state in counts else default
+    items = forms.filter(state=state).select_related("cadre", "unit", "cycle").order_by("submitted_at", "id")
+    return ReviewQueue(items=items, counts=counts, state=state)
+
+
+# --- Timeline, return comments, diffs ---------------------------------------------------
+
+
+def form_timeline(form) -> QuerySet[FormEvent]:
+    """Every recorded transition of the form, oldest first, with who acted."""
+    return form.events.select_related("actor").order_by("created_at", "id")
+
+
+@dataclass(frozen=True)
+class ReturnComments:
+    general: str
+    by_criterion: dict[int, str]  # criterion id → the reviewer's comment beside that field
+
+
+def return_comments_for(form) -> ReturnComments | None:
+    """The reviewer's comments the cadre must address, while the form is returned."""
+    if form.state not in (RegistrationState.RETURNED, AssessmentState.RETURNED):
+        return None
+    event = form.events.filter(action=FormAction.RETURN).order_by("-created_at", "-id").first()
+    if event is None:
+        return None
+    return ReturnComments(event.comment, {int(key): text for key, text in event.criterion_comments.items()})
+
+
+def snapshots_of(form) -> QuerySet[FormEvent]:
+    """Events carrying a full snapshot (submissions and returns): pick any two to compare."""
+    return form.events.exclude(snapshot=None).order_by("created_at", "id")
+
+
+def revision_diff(before: FormEvent, after: FormEvent) -> list[FieldChange]:
+    return diff_snapshots(before.snapshot, after.snapshot)
+
+
+def resubmission_diff(form) -> list[FieldChange]:
+    """What changed since the last return: against the resubmission when there is one,
+    else against the draft being fixed. [] when the form was never returned."""
+    events = list(form.events.filter(action__in=[FormAction.RETURN, FormAction.RESUBMIT])
+                  .order_by("-created_at", "-id")[:2])
+    returned = next((event for event in events if event.action == FormAction.RETURN), None)
+    if returned is None:
+        return []
+    if events[0].action == FormAction.RESUBMIT:
+        return diff_snapshots(returned.snapshot, events[0].snapshot)
+    return diff_snapshots(returned.snapshot, snapshot_of(form))
+
+
+# --- Progress ---------------------------------------------------------------------------
+
+
+def registration_progress(registration: Registration, today: datetime.date | None = None) -> list[tuple]:
+    """(commitment, Progress or None) for each commitment, e.g. "2 giờ/tuần: 7/8 tuần đạt"."""
+    commitments = registration.commitments.select_related("criterion", "registration__cycle")
+    return [(commitment, commitment_progress(commitment, today=today)) for commitment in commitments]
+
+
+# --- Feedback ---------------------------------------------------------------------------
+
+
+def feedback_for(user, self_assessment: SelfAssessment) -> QuerySet[Feedback]:
+    """Comments gathered on the cadre in the cycle: for their reviewer and BTV only, never
+    for the cadre themselves (empty for anyone else)."""
+    if is_owner(user, self_assessment) or not (can_review(user, self_assessment)
+                                                or can_finalise(user, self_assessment)):
+        return Feedback.objects.none()
+    return Feedback.objects.filter(request__cadre_id=self_assessment.cadre_id,
+                                   request__cycle_id=self_assessment.cycle_id).select_related("request")
+
+
+# --- Next steps -------------------------------------------------------------------------
+
+
+def open_cycle(tenant_id: int) -> Cycle | None:
+    return Cycle.objects.filter(tenant_id=tenant_id, status=CycleStatus.OPEN).order_by("-year").first()
+
+
+def programmes_for_cadre(cadre: Cadre, year: int) -> list[Programme]:
+    """Published cadre programmes covering the year that reach one of the cadre's units,
+    the lowest of an inheritance chain only (a huyện's programme stands for the tỉnh's)."""
+    candidates = Programme.objects.filter(
+        tenant_id=cadre.tenant_id, status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES,
+        start_year__lte=year, end_year__gte=year,
+    ).select_related("owner_unit")
+    applicable = [programme for programme in candidates if deciding_position(programme, cadre) is not None]
+    parents = {programme.parent_id for programme in applicable}
+    return [programme for programme in applicable if programme.pk not in parents]
+
+
+@dataclass(frozen=True)
+class NextStep:
+    kind: str  # register | submit_registration | fix_registration | self_assess | fix_self_assessment
+    message: str
+    due: datetime.date | None
+    programme: Programme
+    form: Registration | SelfAssessment | None = None
+
+
+def _due(cycle: Cycle, cadre: Cadre, unit: Unit, kind: str) -> datetime.date:
+    deadline = effective_deadline(cycle, unit, kind)
+    extension = extension_until(cycle, cadre.pk, kind)
+    return max(deadline, extension) if extension else deadline
+
+
+def next_steps_for(cadre: Cadre) -> list[NextStep]:
+    """What the cadre must do next in the open cycle, and by when; [] when nothing."""
+    cycle = open_cycle(cadre.tenant_id)
+    if cycle is None:
+        return []
+    steps = []
+    for programme in programmes_for_cadre(cadre, cycle.year):
+        registrations = Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
+        current = registrations.exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first()
+        unit = current.unit if current else deciding_position(programme, cadre).unit
+        reg_due = _due(cycle, cadre, unit, DeadlineKind.REGISTRATION)
+        if current is None:
+            steps.append(NextStep("register", _("Register your commitments under “%(p)s”.") % {"p": programme.name},
+                                  reg_due, programme))
+            continue
+        if current.state == RegistrationState.DRAFT and current.revision == 1:
+            steps.append(NextStep("submit_registration", _("Finish and submit your registration."), reg_due,
+                                  programme, current))
+            continue
+        if current.state == RegistrationState.RETURNED:
+            steps.append(NextStep("fix_registration", _("Your registration was returned: fix it and submit it "
+                                                          "again."), None, programme, current))
+            continue
+        valid = registrations.filter(state=RegistrationState.APPROVED).first()
+        if valid is None:
+            continue
+        yearly = SelfAssessment.objects.filter(registration__in=registrations, period=AssessmentPeriod.YEAR).first()
+        due = _due(cycle, cadre, valid.unit, DeadlineKind.SELF_ASSESSMENT)
+        if yearly is None or yearly.state == AssessmentState.DRAFT:
+            steps.append(NextStep("self_assess", _("File your self-assessment for %(year)d.") % {"year": cycle.year},
+                                  due, programme, yearly))
+        elif yearly.state == AssessmentState.RETURNED:
+            steps.append(NextStep("fix_self_assessment", _("Your self-assessment was returned: fix it and submit "
+                                                             "it again."), None, programme, yearly))
+    return sorted(steps, key=lambda step: (step.due is None, step.due or datetime.date.max))

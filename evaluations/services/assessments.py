@@ -1,0 +1,219 @@
+"""Self-assessment drafts (a2 KĐCT01): starting one from an approved registration,
+autosaving it, evidence files, and what a complete one needs. Transitions (submit,
+return, propose, finalise) live in `evaluations.workflow`."""
+
+import datetime
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from cadres.services.audit import audit_record
+from evaluations.checks import check_cycle_open, refuse
+from evaluations.models import (
+    AssessmentPeriod,
+    AssessmentState,
+    Commitment,
+    CommitmentResult,
+    EvidenceFile,
+    FormAction,
+    FormEvent,
+    Rating,
+    Registration,
+    RegistrationState,
+    SelfAssessment,
+)
+from evaluations.progress import commitment_progress
+from evaluations.rules import is_owner
+from evaluations.services.drafts import (
+    AutosaveResult,
+    autosave,
+    clean_text,
+    lock_editable_form,
+    unknown_field,
+)
+from evaluations.uploads import check_document, stored_name
+from models_registry.models import Period
+
+EDITABLE = (AssessmentState.DRAFT, AssessmentState.RETURNED)
+TEXT_FIELDS = ("strengths", "weaknesses", "causes", "remedies")
+GAINS_FIELDS = ("gains_people", "gains_work", "gains_organisation", "gains_public")
+MAX_VALUE = Decimal("9999999")
+
+
+def period_window(year: int, period: str) -> tuple[datetime.date, datetime.date]:
+    if period == AssessmentPeriod.YEAR:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    quarter = int(period[1])
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    following = datetime.date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
+    return start, following - datetime.timedelta(days=1)
+
+
+def computed_value(commitment: Commitment, period: str) -> Decimal | None:
+    """What the activity log says for this commitment over the period: the total for a
+    yearly target, the mean per week/month/quarter otherwise (comparable with the target)."""
+    start, end = period_window(commitment.registration.cycle.year, period)
+    progress = commitment_progress(commitment, start=start, end=end)
+    if progress is None:
+        return None
+    return progress.total if progress.period == Period.YEAR else progress.average
+
+
+@transaction.atomic
+def self_assessment_start(*, registration: Registration, period: str = AssessmentPeriod.YEAR,
+                          acting_user) -> SelfAssessment:
+    """The cadre's self-assessment of an approved registration for a period (the year, or
+    a quarter for a check-in), actual values pre-filled from the activity log. Returns the
+    existing one for that period."""
+    if period not in AssessmentPeriod.values:
+        raise refuse(_("Choose the year or a quarter."), "invalid")
+    if not is_owner(acting_user, registration):
+        raise refuse(_("Only the cadre who owns this form can change it."), "forbidden")
+    check_cycle_open(registration.cycle)
+    if registration.state != RegistrationState.APPROVED:
+        raise refuse(_("A self-assessment starts from an approved registration."), "state")
+    existing = SelfAssessment.objects.filter(registration=registration, period=period).first()
+    if existing is not None:
+        return existing
+    assessment = SelfAssessment.objects.create(
+        tenant_id=registration.tenant_id, cycle=registration.cycle, cadre=registration.cadre,
+        unit=registration.unit, role=registration.role, registration=registration, period=period,
+    )
+    for commitment in registration.commitments.select_related("criterion", "registration__cycle"):
+        value = computed_value(commitment, period)
+        CommitmentResult.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment,
+                                        commitment=commitment, computed_value=value, actual_value=value)
+    FormEvent.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment, actor=acting_user,
+                             action=FormAction.CREATE, to_state=assessment.state)
+    audit_record(actor=acting_user, action="self_assessment.create", obj=assessment,
+                 data={"registration": registration.pk, "period": period})
+    return assessment
+
+
+def refresh_computed(assessment: SelfAssessment) -> None:
+    """Recompute values from the log; an actual value the cadre left untouched follows."""
+    for result in assessment.results.select_related("commitment__criterion", "commitment__registration__cycle"):
+        value = computed_value(result.commitment, assessment.period)
+        if value != result.computed_value:
+            if result.actual_value == result.computed_value:
+                result.actual_value = value
+            result.computed_value = value
+            result.save(update_fields=["computed_value", "actual_value"])
+
+
+def _clean_choice(field: str, choices):
+    def clean(value) -> str:
+        value = (value or "").strip()
+        if value and value not in choices:
+            raise ValidationError({field: _("Choose one of the listed options.")})
+        return value
+    return clean
+
+
+def _clean_yes_no(field: str):
+    def clean(value) -> bool | None:
+        if value in (None, ""):
+            return None
+        if value in (True, "yes", "true", "1", "on"):
+            return True
+        if value in (False, "no", "false", "0"):
+            return False
+        raise ValidationError({field: _("Choose one of the listed options.")})
+    return clean
+
+
+def _clean_value(field: str):
+    def clean(value) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            number = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")}) from None
+        if not number.is_finite() or not 0 <= number <= MAX_VALUE:
+            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")})
+        return number.quantize(Decimal("0.01"))
+    return clean
+
+
+def _resolve(assessment: SelfAssessment, field: str):
+    if field in TEXT_FIELDS:
+        return assessment, field, clean_text(field, 4000)
+    if field in GAINS_FIELDS:
+        return assessment, field, _clean_yes_no(field)
+    if field == "self_rating":
+        return assessment, field, _clean_choice(field, Rating.values)
+    parts = field.split(".")
+    if len(parts) != 3 or parts[0] != "result" or not parts[1].isdigit():
+        raise unknown_field(field)
+    result = assessment.results.filter(commitment__criterion_id=parts[1]).first()
+    if result is None:
+        raise unknown_field(field)
+    cleaners = {"result": clean_text(field, 4000), "actual_value": _clean_value(field),
+                "change_reason": clean_text(field, 500)}
+    if parts[2] not in cleaners:
+        raise unknown_field(field)
+    return result, parts[2], cleaners[parts[2]]
+
+
+@transaction.atomic
+def self_assessment_autosave(*, self_assessment: SelfAssessment, field: str, value, expected_version,
+                             acting_user) -> AutosaveResult:
+    """Save one draft field (see `services.drafts`)."""
+    return autosave(form=self_assessment, field=field, value=value, expected_version=expected_version,
+                    acting_user=acting_user, editable_states=EDITABLE, resolve=_resolve)
+
+
+@transaction.atomic
+def evidence_add(*, self_assessment: SelfAssessment, criterion_id, upload, acting_user) -> EvidenceFile:
+    """Attach a photo, PDF or .docx (checked by content, at most 5 MB) to one result."""
+    locked = lock_editable_form(self_assessment, acting_user=acting_user, editable_states=EDITABLE)
+    result = locked.results.filter(commitment__criterion_id=criterion_id if str(criterion_id).isdigit() else 0).first()
+    if result is None:
+        raise unknown_field(f"result.{criterion_id}.evidence")
+    checked = check_document(upload)
+    evidence = EvidenceFile(tenant_id=locked.tenant_id, result=result, content_type=checked.content_type,
+                            size=checked.size, original_name=(getattr(upload, "name", "") or "")[-200:],
+                            uploaded_by=acting_user)
+    evidence.file.save(stored_name(checked), File(upload), save=False)
+    evidence.save()
+    audit_record(actor=acting_user, action="self_assessment.evidence_add", obj=locked,
+                 data={"evidence": evidence.pk, "criterion": result.commitment.criterion_id})
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
+    assessment = evidence.result.self_assessment
+    lock_editable_form(assessment, acting_user=acting_user, editable_states=EDITABLE)
+    name = evidence.file.name
+    audit_record(actor=acting_user, action="self_assessment.evidence_remove", obj=assessment,
+                 data={"evidence": evidence.pk})
+    evidence.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))
+
+
+def self_assessment_errors(assessment: SelfAssessment) -> dict[str, str]:
+    """What a complete self-assessment still lacks, keyed by field, in Vietnamese."""
+    errors = {}
+    for result in assessment.results.select_related("commitment"):
+        key = f"result.{result.commitment.criterion_id}"
+        if not result.result.strip():
+            errors[f"{key}.result"] = _("Describe what you achieved for this commitment.")
+        if result.actual_value != result.computed_value and not result.change_reason.strip():
+            errors[f"{key}.change_reason"] = _("You changed the value from the activity log: say why.")
+    if assessment.period == AssessmentPeriod.YEAR:
+        for name in ("strengths", "weaknesses"):
+            if not getattr(assessment, name).strip():
+                errors[name] = _("This field cannot be empty.")
+        if not assessment.self_rating:
+            errors["self_rating"] = _("Choose your self-rating.")
+        if assessment.cadre.is_civil_servant:
+            for name in GAINS_FIELDS:
+                if getattr(assessment, name) is None:
+                    errors[name] = _("Answer each of the “4 được”.")
+    return errors

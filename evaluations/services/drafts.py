@@ -1,0 +1,81 @@
+"""Field-by-field autosave shared by both forms.
+
+A draft field is addressed by the same key its snapshot uses (`planned_initiative`,
+`commitment.<criterion id>.text`, `result.<criterion id>.actual_value`, …). Each key has
+its own version in `form.field_versions`: the page sends the version it loaded; a save
+carrying an older one (another tab saved newer text since) is refused and answered with
+the current value, so nothing newer is overwritten and the person sees what is stored.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from evaluations.checks import check_cycle_open, refuse
+from evaluations.rules import is_owner
+
+
+@dataclass(frozen=True)
+class AutosaveResult:
+    field: str
+    saved: bool
+    value: object  # the stored value after the call
+    version: int  # the field's version after the call: send it with the next save
+    message: str = ""
+
+
+def parse_int(value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return -1
+
+
+def lock_editable_form(form: models.Model, *, acting_user, editable_states) -> models.Model:
+    """The form row locked for writing, after checking the owner, the cycle and the state."""
+    locked = type(form).objects.select_for_update(of=("self",)).select_related("cycle").get(pk=form.pk)
+    if not is_owner(acting_user, locked):
+        raise refuse(_("Only the cadre who owns this form can change it."), "forbidden")
+    check_cycle_open(locked.cycle)
+    if locked.state not in editable_states:
+        raise refuse(_("This form is “%(state)s” and can no longer be changed.")
+                     % {"state": locked.get_state_display()}, "state")
+    return locked
+
+
+def autosave(*, form: models.Model, field: str, value, expected_version, acting_user, editable_states,
+             resolve: Callable[[models.Model, str], tuple[models.Model, str, Callable]]) -> AutosaveResult:
+    """Save one field when its version matches. `resolve(form, key)` returns the row holding
+    the field, the attribute name and a cleaner(value) -> cleaned value (raising
+    ValidationError keyed by the field key); an unknown key raises ValidationError."""
+    locked = lock_editable_form(form, acting_user=acting_user, editable_states=editable_states)
+    row, attribute, clean = resolve(locked, field)
+    current = locked.field_versions.get(field, 0)
+    if parse_int(expected_version) != current:
+        return AutosaveResult(field, False, getattr(row, attribute), current,
+                              _("This field was changed in another tab or on another device. "
+                                "The latest saved text is shown; your change was not saved."))
+    cleaned = clean(value)
+    setattr(row, attribute, cleaned)
+    if row is not locked:
+        row.save(update_fields=[attribute])
+    locked.field_versions = {**locked.field_versions, field: current + 1}
+    locked.save(update_fields=["field_versions", "updated_at"] + ([attribute] if row is locked else []))
+    form.field_versions = locked.field_versions
+    return AutosaveResult(field, True, cleaned, current + 1)
+
+
+def unknown_field(field: str) -> ValidationError:
+    return ValidationError({field: _("This field does not belong to this form; reload the page.")})
+
+
+def clean_text(field: str, max_length: int) -> Callable:
+    def clean(value) -> str:
+        text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
+        if len(text) > max_length:
+            raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
+        return text
+    return clean

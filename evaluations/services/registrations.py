@@ -1,0 +1,130 @@
+"""Registration drafts (a1 ĐKCT01): starting one, autosaving it, and what a complete one
+needs. Transitions (submit, return, approve, amend) live in `evaluations.workflow`."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre
+from cadres.services.audit import audit_record
+from evaluations.checks import check_cycle_open, check_same_tenant, refuse
+from evaluations.models import Commitment, Cycle, FormAction, FormEvent, Registration, RegistrationState
+from evaluations.rules import is_cadre
+from evaluations.services.drafts import AutosaveResult, autosave, clean_text, unknown_field
+from models_registry.models import CriterionKind, Programme, ProgrammeStatus
+from models_registry.selectors import applicable_criteria, deciding_position
+
+EDITABLE = (RegistrationState.DRAFT, RegistrationState.RETURNED)
+MAX_TARGET = Decimal("99999")
+
+
+def fill_header(registration: Registration) -> None:
+    """Identity header and deciding position from the cadre's profile today (domain §5)."""
+    position = deciding_position(registration.programme, registration.cadre)
+    if position is None:
+        raise refuse(_("You hold no position this programme covers, so you cannot register for it."), "forbidden")
+    cadre = registration.cadre
+    registration.unit, registration.role = position.unit, position.role
+    with translation.override("vi"):
+        registration.union_position = f"{position.get_role_display()} {position.unit.name}"
+    registration.full_name, registration.birth_date = cadre.full_name, cadre.birth_date
+    registration.job_title, registration.unit_name = cadre.job_title, position.unit.name
+
+
+@transaction.atomic
+def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acting_user) -> Registration:
+    """The cadre's draft for this programme and cycle, with one commitment per applicable
+    criterion (quantitative targets pre-filled with the minimum). Returns the existing
+    open form when there is one."""
+    check_same_tenant(cycle, programme, cadre)
+    if not is_cadre(acting_user, cadre):
+        raise refuse(_("Only the cadre can register for themselves."), "forbidden")
+    check_cycle_open(cycle)
+    if programme.status != ProgrammeStatus.PUBLISHED or not programme.covers(cycle.year):
+        raise refuse(_("This programme is not published for %(year)d.") % {"year": cycle.year}, "invalid")
+    existing = (Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
+                .exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first())
+    if existing is not None:
+        return existing
+    applicable = applicable_criteria(programme, cadre)
+    if not applicable:
+        raise refuse(_("No criterion of this programme applies to you."), "invalid")
+    registration = Registration(tenant_id=cycle.tenant_id, cycle=cycle, cadre=cadre, programme=programme)
+    fill_header(registration)
+    registration.save()
+    Commitment.objects.bulk_create(
+        Commitment(tenant_id=cycle.tenant_id, registration=registration, criterion=item.criterion, position=index,
+                   minimum=item.target, target=item.target)
+        for index, item in enumerate(applicable, start=1)
+    )
+    FormEvent.objects.create(tenant_id=registration.tenant_id, registration=registration, actor=acting_user,
+                             action=FormAction.CREATE, to_state=registration.state)
+    audit_record(actor=acting_user, action="registration.create", obj=registration,
+                 data={"programme": programme.pk, "cycle": cycle.year})
+    return registration
+
+
+def clean_target(field: str, commitment: Commitment):
+    def clean(value) -> Decimal | None:
+        if value in (None, ""):
+            return None
+        try:
+            target = Decimal(str(value).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")}) from None
+        if not target.is_finite() or target < 0 or target > MAX_TARGET:
+            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")})
+        if commitment.minimum is not None and target < commitment.minimum:
+            raise ValidationError({field: below_minimum(commitment)})
+        return target.quantize(Decimal("0.01"))
+    return clean
+
+
+def below_minimum(commitment: Commitment) -> str:
+    return _("The programme asks for at least %(min)s; your target cannot be lower.") % {
+        "min": format(commitment.minimum.normalize(), "f")}
+
+
+def _resolve(registration: Registration, field: str):
+    if field == "planned_initiative":
+        return registration, field, clean_text(field, 300)
+    parts = field.split(".")
+    if len(parts) != 3 or parts[0] != "commitment" or parts[2] not in ("text", "target", "measures"):
+        raise unknown_field(field)
+    commitment = registration.commitments.filter(criterion_id=parts[1] if parts[1].isdigit() else 0).first()
+    if commitment is None:
+        raise unknown_field(field)
+    if parts[2] == "target":
+        if commitment.criterion.kind != CriterionKind.QUANTITATIVE:
+            raise unknown_field(field)
+        return commitment, "target", clean_target(field, commitment)
+    return commitment, parts[2], clean_text(field, 2000)
+
+
+@transaction.atomic
+def registration_autosave(*, registration: Registration, field: str, value, expected_version,
+                          acting_user) -> AutosaveResult:
+    """Save one draft field (module `services.drafts`): refused, with the current value,
+    when another tab saved it since; a target below the minimum raises, nothing written."""
+    return autosave(form=registration, field=field, value=value, expected_version=expected_version,
+                    acting_user=acting_user, editable_states=EDITABLE, resolve=_resolve)
+
+
+def registration_errors(registration: Registration) -> dict[str, str]:
+    """What a complete registration still lacks, keyed by field, in Vietnamese."""
+    errors = {}
+    for commitment in registration.commitments.select_related("criterion"):
+        key, kind = f"commitment.{commitment.criterion_id}", commitment.criterion.kind
+        if not commitment.text.strip():
+            errors[f"{key}.text"] = _("Write your commitment for this criterion in your own words.")
+        if kind == CriterionKind.QUANTITATIVE:
+            if commitment.target is None:
+                errors[f"{key}.target"] = _("Enter your target.")
+            elif commitment.minimum is not None and commitment.target < commitment.minimum:
+                errors[f"{key}.target"] = below_minimum(commitment)
+        if kind in (CriterionKind.QUALITATIVE, CriterionKind.QUANTITATIVE) and not commitment.measures.strip():
+            errors[f"{key}.measures"] = _("Say how you will do it (measures).")
+    return errors

@@ -1,0 +1,87 @@
+"""Flat snapshots of a form's content and the per-field diff between two of them.
+
+A snapshot is `{"fields": {key: value}, "labels": {key: label}}` with keys such as
+`planned_initiative`, `commitment.<criterion id>.target` or `result.<criterion id>.result`:
+the same keys autosave writes and return comments sit beside, and self-describing, so
+any two revisions compare without reading the programme again.
+"""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+
+from evaluations.models import Registration, SelfAssessment
+
+REGISTRATION_FIELDS = ("planned_initiative",)
+HEADER_FIELDS = ("full_name", "birth_date", "union_position", "job_title", "unit_name")
+COMMITMENT_FIELDS = ("text", "target", "measures")
+ASSESSMENT_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "gains_people", "gains_work",
+                     "gains_organisation", "gains_public", "self_rating")
+RESULT_FIELDS = ("result", "actual_value", "change_reason")
+
+
+def plain(value):
+    """JSON-safe, comparable: decimals without trailing zeros, dates as ISO text."""
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _label(model, field: str) -> str:
+    return str(model._meta.get_field(field).verbose_name)
+
+
+def registration_snapshot(registration: Registration) -> dict:
+    fields, labels = {}, {}
+    for name in HEADER_FIELDS + REGISTRATION_FIELDS:
+        fields[name] = plain(getattr(registration, name))
+        labels[name] = _label(Registration, name)
+    for commitment in registration.commitments.select_related("criterion").order_by("position", "id"):
+        for name in COMMITMENT_FIELDS:
+            key = f"commitment.{commitment.criterion_id}.{name}"
+            fields[key] = plain(getattr(commitment, name))
+            labels[key] = f"{commitment.criterion.title} – {_label(type(commitment), name)}"
+    return {"fields": fields, "labels": labels}
+
+
+def self_assessment_snapshot(assessment: SelfAssessment) -> dict:
+    fields, labels = {}, {}
+    for name in ASSESSMENT_FIELDS:
+        fields[name] = plain(getattr(assessment, name))
+        labels[name] = _label(SelfAssessment, name)
+    results = assessment.results.select_related("commitment__criterion").prefetch_related("evidence")
+    for result in results.order_by("commitment__position", "id"):
+        title = result.commitment.criterion.title
+        for name in RESULT_FIELDS:
+            key = f"result.{result.commitment.criterion_id}.{name}"
+            fields[key] = plain(getattr(result, name))
+            labels[key] = f"{title} – {_label(type(result), name)}"
+        key = f"result.{result.commitment.criterion_id}.evidence"
+        fields[key] = sorted(evidence.original_name for evidence in result.evidence.all())
+        labels[key] = f"{title} – {_('evidence')}"
+    return {"fields": fields, "labels": labels}
+
+
+def snapshot_of(form) -> dict:
+    return registration_snapshot(form) if isinstance(form, Registration) else self_assessment_snapshot(form)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    key: str
+    label: str
+    before: object
+    after: object
+
+
+def diff_snapshots(before: dict | None, after: dict | None) -> list[FieldChange]:
+    """Fields whose value differs, in the order of the later snapshot (then removed ones)."""
+    before, after = before or {"fields": {}, "labels": {}}, after or {"fields": {}, "labels": {}}
+    old, new = before["fields"], after["fields"]
+    labels = {**before["labels"], **after["labels"]}
+    keys = list(new) + [key for key in old if key not in new]
+    return [FieldChange(key, labels.get(key, key), old.get(key), new.get(key))
+            for key in keys if old.get(key) != new.get(key)]

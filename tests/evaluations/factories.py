@@ -1,0 +1,88 @@
+"""An evaluation world built through the services: a tenant A (root → D1 → G1 → B1, and
+D2 → G2), a programme of the root with one qualitative and two quantitative criteria,
+cadres in each role, an open cycle; and a foreign tenant B."""
+
+import datetime
+from types import SimpleNamespace
+
+import factory
+from django.utils import timezone
+
+from cadres.models import GrantRole, PositionRole
+from evaluations.models import Cycle
+from evaluations.services.registrations import registration_autosave, registration_start
+from evaluations.workflow import registration_approve, registration_submit
+from models_registry.models import Criterion
+from tests.cadres.factories import CadreFactory, GrantFactory, province_pair
+from tests.models_registry.factories import ProgrammeFactory, qualitative, quantitative
+
+YEAR = timezone.localdate().year
+RESPONSIBILITY = "Trách nhiệm"
+HOURS = "Giờ tình nguyện mỗi tuần"
+MEETINGS = "Hoạt động hoặc sinh hoạt chi đoàn mỗi tháng"
+
+GROUPS = [
+    dict(title="Ba trọng tâm", criteria=[qualitative(RESPONSIBILITY, "Hoàn thành nhiệm vụ được giao")]),
+    dict(title="Chỉ tiêu định lượng", criteria=[
+        quantitative(HOURS, 2, measure="hours", period="week", kinds=["volunteer_hours"]),
+        quantitative(MEETINGS, 3, measure="activities", period="month",
+                     kinds=["volunteer_activity", "branch_meeting"]),
+    ]),
+]
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    """An open cycle whose deadlines all lie ahead."""
+
+    class Meta:
+        model = Cycle
+
+    year = YEAR
+    registration_closes = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))
+    self_assessment_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=40))
+    review_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=50))
+    unit_report_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
+
+
+def world() -> SimpleNamespace:
+    tree = province_pair()
+    programme = ProgrammeFactory(owner_unit=tree["root"], start_year=YEAR, end_year=YEAR, groups=GROUPS,
+                                 publish=True)
+    criteria = {c.title: c for c in Criterion.objects.filter(group__programme=programme)}
+    member = CadreFactory(unit=tree["b1"], role=PositionRole.EXECUTIVE_MEMBER, full_name="Trần Thị Mai")
+    secretary = CadreFactory(unit=tree["b1"], role=PositionRole.SECRETARY, full_name="Lê Văn Bình")
+    deputy = CadreFactory(unit=tree["b1"], role=PositionRole.DEPUTY_SECRETARY, full_name="Phạm Thu Hà")
+    GrantFactory(unit=tree["b1"], user=deputy.user, role=GrantRole.REVIEWER)
+    g1_secretary = CadreFactory(unit=tree["g1"], role=PositionRole.SECRETARY, full_name="Võ Minh Tâm")
+    sibling = CadreFactory(unit=tree["g2"], role=PositionRole.SECRETARY, full_name="Đỗ Văn Khác")
+    foreign = CadreFactory(unit=tree["foreign"], role=PositionRole.SECRETARY, full_name="Ngô Văn Ngoại")
+    provincial = GrantFactory(unit=tree["root"], role=GrantRole.PROVINCIAL_STAFF).user
+    cycle = CycleFactory(tenant=tree["root"].tenant)
+    return SimpleNamespace(**tree, programme=programme, criteria=criteria, cycle=cycle, member=member,
+                           secretary=secretary, deputy=deputy, g1_secretary=g1_secretary, sibling=sibling,
+                           foreign_cadre=foreign, provincial=provincial)
+
+
+def fill_registration(registration, user) -> None:
+    """Write every field a complete registration needs, through autosave."""
+    for commitment in registration.commitments.select_related("criterion"):
+        key = f"commitment.{commitment.criterion_id}"
+        for name, value in (("text", f"Tôi cam kết: {commitment.criterion.title}"), ("measures", "Lập kế hoạch")):
+            version = registration.field_versions.get(f"{key}.{name}", 0)
+            registration_autosave(registration=registration, field=f"{key}.{name}", value=value,
+                                  expected_version=version, acting_user=user)
+
+
+def submitted_registration(w, cadre=None):
+    cadre = cadre or w.member
+    registration = registration_start(cycle=w.cycle, programme=w.programme, cadre=cadre, acting_user=cadre.user)
+    fill_registration(registration, cadre.user)
+    registration.refresh_from_db()
+    return registration_submit(registration=registration, acting_user=cadre.user,
+                               expected_version=registration.lock_version)
+
+
+def approved_registration(w, cadre=None, reviewer=None):
+    registration = submitted_registration(w, cadre)
+    return registration_approve(registration=registration, acting_user=(reviewer or w.secretary).user,
+                                expected_version=registration.lock_version)
