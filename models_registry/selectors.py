@@ -331,3 +331,12 @@ def programme_coverage(tenant: Tenant, year: int, root: Unit | None = None, max_
     for programme in published:
         by_unit[programme.owner_unit_id].append(programme)
     return Coverage(year=year, rows=[CoverageRow(unit, by_unit.get(unit.pk, [])) for unit in units.order_by("path")])
+
+
+def programmes_applying_to(user, cadre: Cadre, year: int) -> list[Programme]:
+    """The published cadre programmes this user sees that cover `year` and under which the
+    cadre holds a covering position ("my programmes" on the home page)."""
+    programmes = programmes_visible_to(user).filter(
+        status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES, start_year__lte=year, end_year__gte=year,
+    ).order_by("owner_unit__path", "name")
+    return [programme for programme in programmes if deciding_position(programme, cadre) is not None]

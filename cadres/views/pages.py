@@ -8,8 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from cadres import selectors
+from models_registry.selectors import programmes_applying_to
 
 CADRES_PER_PAGE = 50
 
@@ -24,6 +26,7 @@ def home(request):
             "cadre": cadre,
             "my_positions": selectors.active_positions_of(cadre) if cadre else [],
             "managed_roots": selectors.managed_roots(request.user),
+            "my_programmes": programmes_applying_to(request.user, cadre, timezone.localdate().year) if cadre else [],
         },
     )
 

@@ -1,0 +1,119 @@
+"""Who reaches which programme page: every models_registry URL, every persona, the status.
+
+A URL added to models_registry.urls and missing here fails `test_every_programme_url_is_in_the_matrix`.
+Out of reach is 404 alike (another tenant's programme, a sibling's draft, a page for
+managers only); an anonymous visitor is sent to the login page. Editing POSTs carry no
+data here: an editor is redirected back with a message, anyone else gets a 404.
+"""
+
+import pytest
+from django.urls import reverse
+
+from cadres.models import GrantRole, PositionRole
+from models_registry.models import AudienceTarget, Criterion, Programme
+from models_registry.urls import urlpatterns as programme_urlpatterns
+from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
+from tests.test_permissions import _names
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "manager", "sibling_manager",
+            "provincial", "foreign_provincial"]
+
+
+@pytest.fixture
+def world():
+    tree = province_pair()
+    root, d1, b1, d2, foreign = (tree[key] for key in ["root", "d1", "b1", "d2", "foreign"])
+    people = {
+        "outsider": UserFactory(),
+        "platform_admin": UserFactory(is_staff=True, is_superuser=True),
+        "member": CadreFactory(unit=b1).user,
+        "secretary": CadreFactory(unit=b1, role=PositionRole.SECRETARY).user,
+        "manager": CadreFactory(unit=d1, role=PositionRole.SECRETARY).user,
+        "sibling_manager": CadreFactory(unit=d2, role=PositionRole.SECRETARY).user,
+        "provincial": GrantFactory(unit=root, role=GrantRole.PROVINCIAL_STAFF).user,
+        "foreign_provincial": GrantFactory(unit=tree["other"], role=GrantRole.PROVINCIAL_STAFF).user,
+    }
+    d1_draft = ProgrammeFactory(owner_unit=d1, groups=HUYEN_GROUPS)
+    criterion = Criterion.objects.filter(group__programme=d1_draft, kind="quantitative").first()
+    audience = AudienceTarget.objects.create(tenant=d1.tenant, criterion=criterion, role=PositionRole.SECRETARY,
+                                             target=criterion.target)
+    return {
+        "people": people,
+        "d1_draft": d1_draft,
+        "d1_published": ProgrammeFactory(owner_unit=d1, groups=OWN_GROUPS, publish=True),
+        "foreign": ProgrammeFactory(owner_unit=foreign, groups=OWN_GROUPS, publish=True),
+        "group": d1_draft.groups.first(),
+        "criterion": criterion,
+        "audience": audience,
+    }
+
+
+def expect(default=404, anonymous=302, **overrides):
+    table = {persona: default for persona in PERSONAS}
+    table["anonymous"] = anonymous
+    table.update(overrides)
+    return table
+
+
+EVERYONE = expect(default=200)
+ANY_MANAGER = expect(manager=200, sibling_manager=200, provincial=200, foreign_provincial=200, secretary=200)
+# Drafts of D1: only those who manage D1 (its Bí thư, the province's staff).
+EDIT_D1 = expect(manager=302, provincial=302)
+READ_D1_DRAFT = expect(manager=200, provincial=200)
+# A published programme of D1: everyone in D1's subtree, and the province's staff.
+READ_D1_PUBLISHED = expect(manager=200, provincial=200, member=200, secretary=200)
+
+
+def draft(w):
+    return [w["d1_draft"].pk]
+
+
+MATRIX = [
+    ("programme_list", lambda w: [], "get", EVERYONE),
+    ("programme_create", lambda w: [], "get", ANY_MANAGER),
+    ("programme_coverage", lambda w: [], "get", ANY_MANAGER),
+    ("programme_detail", draft, "get", READ_D1_DRAFT),
+    ("programme_detail", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
+    ("programme_detail", lambda w: [w["foreign"].pk], "get", expect(foreign_provincial=200)),
+    ("programme_preview", draft, "get", READ_D1_DRAFT),
+    ("programme_preview", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
+    ("programme_publish", draft, "get", READ_D1_DRAFT),
+    ("programme_new_version", lambda w: [w["d1_published"].pk], "post", EDIT_D1),
+    ("programme_archive", lambda w: [w["d1_published"].pk], "post", EDIT_D1),
+    ("programme_delete", draft, "post", EDIT_D1),
+    ("programme_edit", draft, "get", READ_D1_DRAFT),
+    ("programme_update", draft, "post", EDIT_D1),
+    ("programme_group_create", draft, "post", EDIT_D1),
+    ("programme_group_update", lambda w: [w["d1_draft"].pk, w["group"].pk], "post", EDIT_D1),
+    ("programme_group_delete", lambda w: [w["d1_draft"].pk, w["group"].pk], "post", EDIT_D1),
+    ("programme_group_move", lambda w: [w["d1_draft"].pk, w["group"].pk], "post", EDIT_D1),
+    ("programme_criterion_create", lambda w: [w["d1_draft"].pk, w["group"].pk], "post", EDIT_D1),
+    ("programme_criterion_update", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
+    ("programme_criterion_delete", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
+    ("programme_criterion_move", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
+    ("programme_audience_set", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
+    ("programme_audience_delete", lambda w: [w["d1_draft"].pk, w["audience"].pk], "post", EDIT_D1),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
+def test_programme_permission_matrix(client, world, persona, name, args, method, expected):
+    if persona != "anonymous":
+        client.force_login(world["people"][persona])
+    before = list(Programme.objects.order_by("pk").values_list("pk", "status", "lock_version"))
+    response = getattr(client, method)(reverse(name, args=args(world)))
+    assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
+    if persona == "anonymous":
+        assert response.url.startswith(reverse("account_login"))
+    if response.status_code != 302 or persona == "anonymous":
+        # Refused: nothing changed, whatever the page.
+        assert list(Programme.objects.order_by("pk").values_list("pk", "status", "lock_version")) == before
+
+
+def test_every_programme_url_is_in_the_matrix():
+    untested = set(_names(programme_urlpatterns)) - {row[0] for row in MATRIX}
+    assert not untested, f"Some programme URLs are untested in the permission matrix: {sorted(untested)}"
