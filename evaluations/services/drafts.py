@@ -5,6 +5,7 @@ A draft field is addressed by the same key its snapshot uses (`planned_initiativ
 its own version in `form.field_versions`: the page sends the version it loaded; a save
 carrying an older one (another tab saved newer text since) is refused and answered with
 the current value, so nothing newer is overwritten and the person sees what is stored.
+Resending a value already stored (a retry after a dropped connection) is a success.
 """
 
 from collections.abc import Callable
@@ -54,11 +55,15 @@ def autosave(*, form: models.Model, field: str, value, expected_version, acting_
     locked = lock_editable_form(form, acting_user=acting_user, editable_states=editable_states)
     row, attribute, clean = resolve(locked, field)
     current = locked.field_versions.get(field, 0)
+    cleaned = clean(value)
+    stored = getattr(row, attribute)
     if parse_int(expected_version) != current:
-        return AutosaveResult(field, False, getattr(row, attribute), current,
+        if cleaned == stored:
+            # A retry of a save whose answer was lost (dropped connection): already done.
+            return AutosaveResult(field, True, stored, current)
+        return AutosaveResult(field, False, stored, current,
                               _("This field was changed in another tab or on another device. "
                                 "The latest saved text is shown; your change was not saved."))
-    cleaned = clean(value)
     setattr(row, attribute, cleaned)
     if row is not locked:
         row.save(update_fields=[attribute])

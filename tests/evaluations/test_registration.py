@@ -57,6 +57,9 @@ def test_autosave_saves_each_field_and_refuses_a_stale_tab(w):
     assert stale.value == "Bản mới" and stale.version == 1
     assert stale.message.startswith("Ô này vừa được sửa ở một tab hoặc thiết bị khác.")
     assert registration.commitments.get(criterion=w.criteria[RESPONSIBILITY]).text == "Bản mới"
+    retry = registration_autosave(registration=registration, field=field, value="Bản mới", expected_version=0,
+                                  acting_user=w.member.user)
+    assert retry.saved and retry.version == 1  # a retry after a lost answer: already saved, no new version
 
 
 def test_target_below_the_minimum_is_refused_and_nothing_written(w):
