@@ -11,6 +11,7 @@ urlpatterns = [
     path("platform-admin/", admin.site.urls),
     path("programmes/", include("models_registry.urls")),
     path("evaluations/", include("evaluations.urls")),
+    path("reports/", include("reports.urls")),
     path("", include("cadres.urls")),
 ]
 
