@@ -1,1 +1,37 @@
-urlpatterns = []
+"""Activity log, a2 KĐCT01 self-assessment (fill, review, rate), multi-source feedback."""
+
+from django.urls import path
+
+from evaluations.views import activities, assessments, feedback
+
+urlpatterns = [
+    # Activity log and sáng kiến (the cadre's own; files for whoever may see the cadre).
+    path("activities/", activities.activity_list, name="activity_list"),
+    path("activities/new/", activities.activity_create, name="activity_create"),
+    path("activities/<int:pk>/delete/", activities.activity_delete, name="activity_delete"),
+    path("activities/<int:pk>/photo/", activities.activity_photo, name="activity_photo"),
+    path("initiatives/new/", activities.initiative_create, name="initiative_create"),
+    path("initiatives/<int:pk>/delete/", activities.initiative_delete, name="initiative_delete"),
+    path("initiatives/<int:pk>/document/", activities.initiative_document, name="initiative_document"),
+    # Self-assessment: started from an approved registration.
+    path("registrations/<int:pk>/self-assessment/", assessments.self_assessment_start,
+         name="self_assessment_start"),
+    path("self-assessments/<int:pk>/", assessments.self_assessment_detail, name="self_assessment_detail"),
+    path("self-assessments/<int:pk>/edit/", assessments.self_assessment_edit, name="self_assessment_edit"),
+    path("self-assessments/<int:pk>/autosave/", assessments.self_assessment_autosave,
+         name="self_assessment_autosave"),
+    path("self-assessments/<int:pk>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
+    path("self-assessments/<int:pk>/evidence/", assessments.evidence_upload, name="evidence_upload"),
+    path("evidence/<int:pk>/", assessments.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", assessments.evidence_remove, name="evidence_remove"),
+    # Review: return, propose (reviewer), finalise (BTV).
+    path("self-assessments/<int:pk>/return/", assessments.self_assessment_return, name="self_assessment_return"),
+    path("self-assessments/<int:pk>/propose/", assessments.self_assessment_propose,
+         name="self_assessment_propose"),
+    path("self-assessments/<int:pk>/finalise/", assessments.self_assessment_finalise,
+         name="self_assessment_finalise"),
+    # Multi-source feedback: the reviewer's request, the public one-time form.
+    path("self-assessments/<int:pk>/feedback/new/", feedback.feedback_request_create,
+         name="feedback_request_create"),
+    path("feedback/<str:token>/", feedback.feedback_form, name="feedback_form"),
+]
