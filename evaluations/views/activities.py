@@ -1,32 +1,174 @@
-"""Stub views: replaced as the pages land."""
+"""The cadre's activity log and sáng kiến: the list grouped by month with totals and the
+progress of their quantitative commitments, logging (with a photo or document checked by
+content), deleting their own entries, and the permission-checked file downloads."""
 
-from django.http import Http404
+import datetime
+import mimetypes
+from collections import OrderedDict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.selectors import own_cadre
+from evaluations.forms.assessments import ActivityForm, InitiativeForm
+from evaluations.models import Registration, RegistrationState
+from evaluations.rules import is_cadre
+from evaluations.selectors import (
+    activities_of,
+    get_activity_for_user,
+    get_initiative_for_user,
+    initiatives_of,
+    registration_progress,
+)
+from evaluations.services.activities import (
+    activity_delete as delete_activity,
+    activity_log,
+    initiative_delete as delete_initiative,
+    initiative_log,
+)
+from models_registry.forms import add_service_errors
+from models_registry.models import ActivityKind
 
 
+def _own_cadre_or_404(user):
+    """The activity log is the cadre's own: someone without a cadre profile has none."""
+    cadre = own_cadre(user)
+    if cadre is None:
+        raise Http404
+    return cadre
+
+
+def _year(request) -> int:
+    today = timezone.localdate()
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 2000 <= int(value) <= today.year else today.year
+
+
+def months_of(activities) -> list[dict]:
+    """Entries grouped by month, newest first, each month with its count and volunteer hours."""
+    months: OrderedDict[tuple[int, int], dict] = OrderedDict()
+    for activity in activities:
+        month = months.setdefault((activity.date.year, activity.date.month), {
+            "month": datetime.date(activity.date.year, activity.date.month, 1), "items": [], "hours": Decimal(0),
+        })
+        month["items"].append(activity)
+        if activity.kind == ActivityKind.VOLUNTEER_HOURS and activity.hours:
+            month["hours"] += activity.hours
+    return list(months.values())
+
+
+def progress_of(cadre, year: int) -> list[tuple]:
+    """Each approved registration of the year with its quantitative commitments' progress."""
+    registrations = Registration.objects.filter(cadre=cadre, cycle__year=year, state=RegistrationState.APPROVED)
+    rows = []
+    for registration in registrations.select_related("programme", "cycle"):
+        progress = [(commitment, found) for commitment, found in registration_progress(registration) if found]
+        if progress:
+            rows.append((registration, progress))
+    return rows
+
+
+@login_required
 def activity_list(request):
-    raise Http404
+    cadre = _own_cadre_or_404(request.user)
+    year = _year(request)
+    activities = list(activities_of(cadre, year))
+    this_year = timezone.localdate().year
+    return render(request, "evaluations/activities/activity_list.html", {
+        "cadre": cadre, "year": year, "years": range(this_year, this_year - 3, -1),
+        "months": months_of(activities), "count": len(activities),
+        "hours": sum((a.hours or 0 for a in activities if a.kind == ActivityKind.VOLUNTEER_HOURS), Decimal(0)),
+        "initiatives": initiatives_of(cadre, year), "progress": progress_of(cadre, year),
+    })
 
 
+def _log(request, form_class, template: str, service) -> object:
+    """GET: the empty form; POST: log through the service, refusals beside their field."""
+    cadre = _own_cadre_or_404(request.user)
+    form = form_class(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(cadre=cadre, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved in your activity log."))
+            return redirect("activity_list")
+    return render(request, template, {"form": form})
+
+
+@login_required
 def activity_create(request):
-    raise Http404
+    return _log(request, ActivityForm, "evaluations/activities/activity_form.html", activity_log)
 
 
-def activity_delete(request, pk):
-    raise Http404
-
-
-def activity_photo(request, pk):
-    raise Http404
-
-
+@login_required
 def initiative_create(request):
-    raise Http404
+    return _log(request, InitiativeForm, "evaluations/activities/initiative_form.html", initiative_log)
 
 
-def initiative_delete(request, pk):
-    raise Http404
+def _delete(request, entry, service, **kwargs):
+    # Others who may see the entry (reviewers, managers) never delete it.
+    if not is_cadre(request.user, entry.cadre):
+        raise Http404
+    try:
+        service(acting_user=request.user, **kwargs)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Deleted."))
+    return redirect("activity_list")
 
 
-def initiative_document(request, pk):
-    raise Http404
+@login_required
+@require_POST
+def activity_delete(request, pk: int):
+    activity = get_activity_for_user(request.user, pk)
+    return _delete(request, activity, delete_activity, activity=activity)
 
+
+@login_required
+@require_POST
+def initiative_delete(request, pk: int):
+    initiative = get_initiative_for_user(request.user, pk)
+    return _delete(request, initiative, delete_initiative, initiative=initiative)
+
+
+def private_file_response(field_file, filename: str, inline: bool = False) -> FileResponse:
+    """A stored upload through the view that checked access; a missing file is a 404."""
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404 from None
+    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
+    # Per-user content: never kept by a shared cache.
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _extension(name: str) -> str:
+    return name.rsplit(".", 1)[-1] if "." in name else "bin"
+
+
+@login_required
+def activity_photo(request, pk: int):
+    activity = get_activity_for_user(request.user, pk)
+    return private_file_response(activity.photo, f"hoat-dong-{activity.pk}.{_extension(activity.photo.name)}",
+                                 inline=True)
+
+
+@login_required
+def initiative_document(request, pk: int):
+    initiative = get_initiative_for_user(request.user, pk)
+    return private_file_response(initiative.document,
+                                 f"sang-kien-{initiative.pk}.{_extension(initiative.document.name)}")

@@ -1,0 +1,74 @@
+"""Forms of the activity log, the self-assessment review and multi-source feedback. They
+only parse input; the services decide (and their refusals land on the fields here)."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from evaluations.models import AssessmentPeriod, FeedbackSource, Rating
+from models_registry.models import ActivityKind
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+# Sáng kiến are logged on their own page, with a title and a document.
+LOGGED_KINDS = [(value, label) for value, label in ActivityKind.choices if value != ActivityKind.INITIATIVE]
+
+
+def _date_field(label) -> forms.DateField:
+    return forms.DateField(label=label, input_formats=DATE_FORMATS,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"required": _("Choose a date."), "invalid": _("Choose a date.")})
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What did you do?"), choices=LOGGED_KINDS)
+    date = _date_field(_("Date"))
+    hours = forms.CharField(label=_("Hours"), required=False, max_length=10,
+                            help_text=_("Volunteer hours only: for example 2 or 2,5."),
+                            widget=forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"}))
+    description = forms.CharField(label=_("Description"), required=False, max_length=500,
+                                  widget=forms.Textarea(attrs={"rows": 2}))
+    photo = forms.FileField(label=_("Photo (optional)"), required=False,
+                            help_text=_("A JPEG, PNG or WebP photo of at most 5 MB."),
+                            widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+
+
+class InitiativeForm(forms.Form):
+    title = forms.CharField(label=_("Title of the initiative"), max_length=300,
+                            error_messages={"required": _("This field cannot be empty.")})
+    recognised_by = forms.CharField(label=_("Recognised by"), required=False, max_length=300,
+                                    help_text=_("The body that recognised it; an unrecognised initiative does "
+                                                "not count toward your targets yet."))
+    date = _date_field(_("Date of recognition"))
+    document = forms.FileField(label=_("Document (optional)"), required=False,
+                               help_text=_("A photo, PDF or Word (.docx) file of at most 5 MB."),
+                               widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx"}))
+
+
+class StartForm(forms.Form):
+    period = forms.ChoiceField(label=_("Period"), choices=AssessmentPeriod.choices, initial=AssessmentPeriod.YEAR)
+
+
+class RatingForm(forms.Form):
+    """The reviewer's proposal or the BTV's decision."""
+
+    rating = forms.ChoiceField(label=_("Rating"), choices=Rating.choices, widget=forms.RadioSelect,
+                               error_messages={"required": _("Choose one of the four ratings.")})
+    comment = forms.CharField(label=_("Comment"), required=False, max_length=4000,
+                              widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class FeedbackRequestForm(forms.Form):
+    source = forms.ChoiceField(label=_("Ask whom?"), choices=FeedbackSource.choices, widget=forms.RadioSelect,
+                               initial=FeedbackSource.MEMBER)
+    email = forms.CharField(label=_("Email of the committee member"), required=False, max_length=254,
+                            help_text=_("Only when asking the party committee: the link is emailed to them."),
+                            widget=forms.EmailInput(attrs={"autocomplete": "off"}))
+
+
+class FeedbackForm(forms.Form):
+    text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
+                           error_messages={"required": _("This field cannot be empty.")})

@@ -1,0 +1,17 @@
+"""Display helpers for the activity log and the self-assessment pages."""
+
+from decimal import Decimal
+
+from django import template
+from django.utils.formats import get_format
+
+register = template.Library()
+
+
+@register.filter
+def amount(value) -> str:
+    """A decimal without trailing zeros, with the language's decimal mark: 2,5 and 3."""
+    if value is None or value == "":
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
