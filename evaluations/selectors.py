@@ -11,7 +11,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Unit
-from cadres.selectors import cadres_visible_to
+from cadres.selectors import access_for, cadres_visible_to
 from cadres.text import fold
 from evaluations.checks import effective_deadline, extension_until
 from evaluations.models import (
@@ -276,3 +276,22 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
             steps.append(NextStep("fix_self_assessment", _("Your self-assessment was returned: fix it and submit "
                                                              "it again."), None, programme, yearly))
     return sorted(steps, key=lambda step: (step.due is None, step.due or datetime.date.max))
+
+
+# --- Cycle administration ---------------------------------------------------------------
+
+
+def cycles_visible_to(user) -> QuerySet[Cycle]:
+    """Cycles of the tenants the user belongs to (anyone with a role there reads the dates)."""
+    return Cycle.objects.filter(tenant_id__in=access_for(user).tenant_ids).select_related("tenant")
+
+
+def get_cycle_for_user(user, pk, *, provincial: bool = False) -> Cycle:
+    """The cycle, or 404; with `provincial`, only for the provincial staff of its tenant."""
+    cycles = cycles_visible_to(user)
+    if provincial:
+        cycles = cycles.filter(tenant_id__in=access_for(user).provincial_tenant_ids)
+    cycle = cycles.filter(pk=pk if str(pk).isdigit() else 0).first()
+    if cycle is None:
+        raise Http404
+    return cycle

@@ -1,12 +1,53 @@
-"""Placeholder views: the pages land in the next commits."""
+"""The filled forms as official-format PDFs (domain §8), for the paper file. Served only
+here, after the same scoped fetch as the pages: out of reach is a 404."""
 
-from django.http import Http404
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.utils import timezone, translation
+
+from cadres.models import Unit
+from evaluations.models import Registration
+from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
+from reports.pdf import OfficialHeader, render_pdf
 
 
-def registration_pdf(request, **kwargs):
-    raise Http404
+def _header(form) -> OfficialHeader:
+    """The form's unit issues it under its parent; dated the day it was submitted."""
+    unit = form.unit
+    parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
+    date = timezone.localtime(form.submitted_at).date() if form.submitted_at else None
+    return OfficialHeader(superior=parent.name if parent else unit.tenant.name, issuer=unit.name, number="",
+                          date=date)
 
 
-def self_assessment_pdf(request, **kwargs):
-    raise Http404
+def _pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
+    # The paper form is Vietnamese whatever language the reader's screen uses.
+    with translation.override("vi"):
+        content = render_pdf(template, context)
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
+
+def _commitments(registration: Registration) -> list:
+    return list(registration.commitments.select_related("criterion"))
+
+
+@login_required
+def registration_pdf(request, pk: int):
+    registration = get_registration_for_user(request.user, pk)
+    context = {"header": _header(registration), "form": registration, "commitments": _commitments(registration),
+               "reviewer": registration.approved_by}
+    return _pdf_response("evaluations/pdf/registration.html", context,
+                         f"DKCT01-{registration.cycle.year}-{registration.pk}.pdf")
+
+
+@login_required
+def self_assessment_pdf(request, pk: int):
+    assessment = get_self_assessment_for_user(request.user, pk)
+    results = assessment.results.select_related("commitment__criterion").order_by("commitment__position", "id")
+    context = {"header": _header(assessment), "form": assessment, "registration": assessment.registration,
+               "results": results, "reviewer": assessment.proposed_by}
+    return _pdf_response("evaluations/pdf/self_assessment.html", context,
+                         f"KDCT01-{assessment.cycle.year}-{assessment.pk}.pdf")

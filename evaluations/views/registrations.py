@@ -1,44 +1,370 @@
-"""Placeholder views: the pages land in the next commits."""
+"""a1 ĐKCT01 pages: the cadre's programmes, starting and filling a registration (autosaved
+one field at a time), submitting and amending it; the review queue and the review page
+(approve, or return with a comment per criterion). Each view first fetches its object
+through a selector: missing and out of reach are a 404 alike. Transitions are services."""
 
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cadres.models import Unit
+from cadres.selectors import access_for, own_cadre, units_managed_by, units_visible_to
+from evaluations import workflow
+from evaluations.forms.registrations import ReviewFilterForm
+from evaluations.models import Cycle, Registration, RegistrationState
+from evaluations.selectors import (
+    can_review,
+    form_timeline,
+    get_registration_for_user,
+    is_owner,
+    open_cycle,
+    programmes_for_cadre,
+    resubmission_diff,
+    return_comments_for,
+    review_queue as queue_of,
+)
+from evaluations.services import registrations as services
+from evaluations.services.registrations import EDITABLE
+from models_registry.models import CriterionKind
+from models_registry.templatetags.programmes import number, target_text
+
+QUEUE_PER_PAGE = 30
+# Units offered in the queue's filter: this many levels below the user's top units.
+UNIT_FILTER_DEPTH = 2
 
 
-def registration_list(request, **kwargs):
-    raise Http404
+def _message(error: ValidationError) -> str:
+    return " ".join(error.messages)
 
 
-def registration_start(request, **kwargs):
-    raise Http404
+# --- The cadre's own pages --------------------------------------------------------------
 
 
-def registration_detail(request, **kwargs):
-    raise Http404
+@login_required
+def registration_list(request):
+    """Programmes the cadre registers under in the open cycle, with their current form."""
+    cadre = own_cadre(request.user)
+    cycle = open_cycle(cadre.tenant_id) if cadre else None
+    rows, history = [], []
+    if cadre is not None:
+        forms = Registration.objects.filter(cadre=cadre).select_related("programme", "cycle").order_by(
+            "-cycle__year", "programme__name", "-revision")
+        current = {}
+        for form in forms:
+            if cycle and form.cycle_id == cycle.pk and form.state != RegistrationState.SUPERSEDED:
+                current.setdefault(form.programme.series, form)
+            history.append(form)
+        if cycle is not None:
+            rows = [(programme, current.get(programme.series)) for programme in programmes_for_cadre(cadre, cycle.year)]
+    return render(request, "evaluations/registrations/list.html", {
+        "cadre": cadre, "cycle": cycle, "rows": rows, "history": history,
+        "reviews": bool(access_for(request.user).reviewed_unit_ids or access_for(request.user).is_manager),
+    })
 
 
-def registration_edit(request, **kwargs):
-    raise Http404
+@login_required
+@require_POST
+def registration_start(request, programme_id: int):
+    cadre = own_cadre(request.user)
+    cycle = open_cycle(cadre.tenant_id) if cadre else None
+    programme = next((p for p in programmes_for_cadre(cadre, cycle.year) if p.pk == programme_id), None) if cycle \
+        else None
+    if programme is None:
+        raise Http404
+    try:
+        registration = services.registration_start(cycle=cycle, programme=programme, cadre=cadre,
+                                                   acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return redirect("registration_list")
+    return redirect("registration_edit", pk=registration.pk)
 
 
-def registration_autosave(request, **kwargs):
-    raise Http404
+@dataclass
+class FieldBox:
+    """One autosaved field of the form as the page shows it."""
+
+    key: str  # the service's field key, e.g. "commitment.12.target"
+    label: str
+    value: object
+    version: int
+    widget: str  # textarea | number | text
+    error: str = ""
+    help: str = ""
+
+    @property
+    def dom_id(self) -> str:
+        return "f-" + self.key.replace(".", "-")
 
 
-def registration_submit(request, **kwargs):
-    raise Http404
+@dataclass
+class CommitmentRow:
+    commitment: object
+    criterion: object
+    minimum_text: str
+    fields: list
+    comment: str = ""
 
 
-def registration_amend(request, **kwargs):
-    raise Http404
+def _shown(value) -> str:
+    """A stored target as the cadre writes it (2,5); text as is."""
+    if value is None:
+        return ""
+    return number(value) if hasattr(value, "normalize") else value
 
 
-def registration_approve(request, **kwargs):
-    raise Http404
+def _rows(registration: Registration, posted=None, errors=None) -> tuple[list[CommitmentRow], FieldBox]:
+    """The commitments and the planned initiative as fields; `posted` values (a refused
+    submission) win over stored ones so nothing typed is lost."""
+    posted, errors = posted or {}, errors or {}
+    comments = return_comments_for(registration)
+    by_criterion = comments.by_criterion if comments else {}
+    versions = registration.field_versions
+
+    def box(key, label, stored, widget, help_text=""):
+        value = posted[key] if key in posted else _shown(stored)
+        return FieldBox(key, label, value, versions.get(key, 0), widget, errors.get(key, ""), help_text)
+
+    rows = []
+    for commitment in registration.commitments.select_related("criterion"):
+        criterion, key = commitment.criterion, f"commitment.{commitment.criterion_id}"
+        fields = [box(f"{key}.text", _("Your commitment, in your own words"), commitment.text, "textarea")]
+        minimum = ""
+        if criterion.kind == CriterionKind.QUANTITATIVE:
+            minimum = target_text(criterion, commitment.minimum)
+            fields.append(box(f"{key}.target", _("Your target"), commitment.target, "number",
+                              _("Not lower than the minimum: %(minimum)s.") % {"minimum": minimum.lower()}
+                              if minimum else ""))
+        if criterion.kind in (CriterionKind.QUALITATIVE, CriterionKind.QUANTITATIVE):
+            fields.append(box(f"{key}.measures", _("How you will do it (measures)"), commitment.measures,
+                              "textarea"))
+        rows.append(CommitmentRow(commitment, criterion, minimum or target_text(criterion), fields,
+                                  by_criterion.get(criterion.pk, "")))
+    initiative = box("planned_initiative", _("Planned initiative (title)"), registration.planned_initiative, "text",
+                     _("Optional: the sáng kiến you plan this year."))
+    return rows, initiative
 
 
-def registration_return(request, **kwargs):
-    raise Http404
+def _edit_page(request, registration, *, posted=None, errors=None, status=200):
+    rows, initiative = _rows(registration, posted, errors)
+    return render(request, "evaluations/registrations/edit.html", {
+        "form": registration, "rows": rows, "initiative": initiative,
+        "comments": return_comments_for(registration),
+        "missing": len(errors or {}),
+    }, status=status)
 
 
-def review_queue(request, **kwargs):
-    raise Http404
+def _editable(registration: Registration) -> bool:
+    return registration.state in EDITABLE and registration.cycle.is_open
 
+
+def _own_form(request, pk) -> Registration:
+    """The user's own registration; someone else's (even one they review) is a 404 here."""
+    registration = get_registration_for_user(request.user, pk)
+    if not is_owner(request.user, registration):
+        raise Http404
+    return registration
+
+
+@login_required
+def registration_edit(request, pk: int):
+    registration = _own_form(request, pk)
+    if not _editable(registration):
+        return redirect("registration_detail", pk=registration.pk)
+    return _edit_page(request, registration)
+
+
+@login_required
+@require_POST
+def registration_autosave(request, pk: int):
+    """One field, sent by htmx as the cadre types: answers the field's save state."""
+    registration = _own_form(request, pk)
+    key = request.POST.get("field", "")
+    context = {"key": key, "dom_id": FieldBox(key, "", "", 0, "").dom_id, "state": "saved"}
+    try:
+        result = services.registration_autosave(
+            registration=registration, field=key, value=request.POST.get(key, ""),
+            expected_version=request.POST.get(f"v:{key}"), acting_user=request.user)
+    except ValidationError as error:
+        message = error.message_dict.get(key, error.messages) if hasattr(error, "error_dict") else error.messages
+        context.update(state="error", message=" ".join(message),
+                       version=registration.field_versions.get(key, 0))
+    else:
+        context.update(version=result.version, value=_shown(result.value))
+        if not result.saved:
+            context.update(state="stale", message=result.message)
+    return render(request, "evaluations/registrations/_save_state.html", context)
+
+
+def _save_posted(request, registration: Registration) -> tuple[dict, dict]:
+    """Save the fields a submission carries that differ from what is stored (autosave may
+    not have fired before the tap); returns the posted values and the fields refused."""
+    rows, initiative = _rows(registration)
+    boxes = [initiative] + [box for row in rows for box in row.fields]
+    posted, errors = {}, {}
+    for box in boxes:
+        if box.key not in request.POST:
+            continue
+        posted[box.key] = request.POST[box.key]
+        if posted[box.key].strip() == str(box.value).strip():
+            continue
+        try:
+            result = services.registration_autosave(
+                registration=registration, field=box.key, value=posted[box.key],
+                expected_version=request.POST.get(f"v:{box.key}"), acting_user=request.user)
+        except ValidationError as error:
+            errors[box.key] = " ".join(error.message_dict.get(box.key, error.messages)
+                                       if hasattr(error, "error_dict") else error.messages)
+        else:
+            if not result.saved:
+                errors[box.key] = result.message
+                posted.pop(box.key)
+    return posted, errors
+
+
+@login_required
+@require_POST
+def registration_submit(request, pk: int):
+    registration = _own_form(request, pk)
+    if not _editable(registration):
+        messages.error(request, _("This form is “%(state)s” and can no longer be changed.")
+                       % {"state": registration.get_state_display()})
+        return redirect("registration_detail", pk=registration.pk)
+    posted, errors = _save_posted(request, registration)
+    if not errors:
+        try:
+            workflow.registration_submit(registration=registration, acting_user=request.user,
+                                         expected_version=request.POST.get("version"))
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, _message(error))
+                return redirect("registration_detail", pk=registration.pk)
+            errors = {key: " ".join(texts) for key, texts in error.message_dict.items()}
+        else:
+            messages.success(request, _("Your registration was submitted to your reviewer."))
+            return redirect("registration_detail", pk=registration.pk)
+    registration.refresh_from_db()
+    return _edit_page(request, registration, posted=posted, errors=errors, status=400)
+
+
+@login_required
+@require_POST
+def registration_amend(request, pk: int):
+    registration = _own_form(request, pk)
+    try:
+        amendment = workflow.registration_amend(registration=registration, acting_user=request.user,
+                                                expected_version=request.POST.get("version"))
+    except ValidationError as error:
+        messages.error(request, _message(error))
+        return redirect("registration_detail", pk=registration.pk)
+    messages.success(request, _("An amendment is open: change what you need, then submit it for review again."))
+    return redirect("registration_edit", pk=amendment.pk)
+
+
+# --- Reading and reviewing --------------------------------------------------------------
+
+
+def _detail_page(request, registration, *, typed=None, error="", status=200):
+    reviewer = can_review(request.user, registration)
+    rows, initiative = _rows(registration)
+    typed = typed or {}
+    for row in rows:
+        row.typed = typed.get(str(row.criterion.pk), "")
+    amendment = Registration.objects.filter(previous=registration).first()
+    return render(request, "evaluations/registrations/detail.html", {
+        "form": registration, "rows": rows, "initiative": initiative,
+        "owner": is_owner(request.user, registration), "reviewer": reviewer,
+        "can_act": reviewer and registration.state == RegistrationState.SUBMITTED and registration.cycle.is_open,
+        "editable": is_owner(request.user, registration) and _editable(registration),
+        "comments": return_comments_for(registration),
+        "diff": resubmission_diff(registration) if reviewer or is_owner(request.user, registration) else [],
+        "timeline": form_timeline(registration).select_related("actor__cadre"), "amendment": amendment,
+        "general_typed": typed.get("", ""), "error": error,
+    }, status=status)
+
+
+@login_required
+def registration_detail(request, pk: int):
+    """The form read-only, its timeline; for the reviewer the diff since the return and
+    the approve / return actions."""
+    return _detail_page(request, get_registration_for_user(request.user, pk))
+
+
+def _refused(request, registration, error: ValidationError, typed=None):
+    """A refused review action: the page again with the message, what was typed kept."""
+    status = 409 if getattr(error, "code", "") in ("stale", "state", "closed") else 400
+    registration.refresh_from_db()
+    return _detail_page(request, registration, typed=typed, error=_message(error), status=status)
+
+
+@login_required
+@require_POST
+def registration_approve(request, pk: int):
+    registration = get_registration_for_user(request.user, pk)
+    try:
+        workflow.registration_approve(registration=registration, acting_user=request.user,
+                                      expected_version=request.POST.get("version"),
+                                      comment=request.POST.get("comment", "")[:2000])
+    except ValidationError as error:
+        return _refused(request, registration, error)
+    messages.success(request, _("Registration of %(name)s approved.") % {"name": registration.cadre.full_name})
+    return redirect(_next_in_queue(request, registration))
+
+
+@login_required
+@require_POST
+def registration_return(request, pk: int):
+    registration = get_registration_for_user(request.user, pk)
+    # Only boxes with text are sent on; the service refuses an id that is not on the form.
+    comments = {key.removeprefix("comment."): value for key, value in request.POST.items()
+                if key.startswith("comment.") and value.strip()}
+    general = request.POST.get("general_comment", "")
+    try:
+        workflow.registration_return(registration=registration, comments=comments, general_comment=general,
+                                     acting_user=request.user, expected_version=request.POST.get("version"))
+    except ValidationError as error:
+        return _refused(request, registration, error, typed={**comments, "": general})
+    messages.success(request, _("Registration of %(name)s returned with your comments.")
+                     % {"name": registration.cadre.full_name})
+    return redirect(_next_in_queue(request, registration))
+
+
+def _next_in_queue(request, registration) -> str:
+    """After acting, straight to the next form waiting in the queue (or the queue itself)."""
+    waiting = queue_of(request.user, cycle=registration.cycle).items.exclude(pk=registration.pk)
+    following = waiting.order_by("-submitted_at", "-id").first()
+    if following is not None:
+        return reverse("registration_detail", args=[following.pk])
+    return reverse("review_queue")
+
+
+@login_required
+def review_queue(request):
+    """Forms the user reviews: counts per state, filters, newest submission first."""
+    access = access_for(request.user)
+    if not (access.reviewed_unit_ids or access.is_manager):
+        raise Http404
+    cycles = list(Cycle.objects.filter(tenant_id__in=access.tenant_ids).order_by("-year"))
+    tops = min((len(path) for path in access.managed_paths), default=0) // Unit.steplen
+    units = (units_visible_to(request.user) if not access.is_manager else
+             units_managed_by(request.user).filter(depth__lte=tops + UNIT_FILTER_DEPTH))
+    units = units.filter(archived_at__isnull=True).order_by("path")
+    filters = ReviewFilterForm(request.GET or None, units=units, cycles=cycles)
+    data = filters.cleaned_data if filters.is_valid() else {}
+    cycle = next((c for c in cycles if str(c.pk) == data.get("cycle")), None) or (cycles[0] if cycles else None)
+    unit = next((u for u in units if str(u.pk) == data.get("unit")), None)
+    queue = queue_of(request.user, state=data.get("state", ""), cycle=cycle, unit=unit, search=data.get("q", ""))
+    page = Paginator(queue.items.order_by("-submitted_at", "-id"), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
+    states = [(value, label, queue.counts.get(value, 0)) for value, label in RegistrationState.choices
+              if value in queue.counts]
+    return render(request, "evaluations/registrations/queue.html", {
+        "page": page, "filters": filters, "queue": queue, "states": states, "cycle": cycle,
+    })
