@@ -223,10 +223,12 @@ DEMO_ACCOUNTS = [
 def seed_demo() -> int:
     """Create the demo tenants; returns how many cadres were added."""
     # Imported here so that cadres keeps no module-level dependency on the registry app.
+    from evaluations.demo import seed_evaluations
     from models_registry.seeding import load_seed_programmes
 
     with scopes_disabled(), transaction.atomic():
         builders = [seed_an_giang(), seed_can_tho()]
         for builder in builders:
             load_seed_programmes(builder.tenant)
+        seed_evaluations()
         return sum(builder.created for builder in builders)
