@@ -152,3 +152,10 @@ class ProgrammeFilterForm(forms.Form):
                               widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All")), *ProgrammeStatus.choices])
+
+
+class ParticipantForm(forms.Form):
+    code = forms.CharField(
+        label=_("Unit code"), max_length=40,
+        help_text=_("The code of a unit under the programme's owner, e.g. a pilot chi đoàn."),
+    )

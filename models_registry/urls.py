@@ -27,4 +27,7 @@ urlpatterns = [
          name="programme_audience_set"),
     path("<int:pk>/edit/audiences/<int:audience_id>/delete/", editor.audience_delete,
          name="programme_audience_delete"),
+    path("<int:pk>/edit/participants/", editor.participant_add, name="programme_participant_add"),
+    path("<int:pk>/edit/participants/<int:unit_id>/delete/", editor.participant_remove,
+         name="programme_participant_remove"),
 ]

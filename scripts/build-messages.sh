@@ -21,5 +21,7 @@ HDR
 for f in locale/fragments/*.po; do [ -e "$f" ] && { cat "$f"; echo; } >> "$tmp"; done
 msguniq --use-first -o "$tmp.po" "$tmp"
 mv "$tmp.po" "$out/django.po"
-msgfmt --check-format -o "$out/django.mo" "$out/django.po"
+# Written aside and moved in, so a test run reading the catalogue never sees half a file.
+msgfmt --check-format -o "$tmp.mo" "$out/django.po"
+mv "$tmp.mo" "$out/django.mo"
 rm -f "$tmp"

@@ -19,16 +19,25 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadres.selectors import units_managed_by
 from models_registry import services
 from models_registry.forms import (
     AudienceForm,
     CriterionForm,
     GroupForm,
+    ParticipantForm,
     ProgrammeFieldsForm,
     add_service_errors,
 )
-from models_registry.models import AudienceTarget, CriteriaGroup, Criterion, CriterionKind
-from models_registry.selectors import get_editable_programme_for_user, programme_groups
+from models_registry.models import (
+    AudienceTarget,
+    CriteriaGroup,
+    Criterion,
+    CriterionKind,
+    ProgrammeParticipant,
+    ProgrammeSubject,
+)
+from models_registry.selectors import get_editable_programme_for_user, programme_groups, programme_participants
 
 # Error codes after which the page must be reloaded before anything else can be saved.
 RELOAD_CODES = {"stale", "not_draft"}
@@ -96,13 +105,19 @@ def editor_context(programme, lock, forms_by_key=None) -> dict:
     for index, group in enumerate(groups):
         _group_context(programme, group, forms_by_key)
         group.is_first, group.is_last = index == 0, index == len(groups) - 1
-    return {
+    context = {
         "programme": programme,
         "lock": lock,
         "groups": groups,
         "fields_form": forms_by_key.get("fields") or fields_form(programme),
         "new_group_form": forms_by_key.get("new_group") or group_form(),
     }
+    if programme.subject == ProgrammeSubject.UNITS:
+        context.update(
+            participants=programme_participants(programme),
+            participant_form=forms_by_key.get("participant") or ParticipantForm(auto_id="participant-%s"),
+        )
+    return context
 
 
 def _fragment_response(request, template: str, context: dict, *, success: bool) -> HttpResponse:
@@ -124,6 +139,8 @@ def _render_fragment(request, programme, lock, kind: str, obj_pk, forms_by_key, 
         template = "models_registry/editor/_fields.html"
     elif kind == "groups":
         template = "models_registry/editor/_groups.html"
+    elif kind == "participants":
+        template = "models_registry/editor/_participants.html"
     elif kind == "group":
         group = _find(context["groups"], obj_pk)
         if group is None:  # deleted meanwhile
@@ -374,3 +391,39 @@ def audience_delete(request, pk: int, audience_id: int):
     return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("criterion", row.criterion_id),
                    anchor=f"criterion-{row.criterion_id}",
                    success_message=_("Audience target removed."))
+
+
+@login_required
+@require_POST
+def participant_add(request, pk: int):
+    programme = _editable(request, pk)
+
+    def run(form):
+        # Only units the user manages, under the owner: a tampered code finds nothing.
+        unit = units_managed_by(request.user).filter(
+            tenant_id=programme.tenant_id, code=form.cleaned_data["code"].strip(), archived_at__isnull=True
+        ).first()
+        if unit is None:
+            raise ValidationError({"code": _("None of your units has this code.")})
+        services.participant_add(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+                                 unit=unit, acting_user=request.user)
+
+    return _handle(request, programme, form=ParticipantForm(request.POST, auto_id="participant-%s"), run=run,
+                   fragment=("participants", None), form_key="participant", anchor="participants",
+                   success_message=_("Unit added."))
+
+
+@login_required
+@require_POST
+def participant_remove(request, pk: int, unit_id: int):
+    programme = _editable(request, pk)
+    participant = ProgrammeParticipant.objects.filter(programme=programme, unit_id=unit_id).select_related("unit").first()
+    if participant is None:
+        raise Http404
+
+    def run(_form):
+        services.participant_remove(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+                                    unit=participant.unit, acting_user=request.user)
+
+    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("participants", None),
+                   anchor="participants", success_message=_("Unit removed."))

@@ -242,3 +242,30 @@ def test_inherited_criteria_are_marked_and_modified_ones_say_so(client, world):
                  "measure": copied.measure, "period": copied.period, "activity_kinds": copied.activity_kinds})
     page = text(client.get(reverse("programme_edit", args=[child.pk])))
     assert page.count("đã chỉnh sửa") == 1
+
+
+def test_unit_programme_participants_are_added_by_code_and_removed(client):
+    from models_registry.models import ProgrammeParticipant
+
+    tree = province_pair()
+    manager = CadreFactory(unit=tree["d1"], role=PositionRole.SECRETARY).user
+    programme = services.programme_create(owner_unit=tree["d1"], name="Chi đoàn 3 có", start_year=2026,
+                                          subject="units", description="", sectors=[], acting_user=manager)
+    client.force_login(manager)
+    url = reverse("programme_participant_add", args=[programme.pk])
+    lock = programme.lock_version
+    response = client.post(url, {"code": "B1", "lock_version": lock}, follow=True)
+    assert "Đã thêm đơn vị." in response.content.decode()
+    assert list(ProgrammeParticipant.objects.filter(programme=programme).values_list("unit__code", flat=True)) == ["B1"]
+    programme.refresh_from_db()
+    # A sibling huyện's unit and another tenant's are not the manager's: refused, nothing written.
+    for code in ["G2", "NOPE"]:
+        response = client.post(url, {"code": code, "lock_version": programme.lock_version}, follow=True)
+        assert "Không có đơn vị nào bạn quản lý mang mã này." in response.content.decode()
+    assert ProgrammeParticipant.objects.filter(programme=programme).count() == 1
+    detail = client.get(reverse("programme_detail", args=[programme.pk])).content.decode()
+    assert "Số đơn vị tham gia mỗi huyện" in detail
+    remove = reverse("programme_participant_remove", args=[programme.pk, tree["b1"].pk])
+    client.post(remove, {"lock_version": programme.lock_version})
+    assert not ProgrammeParticipant.objects.filter(programme=programme).exists()
+    assert client.post(remove, {"lock_version": programme.lock_version}).status_code == 404

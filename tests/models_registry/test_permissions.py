@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from cadres.models import GrantRole, PositionRole
-from models_registry.models import AudienceTarget, Criterion, Programme
+from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeParticipant, ProgrammeSubject
 from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
@@ -40,9 +40,13 @@ def world():
     criterion = Criterion.objects.filter(group__programme=d1_draft, kind="quantitative").first()
     audience = AudienceTarget.objects.create(tenant=d1.tenant, criterion=criterion, role=PositionRole.SECRETARY,
                                              target=criterion.target)
+    units_draft = ProgrammeFactory(owner_unit=d1, subject=ProgrammeSubject.UNITS)
+    ProgrammeParticipant.objects.create(tenant=d1.tenant, programme=units_draft, unit=b1)
     return {
         "people": people,
         "d1_draft": d1_draft,
+        "units_draft": units_draft,
+        "b1": b1,
         "d1_published": ProgrammeFactory(owner_unit=d1, groups=OWN_GROUPS, publish=True),
         "foreign": ProgrammeFactory(owner_unit=foreign, groups=OWN_GROUPS, publish=True),
         "group": d1_draft.groups.first(),
@@ -96,6 +100,8 @@ MATRIX = [
     ("programme_criterion_move", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
     ("programme_audience_set", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
     ("programme_audience_delete", lambda w: [w["d1_draft"].pk, w["audience"].pk], "post", EDIT_D1),
+    ("programme_participant_add", lambda w: [w["units_draft"].pk], "post", EDIT_D1),
+    ("programme_participant_remove", lambda w: [w["units_draft"].pk, w["b1"].pk], "post", EDIT_D1),
 ]
 
 
