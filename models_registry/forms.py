@@ -159,3 +159,16 @@ class ParticipantForm(forms.Form):
         label=_("Unit code"), max_length=40,
         help_text=_("The code of a unit under the programme's owner, e.g. a pilot chi đoàn."),
     )
+
+
+class RegistrySettingsForm(forms.Form):
+    similarity_threshold = forms.CharField(
+        label=_("Similarity that triggers the warning"), max_length=10,
+        help_text=_("A share between 0.30 and 1.00: 0.70 warns when 70% of a programme's content matches its "
+                    "parent's or a sibling's."),
+        widget=forms.TextInput(attrs={"inputmode": "decimal"}),
+    )
+    block_similar = forms.BooleanField(
+        label=_("Refuse to publish a near-copy"), required=False,
+        help_text=_("Off: the unit sees the warning and may still publish."),
+    )

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", pages.programme_list, name="programme_list"),
     path("new/", pages.programme_create, name="programme_create"),
     path("coverage/", pages.programme_coverage_table, name="programme_coverage"),
+    path("settings/", pages.registry_settings, name="programme_settings"),
     path("<int:pk>/", pages.programme_detail, name="programme_detail"),
     path("<int:pk>/preview/", pages.programme_preview, name="programme_preview"),
     path("<int:pk>/publish/", pages.programme_publish, name="programme_publish"),

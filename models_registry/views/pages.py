@@ -1,6 +1,6 @@
 """Programme pages other than the editor: the list, creating a draft, the read-only page,
 the audience preview, publishing with the similarity check, new versions, archiving, and
-the provincial coverage table. Each view first fetches through a selector (404 alike)."""
+the provincial coverage table and the province's settings. Each view first fetches through a selector (404 alike)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,9 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.models import PositionRole, UnitLevel
-from cadres.selectors import access_for, managed_roots, own_cadre, units_managed_by
+from cadres.selectors import access_for, managed_roots, own_cadre, tenants_visible_to, units_managed_by
 from models_registry import services
-from models_registry.forms import AudiencePreviewForm, ProgrammeCreateForm, ProgrammeFilterForm, add_service_errors
+from models_registry.forms import (
+    AudiencePreviewForm,
+    ProgrammeCreateForm,
+    ProgrammeFilterForm,
+    RegistrySettingsForm,
+    add_service_errors,
+)
 from models_registry.models import ProgrammeStatus, ProgrammeSubject
 from models_registry.selectors import (
     Audience,
@@ -77,6 +83,7 @@ def programme_list(request):
         "programmes": _with_children(request.user, list(page.object_list)),
         "filters": filters,
         "can_create": access_for(request.user).is_manager,
+        "is_provincial": bool(access_for(request.user).provincial_tenant_ids),
     })
 
 
@@ -255,3 +262,23 @@ def programme_coverage_table(request):
                            "hidden": max(0, len(rows) - COVERAGE_ROWS_SHOWN)})
         tables.append({"root": root, "coverage": coverage, "levels": levels})
     return render(request, "models_registry/coverage.html", {"tables": tables, "year": year, "filters": filters})
+
+
+@login_required
+def registry_settings(request):
+    """Provincial staff set how strictly "không rập khuôn" is enforced in their province."""
+    tenant = tenants_visible_to(request.user).filter(pk__in=access_for(request.user).provincial_tenant_ids).first()
+    if tenant is None:
+        raise Http404
+    current = services.registry_settings_for(tenant)
+    initial = {"similarity_threshold": current.similarity_threshold, "block_similar": current.block_similar}
+    form = RegistrySettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.registry_settings_update(tenant=tenant, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Settings saved."))
+            return redirect("programme_settings")
+    return render(request, "models_registry/settings.html", {"form": form, "tenant": tenant})

@@ -279,3 +279,23 @@ def test_home_lists_my_programmes(client, world):
     assert "Mô hình huyện Một" not in home and "Cán bộ Đoàn trách nhiệm" in home
     nav = client.get(reverse("home")).content.decode()
     assert f'href="{reverse("programme_list")}"' in nav
+
+
+def test_provincial_staff_set_how_near_copies_are_treated(client):
+    from cadres.models import GrantRole
+    from models_registry.services import registry_settings_for
+    from tests.cadres.factories import GrantFactory, province_pair
+
+    tree = province_pair()
+    staff = GrantFactory(unit=tree["root"], role=GrantRole.PROVINCIAL_STAFF).user
+    client.force_login(staff)
+    url = reverse("programme_settings")
+    assert "Mức giống bắt đầu cảnh báo" in client.get(url).content.decode()
+    response = client.post(url, {"similarity_threshold": "1,5"})
+    assert "0.30" in response.content.decode() or "0,30" in response.content.decode()
+    assert registry_settings_for(tree["root"].tenant).block_similar is False
+    response = client.post(url, {"similarity_threshold": "0,6", "block_similar": "on"}, follow=True)
+    assert "Đã lưu cài đặt." in response.content.decode()
+    saved = registry_settings_for(tree["root"].tenant)
+    assert (str(saved.similarity_threshold), saved.block_similar) == ("0.60", True)
+    assert registry_settings_for(tree["other"].tenant).block_similar is False

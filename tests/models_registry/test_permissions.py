@@ -79,6 +79,7 @@ MATRIX = [
     ("programme_list", lambda w: [], "get", EVERYONE),
     ("programme_create", lambda w: [], "get", ANY_MANAGER),
     ("programme_coverage", lambda w: [], "get", ANY_MANAGER),
+    ("programme_settings", lambda w: [], "get", expect(provincial=200, foreign_provincial=200)),
     ("programme_detail", draft, "get", READ_D1_DRAFT),
     ("programme_detail", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
     ("programme_detail", lambda w: [w["foreign"].pk], "get", expect(foreign_provincial=200)),
