@@ -1,0 +1,221 @@
+"""Reports: rolled-up figures per unit and cycle, the unit report chain (báo cáo kết quả),
+generated PDF/Excel files and the reminders sent about deadlines.
+
+Figures are written only by `reports.rollup` (replaced atomically, one row per cycle and
+unit); the other models change through `reports.services`.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_scopes import ScopedManager
+
+from cadres.models import Tenant, Unit
+from evaluations.models import Cycle
+
+RATING_FIELDS = ("rated_excellent", "rated_good", "rated_completed", "rated_not_completed")
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+class UnitFigures(models.Model):
+    """One unit's figures over its whole subtree in one cycle (domain §7).
+
+    Every cadre is counted once, at their home unit (see `reports.rollup`), so a subtree's
+    cadre counts are plain sums over the units in it: nobody is counted twice."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # Cadres whose home unit lies in the subtree, and what they have filed.
+    cadres = models.PositiveIntegerField(default=0)
+    registered = models.PositiveIntegerField(default=0)  # a registration submitted (any state since)
+    registrations_approved = models.PositiveIntegerField(default=0)
+    self_assessed = models.PositiveIntegerField(default=0)  # the yearly self-assessment submitted
+    self_assessments_finalised = models.PositiveIntegerField(default=0)
+    registered_and_self_assessed = models.PositiveIntegerField(default=0)  # chỉ tiêu 2
+    rated_excellent = models.PositiveIntegerField(default=0)
+    rated_good = models.PositiveIntegerField(default=0)
+    rated_completed = models.PositiveIntegerField(default=0)
+    rated_not_completed = models.PositiveIntegerField(default=0)
+    late_registrations = models.PositiveIntegerField(default=0)
+    late_self_assessments = models.PositiveIntegerField(default=0)
+    grassroots_secretaries = models.PositiveIntegerField(default=0)  # chỉ tiêu 3
+    grassroots_secretaries_with_initiative = models.PositiveIntegerField(default=0)
+    civil_servants = models.PositiveIntegerField(default=0)  # chỉ tiêu 4
+    civil_servants_four_gains = models.PositiveIntegerField(default=0)
+    # Units of the subtree (the unit itself included).
+    units = models.PositiveIntegerField(default=0)
+    units_with_programme = models.PositiveIntegerField(default=0)  # chỉ tiêu 1
+    grassroots_units = models.PositiveIntegerField(default=0)
+    grassroots_units_complete = models.PositiveIntegerField(default=0)  # every cadre registered
+    # {"targets": {criterion_id: [met, total]}, "unit_programmes": [{...}]}: see rollup.
+    extra = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField()
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("unit figures")
+        verbose_name_plural = _("unit figures")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_figures_unique")]
+
+    def __str__(self):
+        return f"{self.unit} {self.cycle}"
+
+    @property
+    def registration_rate(self) -> float | None:
+        return _percent(self.registered, self.cadres)
+
+    @property
+    def self_assessment_rate(self) -> float | None:
+        return _percent(self.self_assessed, self.cadres)
+
+    @property
+    def indicators(self) -> list[tuple[int, int, float | None]]:
+        """The 4 chỉ tiêu as (part, whole, percent), in order."""
+        pairs = [(self.units_with_programme, self.units), (self.registered_and_self_assessed, self.cadres),
+                 (self.grassroots_secretaries_with_initiative, self.grassroots_secretaries),
+                 (self.civil_servants_four_gains, self.civil_servants)]
+        return [(part, whole, _percent(part, whole)) for part, whole in pairs]
+
+    @property
+    def ratings(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in RATING_FIELDS}
+
+
+class UnitReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    RESUBMITTED = "resubmitted", _("Resubmitted")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class UnitReport(models.Model):
+    """A unit's báo cáo kết quả for one cycle, submitted to the parent unit."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("status"), max_length=12, choices=UnitReportState.choices,
+                             default=UnitReportState.DRAFT)
+    document_number = models.CharField(_("document number"), max_length=20, blank=True)
+    achievements = models.TextField(_("results achieved"), blank=True)
+    limitations = models.TextField(_("limitations"), blank=True)
+    proposals = models.TextField(_("proposals"), blank=True)
+    # The figures at the last submission (rollup.figures_snapshot): what the parent accepts.
+    figures = models.JSONField(default=dict, blank=True)
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    is_late = models.BooleanField(_("late"), default=False)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    return_comment = models.TextField(_("comment"), blank=True)
+    lock_version = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_report_unique")]
+
+    def __str__(self):
+        return f"{self.unit} {self.cycle}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == UnitReportState.ACCEPTED
+
+    @property
+    def awaits_decision(self) -> bool:
+        return self.state in (UnitReportState.SUBMITTED, UnitReportState.RESUBMITTED)
+
+
+class ReportFileKind(models.TextChoices):
+    UNIT_PDF = "unit_pdf", _("Unit report (PDF)")
+    SUMMARY_PDF = "summary_pdf", _("Summary of every unit (PDF)")
+    SUMMARY_XLSX = "summary_xlsx", _("Summary of every unit (Excel)")
+
+
+class ReportFileStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being generated")
+    DONE = "done", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+def _report_file_path(instance, filename: str) -> str:
+    # Random and unlisted: the file is served only by a permission-checked view.
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"reports/{instance.tenant_id}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class ReportFile(models.Model):
+    """A PDF or Excel file generated by a worker on request, with its progress."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=20, choices=ReportFileKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ReportFileStatus.choices,
+                              default=ReportFileStatus.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    file = models.FileField(upload_to=_report_file_path, max_length=200, blank=True)
+    filename = models.CharField(max_length=200, blank=True)  # offered to the browser
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportFileStatus.DONE, ReportFileStatus.FAILED)
+
+
+class ReportFileDownload(models.Model):
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    report_file = models.ForeignKey(ReportFile, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+
+class ReminderKind(models.TextChoices):
+    DIGEST = "digest", _("Reminder before a deadline")
+    ESCALATION = "escalation", _("Late list after a deadline")
+
+
+class ReminderLog(models.Model):
+    """One email sent to one person on one day: the row makes a second run that day a no-op."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    items = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "day", "kind"], name="reminder_once_a_day")]

@@ -1,0 +1,1 @@
+"""State changes of the reports app: rollups, unit reports, generated files, reminders."""

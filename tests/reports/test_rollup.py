@@ -1,0 +1,174 @@
+"""Rollup: the Chợ Mới figures, idempotence, incremental recompute after one form, the
+signal that queues it, the command's errors, a bounded number of queries, a real worker."""
+
+import time
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_celery_beat.models import PeriodicTask
+
+from cadres.models import PositionRole, UnitLevel
+from evaluations.models import FormAction, FormEvent, Registration, RegistrationState
+from reports.models import UnitFigures
+from reports.rollup import compute_figures
+from reports.services.rollup import rollup_cycle, rollup_units
+from tests.reports.factories import (
+    add_unit,
+    cho_moi,
+    make_cadre,
+    make_cycle,
+    make_programme,
+    make_registration,
+    make_self_assessment,
+    make_tenant,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _figures(cycle) -> dict:
+    return {row.unit_id: ({f.name: getattr(row, f.name) for f in UnitFigures._meta.concrete_fields
+                           if f.name not in ("id", "computed_at")})
+            for row in UnitFigures.objects.filter(cycle=cycle)}
+
+
+def test_cho_moi_has_41_of_41_grassroots_and_402_of_402_cadres_registered():
+    w = cho_moi()
+    rollup_cycle(cycle=w["cycle"])
+    huyen = UnitFigures.objects.get(cycle=w["cycle"], unit=w["huyen"])
+    assert (huyen.grassroots_units_complete, huyen.grassroots_units) == (41, 41)
+    assert (huyen.registered, huyen.cadres, huyen.registration_rate) == (402, 402, 100.0)
+    province = UnitFigures.objects.get(cycle=w["cycle"], unit=w["root"])
+    assert (province.registered, province.cadres, province.units) == (402, 402, 44)
+    assert province.indicators[0] == (1, 44, 2.3)  # only Chợ Mới has a programme of its own
+    other = UnitFigures.objects.get(cycle=w["cycle"], unit=w["other"])
+    assert (other.cadres, other.grassroots_units, other.registration_rate) == (0, 0, None)
+
+
+def test_a_cadre_with_positions_in_two_units_is_counted_once_at_the_lowest():
+    tenant = make_tenant()
+    district = add_unit(tenant.root_unit, level=UnitLevel.DISTRICT)
+    grassroots = add_unit(district, level=UnitLevel.GRASSROOTS)
+    branch = add_unit(grassroots, level=UnitLevel.BRANCH)
+    cycle = make_cycle(tenant)
+    make_cadre(tenant, [(district, PositionRole.STANDING_MEMBER), (grassroots, PositionRole.SECRETARY),
+                        (branch, PositionRole.EXECUTIVE_MEMBER)])
+    rows = {f.unit_id: f.values["cadres"] for f in compute_figures(cycle)}
+    assert rows == {tenant.root_unit.pk: 1, district.pk: 1, grassroots.pk: 1, branch.pk: 1}
+    secretaries = {f.unit_id: f.values["grassroots_secretaries"] for f in compute_figures(cycle)}
+    assert secretaries[tenant.root_unit.pk] == 1  # a Bí thư đoàn cơ sở, wherever their home unit is
+
+
+def test_rerun_gives_identical_rows():
+    w = cho_moi()
+    make_programme(w["grassroots"][0], name="Chi đoàn 3 có", subject="units", pilot_quota=5)
+    rollup_cycle(cycle=w["cycle"])
+    first = _figures(w["cycle"])
+    rollup_cycle(cycle=w["cycle"])
+    assert _figures(w["cycle"]) == first
+    assert len(first) == 44
+
+
+def test_targets_attainment_counts_commitments_meeting_their_target():
+    tenant = make_tenant()
+    unit = add_unit(tenant.root_unit, level=UnitLevel.GRASSROOTS)
+    cycle = make_cycle(tenant)
+    programme = make_programme(unit, quantitative=2)
+    for actuals in [(Decimal(3), Decimal(0)), (Decimal(2), None), (Decimal(1), Decimal(1))]:
+        cadre = make_cadre(tenant, [(unit, PositionRole.EXECUTIVE_MEMBER)])
+        registration = make_registration(cycle, programme, cadre, unit, targets=[Decimal(2), Decimal(1)])
+        make_self_assessment(registration, rating="good", actuals=actuals)
+    rollup_cycle(cycle=cycle)
+    row = UnitFigures.objects.get(cycle=cycle, unit=tenant.root_unit)
+    first, second = programme.groups.get().criteria.order_by("position")
+    assert row.extra["targets"] == {str(first.pk): [2, 3], str(second.pk): [1, 3]}
+    assert row.rated_good == 3
+
+
+def test_incremental_recompute_touches_only_the_unit_and_its_ancestors():
+    w = cho_moi()
+    rollup_cycle(cycle=w["cycle"])
+    before = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
+    target = w["grassroots"][3]
+    Registration.objects.filter(cycle=w["cycle"], unit=target).first().delete()
+    written = rollup_units(cycle=w["cycle"], unit_ids=[target.pk])
+    after = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
+    touched = {unit_id for unit_id in after if after[unit_id] != before[unit_id]}
+    assert written == 3 and touched == {target.pk, w["huyen"].pk, w["root"].pk}
+    huyen = UnitFigures.objects.get(cycle=w["cycle"], unit=w["huyen"])
+    assert (huyen.registered, huyen.grassroots_units_complete) == (401, 40)
+    incremental = _figures(w["cycle"])
+    rollup_cycle(cycle=w["cycle"])
+    assert _figures(w["cycle"]) == incremental  # the same figures a full run gives
+
+
+def test_a_form_transition_queues_a_rollup_of_its_units_on_commit(django_capture_on_commit_callbacks):
+    w = cho_moi()
+    rollup_cycle(cycle=w["cycle"])
+    registration = Registration.objects.filter(cycle=w["cycle"], unit=w["grassroots"][0]).first()
+    Registration.objects.filter(pk=registration.pk).update(state=RegistrationState.SUBMITTED)
+    before = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        FormEvent.objects.create(tenant=w["tenant"], registration=registration, action=FormAction.RETURN,
+                                 from_state="approved", to_state="submitted")
+    assert len(callbacks) == 1
+    after = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
+    assert {u for u in after if after[u] != before[u]} == {w["grassroots"][0].pk, w["huyen"].pk, w["root"].pk}
+    assert UnitFigures.objects.get(cycle=w["cycle"], unit=w["huyen"]).registrations_approved == 401
+
+
+def test_query_count_does_not_grow_with_the_tree():
+    small, large = cho_moi(), cho_moi()
+    for grassroots in large["grassroots"][:20]:
+        for _ in range(3):
+            add_unit(grassroots, level=UnitLevel.BRANCH)
+    counts = []
+    for world in (small, large):
+        with CaptureQueriesContext(connection) as queries:
+            rollup_cycle(cycle=world["cycle"])
+        # Inserts come in batches (SQLite takes at most 999 parameters a statement); reads do not grow.
+        counts.append(len([q for q in queries.captured_queries if not q["sql"].startswith("INSERT")]))
+    assert counts[0] == counts[1] <= 10
+
+
+def test_command_runs_and_refuses_unknown_tenant_or_year(capsys):
+    w = cho_moi()
+    call_command("rollup", tenant=w["tenant"].slug, year=w["cycle"].year)
+    assert "44" in capsys.readouterr().out
+    assert UnitFigures.objects.filter(cycle=w["cycle"]).count() == 44
+    with pytest.raises(CommandError, match="Không có tỉnh nào có mã “khong-co”"):
+        call_command("rollup", tenant="khong-co", year=2025)
+    with pytest.raises(CommandError, match="không có chu kỳ đánh giá năm 1999"):
+        call_command("rollup", tenant=w["tenant"].slug, year=1999)
+
+
+def test_nightly_schedule_exists_in_ho_chi_minh_time():
+    task = PeriodicTask.objects.get(task="reports.tasks.rollup_nightly")
+    assert (task.crontab.hour, task.crontab.minute, str(task.crontab.timezone)) == ("1", "30", "Asia/Ho_Chi_Minh")
+    assert PeriodicTask.objects.filter(task="reports.tasks.send_reminders", enabled=True).exists()
+
+
+def test_nightly_task_rolls_up_every_open_cycle():
+    from reports.tasks import rollup_nightly
+
+    w = cho_moi()
+    assert rollup_nightly.delay().get() >= 1
+    assert UnitFigures.objects.filter(cycle=w["cycle"]).count() == 44
+
+
+@pytest.mark.worker
+@pytest.mark.postgres
+def test_a_real_worker_runs_the_rollup(celery_worker_process):
+    from reports.tasks import rollup_tenant
+
+    w = cho_moi()
+    result = rollup_tenant.apply_async(args=[w["tenant"].pk, w["cycle"].pk], queue=celery_worker_process)
+    assert result.get(timeout=60) == 44
+    deadline = time.monotonic() + 10
+    while not UnitFigures.objects.filter(cycle=w["cycle"]).exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    huyen = UnitFigures.objects.get(cycle=w["cycle"], unit=w["huyen"])
+    assert (huyen.registered, huyen.cadres, huyen.grassroots_units_complete) == (402, 402, 41)
