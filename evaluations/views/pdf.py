@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from cadres.models import Unit
+from cadres.models import Cadre, Unit
 from evaluations.models import Registration
 from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
 from reports.pdf import OfficialHeader, render_pdf
@@ -34,11 +34,19 @@ def _commitments(registration: Registration) -> list:
     return list(registration.commitments.select_related("criterion"))
 
 
+def _name(user) -> str:
+    """Who signs as reviewer: their cadre name, else their account's; blank until someone acts."""
+    if user is None:
+        return ""
+    cadre = Cadre.objects.filter(user=user).first()
+    return cadre.full_name if cadre else user.full_name
+
+
 @login_required
 def registration_pdf(request, pk: int):
     registration = get_registration_for_user(request.user, pk)
     context = {"header": _header(registration), "form": registration, "commitments": _commitments(registration),
-               "reviewer": registration.approved_by}
+               "reviewer_name": _name(registration.approved_by)}
     return _pdf_response("evaluations/pdf/registration.html", context,
                          f"DKCT01-{registration.cycle.year}-{registration.pk}.pdf")
 
@@ -48,6 +56,6 @@ def self_assessment_pdf(request, pk: int):
     assessment = get_self_assessment_for_user(request.user, pk)
     results = assessment.results.select_related("commitment__criterion").order_by("commitment__position", "id")
     context = {"header": _header(assessment), "form": assessment, "registration": assessment.registration,
-               "results": results, "reviewer": assessment.proposed_by}
+               "results": results, "reviewer_name": _name(assessment.proposed_by)}
     return _pdf_response("evaluations/pdf/self_assessment.html", context,
                          f"KDCT01-{assessment.cycle.year}-{assessment.pk}.pdf")

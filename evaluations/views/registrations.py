@@ -300,7 +300,8 @@ def registration_detail(request, pk: int):
 
 def _refused(request, registration, error: ValidationError, typed=None):
     """A refused review action: the page again with the message, what was typed kept."""
-    status = 409 if getattr(error, "code", "") in ("stale", "state", "closed") else 400
+    code = getattr(error, "code", "")
+    status = 409 if code in ("stale", "state", "closed") else 403 if code == "forbidden" else 400
     registration.refresh_from_db()
     return _detail_page(request, registration, typed=typed, error=_message(error), status=status)
 
