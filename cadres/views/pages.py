@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from cadres import selectors
+from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
 
 CADRES_PER_PAGE = 50
@@ -27,6 +28,7 @@ def home(request):
             "my_positions": selectors.active_positions_of(cadre) if cadre else [],
             "managed_roots": selectors.managed_roots(request.user),
             "my_programmes": programmes_applying_to(request.user, cadre, timezone.localdate().year) if cadre else [],
+            "next_steps": home_next_steps(cadre) if cadre else [],
         },
     )
 

@@ -15,3 +15,11 @@ def amount(value) -> str:
         return ""
     text = format(Decimal(value).normalize(), "f")
     return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+
+
+@register.filter
+def gains(form) -> list[tuple[str, bool | None]]:
+    """The "4 được" of a self-assessment as (label, answer) pairs."""
+    from evaluations.services.assessments import GAINS_FIELDS
+
+    return [(str(form._meta.get_field(name).verbose_name).capitalize(), getattr(form, name)) for name in GAINS_FIELDS]

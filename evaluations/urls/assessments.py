@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import activities, assessments, feedback
+from evaluations.views import activities, assessment_review, assessments, feedback
 
 urlpatterns = [
     # Activity log and sáng kiến (the cadre's own; files for whoever may see the cadre).
@@ -16,7 +16,7 @@ urlpatterns = [
     # Self-assessment: started from an approved registration.
     path("registrations/<int:pk>/self-assessment/", assessments.self_assessment_start,
          name="self_assessment_start"),
-    path("self-assessments/<int:pk>/", assessments.self_assessment_detail, name="self_assessment_detail"),
+    path("self-assessments/<int:pk>/", assessment_review.self_assessment_detail, name="self_assessment_detail"),
     path("self-assessments/<int:pk>/edit/", assessments.self_assessment_edit, name="self_assessment_edit"),
     path("self-assessments/<int:pk>/autosave/", assessments.self_assessment_autosave,
          name="self_assessment_autosave"),
@@ -25,10 +25,10 @@ urlpatterns = [
     path("evidence/<int:pk>/", assessments.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", assessments.evidence_remove, name="evidence_remove"),
     # Review: return, propose (reviewer), finalise (BTV).
-    path("self-assessments/<int:pk>/return/", assessments.self_assessment_return, name="self_assessment_return"),
-    path("self-assessments/<int:pk>/propose/", assessments.self_assessment_propose,
+    path("self-assessments/<int:pk>/return/", assessment_review.self_assessment_return, name="self_assessment_return"),
+    path("self-assessments/<int:pk>/propose/", assessment_review.self_assessment_propose,
          name="self_assessment_propose"),
-    path("self-assessments/<int:pk>/finalise/", assessments.self_assessment_finalise,
+    path("self-assessments/<int:pk>/finalise/", assessment_review.self_assessment_finalise,
          name="self_assessment_finalise"),
     # Multi-source feedback: the reviewer's request, the public one-time form.
     path("self-assessments/<int:pk>/feedback/new/", feedback.feedback_request_create,
