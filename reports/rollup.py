@@ -312,3 +312,10 @@ def compute_figures(cycle: Cycle, *, target_paths: list[str] | None = None,
                  "unit_programmes": programmes.get(unit.path, [])}
         result.append(Figures(unit.id, values, extra))
     return result
+
+
+def cadre_ids_at_home_in(cycle: Cycle, unit: Unit) -> list[int]:
+    """Cadres whose home unit lies in the unit's subtree: whom its figures count."""
+    sql = f"WITH {_home_cte()} SELECT cadre_id FROM home WHERE path LIKE %s"
+    on = reference_date(cycle)
+    return [row[0] for row in _fetch(sql, [cycle.tenant_id, on, on, unit.path + "%"])]

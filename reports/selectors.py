@@ -1,0 +1,154 @@
+"""Scoped reads for the reports pages: the completeness dashboard, unit reports, generated
+files. Who reaches what is decided by `cadres.selectors`: a unit (and so its figures,
+report and files) is reachable by those who manage a subtree containing it; anything else
+is a 404 alike."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from cadres.models import Cadre, Unit
+from cadres.selectors import access_for, get_managed_unit_for_user, units_managed_by
+from cadres.text import text_sort_key
+from evaluations.models import Cycle, Registration
+from reports.models import ReportFile, UnitFigures, UnitReport, UnitReportState
+from reports.rollup import cadre_ids_at_home_in
+from reports.services.unit_reports import report_due
+
+# Re-exported: a dashboard view's first line.
+get_dashboard_unit_for_user = get_managed_unit_for_user
+
+
+class ReportStatus:
+    NOT_STARTED = "not_started"
+    SUBMITTED = "submitted"
+    ACCEPTED = "accepted"
+    RETURNED = "returned"
+    LATE = "late"
+
+
+STATUS_CLASS = {
+    ReportStatus.NOT_STARTED: "badge",
+    ReportStatus.SUBMITTED: "badge badge-warn",
+    ReportStatus.ACCEPTED: "badge badge-ok",
+    ReportStatus.RETURNED: "badge badge-warn",
+    ReportStatus.LATE: "badge badge-error",
+}
+
+
+def report_status(report: UnitReport | None, due: datetime.date, today: datetime.date) -> str:
+    """Not started (no report or a draft, before the due date), submitted (awaiting the
+    parent), accepted, returned, or late (not submitted by the due date, or submitted after it)."""
+    if report is None or report.state == UnitReportState.DRAFT:
+        return ReportStatus.LATE if today > due else ReportStatus.NOT_STARTED
+    if report.state == UnitReportState.ACCEPTED:
+        return ReportStatus.ACCEPTED
+    if report.state == UnitReportState.RETURNED:
+        return ReportStatus.RETURNED
+    return ReportStatus.LATE if report.is_late else ReportStatus.SUBMITTED
+
+
+@dataclass
+class CompletenessRow:
+    unit: Unit
+    figures: UnitFigures | None
+    report: UnitReport | None
+    report_due: datetime.date | None
+    report_status: str
+    has_children: bool
+
+    @property
+    def status_class(self) -> str:
+        return STATUS_CLASS[self.report_status]
+
+    @property
+    def registration_rate(self) -> float | None:
+        return self.figures.registration_rate if self.figures else None
+
+    @property
+    def self_assessment_rate(self) -> float | None:
+        return self.figures.self_assessment_rate if self.figures else None
+
+
+def completeness(unit: Unit, cycle: Cycle, today: datetime.date | None = None) -> list[CompletenessRow]:
+    """The unit itself, then each direct sub-unit (Vietnamese order): rates from the stored
+    figures and the report's status. Drill down by calling it again with a sub-unit.
+    A fixed number of queries whatever the number of sub-units."""
+    today = today or timezone.localdate()
+    children = sorted(Unit.objects.get_children(unit).filter(archived_at__isnull=True),
+                      key=lambda child: text_sort_key(child.name))
+    members = [unit, *children]
+    ids = [member.pk for member in members]
+    figures = {f.unit_id: f for f in UnitFigures.objects.filter(cycle=cycle, unit_id__in=ids)}
+    reports = {r.unit_id: r for r in UnitReport.objects.filter(cycle=cycle, unit_id__in=ids)}
+    with_children = set(Unit.objects.filter(
+        tenant_id=unit.tenant_id, depth=unit.depth + 2, path__startswith=unit.path, archived_at__isnull=True,
+    ).values_list("path", flat=True))
+    parent_prefixes = {path[:len(path) - Unit.steplen] for path in with_children}
+    # Sub-units answer to this unit: their due date is this unit's (one lookup for all).
+    child_due = report_due(cycle, children[0]) if children else None
+    rows = []
+    for member in members:
+        report = reports.get(member.pk)
+        due = child_due if member is not unit else (report_due(cycle, unit) if unit.depth > 1 else None)
+        status = report_status(report, due, today) if due else (
+            ReportStatus.ACCEPTED if report and report.state == UnitReportState.ACCEPTED
+            else ReportStatus.NOT_STARTED)
+        rows.append(CompletenessRow(member, figures.get(member.pk), report, due, status,
+                                    member is unit and bool(children) or member.path in parent_prefixes))
+    return rows
+
+
+def unregistered_cadres(unit: Unit, cycle: Cycle) -> QuerySet[Cadre]:
+    """Cadres counted in the unit's subtree who have not submitted a registration, by tên."""
+    submitted = Registration.objects.filter(cycle=cycle, submitted_at__isnull=False).values("cadre_id")
+    return (Cadre.objects.filter(pk__in=cadre_ids_at_home_in(cycle, unit)).exclude(pk__in=submitted)
+            .order_by("sort_key", "id"))
+
+
+def figures_for(unit: Unit, cycle: Cycle) -> UnitFigures | None:
+    return UnitFigures.objects.filter(cycle=cycle, unit=unit).first()
+
+
+# --- Unit reports -------------------------------------------------------------------------
+
+
+def get_unit_report_for_user(user, pk) -> UnitReport:
+    """A report of a unit the user manages (its own managers and every level above)."""
+    report = (UnitReport.objects.filter(pk=pk if str(pk).isdigit() else 0, unit__in=units_managed_by(user))
+              .select_related("unit", "cycle").first())
+    if report is None:
+        raise Http404
+    return report
+
+
+def reports_awaiting_decision(user, cycle: Cycle) -> QuerySet[UnitReport]:
+    """Submitted reports of units whose parent this user manages (units strictly inside a
+    managed subtree), oldest first."""
+    clauses = Q(pk__in=[])
+    for path in access_for(user).managed_paths:
+        clauses |= Q(unit__path__startswith=path, unit__depth__gt=len(path) // Unit.steplen)
+    return (UnitReport.objects.filter(clauses, cycle=cycle, state__in=[UnitReportState.SUBMITTED,
+                                                                       UnitReportState.RESUBMITTED])
+            .select_related("unit").order_by("submitted_at", "id"))
+
+
+# --- Generated files ----------------------------------------------------------------------
+
+
+def report_files_for(user, unit: Unit, cycle: Cycle) -> QuerySet[ReportFile]:
+    return ReportFile.objects.filter(unit=unit, cycle=cycle, unit__in=units_managed_by(user)).order_by(
+        "-created_at", "-id")
+
+
+def get_report_file_for_user(user, pk) -> ReportFile:
+    """A generated file of a unit the user manages; 404 for anyone else (a manager of
+    another huyện asking for the province summary included)."""
+    found = (ReportFile.objects.filter(pk=pk if str(pk).isdigit() else 0, unit__in=units_managed_by(user))
+             .select_related("unit", "cycle").first())
+    if found is None:
+        raise Http404
+    return found
