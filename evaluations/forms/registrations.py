@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import DeadlineKind, RegistrationState
+from evaluations.services.cycles import DATE_FIELDS
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,7 +36,7 @@ class CycleDatesForm(forms.Form):
     unit_report_due = date_field(_("Unit report due"))
 
     def dates(self) -> dict:
-        return {key: value for key, value in self.cleaned_data.items() if value}
+        return {key: self.cleaned_data[key] for key in DATE_FIELDS if self.cleaned_data.get(key)}
 
 
 class CycleOpenForm(CycleDatesForm):
