@@ -15,6 +15,7 @@ import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 from PIL import Image
 
 from evaluations.models import Activity, FeedbackSource, SelfAssessment
@@ -48,7 +49,7 @@ def world(settings, tmp_path):
               "provincial": w.provincial, "foreign": w.foreign_cadre.user}
     registration = approved_registration(w)
     draft = self_assessment_start(registration=registration, acting_user=w.member.user)
-    day = datetime.date(YEAR, 1, 5)
+    day = min(datetime.date(YEAR, 1, 5), timezone.localdate())
     activity = activity_log(cadre=w.member, kind=ActivityKind.VOLUNTEER_ACTIVITY, date=day, photo=png(),
                             acting_user=w.member.user)
     initiative = initiative_log(cadre=w.member, title="Sáng kiến", date=day, document=png(),
