@@ -317,5 +317,11 @@ def compute_figures(cycle: Cycle, *, target_paths: list[str] | None = None,
 def cadre_ids_at_home_in(cycle: Cycle, unit: Unit) -> list[int]:
     """Cadres whose home unit lies in the unit's subtree: whom its figures count."""
     sql = f"WITH {_home_cte()} SELECT cadre_id FROM home WHERE path LIKE %s"
-    on = reference_date(cycle)
+    on = reference_date(cycle)  # paths hold only [0-9A-Z]: nothing to escape in LIKE
     return [row[0] for row in _fetch(sql, [cycle.tenant_id, on, on, unit.path + "%"])]
+
+
+def home_units(cycle: Cycle) -> dict[int, int]:
+    """Every in-scope cadre of the cycle's tenant → their home unit's id."""
+    on = reference_date(cycle)
+    return dict(_fetch(f"WITH {_home_cte()} SELECT cadre_id, unit_id FROM home", [cycle.tenant_id, on, on]))

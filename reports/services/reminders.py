@@ -1,0 +1,223 @@
+"""Reminders before deadlines and late lists after them (domain §6), run each morning by
+beat. Dates are Asia/Ho_Chi_Minh days (TIME_ZONE).
+
+- `REMINDER_DAYS_BEFORE` days (setting, default 7 and 1) before a deadline: cadres who
+  have not registered or self-assessed, reviewers with forms waiting, and unit managers
+  whose report is due;
+- the day after a deadline: the managers of the parent unit get the late cadres of each
+  unit below it, and the units that have not sent their report.
+
+Everything one person is owed on one day goes into ONE email, whatever the number of
+forms or units; a `ReminderLog` row (unique per person, day and kind) makes a second run
+on the same day send nothing.
+"""
+
+import datetime
+import logging
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Tenant, Unit
+from evaluations.models import (
+    AssessmentPeriod,
+    Cycle,
+    CycleDeadline,
+    CycleStatus,
+    DeadlineKind,
+    Registration,
+    RegistrationState,
+    SelfAssessment,
+)
+from reports.models import ReminderKind, ReminderLog, UnitReport, UnitReportState
+from reports.rollup import home_units
+
+logger = logging.getLogger(__name__)
+MANAGER_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
+
+
+def reminder_days() -> tuple[int, ...]:
+    return tuple(getattr(settings, "REMINDER_DAYS_BEFORE", (7, 1)))
+
+
+def _fmt(day: datetime.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+class _Tree:
+    """The tenant's live units and each one's deadlines, from two queries."""
+
+    def __init__(self, cycle: Cycle):
+        self.cycle = cycle
+        self.units = {u.pk: u for u in Unit.objects.filter(tenant_id=cycle.tenant_id, archived_at__isnull=True)}
+        self.by_path = {u.path: u for u in self.units.values()}
+        self.path_dates = {(self.units[u].path, kind): date for u, kind, date
+                           in CycleDeadline.objects.filter(cycle=cycle).values_list("unit_id", "kind", "date")
+                           if u in self.units}
+
+    def parent(self, unit: Unit) -> Unit | None:
+        return self.by_path.get(unit.path[:-Unit.steplen]) if unit.depth > 1 else None
+
+    def deadline(self, unit: Unit, kind: str, from_parent: bool = False) -> datetime.date:
+        """`effective_deadline`, for every unit at once; a unit report's is set from the parent up."""
+        end = len(unit.path) - (Unit.steplen if from_parent else 0)
+        for stop in range(end, 0, -Unit.steplen):
+            found = self.path_dates.get((unit.path[:stop], kind))
+            if found:
+                return found
+        return self.cycle.date_for(kind)
+
+
+def _managers(unit_ids) -> dict[int, set[int]]:
+    """Unit → users managing it there (leadership positions, manager and provincial grants)."""
+    found = defaultdict(set)
+    for unit_id, user_id in Position.objects.active().filter(
+            unit_id__in=unit_ids, role__in=PositionRole.leadership(), cadre__user__isnull=False,
+            cadre__archived_at__isnull=True).values_list("unit_id", "cadre__user_id"):
+        found[unit_id].add(user_id)
+    for unit_id, user_id in Grant.objects.filter(unit_id__in=unit_ids, role__in=MANAGER_GRANTS).values_list(
+            "unit_id", "user_id"):
+        found[unit_id].add(user_id)
+    return found
+
+
+def _reviewers(unit_ids) -> dict[int, set[int]]:
+    found = defaultdict(set)
+    for unit_id, user_id in Position.objects.active().filter(
+            unit_id__in=unit_ids, role=PositionRole.SECRETARY, cadre__user__isnull=False,
+            cadre__archived_at__isnull=True).values_list("unit_id", "cadre__user_id"):
+        found[unit_id].add(user_id)
+    for unit_id, user_id in Grant.objects.filter(unit_id__in=unit_ids, role=GrantRole.REVIEWER).values_list(
+            "unit_id", "user_id"):
+        found[unit_id].add(user_id)
+    return found
+
+
+def _missing(cycle: Cycle) -> dict[str, dict[int, list[int]]]:
+    """Per form kind: home unit → cadres who still owe that form."""
+    homes = home_units(cycle)
+    registered = set(Registration.objects.filter(cycle=cycle, submitted_at__isnull=False)
+                     .values_list("cadre_id", flat=True))
+    approved = set(Registration.objects.filter(cycle=cycle, state=RegistrationState.APPROVED)
+                   .values_list("cadre_id", flat=True))
+    assessed = set(SelfAssessment.objects.filter(cycle=cycle, period=AssessmentPeriod.YEAR,
+                                                 submitted_at__isnull=False).values_list("cadre_id", flat=True))
+    missing = {DeadlineKind.REGISTRATION: defaultdict(list), DeadlineKind.SELF_ASSESSMENT: defaultdict(list)}
+    for cadre_id, unit_id in homes.items():
+        if cadre_id not in registered:
+            missing[DeadlineKind.REGISTRATION][unit_id].append(cadre_id)
+        elif cadre_id in approved and cadre_id not in assessed:
+            missing[DeadlineKind.SELF_ASSESSMENT][unit_id].append(cadre_id)
+    return missing
+
+
+def _reports_outstanding(cycle: Cycle, tree: _Tree) -> list[Unit]:
+    sent = set(UnitReport.objects.filter(cycle=cycle).exclude(
+        state__in=[UnitReportState.DRAFT, UnitReportState.RETURNED]).values_list("unit_id", flat=True))
+    return [unit for unit in tree.units.values() if unit.depth > 1 and unit.pk not in sent]
+
+
+def _digest_items(cycle: Cycle, tree: _Tree, missing, today: datetime.date) -> dict[int, list[str]]:
+    soon = {today + datetime.timedelta(days=n) for n in reminder_days()}
+    items: dict[int, list[str]] = defaultdict(list)
+    texts = {DeadlineKind.REGISTRATION: _("Register your commitments (ĐKCT01) by %(date)s."),
+             DeadlineKind.SELF_ASSESSMENT: _("File your self-assessment (KĐCT01) by %(date)s.")}
+    for kind, by_unit in missing.items():
+        owed = [(cadre_id, tree.deadline(tree.units[unit_id], kind)) for unit_id, cadres in by_unit.items()
+                for cadre_id in cadres if unit_id in tree.units]
+        owed = [(cadre_id, due) for cadre_id, due in owed if due in soon]
+        users = dict(Cadre.objects.filter(pk__in=[c for c, _due in owed], user__isnull=False)
+                     .values_list("pk", "user_id"))
+        for cadre_id, due in owed:
+            if cadre_id in users:
+                items[users[cadre_id]].append(texts[kind] % {"date": _fmt(due)})
+    waiting = defaultdict(int)
+    for model in (Registration, SelfAssessment):
+        for unit_id in model.objects.filter(cycle=cycle, state="submitted").values_list("unit_id", flat=True):
+            waiting[unit_id] += 1
+    due_units = {u: tree.deadline(tree.units[u], DeadlineKind.REVIEW) for u in waiting if u in tree.units}
+    due_units = {u: due for u, due in due_units.items() if due in soon}
+    for unit_id, users in _reviewers(due_units).items():
+        for user_id in users:
+            items[user_id].append(_("%(n)d forms of %(unit)s await your review; review is due by %(date)s.") % {
+                "n": waiting[unit_id], "unit": tree.units[unit_id].name, "date": _fmt(due_units[unit_id])})
+    reports_due = {u.pk: tree.deadline(u, DeadlineKind.UNIT_REPORT, from_parent=True)
+                   for u in _reports_outstanding(cycle, tree)}
+    reports_due = {u: due for u, due in reports_due.items() if due in soon}
+    for unit_id, users in _managers(reports_due).items():
+        unit = tree.units[unit_id]
+        for user_id in users:
+            items[user_id].append(_("The report of %(unit)s is due at %(parent)s by %(date)s.") % {
+                "unit": unit.name, "parent": tree.parent(unit).name, "date": _fmt(reports_due[unit_id])})
+    return items
+
+
+def _escalation_items(cycle: Cycle, tree: _Tree, missing, today: datetime.date) -> dict[int, list[str]]:
+    """The day after a deadline: to the parent unit's managers, who is late below them."""
+    yesterday = today - datetime.timedelta(days=1)
+    late: dict[int, list[str]] = defaultdict(list)  # parent unit id → lines
+    labels = {DeadlineKind.REGISTRATION: _("%(unit)s: %(n)d cadres have not registered: %(names)s."),
+              DeadlineKind.SELF_ASSESSMENT: _("%(unit)s: %(n)d cadres have not filed their self-assessment: "
+                                              "%(names)s.")}
+    for kind, by_unit in missing.items():
+        overdue = {u: cadres for u, cadres in by_unit.items()
+                   if u in tree.units and tree.parent(tree.units[u])
+                   and tree.deadline(tree.units[u], kind) == yesterday}
+        names = dict(Cadre.objects.filter(pk__in=[c for cadres in overdue.values() for c in cadres])
+                     .values_list("pk", "full_name"))
+        for unit_id, cadres in sorted(overdue.items(), key=lambda item: tree.units[item[0]].path):
+            unit = tree.units[unit_id]
+            late[tree.parent(unit).pk].append(labels[kind] % {
+                "unit": unit.name, "n": len(cadres), "names": ", ".join(sorted(names[c] for c in cadres))})
+    for unit in sorted(_reports_outstanding(cycle, tree), key=lambda u: u.path):
+        if tree.deadline(unit, DeadlineKind.UNIT_REPORT, from_parent=True) == yesterday:
+            late[tree.parent(unit).pk].append(_("%(unit)s has not sent its report (due %(date)s).") % {
+                "unit": unit.name, "date": _fmt(yesterday)})
+    items: dict[int, list[str]] = defaultdict(list)
+    for unit_id, users in _managers(late).items():
+        for user_id in users:
+            items[user_id].extend(late[unit_id])
+    return items
+
+
+def _send(tenant: Tenant, kind: str, items: dict[int, list[str]], today: datetime.date) -> int:
+    from django.contrib.auth import get_user_model
+
+    sent = 0
+    emails = dict(get_user_model().objects.filter(pk__in=items, is_active=True, email__isnull=False)
+                  .values_list("pk", "email"))
+    for user_id, lines in sorted(items.items()):
+        if user_id not in emails or not lines:
+            continue
+        try:
+            with transaction.atomic():
+                ReminderLog.objects.create(tenant=tenant, user_id=user_id, day=today, kind=kind, items=lines)
+                context = {"lines": lines, "day": today, "tenant": tenant, "kind": kind}
+                subject = " ".join(render_to_string(f"reports/email/{kind}_subject.txt", context).split())
+                send_mail(subject, render_to_string(f"reports/email/{kind}_body.txt", context), None,
+                          [emails[user_id]])
+        except IntegrityError:  # already sent today
+            continue
+        sent += 1
+    return sent
+
+
+def reminders_send(*, tenant: Tenant, today: datetime.date | None = None) -> int:
+    """Send today's digests and late lists for the tenant's open cycles; returns emails sent."""
+    today = today or timezone.localdate()
+    digests, escalations = defaultdict(list), defaultdict(list)
+    with translation.override(settings.LANGUAGE_CODE):
+        for cycle in Cycle.objects.filter(tenant=tenant, status=CycleStatus.OPEN):
+            tree = _Tree(cycle)
+            missing = _missing(cycle)
+            for user_id, lines in _digest_items(cycle, tree, missing, today).items():
+                digests[user_id].extend(lines)
+            for user_id, lines in _escalation_items(cycle, tree, missing, today).items():
+                escalations[user_id].extend(lines)
+        return (_send(tenant, ReminderKind.DIGEST, digests, today)
+                + _send(tenant, ReminderKind.ESCALATION, escalations, today))
