@@ -31,18 +31,14 @@ from evaluations.services.registrations import registration_autosave, registrati
 from evaluations.workflow import registration_submit
 from models_registry.models import CriteriaGroup, CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import audience_for, criteria_for_audience, deciding_position
-from models_registry.services import (
-    criterion_create,
-    programme_create,
-    programme_new_version,
-    programme_publish,
-    programme_update,
-)
+from models_registry.content import content_of, write_content
+from models_registry.services import criterion_create, programme_create, programme_publish
 
 OPEN_YEAR, CLOSED_YEAR = 2026, 2025
 AN_GIANG_SEED = "an-giang-2023-3-can-5-quyet-tam"
 CAN_THO_SEED = "can-tho-2023-can-bo-doan-trach-nhiem"
 NINH_KIEU_KEY = "demo-ninh-kieu-2026"
+AN_GIANG_KEY = "demo-cho-moi-2025-2026"
 # Commune committee members who also sit in Chi đoàn ấp Mỹ Hòa, so its Bí thư has forms
 # to review without adding cadres to Chợ Mới's 402.
 MY_HOA_MEMBERS = [f"ag.cm-x05.{n}@example.com" for n in (4, 5, 6)]
@@ -67,19 +63,19 @@ def _open_cycle(tenant: Tenant, year: int, staff: User) -> Cycle:
 
 
 def _an_giang_programme(tenant: Tenant) -> Programme:
-    """Seed 001 as a new version covering 2025–2026 (the 2023 text, renewed)."""
-    versions = Programme.objects.filter(tenant=tenant, seed_key=AN_GIANG_SEED)
-    current = versions.filter(status=ProgrammeStatus.PUBLISHED, start_year__lte=CLOSED_YEAR,
-                              end_year__gte=OPEN_YEAR).first()
-    if current is not None:
-        return current
-    draft = programme_new_version(programme=versions.order_by("-version").first())
-    programme_update(programme=draft, expected_lock_version=draft.lock_version, name=draft.name,
-                     start_year=CLOSED_YEAR, end_year=OPEN_YEAR, description=draft.description,
-                     sectors=draft.sectors, parent=draft.parent)
-    draft.refresh_from_db()
-    programme_publish(programme=draft, expected_lock_version=draft.lock_version, enforce_similarity=False)
-    return draft
+    """Seed 001 renewed by Huyện Đoàn Chợ Mới for 2025–2026: the 2023 text in a programme of
+    its own (the 2023 document stays published as it was)."""
+    existing = Programme.objects.filter(tenant=tenant, seed_key=AN_GIANG_KEY).first()
+    if existing is not None:
+        return existing
+    seed = Programme.objects.get(tenant=tenant, seed_key=AN_GIANG_SEED, status=ProgrammeStatus.PUBLISHED)
+    programme = programme_create(owner_unit=seed.owner_unit, name=seed.name, start_year=CLOSED_YEAR,
+                                 end_year=OPEN_YEAR, description=seed.description, sectors=seed.sectors)
+    programme.seed_key = AN_GIANG_KEY
+    programme.save(update_fields=["seed_key"])
+    write_content(programme, content_of(seed, inherit=False))
+    programme_publish(programme=programme, expected_lock_version=programme.lock_version, enforce_similarity=False)
+    return programme
 
 
 def _ninh_kieu_programme(tenant: Tenant) -> Programme:
