@@ -1,8 +1,8 @@
-"""The issue's "Done means" walk on a 360×740 phone, first half: a cadre registers (autosave
+"""The issue's "Done means" walk on a 360×740 phone. First half: a cadre registers (autosave
 survives a reload and a dropped connection), submits; the Bí thư returns it with a comment
 on one criterion; the cadre sees it beside that criterion, fixes it, resubmits; the Bí thư
 sees the change and approves; the ĐKCT01 PDF downloads with the cadre's name and
-commitments in it."""
+commitments in it. Second half: activity log, self-assessment, rating, both PDFs."""
 
 import io
 
@@ -10,10 +10,10 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from evaluations.models import Registration
+from evaluations.models import Activity, Rating, Registration, SelfAssessment
 from tests.browser.conftest import PHONE
 from tests.cadres.factories import PASSWORD
-from tests.evaluations.factories import HOURS, RESPONSIBILITY, world
+from tests.evaluations.factories import HOURS, RESPONSIBILITY, approved_registration, world
 
 pytestmark = pytest.mark.browser
 
@@ -130,3 +130,70 @@ def test_register_return_fix_resubmit_approve_and_pdf(w, page, browser, live_ser
         open(download.value.path(), "rb").read())).pages).split())
     for expected in ["Trần Thị Mai", "Nhận việc khó, báo cáo đúng hạn", "Sáng Chủ nhật 7–9 giờ tại ấp", "Người đăng ký"]:
         assert expected in text, expected
+
+
+def test_activity_log_self_assessment_rating_and_both_pdfs(w, page, browser, live_server):
+    """Second half, from an approved registration: the cadre logs an activity and files the
+    yearly self-assessment; the Bí thư proposes, the BTV (Bí thư of the đoàn xã above)
+    finalises the rating; both PDFs carry the cadre's name and commitments."""
+    registration = approved_registration(w)
+    cadre = page
+    sign_in(cadre, w.member.user.email)
+    cadre.goto("/evaluations/activities/new/")
+    cadre.get_by_label("Bạn đã làm gì?").select_option(label="Giờ tình nguyện")
+    cadre.get_by_label("Số giờ").fill("3")
+    cadre.get_by_label("Mô tả").fill("Dọn vệ sinh kênh ấp")
+    cadre.get_by_role("button", name="Lưu", exact=True).click()
+    cadre.wait_for_url("**/activities/")
+    cadre.screenshot(path="/tmp/browser-activities.png", full_page=True)
+    assert Activity.objects.filter(cadre=w.member, hours=3).exists()
+
+    cadre.goto(f"/evaluations/registrations/{registration.pk}/")
+    cadre.get_by_role("link", name="Bản tự kiểm điểm (KĐCT01)").click()
+    cadre.get_by_role("button", name="Bắt đầu hoặc tiếp tục").click()
+    assessment = SelfAssessment.objects.get(registration=registration)
+    boxes = {"strengths": "Nhiệt tình, đúng giờ", "weaknesses": "Còn ngại phát biểu"}
+    for result in assessment.results.select_related("commitment"):
+        boxes[f"result.{result.commitment.criterion_id}.result"] = "Đã làm đủ theo đăng ký"
+    for key, value in boxes.items():
+        box = cadre.locator(f"#f-{key.replace('.', '-')}")
+        box.fill(value)
+        expect(cadre.locator(f"#st-f-{key.replace('.', '-')}")).to_contain_text("Đã lưu")
+    cadre.locator("#f-self_rating").select_option(Rating.GOOD)
+    expect(cadre.locator("#st-f-self_rating")).to_contain_text("Đã lưu")
+    assert no_horizontal_overflow(cadre)
+    cadre.get_by_role("button", name="Nộp để duyệt").click()
+    assessment.refresh_from_db()
+    assert assessment.state == "submitted"
+
+    def act_as(user, step):
+        context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
+        tab = context.new_page()
+        sign_in(tab, user.email)
+        tab.goto(f"/evaluations/self-assessments/{assessment.pk}/")
+        step(tab)
+        tab.screenshot(path=f"/tmp/browser-assessment-{user.pk}.png", full_page=True)
+        context.close()
+
+    def propose(tab):
+        tab.locator("form[action$='/propose/']").get_by_label("Hoàn thành tốt nhiệm vụ").check()
+        tab.get_by_role("button", name="Đề xuất mức này").click()
+        expect(tab.get_by_text("Hoàn thành tốt nhiệm vụ").first).to_be_visible()
+
+    def finalise(tab):
+        tab.locator("form[action$='/finalise/']").get_by_label("Hoàn thành tốt nhiệm vụ").check()
+        tab.get_by_role("button", name="Quyết định xếp loại").click()
+        expect(tab.get_by_text("Xếp loại chính thức:")).to_be_visible()
+
+    act_as(w.secretary.user, propose)
+    act_as(w.g1_secretary.user, finalise)
+    assessment.refresh_from_db()
+    assert (assessment.state, assessment.final_rating) == ("finalised", Rating.GOOD)
+
+    for url in (f"/evaluations/registrations/{registration.pk}/", f"/evaluations/self-assessments/{assessment.pk}/"):
+        cadre.goto(url)
+        with cadre.expect_download() as download:
+            cadre.get_by_role("link", name="Tải PDF").click()
+        text = " ".join(" ".join(p.extract_text() for p in PdfReader(download.value.path()).pages).split())
+        assert "Trần Thị Mai" in text and f"Tôi cam kết: {RESPONSIBILITY}" in text, url
+    assert "Hoàn thành tốt nhiệm vụ" in text and "Nhiệt tình, đúng giờ" in text
