@@ -57,7 +57,8 @@ def _next_year(tenant: Tenant) -> int:
 def cycle_open(request, tenant_slug: str):
     tenant = get_object_or_404(Tenant, slug=tenant_slug, pk__in=access_for(request.user).provincial_tenant_ids)
     year = _next_year(tenant)
-    form = CycleOpenForm(request.POST or None, initial={"year": year, **default_dates(year)})
+    # Dates left empty take the defaults shown, moved to the year chosen.
+    form = CycleOpenForm(request.POST or None, initial={"year": year})
     if request.method == "POST" and form.is_valid():
         try:
             cycle = services.cycle_open(tenant=tenant, year=form.cleaned_data["year"], acting_user=request.user,
