@@ -29,9 +29,9 @@ from evaluations.models import (
 from evaluations.services.cycles import cycle_close, cycle_open, default_dates
 from evaluations.services.registrations import registration_autosave, registration_start
 from evaluations.workflow import registration_submit
+from models_registry.content import content_of, write_content
 from models_registry.models import CriteriaGroup, CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import audience_for, criteria_for_audience, deciding_position
-from models_registry.content import content_of, write_content
 from models_registry.services import criterion_create, programme_create, programme_publish
 
 OPEN_YEAR, CLOSED_YEAR = 2026, 2025
