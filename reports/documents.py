@@ -11,7 +11,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from cadres.imports.workbook import _sheet as write_sheet
+from cadres.imports.workbook import write_sheet
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from evaluations.models import Cycle, Rating
 from models_registry.models import Criterion, Programme, ProgrammeStatus, ProgrammeSubject

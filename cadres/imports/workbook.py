@@ -35,7 +35,7 @@ def _cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
     return cell
 
 
-def _sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list], widths: list[int]):
+def write_sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list], widths: list[int]):
     sheet = book.create_sheet(title)
     for index, width in enumerate(widths):
         sheet.column_dimensions[chr(ord("A") + index)].width = width
@@ -49,13 +49,13 @@ def build_workbook(columns: list[Column], rows: Iterable[list], with_guide: bool
     """A data sheet with the columns' headers and `rows`; optionally a guide sheet after it."""
     book = Workbook(write_only=True)
     widths = [max(14, len(column.header) + 4) for column in columns]
-    _sheet(book, DATA_SHEET_TITLE, [column.header for column in columns], rows, widths)
+    write_sheet(book, DATA_SHEET_TITLE, [column.header for column in columns], rows, widths)
     if with_guide:
         guide_rows = [
             [column.header, _("yes") if column.required else _("no"), str(column.note), column.example]
             for column in columns
         ]
-        _sheet(book, GUIDE_SHEET_TITLE, [_("Column"), _("Required"), _("How to fill in"), _("Example")],
+        write_sheet(book, GUIDE_SHEET_TITLE, [_("Column"), _("Required"), _("How to fill in"), _("Example")],
                [*guide_rows, [], [_("Write one row per line on the “%(sheet)s” sheet, under the column names; "
                                     "keep the first row as it is.") % {"sheet": DATA_SHEET_TITLE}]],
                [22, 10, 70, 22])

@@ -42,7 +42,7 @@ MANAGER_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
 
 
 def reminder_days() -> tuple[int, ...]:
-    return tuple(getattr(settings, "REMINDER_DAYS_BEFORE", (7, 1)))
+    return settings.REMINDER_DAYS_BEFORE
 
 
 def _fmt(day: datetime.date) -> str:
