@@ -9,6 +9,6 @@ def navigation(request):
     access = access_for(user)
     return {
         "nav_is_manager": access.is_manager,
-        "nav_reviews_join_requests": access.decides_join_requests,
+        "nav_reviews": access.is_reviewer,
         "nav_has_cadre": access.cadre_id is not None,
     }

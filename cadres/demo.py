@@ -225,10 +225,12 @@ def seed_demo() -> int:
     # Imported here so that cadres keeps no module-level dependency on the registry app.
     from evaluations.demo import seed_evaluations
     from models_registry.seeding import load_seed_programmes
+    from reports.demo import seed_reports
 
     with scopes_disabled(), transaction.atomic():
         builders = [seed_an_giang(), seed_can_tho()]
         for builder in builders:
             load_seed_programmes(builder.tenant)
         seed_evaluations()
+        seed_reports()
         return sum(builder.created for builder in builders)

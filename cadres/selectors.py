@@ -49,8 +49,8 @@ class Access:
         return bool(self.managed_paths)
 
     @property
-    def decides_join_requests(self) -> bool:
-        """Managers and Bí thư confirm who joins their units."""
+    def is_reviewer(self) -> bool:
+        """Managers and Bí thư review forms and confirm who joins their units."""
         return self.is_manager or bool(self.reviewed_unit_ids)
 
     def manages_path(self, path: str) -> bool:

@@ -59,6 +59,8 @@ UNIT_OF_B1 = dict(manager=200, provincial=200, member=200, secretary=200)
 MATRIX = [
     ("home", lambda w: [], "get", EVERYONE),
     ("my_profile", lambda w: [], "get", EVERYONE),
+    ("manage", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
+                                           foreign_provincial=200, secretary=200)),
     ("unit_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
                                               foreign_provincial=200, secretary=200)),
     ("unit_detail", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),

@@ -81,7 +81,7 @@ def join_register(request):
 
 @login_required
 def join_request_list(request):
-    if not selectors.access_for(request.user).decides_join_requests:
+    if not selectors.access_for(request.user).is_reviewer:
         raise Http404
     join_requests = selectors.join_requests_for(request.user).filter(status=JoinRequestStatus.PENDING)
     return render(request, "cadres/accounts/join_requests.html", {"join_requests": join_requests})

@@ -123,3 +123,12 @@ def unit_cadres(request, tenant_slug: str, code: str):
             "rows": rows,
         },
     )
+
+
+@login_required
+def manage(request):
+    """The managers' hub: every management page in one place, so the menu stays short."""
+    access = selectors.access_for(request.user)
+    if not access.is_manager:
+        raise Http404
+    return render(request, "cadres/manage.html", {"is_provincial": bool(access.provincial_tenant_ids)})

@@ -293,3 +293,15 @@ def test_managers_get_the_unit_tools_and_can_invite_a_cadre_without_password(cli
     assert "Gửi thư mời" in detail
     client.force_login(world["member"])
     assert "Gửi thư mời" not in text(client.get(reverse("cadre_detail", args=[newcomer.pk])))
+
+
+def test_the_menu_stays_short_and_managers_find_the_rest_in_the_hub(client, world):
+    client.force_login(world["member"])
+    menu = text(client.get(reverse("home")))
+    assert "Bản đăng ký" in menu and "Hoạt động" in menu and "Quản lý" not in menu and "Duyệt" not in menu
+    client.force_login(world["manager"])
+    assert "Quản lý" in text(client.get(reverse("home")))
+    hub = text(client.get(reverse("manage")))
+    for entry in ["Đơn vị", "Yêu cầu tham gia", "Nhập dữ liệu", "Đợt đánh giá", "Đăng nhập hai bước"]:
+        assert entry in hub
+    assert "Cài đặt mô hình" not in hub  # provincial staff only
