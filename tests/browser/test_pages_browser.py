@@ -25,7 +25,7 @@ def test_cadre_logs_in_on_a_phone_and_sees_their_unit(demo, page, log_in):
     expect(page.get_by_role("link", name=re.compile("Chi đoàn ấp Mỹ Hòa"))).to_be_visible()
     assert no_horizontal_overflow(page)
     # A plain cadre gets no manager menu.
-    expect(page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Đơn vị")).to_have_count(0)
+    expect(page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý")).to_have_count(0)
 
     page.get_by_role("link", name="Hồ sơ của tôi").click()
     expect(page.get_by_role("heading", name="Hồ sơ và chức vụ của tôi")).to_be_visible()
@@ -36,7 +36,8 @@ def test_cadre_logs_in_on_a_phone_and_sees_their_unit(demo, page, log_in):
 
 def test_manager_expands_the_tree_lazily_and_searches_cadres(demo, page, log_in):
     log_in("huyen.angiang@example.com", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Đơn vị").click()
+    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý").click()
+    page.get_by_role("link", name=re.compile("^Đơn vị Cây đơn vị")).click()
     expect(page.get_by_role("heading", name="Đơn vị", exact=True)).to_be_visible()
 
     # The root opens in place (htmx): the URL stays, the children appear under it.
