@@ -54,7 +54,7 @@ def bar_chart(groups: list[Group], *, title: str) -> SafeString:
             parts.append(f'<rect x="0" y="{y}" width="{track}" height="{BAR_HEIGHT}" rx="2" fill="{TRACK}"/>')
             if width:
                 parts.append(f'<rect x="0" y="{y}" width="{width}" height="{BAR_HEIGHT}" rx="2" fill="{bar.colour}"/>')
-            parts.append(f'<text x="{track + 4}" y="{y + 10}" font-size="11">{escape(bar.text)}</text>')
+            parts.append(f'<text x="{track + 4}" y="{y + 10}" font-size="12">{escape(bar.text)}</text>')
             y += BAR_HEIGHT + BAR_GAP
         y += GROUP_GAP
     height = max(y - GROUP_GAP, 1)
