@@ -16,7 +16,7 @@ from cadres.models import Position, PositionRole, Unit, UnitLevel
 from evaluations.models import Cycle, Rating
 from models_registry.models import Criterion, Programme, ProgrammeStatus, ProgrammeSubject
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
-from reports.pdf import FONT_FAMILY, OfficialHeader, render_pdf
+from reports.pdf import FONT_FAMILY, OfficialHeader, place_of, render_pdf
 from reports.rollup import compute_figures
 from reports.services.unit_reports import figures_snapshot, parent_of
 
@@ -129,7 +129,7 @@ def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHead
     return OfficialHeader(
         superior=parent.name if parent else "", issuer=f"BCH {unit.name}",
         number=f"Số: {number}-BC/{NUMBER_SUFFIX.get(unit.level, 'ĐTN')}",
-        date=timezone.localtime(when).date(), recipients=recipients,
+        place=place_of(unit), date=timezone.localtime(when).date(), recipients=recipients,
         signer_name=secretary.cadre.full_name if secretary else "",
     )
 

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from cadres.models import Cadre, Unit
 from evaluations.models import Registration
 from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
-from reports.pdf import OfficialHeader, render_pdf
+from reports.pdf import OfficialHeader, place_of, render_pdf
 
 
 def _header(form) -> OfficialHeader:
@@ -17,7 +17,7 @@ def _header(form) -> OfficialHeader:
     parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
     date = timezone.localtime(form.submitted_at).date() if form.submitted_at else None
     return OfficialHeader(superior=parent.name if parent else unit.tenant.name, issuer=unit.name, number="",
-                          date=date)
+                          place=place_of(unit), date=date)
 
 
 def _pdf_response(template: str, context: dict, filename: str) -> HttpResponse:

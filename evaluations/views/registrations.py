@@ -298,6 +298,15 @@ def registration_detail(request, pk: int):
     return _detail_page(request, get_registration_for_user(request.user, pk))
 
 
+def _reviewable(request, pk: int):
+    """A form this user reviews; for anyone else the action does not exist (404), as for
+    the self-assessment's review actions."""
+    registration = get_registration_for_user(request.user, pk)
+    if not can_review(request.user, registration):
+        raise Http404
+    return registration
+
+
 def _refused(request, registration, error: ValidationError, typed=None):
     """A refused review action: the page again with the message, what was typed kept."""
     code = getattr(error, "code", "")
@@ -309,7 +318,7 @@ def _refused(request, registration, error: ValidationError, typed=None):
 @login_required
 @require_POST
 def registration_approve(request, pk: int):
-    registration = get_registration_for_user(request.user, pk)
+    registration = _reviewable(request, pk)
     try:
         workflow.registration_approve(registration=registration, acting_user=request.user,
                                       expected_version=request.POST.get("version"),
@@ -323,7 +332,7 @@ def registration_approve(request, pk: int):
 @login_required
 @require_POST
 def registration_return(request, pk: int):
-    registration = get_registration_for_user(request.user, pk)
+    registration = _reviewable(request, pk)
     # Only boxes with text are sent on; the service refuses an id that is not on the form.
     comments = {key.removeprefix("comment."): value for key, value in request.POST.items()
                 if key.startswith("comment.") and value.strip()}

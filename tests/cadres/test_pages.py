@@ -302,6 +302,6 @@ def test_the_menu_stays_short_and_managers_find_the_rest_in_the_hub(client, worl
     client.force_login(world["manager"])
     assert "Quản lý" in text(client.get(reverse("home")))
     hub = text(client.get(reverse("manage")))
-    for entry in ["Đơn vị", "Yêu cầu tham gia", "Nhập dữ liệu", "Đợt đánh giá", "Đăng nhập hai bước"]:
+    for entry in ["Đơn vị", "Yêu cầu tham gia", "Nhập dữ liệu", "Tiến độ và báo cáo", "Đăng nhập hai bước"]:
         assert entry in hub
     assert "Cài đặt mô hình" not in hub  # provincial staff only

@@ -98,3 +98,16 @@ def test_documents_never_fetch_from_the_network():
     html = '{% extends "pdf/official.html" %}{% block content %}<img src="http://example.com/x.png">{% endblock %}'
     rendered = engines["django"].from_string(html).render({"header": OfficialHeader(superior="A", issuer="B")})
     assert html_to_pdf(rendered).startswith(b"%PDF")  # the image is skipped, nothing fetched
+
+
+@pytest.mark.django_db
+def test_documents_are_dated_at_the_nearest_territorial_union():
+    from reports.pdf import place_of
+    from tests.cadres.factories import TenantFactory, UnitFactory
+
+    root = TenantFactory(name="Tỉnh Đoàn An Giang", slug="ag").root_unit
+    district = UnitFactory(parent=root, code="CM", name="Huyện Đoàn Chợ Mới")
+    school = UnitFactory(parent=district, code="T1", name="Đoàn Trường THPT Chợ Mới")
+    direct = UnitFactory(parent=root, code="K1", name="Đoàn Khối Các cơ quan tỉnh")
+    assert place_of(school) == "Chợ Mới" and place_of(district) == "Chợ Mới"
+    assert place_of(direct) == "An Giang" and place_of(root) == "An Giang"
