@@ -30,6 +30,7 @@ run: setup system-deps migrate
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: setup system-deps
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 worker: setup
