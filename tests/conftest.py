@@ -66,6 +66,24 @@ def fresh_cache():
     cache.clear()
 
 
+@pytest.fixture
+def broker_down():
+    """Point the Celery app at a port where nothing listens, as when Redis is down."""
+
+    def reset_pools():
+        celery_app._pool = None
+        celery_app.amqp._producer_pool = None
+
+    keys = ("broker_url", "broker_write_url", "task_always_eager")
+    previous = {key: celery_app.conf[key] for key in keys}
+    celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
+                           task_always_eager=False)
+    reset_pools()
+    yield
+    celery_app.conf.update(previous)
+    reset_pools()
+
+
 @pytest.fixture(autouse=True)
 def _locmem_email(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -182,25 +182,6 @@ def test_job_pages_belong_to_their_owner(manager, tree, client):
     assert manager.get(reverse("import_job_detail", args=[job.pk + 1])).status_code == 404
 
 
-@pytest.fixture
-def broker_down():
-    """Point the Celery app at a port where nothing listens, as when Redis is down."""
-    from config.celery import app
-
-    def reset_pools():
-        app._pool = None
-        app.amqp._producer_pool = None
-
-    keys = ("broker_url", "broker_write_url", "task_always_eager")
-    previous = {key: app.conf[key] for key in keys}
-    app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
-                    task_always_eager=False)
-    reset_pools()
-    yield
-    app.conf.update(previous)
-    reset_pools()
-
-
 def test_confirm_with_the_broker_down_says_so_and_writes_nothing(manager, tree, broker_down,
                                                                    django_capture_on_commit_callbacks):
     token = upload(manager, "a", "D1", "units", GOOD_UNITS).context["token"]
