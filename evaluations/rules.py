@@ -10,6 +10,8 @@ review queue alike.
 - BTV (finalise the rating): whoever manages a subtree containing the form's unit (its
   Ban Thường vụ, office staff, higher levels); for a Bí thư's own form, containing the
   parent unit.
+- A unit with nobody to review (its Bí thư left and no reviewer grant) does not stall its
+  members' forms: the parent unit's BTV reviews them, as it does the Bí thư's own.
 - Nobody reviews or rates their own form. At the tenant's root unit, whose Bí thư has no
   parent, the root's other managers (provincial staff) act as the parent BTV.
 """
@@ -17,9 +19,9 @@ review queue alike.
 from functools import reduce
 from operator import or_
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
-from cadres.models import PositionRole, Unit
+from cadres.models import Grant, GrantRole, Position, PositionRole, Unit
 from cadres.selectors import access_for
 
 
@@ -41,6 +43,15 @@ def _secretary_form_reviewable(paths) -> Q:
     return Q(role=PositionRole.SECRETARY) & (_strictly_below(paths) | at_root)
 
 
+def _reviewer_vacant() -> Q:
+    """The form's unit has no active Bí thư and no reviewer grant."""
+    secretary = Position.objects.active().filter(
+        unit_id=OuterRef("unit_id"), role=PositionRole.SECRETARY, cadre__archived_at__isnull=True
+    )
+    delegate = Grant.objects.filter(unit_id=OuterRef("unit_id"), role=GrantRole.REVIEWER)
+    return Q(~Exists(secretary), ~Exists(delegate))
+
+
 def _not_own(user) -> Q:
     access = access_for(user)
     return Q(tenant_id__in=access.tenant_ids) & ~Q(cadre_id=access.cadre_id or 0)
@@ -49,8 +60,10 @@ def _not_own(user) -> Q:
 def reviewer_q(user) -> Q:
     """Forms this user reviews (whatever their state)."""
     access = access_for(user)
-    members = ~Q(role=PositionRole.SECRETARY) & Q(unit_id__in=access.reviewed_unit_ids)
-    return _not_own(user) & (members | _secretary_form_reviewable(access.managed_paths))
+    not_secretary = ~Q(role=PositionRole.SECRETARY)
+    members = not_secretary & Q(unit_id__in=access.reviewed_unit_ids)
+    orphans = not_secretary & _strictly_below(access.managed_paths) & _reviewer_vacant()
+    return _not_own(user) & (members | orphans | _secretary_form_reviewable(access.managed_paths))
 
 
 def btv_q(user) -> Q:

@@ -231,3 +231,21 @@ def test_amendment_opens_a_new_revision_and_supersedes_on_approval(w):
     assert registration.state == "superseded"
     assert Registration.objects.filter(cadre=w.member, state="approved").get() == amendment
     assert FormEvent.objects.filter(registration=amendment, action=FormAction.AMEND).exists()
+
+
+def test_a_unit_without_a_bi_thu_sends_its_members_forms_to_the_parent_committee(w):
+    from cadres.models import Grant, Position
+
+    registration = submitted_registration(w)
+    version = registration.lock_version
+    refused(lambda: registration_approve(registration=registration, acting_user=w.g1_secretary.user,
+                                         expected_version=version), "forbidden")
+    # The Bí thư leaves and the delegation lapses: nobody in B1 can review any more.
+    Position.objects.filter(cadre=w.secretary).update(end_date=datetime.date(2026, 1, 31))
+    Grant.objects.filter(unit=w.b1, role="reviewer").delete()
+    for user in (w.g1_secretary.user, w.secretary.user, w.deputy.user):
+        user._access = None  # access is cached per request; this test plays several
+    refused(lambda: registration_approve(registration=registration, acting_user=w.deputy.user,
+                                         expected_version=version), "forbidden")
+    registration_approve(registration=registration, acting_user=w.g1_secretary.user, expected_version=version)
+    assert registration.state == "approved"
