@@ -6,11 +6,12 @@ page alike; an anonymous visitor is sent to the login page.
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import get_resolver, reverse
 
 from cadres.models import GrantRole, ImportJob, JoinRequest, PositionRole
 from cadres.urls import urlpatterns as app_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.permissions import expectations, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -44,11 +45,7 @@ def world():
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job}
 
 
-def expect(default=404, anonymous=302, **overrides):
-    table = {persona: default for persona in PERSONAS}
-    table["anonymous"] = anonymous
-    table.update(overrides)
-    return table
+expect = expectations(PERSONAS)
 
 
 EVERYONE = expect(default=200)
@@ -106,15 +103,7 @@ def test_permission_matrix(client, world, persona, name, args, method, expected)
         assert response.url.startswith(reverse("account_login"))
 
 
-def _names(patterns):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            yield from _names(pattern.url_patterns)
-        elif isinstance(pattern, URLPattern) and pattern.name:
-            yield pattern.name
-
-
 def test_every_app_url_is_in_the_matrix():
     assert get_resolver()  # the project's URLconf loads
-    untested = set(_names(app_urlpatterns)) - {row[0] for row in MATRIX} - UNGATED
+    untested = set(url_names(app_urlpatterns)) - {row[0] for row in MATRIX} - UNGATED
     assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"

@@ -26,7 +26,7 @@ from evaluations.urls.assessments import urlpatterns
 from models_registry.models import ActivityKind
 from tests.cadres.factories import UserFactory
 from tests.evaluations.factories import HOURS, YEAR, approved_registration, world as evaluation_world
-from tests.test_permissions import _names
+from tests.permissions import expectations, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -62,11 +62,7 @@ def world(settings, tmp_path):
             "initiative": initiative, "evidence": evidence, "token": token}
 
 
-def expect(default=404, anonymous=302, **overrides):
-    table = {persona: default for persona in PERSONAS}
-    table["anonymous"] = anonymous
-    table.update(overrides)
-    return table
+expect = expectations(PERSONAS)
 
 
 CADRES = expect(default=200, outsider=404, provincial=404)
@@ -128,5 +124,5 @@ def test_assessment_permission_matrix(client, world, persona, name, args, method
 
 
 def test_every_assessment_url_is_in_the_matrix():
-    untested = set(_names(urlpatterns)) - {row[0] for row in MATRIX}
+    untested = set(url_names(urlpatterns)) - {row[0] for row in MATRIX}
     assert not untested, f"Some assessment URLs are untested in the permission matrix: {sorted(untested)}"

@@ -16,7 +16,7 @@ from evaluations.services.registrations import registration_start
 from evaluations.urls.registrations import urlpatterns
 from tests.cadres.factories import UserFactory
 from tests.evaluations.factories import approved_registration, submitted_registration, world as evaluation_world
-from tests.test_permissions import _names
+from tests.permissions import expectations, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -38,11 +38,7 @@ def world(settings, tmp_path):
             "assessment": assessment}
 
 
-def expect(default=404, anonymous=302, **overrides):
-    table = {persona: default for persona in PERSONAS}
-    table["anonymous"] = anonymous
-    table.update(overrides)
-    return table
+expect = expectations(PERSONAS)
 
 
 CYCLE_STAFF = expect(provincial=200)
@@ -91,5 +87,5 @@ def test_permission_matrix(client, world, persona, name, args, method, expected)
 
 
 def test_every_registration_url_is_in_the_matrix():
-    untested = set(_names(urlpatterns)) - {row[0] for row in MATRIX}
+    untested = set(url_names(urlpatterns)) - {row[0] for row in MATRIX}
     assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"

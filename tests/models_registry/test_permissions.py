@@ -14,7 +14,7 @@ from models_registry.models import AudienceTarget, Criterion, Programme, Program
 from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
-from tests.test_permissions import _names
+from tests.permissions import expectations, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -55,11 +55,7 @@ def world():
     }
 
 
-def expect(default=404, anonymous=302, **overrides):
-    table = {persona: default for persona in PERSONAS}
-    table["anonymous"] = anonymous
-    table.update(overrides)
-    return table
+expect = expectations(PERSONAS)
 
 
 EVERYONE = expect(default=200)
@@ -122,5 +118,5 @@ def test_programme_permission_matrix(client, world, persona, name, args, method,
 
 
 def test_every_programme_url_is_in_the_matrix():
-    untested = set(_names(programme_urlpatterns)) - {row[0] for row in MATRIX}
+    untested = set(url_names(programme_urlpatterns)) - {row[0] for row in MATRIX}
     assert not untested, f"Some programme URLs are untested in the permission matrix: {sorted(untested)}"

@@ -13,8 +13,8 @@ from django.urls import reverse
 from reports.models import ReportFile, ReportFileKind, ReportFileStatus, UnitReport
 from reports.services.unit_reports import unit_report_get_or_create
 from reports.urls import urlpatterns
+from tests.permissions import expectations, url_names
 from tests.reports.pages_world import PERSONAS, build_world
-from tests.test_permissions import _names
 
 pytestmark = pytest.mark.django_db
 
@@ -33,11 +33,7 @@ def world(settings, tmp_path):
     return {"w": w, "report": report, "job": job, "province_job": province_job}
 
 
-def expect(default=404, anonymous=302, **overrides):
-    table = {persona: default for persona in PERSONAS}
-    table["anonymous"] = anonymous
-    table.update(overrides)
-    return table
+expect = expectations(PERSONAS)
 
 
 CM_MANAGERS = dict(manager=200, provincial=200)
@@ -77,5 +73,5 @@ def test_permission_matrix(client, world, persona, name, args, method, expected)
 
 
 def test_every_reports_url_is_in_the_matrix():
-    untested = set(_names(urlpatterns)) - {row[0] for row in MATRIX}
+    untested = set(url_names(urlpatterns)) - {row[0] for row in MATRIX}
     assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
