@@ -44,19 +44,28 @@ def save_upload(*, user, kind: str, unit_id: int, data: bytes, filename: str) ->
     return token
 
 
-def load_upload(*, user, token: str, kind: str, unit_id: int) -> tuple[bytes, str]:
-    """(bytes, original filename) of this user's upload for this kind and unit."""
+def upload_filename(*, user, token: str, kind: str, unit_id: int) -> str:
+    """The original filename of this user's upload for this kind and unit, reading only its
+    metadata; raises UploadMissing when there is none."""
     if not _TOKEN.match(token or ""):
         raise UploadMissing
-    folder = _folder(user)
     try:
-        meta = json.loads((folder / f"{token}.json").read_text())
-        data = (folder / f"{token}.data").read_bytes()
+        meta = json.loads((_folder(user) / f"{token}.json").read_text())
     except (OSError, ValueError):
         raise UploadMissing from None
     if meta.get("kind") != kind or meta.get("unit") != unit_id:
         raise UploadMissing
-    return data, meta.get("filename", "")
+    return meta.get("filename", "")
+
+
+def load_upload(*, user, token: str, kind: str, unit_id: int) -> tuple[bytes, str]:
+    """(bytes, original filename) of this user's upload for this kind and unit."""
+    filename = upload_filename(user=user, token=token, kind=kind, unit_id=unit_id)
+    try:
+        data = (_folder(user) / f"{token}.data").read_bytes()
+    except OSError:
+        raise UploadMissing from None
+    return data, filename
 
 
 def discard_upload(*, user, token: str) -> None:

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.forms.imports import ImportUploadForm
 from cadres.imports.report import RowStatus
-from cadres.imports.uploads import UploadMissing, load_upload, save_upload
+from cadres.imports.uploads import UploadMissing, save_upload, upload_filename
 from cadres.selectors import access_for, get_import_job_for_user, get_managed_unit_for_user, managed_roots, search_units
 from cadres.services.imports import (
     KINDS,
@@ -106,7 +106,7 @@ def import_confirm(request, tenant_slug: str, code: str, kind: str):
     _kind(kind)
     token = request.POST.get("token", "")
     try:
-        _data, filename = load_upload(user=request.user, token=token, kind=kind, unit_id=unit.pk)
+        filename = upload_filename(user=request.user, token=token, kind=kind, unit_id=unit.pk)
     except UploadMissing:
         messages.error(request, _("This upload is no longer available; please upload the file again."))
         return redirect("import_upload", tenant_slug=tenant_slug, code=code, kind=kind)
