@@ -102,10 +102,24 @@
     box.querySelector(".stale-copy").hidden = true;
   });
 
+  // Typed into before the scripts ran (a slow connection): no input event was heard.
+  function changedBeforeLoad(field) {
+    if (field.tagName === "SELECT") {
+      return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+    }
+    return field.value !== field.defaultValue;
+  }
+
   // After a reload: text typed here but never saved comes back, unless the server has a
-  // newer version of the field (saved from elsewhere since), which then wins.
+  // newer version of the field (saved from elsewhere since), which then wins. Text typed
+  // before the page finished loading is newer still, and is saved as it is.
   function restore() {
     document.querySelectorAll(".autosave").forEach(function (field) {
+      if (changedBeforeLoad(field)) {
+        remember(field);
+        htmx.trigger(field, "autosave-retry");
+        return;
+      }
       var raw;
       try { raw = localStorage.getItem(storageKey(field)); } catch (e) { return; }
       if (!raw) return;
