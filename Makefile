@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test setup system-deps migrate worker beat messages clean
+.PHONY: run test bench setup system-deps migrate worker beat messages clean
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -32,6 +32,13 @@ run: setup system-deps migrate
 test: setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The benchmark (bench/README.md): DROPS and recreates BENCH_DATABASE_URL, generates a province
+# of CADRES cadres, prints the table and writes bench/results/latest.md.
+CADRES ?= 100000
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/so_ren_luyen_bench
+bench: setup system-deps
+	CADRES=$(CADRES) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
 
 worker: setup
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
