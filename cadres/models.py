@@ -239,9 +239,12 @@ class PositionRole(models.TextChoices):
 class PositionQuerySet(models.QuerySet):
     def active(self, on=None):
         on = on or timezone.localdate()
-        return self.filter(Q(start_date__isnull=True) | Q(start_date__lte=on)).filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=on)
-        )
+        return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+    def held(self, on=None):
+        """Active on `on` or starting after it: what a cadre holds or has already been appointed to."""
+        on = on or timezone.localdate()
+        return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
 
 
 class Position(models.Model):
@@ -249,7 +252,9 @@ class Position(models.Model):
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="positions", verbose_name=_("cadre"))
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="positions", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=30, choices=PositionRole.choices)
-    start_date = models.DateField(_("from"), null=True, blank=True)
+    # Never empty: a position without a start would count on every date, so a closed year's
+    # figures would change when next year's cadres are imported.
+    start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
 
     objects = ScopedManager(tenant="tenant", _manager_class=models.Manager.from_queryset(PositionQuerySet))
@@ -259,7 +264,7 @@ class Position(models.Model):
         verbose_name_plural = _("positions")
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(start_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
                 name="position_ends_after_start",
             )
         ]

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.imports import values
@@ -33,6 +34,9 @@ COLUMNS = [
     Column("role", "Chức vụ", True, gettext_lazy("Bí thư, Phó Bí thư, UV BTV, UV BCH or Chuyên trách."), "Bí thư"),
     Column("is_full_time", "Chuyên trách", False, gettext_lazy("“x” or “có” for yes; empty or “không” for no."), ""),
     Column("is_civil_servant", "CCVC", False, gettext_lazy("“x” or “có” for yes; empty or “không” for no."), "x"),
+    Column("start_date", "Ngày bắt đầu", False, gettext_lazy(
+        "dd/mm/yyyy, or an Excel date: when the cadre took the position; empty means the day of the import. "
+        "A position the cadre already holds keeps its date."), "01/10/2022"),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 READERS = {
@@ -45,7 +49,9 @@ READERS = {
     "role": ROLES.parse,
     "is_full_time": values.boolean,
     "is_civil_servant": values.boolean,
+    "start_date": values.start_date,
 }
+POSITION_FIELDS = ("unit", "role", "start_date")
 # Blank text cells keep what a known cadre has; blank yes/no cells mean "no".
 OPTIONAL_PROFILE = ("birth_date", "gender", "phone", "email")
 
@@ -131,10 +137,10 @@ class CadrePlan:
                 # Emails compare case-insensitively, as the services' own check does.
                 accounts.update({(key, value): pk for pk, value in
                                  users.filter(**{f"key_{key}__in": batch}).values_list("pk", f"key_{key}")})
-        # Active positions of the matched cadres: which they hold, and whether any lies in this subtree.
+        # Positions the matched cadres hold (or are appointed to): which, and whether any lies in this subtree.
         held, inside, anywhere = set(), set(), set()
         for batch in batched(cadres):
-            for cadre_id, unit_id, role, path in Position.objects.active().filter(cadre_id__in=batch).values_list(
+            for cadre_id, unit_id, role, path in Position.objects.held().filter(cadre_id__in=batch).values_list(
                     "cadre_id", "unit_id", "role", "unit__path"):
                 held.add((cadre_id, unit_id, role))
                 anywhere.add(cadre_id)
@@ -167,7 +173,7 @@ class CadrePlan:
             if not row.result.ok:
                 continue
             profile = {key: value for key, value in row.data.items()
-                       if key not in ("unit", "role") and not (key in OPTIONAL_PROFILE and value is None)}
+                       if key not in POSITION_FIELDS and not (key in OPTIONAL_PROFILE and value is None)}
             profile["is_full_time"] = bool(profile.get("is_full_time"))
             profile["is_civil_servant"] = bool(profile.get("is_civil_servant"))
             if row.cadre is None:
@@ -178,8 +184,10 @@ class CadrePlan:
             row.result.changes = [f"{BY_KEY[key].header}: {_display(getattr(row.cadre, key))} → {_display(value)}"
                                   for key, value in row.profile.items()]
             if row.needs_position:
-                row.result.changes.append(_("New position: %(role)s at %(unit)s")
-                                          % {"role": ROLES.label(row.data["role"]), "unit": row.unit.code})
+                start = row.data["start_date"] or timezone.localdate()
+                row.result.changes.append(_("New position: %(role)s at %(unit)s from %(date)s")
+                                          % {"role": ROLES.label(row.data["role"]), "unit": row.unit.code,
+                                             "date": _display(start)})
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
     def apply(self, acting_user, progress: Progress = no_progress) -> None:
@@ -194,7 +202,9 @@ class CadrePlan:
                 elif row.profile:
                     cadre_update(cadre=row.cadre, acting_user=acting_user, **row.profile)
                 if row.needs_position:
-                    position_create(cadre=row.cadre, unit=row.unit, role=row.data["role"], acting_user=acting_user)
+                    # No date: the day the import is written, which position_create defaults to.
+                    position_create(cadre=row.cadre, unit=row.unit, role=row.data["role"],
+                                    start_date=row.data["start_date"], acting_user=acting_user)
             except ValidationError as exc:
                 fail_from(row.result, exc, BY_KEY)
 
@@ -205,13 +215,13 @@ def plan_cadres(root: Unit, sheet_rows: list[tuple[int, dict]], report: ImportRe
     return plan
 
 
-
 def export_rows(root: Unit) -> list[list]:
-    """One row per active position in the subtree, in the import's columns."""
-    positions = (Position.objects.active()
+    """One row per position held (or appointed to) in the subtree, in the import's columns, with
+    its start date, so importing the file again gives the same positions."""
+    positions = (Position.objects.held()
                  .filter(unit__tenant_id=root.tenant_id, unit__path__startswith=root.path,
                          unit__archived_at__isnull=True, cadre__archived_at__isnull=True)
                  .select_related("cadre", "unit").order_by("unit__path", "cadre__sort_key", "cadre_id"))
     return [[p.cadre.full_name, p.cadre.birth_date, GENDERS.label(p.cadre.gender), p.cadre.phone, p.cadre.email,
              p.unit.code, ROLES.label(p.role), "x" if p.cadre.is_full_time else "",
-             "x" if p.cadre.is_civil_servant else ""] for p in positions]
+             "x" if p.cadre.is_civil_servant else "", p.start_date] for p in positions]

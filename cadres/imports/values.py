@@ -9,6 +9,7 @@ import re
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.utils.datetime import from_excel
 
@@ -74,6 +75,7 @@ _YES = {"x", "co", "1", "yes", "true", "dung"}
 _NO = {"", "khong", "0", "no", "false", "sai"}
 _DATE_TEXT = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]*$")
+EARLIEST_START = datetime.date(1950, 1, 1)
 
 
 def is_blank(raw) -> bool:
@@ -97,7 +99,7 @@ def code(raw) -> str:
     return value
 
 
-def date(raw) -> datetime.date:
+def _calendar_date(raw) -> datetime.date:
     if isinstance(raw, datetime.datetime):
         value = raw.date()
     elif isinstance(raw, datetime.date):
@@ -114,8 +116,25 @@ def date(raw) -> datetime.date:
             value = datetime.date(year, month, day)
         except ValueError:
             raise CellError(_("The date %(value)s does not exist.") % {"value": str(raw).strip()}) from None
+    return value
+
+
+def date(raw) -> datetime.date:
+    """A date in the past, such as a date of birth."""
+    value = _calendar_date(raw)
     if not datetime.date(1900, 1, 1) <= value <= datetime.date.today():
         raise CellError(_("The date %(value)s is not plausible.") % {"value": value.strftime("%d/%m/%Y")})
+    return value
+
+
+def start_date(raw) -> datetime.date:
+    """When a position starts: a term may be appointed ahead, up to the end of next year; the
+    bounds catch a mistyped year, which would leave the position out of every year's figures."""
+    value = _calendar_date(raw)
+    latest = datetime.date(timezone.localdate().year + 1, 12, 31)
+    if not EARLIEST_START <= value <= latest:
+        raise CellError(_("A start date must lie between %(earliest)s and %(latest)s.")
+                        % {"earliest": EARLIEST_START.strftime("%d/%m/%Y"), "latest": latest.strftime("%d/%m/%Y")})
     return value
 
 

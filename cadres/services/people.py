@@ -5,6 +5,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Position, Tenant, Unit
@@ -74,14 +75,17 @@ def cadre_update(*, cadre: Cadre, acting_user=None, **profile) -> Cadre:
 def position_create(
     *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None, acting_user=None
 ) -> Position:
+    """The cadre's (unit, role) position from `start_date` (default today); the one they already
+    hold or have been appointed to, if any, is returned unchanged."""
     if unit.tenant_id != cadre.tenant_id:
         raise ValidationError({"unit": _("The unit belongs to another province.")})
-    existing = Position.objects.active().filter(cadre=cadre, unit=unit, role=role).first()
+    existing = Position.objects.held().filter(cadre=cadre, unit=unit, role=role).order_by("start_date", "pk").first()
     if existing is not None:
         return existing
+    start_date = start_date or timezone.localdate()
     position = Position.objects.create(tenant_id=cadre.tenant_id, cadre=cadre, unit=unit, role=role, start_date=start_date)
     audit_record(actor=acting_user, action="position.create", obj=position,
-                 data={"cadre": cadre.pk, "unit": unit.code, "role": role})
+                 data={"cadre": cadre.pk, "unit": unit.code, "role": role, "start_date": start_date.isoformat()})
     return position
 
 

@@ -51,6 +51,6 @@ def position_status(position) -> str:
     today = timezone.localdate()
     if position.end_date and position.end_date < today:
         return "ended"
-    if position.start_date and position.start_date > today:
+    if position.start_date > today:
         return "upcoming"
     return "current"

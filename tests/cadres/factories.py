@@ -63,13 +63,15 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 class CadreFactory(factory.django.DjangoModelFactory):
-    """A cadre of `unit` with an account whose password is PASSWORD and an active position."""
+    """A cadre of `unit` with an account whose password is PASSWORD and a position held since
+    `start_date` (long enough ago to count in any year the tests look at)."""
 
     class Meta:
         model = "cadres.Cadre"
 
     unit = factory.SubFactory(UnitFactory)
     role = PositionRole.EXECUTIVE_MEMBER
+    start_date = datetime.date(2020, 1, 1)
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn Cán Bộ {n}")
     email = factory.Sequence(lambda n: f"canbo{n}@example.vn")
     phone = ""
@@ -77,14 +79,14 @@ class CadreFactory(factory.django.DjangoModelFactory):
     gender = "male"
 
     @classmethod
-    def _create(cls, model_class, unit, role, **profile):
+    def _create(cls, model_class, unit, role, start_date, **profile):
         with scopes_disabled():
             cadre = cadre_create(tenant=unit.tenant, **profile)
             if cadre.user is not None:
                 cadre.user.set_password(PASSWORD)
                 cadre.user.save(update_fields=["password"])
             if role:
-                Position.objects.create(tenant=unit.tenant, cadre=cadre, unit=unit, role=role)
+                Position.objects.create(tenant=unit.tenant, cadre=cadre, unit=unit, role=role, start_date=start_date)
         return cadre
 
 

@@ -29,8 +29,8 @@ def cadres_file(*rows) -> bytes:
 
 
 def cadre_row(name="Nguyễn Thị Thu Hà", birth="17/05/1998", gender="Nữ", phone="0912345678",
-              email="thuha@example.vn", unit="G1", role="Bí thư", full_time="x", civil=""):
-    return [name, birth, gender, phone, email, unit, role, full_time, civil]
+              email="thuha@example.vn", unit="G1", role="Bí thư", full_time="x", civil="", start=""):
+    return [name, birth, gender, phone, email, unit, role, full_time, civil, start]
 
 
 def read_xlsx(data: bytes) -> list[tuple]:

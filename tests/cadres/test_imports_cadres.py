@@ -1,12 +1,13 @@
 import datetime
 
 import pytest
-from django.utils import translation
+from django.contrib.auth import get_user_model
+from django.utils import timezone, translation
 
 from cadres.models import AuditEvent, Cadre, Position, PositionRole
 from cadres.services.imports import export_file, import_file
 from tests.cadres.factories import CadreFactory, UserFactory
-from tests.cadres.spreadsheets import CADRE_HEADER, cadre_row, cadres_file, xlsx
+from tests.cadres.spreadsheets import CADRE_HEADER, cadre_row, cadres_file, read_xlsx, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,93 @@ def test_wrong_column(tree):
     missing = [h for h in CADRE_HEADER if h != "Chức vụ"]
     report = run(tree, xlsx([missing, cadre_row()[:6] + cadre_row()[7:]]))
     assert messages(report) == ["Dòng 1, cột “Chức vụ”: Thiếu cột này."]
+
+
+def test_start_date_column_sets_when_the_position_starts(tree):
+    report = run(tree, cadres_file(
+        cadre_row(start="01/10/2022"),
+        cadre_row(name="Trần Văn Bình", phone="0912000111", email="", unit="B1", role="UV BCH",
+                  start=datetime.datetime(2023, 3, 26)),  # a real Excel date cell
+    ))
+    assert report.applied, messages(report)
+    assert set(Position.objects.values_list("cadre__full_name", "start_date")) == {
+        ("Nguyễn Thị Thu Hà", datetime.date(2022, 10, 1)), ("Trần Văn Bình", datetime.date(2023, 3, 26))}
+
+
+def test_without_a_start_date_the_position_starts_on_the_import_date(tree):
+    assert CADRE_HEADER[-1] == "Ngày bắt đầu"
+    assert run(tree, xlsx([CADRE_HEADER[:-1], cadre_row()[:-1]])).applied
+    assert run(tree, cadres_file(cadre_row(name="Trần Văn Bình", phone="0912000111", email="", start=""))).applied
+    assert list(Position.objects.values_list("start_date", flat=True)) == [timezone.localdate()] * 2
+
+
+@pytest.mark.parametrize("start, expected", [
+    ("31/02/2024", "Dòng 2, cột “Ngày bắt đầu”: Không có ngày 31/02/2024."),
+    ("2024-13-01", "Dòng 2, cột “Ngày bắt đầu”: “2024-13-01” không phải là ngày; hãy ghi theo dạng dd/mm/yyyy."),
+    ("31/12/1949", "Dòng 2, cột “Ngày bắt đầu”: Ngày bắt đầu phải nằm trong khoảng từ 01/01/1950 đến 31/12/{next}."),
+    ("01/01/{after}", "Dòng 2, cột “Ngày bắt đầu”: Ngày bắt đầu phải nằm trong khoảng từ 01/01/1950 đến 31/12/{next}."),
+], ids=["no-such-day", "format", "too-early", "too-late"])
+def test_bad_start_date_is_refused_and_nothing_is_written(tree, start, expected):
+    year = timezone.localdate().year
+    counts = (Cadre.objects.count(), Position.objects.count(), AuditEvent.objects.count())
+    report = run(tree, cadres_file(cadre_row(phone="0912000111", email="", start="01/10/2022"),
+                                   cadre_row(start=start.format(after=year + 2))))
+    assert not report.applied
+    assert messages(report) == [expected.replace("Dòng 2", "Dòng 3").format(next=year + 1)]
+    assert (Cadre.objects.count(), Position.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_a_position_already_held_keeps_its_start_date(tree):
+    known = CadreFactory(unit=tree["g1"], email="thuha@example.vn", role=PositionRole.SECRETARY,
+                         start_date=datetime.date(2021, 5, 1), full_name="Nguyễn Thị Thu Hà", phone="0912345678",
+                         birth_date=datetime.date(1998, 5, 17), gender="female", is_full_time=True)
+    report = run(tree, cadres_file(cadre_row(start="01/10/2022")))
+    assert report.counts["unchanged"] == 1, messages(report)
+    assert list(known.positions.values_list("start_date", flat=True)) == [datetime.date(2021, 5, 1)]
+
+
+def test_the_preview_gives_a_new_positions_start_date(tree):
+    known = CadreFactory(unit=tree["g1"], email="thuha@example.vn")
+    report = run(tree, cadres_file(cadre_row(role="Phó Bí thư", start="01/10/2022"),
+                                   cadre_row(name="Trần Văn Bình", phone="0912000111", email="", role="Phó Bí thư")),
+                 dry_run=True)
+    ha = report.rows[0].changes
+    assert "Chức vụ mới: Phó Bí thư tại G1 từ 01/10/2022" in ha
+    assert not known.positions.filter(role=PositionRole.DEPUTY_SECRETARY).exists()
+    CadreFactory(unit=tree["g1"], phone="0912000111", email="")
+    report = run(tree, cadres_file(cadre_row(name="Trần Văn Bình", phone="0912000111", email="", role="Phó Bí thư")),
+                 dry_run=True)
+    today = timezone.localdate().strftime("%d/%m/%Y")
+    assert f"Chức vụ mới: Phó Bí thư tại G1 từ {today}" in report.rows[0].changes
+
+
+def test_an_appointment_ahead_is_kept_and_not_duplicated_by_a_second_import(tree):
+    ahead = datetime.date(timezone.localdate().year + 1, 1, 1)
+    data = cadres_file(cadre_row(start=ahead.strftime("%d/%m/%Y")))
+    assert run(tree, data).applied
+    position = Position.objects.get()
+    assert position.start_date == ahead and not Position.objects.active().exists()
+    report = run(tree, data)
+    assert report.counts["unchanged"] == 1, messages(report)
+    assert Position.objects.count() == 1
+
+
+def test_export_then_import_keeps_the_start_dates(tree):
+    dates = {"a@example.vn": datetime.date(2019, 1, 5), "b@example.vn": datetime.date(2024, 9, 30)}
+    for email, start in dates.items():
+        CadreFactory(unit=tree["g1"], email=email, phone="", start_date=start)
+    CadreFactory(unit=tree["b1"], email="c@example.vn", phone="", role=PositionRole.SECRETARY,
+                 start_date=datetime.date(2022, 10, 1))
+    dates["c@example.vn"] = datetime.date(2022, 10, 1)
+    exported = export_file(kind="cadres", root=tree["d1"])
+    rows = read_xlsx(exported)
+    assert rows[0] == tuple(CADRE_HEADER) and rows[0][-1] == "Ngày bắt đầu"
+    assert {row[4]: row[-1].date() for row in rows[1:]} == dates
+    # Start again from an empty province: the file alone brings the same positions back.
+    users = [cadre.user_id for cadre in Cadre.objects.all()]
+    Position.objects.all().delete()
+    Cadre.objects.all().delete()
+    get_user_model().objects.filter(pk__in=users).delete()
+    report = run(tree, exported)
+    assert report.counts["new"] == 3, messages(report)
+    assert dict(Position.objects.values_list("cadre__email", "start_date")) == dates

@@ -100,7 +100,7 @@ def test_cadres_visible_to_a_secretary_and_a_plain_member(tree):
 
 def test_ended_position_gives_no_access(tree):
     secretary = CadreFactory(unit=tree["g1"], role=PositionRole.SECRETARY)
-    Position.objects.filter(cadre=secretary).update(end_date="2000-01-01")
+    Position.objects.filter(cadre=secretary).update(end_date="2021-12-31")
     assert list(selectors.units_visible_to(secretary.user)) == []
 
 

@@ -24,6 +24,7 @@ from evaluations.models import (
 from models_registry.models import CriteriaGroup, Criterion, CriterionKind, Programme, ProgrammeStatus
 
 YEAR = 2025  # a past year: positions are read as they stood on 31/12/2025
+HELD_SINCE = datetime.date(2020, 1, 1)  # a position's start when a test gives none: well before YEAR
 _serial = itertools.count(1)
 
 
@@ -61,13 +62,14 @@ def make_programme(unit: Unit, year: int = YEAR, *, status=ProgrammeStatus.PUBLI
 
 def make_cadre(tenant: Tenant, positions, *, civil_servant: bool = False, archived: bool = False,
                full_name: str = "", email: str = "") -> Cadre:
-    """`positions`: (unit, role) or (unit, role, start, end) tuples."""
+    """`positions`: (unit, role) or (unit, role, start, end) tuples; no start means HELD_SINCE."""
     name = full_name or f"Nguyễn Văn Cán Bộ {next(_serial)}"
     cadre = Cadre.objects.create(tenant=tenant, full_name=name, is_civil_servant=civil_servant, email=email,
                                  archived_at=timezone.now() if archived else None)
     for spec in positions:
         unit, role, start, end = (*spec, None, None)[:4]
-        Position.objects.create(tenant=tenant, cadre=cadre, unit=unit, role=role, start_date=start, end_date=end)
+        Position.objects.create(tenant=tenant, cadre=cadre, unit=unit, role=role, start_date=start or HELD_SINCE,
+                                end_date=end)
     return cadre
 
 
@@ -78,7 +80,7 @@ def bulk_cadres(unit: Unit, count: int, prefix: str = "Cán bộ") -> list[Cadre
               search_text=fold(f"{prefix} {unit.code} {i}")) for i in range(count)
     ])
     Position.objects.bulk_create([
-        Position(tenant=unit.tenant, cadre=cadre, unit=unit,
+        Position(tenant=unit.tenant, cadre=cadre, unit=unit, start_date=HELD_SINCE,
                  role=PositionRole.SECRETARY if i == 0 else PositionRole.EXECUTIVE_MEMBER)
         for i, cadre in enumerate(cadres)
     ])

@@ -84,7 +84,7 @@ def build(world):
     for index, kind in world["programmes"]:
         make_programme(units[index], YEAR + (kind == "other_year"),
                        status=ProgrammeStatus.DRAFT if kind == "draft" else ProgrammeStatus.PUBLISHED)
-    dates = {"active": (datetime.date(2024, 1, 1), None), "ended": (None, datetime.date(2025, 6, 30)),
+    dates = {"active": (datetime.date(2024, 1, 1), None), "ended": (datetime.date(2020, 1, 1), datetime.date(2025, 6, 30)),
              "future": (datetime.date(2026, 2, 1), None)}
     for index, spec in enumerate(world["cadres"]):
         archived = world["archived_cadre"] and index == 0
@@ -112,8 +112,7 @@ def build(world):
 
 
 def _active(position) -> bool:
-    return (position.start_date is None or position.start_date <= ON) and (
-        position.end_date is None or position.end_date >= ON)
+    return position.start_date <= ON and (position.end_date is None or position.end_date >= ON)
 
 
 def recount(tenant, cycle) -> dict[int, dict]:
