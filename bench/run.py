@@ -461,6 +461,7 @@ def main() -> int:
     strict = os.environ.get("BENCH_STRICT", "") not in ("", "0")
     results = Path(os.environ.get("BENCH_RESULTS") or ROOT / "bench" / "results" / "latest.md")
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     timings: list[tuple[str, float]] = []
 
     def step(label, fn, *args):
@@ -480,6 +481,7 @@ def main() -> int:
 
     django.setup()
     logging.getLogger("weasyprint").setLevel(logging.ERROR)  # not one "fontTools instead of HarfBuzz" per PDF
+    logging.getLogger("celery").setLevel(logging.WARNING)  # not a "Task … succeeded" line per eager task
     from django.db import connection
     from django_scopes import scope
 
@@ -517,7 +519,9 @@ def main() -> int:
         "",
         f"CADRES={cadres}, seed {seed}, built by {built_by}; {size}. Commit {commit or '?'}; "
         f"PostgreSQL {connection.pg_version // 10000}.{connection.pg_version % 10000} (jit {jit}); "
-        f"{platform.python_implementation()} {platform.python_version()}; {os.cpu_count()} CPUs.",
+        f"{platform.python_implementation()} {platform.python_version()}; {os.cpu_count()} CPUs, load average "
+        f"{load_before:.1f} at the start and {os.getloadavg()[0]:.1f} at the end (other work on the machine skews "
+        "the times).",
         "",
         table(rows),
         "",
