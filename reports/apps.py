@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +8,16 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from evaluations.models import FormEvent
-        from reports.signals import form_event_saved
+        from cadres.models import Cadre, Position, Unit
+        from evaluations import signals as evaluations_signals
+        from evaluations.models import FormEvent, Initiative
+        from reports import signals
 
-        post_save.connect(form_event_saved, sender=FormEvent, dispatch_uid="reports.form_event_saved")
+        post_save.connect(signals.form_event_saved, sender=FormEvent, dispatch_uid="reports.form_event_saved")
+        for model in (Position, Cadre, Initiative):
+            post_save.connect(signals.cadre_changed, sender=model, dispatch_uid=f"reports.{model.__name__}.saved")
+        for model in (Position, Initiative):
+            post_delete.connect(signals.cadre_changed, sender=model, dispatch_uid=f"reports.{model.__name__}.deleted")
+        post_save.connect(signals.unit_changed, sender=Unit, dispatch_uid="reports.unit_saved")
+        evaluations_signals.cycle_closing.connect(signals.cycle_closing, dispatch_uid="reports.cycle_closing")
+        evaluations_signals.cycle_reopened.connect(signals.cycle_reopened, dispatch_uid="reports.cycle_reopened")

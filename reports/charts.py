@@ -81,7 +81,7 @@ def indicators_chart(rows) -> SafeString:
     groups = []
     for row in rows:
         indicators = row.figures.indicators if row.figures else [(0, 0, None)] * 4
-        groups.append(Group(row.unit.name, [
+        groups.append(Group(row.name, [
             Bar((rate or 0) / 100, percent(part, whole), colour)
             for (part, whole, rate), colour in zip(indicators, INDICATOR_COLOURS)
         ]))

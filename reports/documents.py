@@ -1,6 +1,7 @@
 """The documents a unit sends up: the unit report and the summary of every unit, as PDF in
-the official format (`reports.pdf`) and as Excel. Both read the same figures: a submitted
-report's snapshot, or the figures computed now."""
+the official format (`reports.pdf`) and as Excel. Both read stored figures, never compute
+them: a submitted report's own, else the cycle's (`reports.figures`: live while the cycle
+is open, its snapshot once closed)."""
 
 import io
 from dataclasses import dataclass
@@ -15,10 +16,10 @@ from cadres.imports.workbook import write_sheet
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from evaluations.models import Cycle, Rating
 from models_registry.models import Criterion, Programme, ProgrammeStatus, ProgrammeSubject
+from reports.figures import CycleFigures, figures_entry, report_figures
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
 from reports.pdf import FONT_FAMILY, OfficialHeader, place_of, render_pdf
-from reports.rollup import compute_figures
-from reports.services.unit_reports import figures_snapshot, parent_of
+from reports.services.unit_reports import parent_of
 
 NUMBER_SUFFIX = {UnitLevel.PROVINCE: "TĐTN-TCKT", UnitLevel.DISTRICT: "HĐTN"}
 
@@ -43,7 +44,7 @@ class Line:
 
 
 def figure_lines(figures: dict) -> list[Line]:
-    """The figures table of one unit, from a snapshot entry (see `figures_snapshot`)."""
+    """The figures table of one unit, from a JSON entry (`reports.figures.figures_entry`)."""
     f = {key: figures.get(key, 0) for key in (
         "cadres", "registered", "registrations_approved", "self_assessed", "self_assessments_finalised",
         "registered_and_self_assessed", "late_registrations", "late_self_assessments", "grassroots_units",
@@ -134,16 +135,25 @@ def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHead
     )
 
 
-def unit_report_context(cycle: Cycle, unit: Unit) -> dict:
+def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = None) -> dict:
+    """A submitted report prints the figures it was submitted with; a draft (or no report),
+    the cycle's."""
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
-    snapshot = report.figures if report and report.state != UnitReportState.DRAFT and report.figures else (
-        figures_snapshot(cycle, unit))
+    frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
+    snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
     return {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
         "programme": programme_name(cycle, unit), "lines": figure_lines(snapshot["unit"]),
         "chart": rating_chart_svg(snapshot["unit"]),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
     }
+
+
+def figure_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
+    """(label, before, after) for every line of the figures table that differs."""
+    old = {line.label: line.value for line in figure_lines(before)}
+    return [(line.label, old.get(line.label, "–"), line.value) for line in figure_lines(after)
+            if old.get(line.label) != line.value]
 
 
 def _child_cells(figures: dict) -> list[str]:
@@ -155,18 +165,15 @@ def _child_cells(figures: dict) -> list[str]:
 
 
 def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
-    """A row per unit of the subtree down to đoàn cơ sở level, in tree order."""
-    deepest = UnitLevel.rank(UnitLevel.GRASSROOTS)
-    units = {u.pk: u for u in Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path,
-                                                  archived_at__isnull=True)
-             if UnitLevel.rank(u.level) <= deepest}
-    figures = compute_figures(cycle, target_paths=[u.path for u in units.values()])
-    rows = [{"unit": units[f.unit_id], "name": units[f.unit_id].name,
-             "indent": units[f.unit_id].depth - unit.depth, **f.values, **f.extra}
-            for f in figures if f.unit_id in units]
-    for row in rows:
+    """A row per unit of the subtree down to đoàn cơ sở level, in tree order, as the cycle
+    reads them (the tree as it stood for a closed cycle)."""
+    nodes = CycleFigures(cycle).subtree(unit)
+    rows = []
+    for node in nodes:
+        row = {"unit": node.unit, "code": node.code, "indent": node.depth - nodes[0].depth, **figures_entry(node)}
         row["cells"] = _child_cells(row)
-    return sorted(rows, key=lambda row: row["unit"].path)
+        rows.append(row)
+    return rows
 
 
 def summary_context(cycle: Cycle, unit: Unit) -> dict:
@@ -201,7 +208,7 @@ def summary_xlsx(cycle: Cycle, unit: Unit) -> bytes:
         write_sheet(book, _("Summary"), [_("Figure"), _("Value"), _("Rate")],
                     [[line.label, line.value, line.rate] for line in context["lines"]], [60, 14, 14])
         write_sheet(book, _("Units"), [_("Code"), *summary_headers()],
-                    [[row["unit"].code, row["unit"].name, *row["cells"]] for row in context["rows"]],
+                    [[row["code"], row["name"], *row["cells"]] for row in context["rows"]],
                     [14, 50, 12, 10, 12, 14, 12, 12, 12, 12])
     stream = io.BytesIO()
     book.save(stream)

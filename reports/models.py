@@ -1,8 +1,9 @@
 """Reports: rolled-up figures per unit and cycle, the unit report chain (báo cáo kết quả),
 generated PDF/Excel files and the reminders sent about deadlines.
 
-Figures are written only by `reports.rollup` (replaced atomically, one row per cycle and
-unit); the other models change through `reports.services`.
+Live figures (`UnitFigures`, `CadreFigures`) are written only by `reports.services.rollup`;
+a closed cycle's are frozen in a `FiguresSnapshot` (`reports.services.snapshots`); the
+other models change through `reports.services`.
 """
 
 import secrets
@@ -12,7 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cadres.models import Tenant, Unit
+from cadres.models import Cadre, Tenant, Unit, UnitLevel
 from evaluations.models import Cycle
 
 RATING_FIELDS = ("rated_excellent", "rated_good", "rated_completed", "rated_not_completed")
@@ -22,15 +23,13 @@ def _percent(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-class UnitFigures(models.Model):
-    """One unit's figures over its whole subtree in one cycle (domain §7).
+class FigureColumns(models.Model):
+    """One unit's figures over its whole subtree in one cycle (domain §7): what the live
+    rows (`UnitFigures`) and a closed cycle's frozen rows (`SnapshotUnit`) both hold.
 
     Every cadre is counted once, at their home unit (see `reports.rollup`), so a subtree's
     cadre counts are plain sums over the units in it: nobody is counted twice."""
 
-    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
-    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     # Cadres whose home unit lies in the subtree, and what they have filed.
     cadres = models.PositiveIntegerField(default=0)
     registered = models.PositiveIntegerField(default=0)  # a registration submitted (any state since)
@@ -55,17 +54,9 @@ class UnitFigures(models.Model):
     grassroots_units_complete = models.PositiveIntegerField(default=0)  # every cadre registered
     # {"targets": {criterion_id: [met, total]}, "unit_programmes": [{...}]}: see rollup.
     extra = models.JSONField(default=dict, blank=True)
-    computed_at = models.DateTimeField()
-
-    objects = ScopedManager(tenant="tenant")
 
     class Meta:
-        verbose_name = _("unit figures")
-        verbose_name_plural = _("unit figures")
-        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_figures_unique")]
-
-    def __str__(self):
-        return f"{self.unit} {self.cycle}"
+        abstract = True
 
     @property
     def registration_rate(self) -> float | None:
@@ -88,6 +79,128 @@ class UnitFigures(models.Model):
         return {name: getattr(self, name) for name in RATING_FIELDS}
 
 
+class UnitFigures(FigureColumns):
+    """The live figures of a unit in an open cycle, kept by `reports.services.rollup`."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    computed_at = models.DateTimeField()
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("unit figures")
+        verbose_name_plural = _("unit figures")
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_figures_unique")]
+
+    def __str__(self):
+        return f"{self.unit} {self.cycle}"
+
+
+class CadreFlags(models.Model):
+    """What one cadre counts for in a cycle, at their home unit: 0/1 per figure (so sums
+    need no casts on any database) and, per quantitative criterion assessed, 1 if met."""
+
+    registered = models.PositiveSmallIntegerField(default=0)
+    registration_approved = models.PositiveSmallIntegerField(default=0)
+    self_assessed = models.PositiveSmallIntegerField(default=0)
+    self_assessment_finalised = models.PositiveSmallIntegerField(default=0)
+    rating = models.CharField(max_length=15, blank=True)
+    late_registration = models.PositiveSmallIntegerField(default=0)
+    late_self_assessment = models.PositiveSmallIntegerField(default=0)
+    grassroots_secretary = models.PositiveSmallIntegerField(default=0)
+    with_initiative = models.PositiveSmallIntegerField(default=0)
+    civil_servant = models.PositiveSmallIntegerField(default=0)
+    four_gains = models.PositiveSmallIntegerField(default=0)
+    targets = models.JSONField(default=dict, blank=True)  # {criterion_id: 0 or 1}
+    # The home unit's path and depth as they stood when computed.
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+
+    class Meta:
+        abstract = True
+
+
+class CadreFigures(CadreFlags):
+    """One in-scope cadre of an open cycle and their home unit: the unit figures are the
+    sums of these rows over each subtree, which lets one form change re-roll only its path."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    # None (with depth 0) only inside a re-roll, while the cadre is counted nowhere yet.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
+    computed_at = models.DateTimeField()
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "cadre"], name="cadre_figures_unique")]
+        indexes = [models.Index(fields=["cycle", "path"], name="cadre_figures_path")]
+
+
+class FiguresSnapshot(models.Model):
+    """The figures of a cycle frozen when it was closed: every unit as it stood and the
+    cadres counted. Reopening and closing again makes the next version; earlier ones stay."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="snapshots")
+    version = models.PositiveSmallIntegerField()
+    reference_date = models.DateField()  # positions were read as they stood on this day
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    reopen_reason = models.CharField(max_length=500, blank=True)  # why the previous version was reopened
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        verbose_name = _("figures snapshot")
+        verbose_name_plural = _("figures snapshots")
+        ordering = ["cycle", "-version"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "version"], name="figures_snapshot_version")]
+
+    def __str__(self):
+        return f"{self.cycle} v{self.version}"
+
+
+class SnapshotUnit(FigureColumns):
+    """A unit of a snapshot: its figures and its place in the tree as it stood."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.PROTECT, related_name="units_frozen")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    parent_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField()
+    code = models.CharField(max_length=40)
+    name = models.CharField(max_length=200)
+    level = models.CharField(max_length=20, choices=UnitLevel.choices)
+    sector = models.CharField(max_length=20, blank=True)
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "unit"], name="snapshot_unit_unique")]
+        indexes = [models.Index(fields=["snapshot", "path"], name="snapshot_unit_path")]
+
+
+class SnapshotCadre(CadreFlags):
+    """A cadre counted in a snapshot, at the home unit they had then."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.PROTECT, related_name="cadres_frozen")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["snapshot", "cadre"], name="snapshot_cadre_unique")]
+        indexes = [models.Index(fields=["snapshot", "path"], name="snapshot_cadre_path")]
+
+
 class UnitReportState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -108,7 +221,8 @@ class UnitReport(models.Model):
     achievements = models.TextField(_("results achieved"), blank=True)
     limitations = models.TextField(_("limitations"), blank=True)
     proposals = models.TextField(_("proposals"), blank=True)
-    # The figures at the last submission (rollup.figures_snapshot): what the parent accepts.
+    # The figures at the last submission (`reports.figures.report_figures`): what the parent
+    # reviews and accepts, whatever happens to the live figures afterwards.
     figures = models.JSONField(default=dict, blank=True)
     due_date = models.DateField(_("due date"), null=True, blank=True)
     is_late = models.BooleanField(_("late"), default=False)

@@ -2,26 +2,26 @@
 materialized path. Read-only: `reports.services.rollup` writes the rows.
 
 Who is counted where. Every cadre has exactly one **home unit**: the unit of their
-deciding position among the positions active on the reference date (the cycle's 31/12,
-or today while the year runs) in units not archived — the lowest level, then the deepest
-unit, then the highest role (Bí thư first), then the path; the same order
-`models_registry.selectors.deciding_position` uses, without a programme. A cadre's forms
-of the cycle count at their home unit too. Archived cadres, and cadres without an active
-position, are out of scope. So a cadre holding positions in two units of one subtree is
-counted once, and a subtree's figure is the plain sum of its units' own figures.
+deciding position among the positions active on the reference date (`reference_date`:
+the cycle's 31/12, or today while the year runs) in units not archived — the lowest
+level, then the deepest unit, then the highest role (Bí thư first), then the path; the
+same order `models_registry.selectors.deciding_position` uses, without a programme. A
+cadre's forms of the cycle count at their home unit too. Archived cadres, and cadres
+without an active position, are out of scope. So a cadre holding positions in two units
+of one subtree is counted once, and a subtree's figure is the plain sum of its units' own.
 
-The algorithm, a constant number of queries whatever the size of the tree:
-1. per cadre: the home unit (ROW_NUMBER over the cadre's positions) and 0/1 flags for
-   what they filed (EXISTS subqueries);
-2. every flag row joins each of its ancestors through the path prefixes
-   (`ancestor.path = SUBSTR(path, 1, 4·d)` for d = 1 … depth, an indexed equality) and is
-   summed per ancestor with GROUP BY; the same for units (chỉ tiêu 1, đoàn cơ sở) and for
-   quantitative commitments (attainment per criterion);
-3. in Python, without queries: đoàn cơ sở whose cadres all registered, and unit-subject
-   programmes (participants, pilots per huyện), summed up the path prefixes.
+Two layers, so that one form change costs one path, not the province:
+1. **per cadre** (`cadre_rows_sql`): the home unit and 0/1 flags for what they filed, one
+   pass per table (pre-aggregated per cadre, then joined), stored as `CadreFigures`;
+2. **per unit**: each cadre row joins each ancestor of its home through the path prefixes
+   (`ancestor.path = SUBSTR(path, 1, 4·d)`, an indexed equality) and is summed per ancestor
+   (`CADRE_SUMS`, the same sums in SQL and in Python); unit-side figures (units with a
+   programme, đoàn cơ sở) come from the tree; a đoàn cơ sở is complete when it has cadres
+   and every one of them registered.
 """
 
 import datetime
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 
@@ -50,22 +50,52 @@ from models_registry.models import (
     ProgrammeSubject,
 )
 from models_registry.selectors import pilot_progress
+from reports.models import CadreFigures
 
 STEP = Unit.steplen
 LEVEL_ORDER = list(UnitLevel.values)  # province first: a higher rank is a lower level
 ROLE_ORDER = list(PositionRole.values)  # Bí thư first
-CADRE_COLUMNS = [
-    "cadres", "registered", "registrations_approved", "self_assessed", "self_assessments_finalised",
-    "registered_and_self_assessed", "rated_excellent", "rated_good", "rated_completed", "rated_not_completed",
-    "late_registrations", "late_self_assessments", "grassroots_secretaries",
-    "grassroots_secretaries_with_initiative", "civil_servants", "civil_servants_four_gains",
+FLAG_COLUMNS = [
+    "registered", "registration_approved", "self_assessed", "self_assessment_finalised", "rating",
+    "late_registration", "late_self_assessment", "grassroots_secretary", "with_initiative", "civil_servant",
+    "four_gains",
 ]
+CADRE_ROW_COLUMNS = ["cadre_id", "unit_id", "path", "depth", *FLAG_COLUMNS, "targets"]
+
+
+def _is(rating: str):
+    return lambda row: int(row["rating"] == rating)
+
+
+# Each unit figure over cadre rows: (column, SQL over the row alias `f`, the same in Python).
+CADRE_SUMS = [
+    ("cadres", "1", lambda row: 1),
+    ("registered", "f.registered", lambda row: row["registered"]),
+    ("registrations_approved", "f.registration_approved", lambda row: row["registration_approved"]),
+    ("self_assessed", "f.self_assessed", lambda row: row["self_assessed"]),
+    ("self_assessments_finalised", "f.self_assessment_finalised", lambda row: row["self_assessment_finalised"]),
+    ("registered_and_self_assessed", "f.registered * f.self_assessed",
+     lambda row: row["registered"] * row["self_assessed"]),
+    *[(f"rated_{rating}", f"CASE WHEN f.rating = '{rating}' THEN 1 ELSE 0 END", _is(rating))
+      for rating in Rating.values],
+    ("late_registrations", "f.late_registration", lambda row: row["late_registration"]),
+    ("late_self_assessments", "f.late_self_assessment", lambda row: row["late_self_assessment"]),
+    ("grassroots_secretaries", "f.grassroots_secretary", lambda row: row["grassroots_secretary"]),
+    ("grassroots_secretaries_with_initiative", "f.grassroots_secretary * f.with_initiative",
+     lambda row: row["grassroots_secretary"] * row["with_initiative"]),
+    ("civil_servants", "f.civil_servant", lambda row: row["civil_servant"]),
+    ("civil_servants_four_gains", "f.civil_servant * f.four_gains",
+     lambda row: row["civil_servant"] * row["four_gains"]),
+]
+CADRE_COLUMNS = [name for name, _sql, _py in CADRE_SUMS]
 UNIT_COLUMNS = ["units", "units_with_programme", "grassroots_units"]
 FIGURE_COLUMNS = CADRE_COLUMNS + UNIT_COLUMNS + ["grassroots_units_complete"]
 
 
 def reference_date(cycle: Cycle, today: datetime.date | None = None) -> datetime.date:
-    """Positions are read as they stand on this day."""
+    """Positions are read as they stand on this day: the cycle's 31/12, or today while the
+    year runs. Positions start on a date (never "always"), so a cadre who joins later is
+    not counted in a year that had ended."""
     return min(today or timezone.localdate(), datetime.date(cycle.year, 12, 31))
 
 
@@ -79,13 +109,9 @@ def home_rank(level: str, depth: int, role: str, path: str) -> tuple:
     return (-LEVEL_ORDER.index(level), -depth, ROLE_ORDER.index(role), path)
 
 
-def home_unit_id(cadre_id: int, on: datetime.date) -> int | None:
-    """One cadre's home unit, as the SQL below decides it for everyone."""
-    rows = Position.objects.active(on).filter(cadre_id=cadre_id, cadre__archived_at__isnull=True,
-                                              unit__archived_at__isnull=True)
-    ranked = sorted((home_rank(level, depth, role, path), unit_id) for unit_id, level, depth, role, path
-                    in rows.values_list("unit_id", "unit__level", "unit__depth", "role", "unit__path"))
-    return ranked[0][1] if ranked else None
+def contribution(row: dict) -> list[int]:
+    """What one cadre row adds to each of `CADRE_COLUMNS` of every unit above its home."""
+    return [python(row) for _name, _sql, python in CADRE_SUMS]
 
 
 # --- SQL ----------------------------------------------------------------------------------
@@ -101,12 +127,38 @@ def _rank_case(column: str, values: list[str]) -> str:
 
 
 def _depths(max_depth: int) -> str:
-    return " UNION ALL ".join(f"SELECT {d} AS d" for d in range(1, max_depth + 1))
+    return " UNION ALL ".join(f"SELECT {d} AS d" for d in range(1, max(max_depth, 1) + 1))
 
 
-def _home_cte() -> str:
-    """CTEs `ranked` and `home` (cadre_id, unit_id, path, depth); params: tenant, on, on."""
-    return f"""
+def _json_object_agg(key: str, value: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"jsonb_object_agg({key}, {value})"
+    return f"json_group_object({key}, {value})"
+
+
+def _json_pair(first: str, second: str) -> str:
+    return f"jsonb_build_array({first}, {second})" if connection.vendor == "postgresql" else f"json_array({first}, {second})"
+
+
+def empty_json() -> str:
+    return "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
+
+
+def differs(left: str, right: str) -> str:
+    """NULL-safe inequality."""
+    return f"{left} IS DISTINCT FROM {right}" if connection.vendor == "postgresql" else f"{left} IS NOT {right}"
+
+
+def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
+    if ids is None:
+        return "", []
+    return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
+
+
+def _home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tuple[str, list]:
+    """CTEs `ranked` and `home` (cadre_id, unit_id, path, depth)."""
+    only, params = _in("p.cadre_id", cadre_ids)
+    sql = f"""
     ranked AS (
       SELECT p.cadre_id, p.unit_id, ROW_NUMBER() OVER (
           PARTITION BY p.cadre_id
@@ -116,23 +168,112 @@ def _home_cte() -> str:
       JOIN {_t(Unit)} u ON u.id = p.unit_id
       JOIN {_t(Cadre)} c ON c.id = p.cadre_id
       WHERE p.tenant_id = %s AND u.archived_at IS NULL AND c.archived_at IS NULL
-        AND (p.start_date IS NULL OR p.start_date <= %s) AND (p.end_date IS NULL OR p.end_date >= %s)
+        AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date >= %s){only}
     ),
     home AS (
       SELECT r.cadre_id, r.unit_id, u.path, u.depth FROM ranked r JOIN {_t(Unit)} u ON u.id = r.unit_id
       WHERE r.rn = 1
     )"""
+    return sql, [cycle.tenant_id, on, on, *params]
 
 
-def _ancestor_join(alias: str, targets: list[str] | None, grassroots_too: bool = False) -> tuple[str, list]:
-    """Join `anc` to every ancestor of `alias`.path (itself included), optionally only to
-    `targets` (and every đoàn cơ sở, whose completeness the targets' figures need)."""
-    sql = (f" JOIN depths k ON k.d <= {alias}.depth"
-           f" JOIN {_t(Unit)} anc ON anc.tenant_id = %s AND anc.path = SUBSTR({alias}.path, 1, k.d * {STEP})")
-    if targets is None:
-        return sql, []
-    also = f" OR anc.level = '{UnitLevel.GRASSROOTS}'" if grassroots_too else ""
-    return sql + f" AND (anc.path IN ({', '.join(['%s'] * len(targets))}){also})", list(targets)
+def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str, list]:
+    """CTE `target_results` (cadre_id, criterion_id, met, total): the quantitative commitments
+    of the yearly self-assessments submitted, per cadre and criterion."""
+    only, params = _in("s.cadre_id", cadre_ids)
+    sql = f"""
+    target_results AS (
+      SELECT s.cadre_id, cm.criterion_id,
+             SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met, COUNT(*) AS total
+      FROM {_t(CommitmentResult)} cr
+      JOIN {_t(SelfAssessment)} s ON s.id = cr.self_assessment_id
+      JOIN {_t(Commitment)} cm ON cm.id = cr.commitment_id
+      JOIN {_t(Criterion)} cq ON cq.id = cm.criterion_id
+      WHERE s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL
+        AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL{only}
+      GROUP BY s.cadre_id, cm.criterion_id
+    )"""
+    return sql, [cycle.pk, *params]
+
+
+def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None) -> tuple[str, list]:
+    """The CTEs ending in `cadre_rows` (`CADRE_ROW_COLUMNS`): every in-scope cadre of the
+    cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre."""
+    reg, sa = _t(Registration), _t(SelfAssessment)
+    home, home_params = _home_cte(cycle, on, cadre_ids)
+    targets, target_params = _target_results_cte(cycle, cadre_ids)
+    reg_only, reg_params = _in("r.cadre_id", cadre_ids)
+    sa_only, sa_params = _in("s.cadre_id", cadre_ids)
+    sec_only, sec_params = _in("p.cadre_id", cadre_ids)
+    ini_only, ini_params = _in("i.cadre_id", cadre_ids)
+    yearly = f"s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}'"
+    finalised = f"s.state = '{AssessmentState.FINALISED}'"
+    sql = f"""{home},
+    {targets},
+    reg_flags AS (
+      SELECT r.cadre_id,
+             MAX(CASE WHEN r.submitted_at IS NOT NULL THEN 1 ELSE 0 END) AS registered,
+             MAX(CASE WHEN r.state = '{RegistrationState.APPROVED}' THEN 1 ELSE 0 END) AS approved,
+             MAX(CASE WHEN r.submitted_at IS NOT NULL AND r.is_late = %s THEN 1 ELSE 0 END) AS late
+      FROM {reg} r WHERE r.cycle_id = %s{reg_only} GROUP BY r.cadre_id
+    ),
+    sa_flags AS (
+      SELECT s.cadre_id,
+             MAX(CASE WHEN s.submitted_at IS NOT NULL THEN 1 ELSE 0 END) AS assessed,
+             MAX(CASE WHEN {finalised} THEN 1 ELSE 0 END) AS finalised,
+             MAX(CASE WHEN s.submitted_at IS NOT NULL AND s.is_late = %s THEN 1 ELSE 0 END) AS late,
+             MAX(CASE WHEN s.submitted_at IS NOT NULL AND s.gains_people = %s AND s.gains_work = %s
+                      AND s.gains_organisation = %s AND s.gains_public = %s THEN 1 ELSE 0 END) AS gains
+      FROM {sa} s WHERE {yearly}{sa_only} GROUP BY s.cadre_id
+    ),
+    rated AS (
+      SELECT cadre_id, final_rating FROM (
+        SELECT s.cadre_id, s.final_rating,
+               ROW_NUMBER() OVER (PARTITION BY s.cadre_id ORDER BY s.finalised_at DESC, s.id DESC) AS rn
+        FROM {sa} s WHERE {yearly} AND {finalised}{sa_only}) latest
+      WHERE rn = 1
+    ),
+    secretaries AS (
+      SELECT DISTINCT p.cadre_id FROM {_t(Position)} p JOIN {_t(Unit)} u ON u.id = p.unit_id
+      WHERE p.tenant_id = %s AND p.role = '{PositionRole.SECRETARY}' AND u.level = '{UnitLevel.GRASSROOTS}'
+        AND u.archived_at IS NULL AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date >= %s){sec_only}
+    ),
+    initiatives AS (
+      SELECT DISTINCT i.cadre_id FROM {_t(Initiative)} i
+      WHERE i.tenant_id = %s AND i.date >= %s AND i.date <= %s AND i.recognised_by <> ''{ini_only}
+    ),
+    target_json AS (
+      SELECT cadre_id, {_json_object_agg('CAST(criterion_id AS TEXT)', _json_pair('met', 'total'))} AS targets
+      FROM target_results GROUP BY cadre_id
+    ),
+    cadre_rows AS (
+      SELECT h.cadre_id, h.unit_id, h.path, h.depth,
+             COALESCE(rf.registered, 0) AS registered, COALESCE(rf.approved, 0) AS registration_approved,
+             COALESCE(sf.assessed, 0) AS self_assessed, COALESCE(sf.finalised, 0) AS self_assessment_finalised,
+             COALESCE(rt.final_rating, '') AS rating, COALESCE(rf.late, 0) AS late_registration,
+             COALESCE(sf.late, 0) AS late_self_assessment,
+             CASE WHEN se.cadre_id IS NULL THEN 0 ELSE 1 END AS grassroots_secretary,
+             CASE WHEN ini.cadre_id IS NULL THEN 0 ELSE 1 END AS with_initiative,
+             CASE WHEN c.is_civil_servant = %s THEN 1 ELSE 0 END AS civil_servant,
+             COALESCE(sf.gains, 0) AS four_gains, COALESCE(tj.targets, {empty_json()}) AS targets
+      FROM home h
+      JOIN {_t(Cadre)} c ON c.id = h.cadre_id
+      LEFT JOIN reg_flags rf ON rf.cadre_id = h.cadre_id
+      LEFT JOIN sa_flags sf ON sf.cadre_id = h.cadre_id
+      LEFT JOIN rated rt ON rt.cadre_id = h.cadre_id
+      LEFT JOIN secretaries se ON se.cadre_id = h.cadre_id
+      LEFT JOIN initiatives ini ON ini.cadre_id = h.cadre_id
+      LEFT JOIN target_json tj ON tj.cadre_id = h.cadre_id
+    )"""
+    year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
+    params = [*home_params, *target_params,
+              True, cycle.pk, *reg_params,
+              True, True, True, True, True, cycle.pk, *sa_params,
+              cycle.pk, *sa_params,
+              cycle.tenant_id, on, on, *sec_params,
+              cycle.tenant_id, year_start, year_end, *ini_params,
+              True]
+    return sql, params
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
@@ -141,54 +282,60 @@ def _fetch(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _cadre_sums(cycle: Cycle, on: datetime.date, max_depth: int, targets) -> dict[int, list[int]]:
-    reg, sa = _t(Registration), _t(SelfAssessment)
-    yearly = f"s.cycle_id = %s AND s.cadre_id = h.cadre_id AND s.period = '{AssessmentPeriod.YEAR}'"
-    flags = f"""
-      SELECT h.cadre_id, h.path, h.depth,
-        CASE WHEN EXISTS (SELECT 1 FROM {reg} r WHERE r.cycle_id = %s AND r.cadre_id = h.cadre_id
-                          AND r.submitted_at IS NOT NULL) THEN 1 ELSE 0 END AS registered,
-        CASE WHEN EXISTS (SELECT 1 FROM {reg} r WHERE r.cycle_id = %s AND r.cadre_id = h.cadre_id
-                          AND r.state = '{RegistrationState.APPROVED}') THEN 1 ELSE 0 END AS approved,
-        CASE WHEN EXISTS (SELECT 1 FROM {sa} s WHERE {yearly} AND s.submitted_at IS NOT NULL)
-             THEN 1 ELSE 0 END AS assessed,
-        CASE WHEN EXISTS (SELECT 1 FROM {sa} s WHERE {yearly} AND s.state = '{AssessmentState.FINALISED}')
-             THEN 1 ELSE 0 END AS finalised,
-        (SELECT s.final_rating FROM {sa} s WHERE {yearly} AND s.state = '{AssessmentState.FINALISED}'
-         ORDER BY s.finalised_at DESC, s.id DESC LIMIT 1) AS rating,
-        CASE WHEN EXISTS (SELECT 1 FROM {reg} r WHERE r.cycle_id = %s AND r.cadre_id = h.cadre_id
-                          AND r.submitted_at IS NOT NULL AND r.is_late = %s) THEN 1 ELSE 0 END AS late_reg,
-        CASE WHEN EXISTS (SELECT 1 FROM {sa} s WHERE {yearly} AND s.submitted_at IS NOT NULL AND s.is_late = %s)
-             THEN 1 ELSE 0 END AS late_sa,
-        CASE WHEN EXISTS (SELECT 1 FROM {_t(Position)} p JOIN {_t(Unit)} u ON u.id = p.unit_id
-                          WHERE p.cadre_id = h.cadre_id AND p.role = '{PositionRole.SECRETARY}'
-                          AND u.level = '{UnitLevel.GRASSROOTS}' AND u.archived_at IS NULL
-                          AND (p.start_date IS NULL OR p.start_date <= %s)
-                          AND (p.end_date IS NULL OR p.end_date >= %s)) THEN 1 ELSE 0 END AS secretary,
-        CASE WHEN EXISTS (SELECT 1 FROM {_t(Initiative)} i WHERE i.cadre_id = h.cadre_id AND i.date >= %s
-                          AND i.date <= %s AND i.recognised_by <> '') THEN 1 ELSE 0 END AS initiative,
-        CASE WHEN c.is_civil_servant = %s THEN 1 ELSE 0 END AS civil,
-        CASE WHEN EXISTS (SELECT 1 FROM {sa} s WHERE {yearly} AND s.submitted_at IS NOT NULL
-                          AND s.gains_people = %s AND s.gains_work = %s AND s.gains_organisation = %s
-                          AND s.gains_public = %s) THEN 1 ELSE 0 END AS gains
-      FROM home h JOIN {_t(Cadre)} c ON c.id = h.cadre_id"""
-    year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
-    flag_params = [cycle.pk, cycle.pk, cycle.pk, cycle.pk, cycle.pk, cycle.pk, True, cycle.pk, True, on, on,
-                   year_start, year_end, True, cycle.pk, True, True, True, True]
-    ratings = ", ".join(f"SUM(CASE WHEN f.rating = '{rating}' THEN 1 ELSE 0 END)" for rating in Rating.values)
-    join, join_params = _ancestor_join("f", targets, grassroots_too=True)
+def as_dict(value) -> dict:
+    """A JSON value read by a raw query: text on SQLite, already decoded on PostgreSQL."""
+    if isinstance(value, (bytes, str)):
+        return json.loads(value)
+    return dict(value or {})
+
+
+def cadre_rows(cycle: Cycle, cadre_ids: list[int], today: datetime.date | None = None) -> dict[int, dict]:
+    """The cadre rows of a few cadres, computed now (out-of-scope cadres are absent)."""
+    if not cadre_ids:
+        return {}
+    sql, params = cadre_rows_sql(cycle, reference_date(cycle, today), sorted(set(cadre_ids)))
+    rows = {}
+    for values in _fetch(f"WITH {sql} SELECT {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows", params):
+        row = dict(zip(CADRE_ROW_COLUMNS, values))
+        row["targets"] = as_dict(row["targets"])
+        rows[row["cadre_id"]] = row
+    return rows
+
+
+def _ancestor_join(alias: str) -> str:
+    return (f" JOIN depths k ON k.d <= {alias}.depth"
+            f" JOIN {_t(Unit)} anc ON anc.tenant_id = %s AND anc.path = SUBSTR({alias}.path, 1, k.d * {STEP})")
+
+
+def unit_cadre_sums(cycle: Cycle, max_depth: int) -> dict[int, list[int]]:
+    """Per unit: `CADRE_COLUMNS` summed over the stored cadre rows of its subtree."""
+    sums = ", ".join(f"SUM({sql})" for _name, sql, _py in CADRE_SUMS)
     sql = f"""
-    WITH depths AS ({_depths(max_depth)}), {_home_cte()}, flags AS ({flags})
-    SELECT anc.id, COUNT(*), SUM(f.registered), SUM(f.approved), SUM(f.assessed), SUM(f.finalised),
-           SUM(f.registered * f.assessed), {ratings}, SUM(f.late_reg), SUM(f.late_sa), SUM(f.secretary),
-           SUM(f.secretary * f.initiative), SUM(f.civil), SUM(f.civil * f.gains)
-    FROM flags f {join}
-    GROUP BY anc.id"""
-    rows = _fetch(sql, [cycle.tenant_id, on, on, *flag_params, cycle.tenant_id, *join_params])
+    WITH depths AS ({_depths(max_depth)})
+    SELECT anc.id, {sums} FROM {_t(CadreFigures)} f {_ancestor_join('f')}
+    WHERE f.cycle_id = %s GROUP BY anc.id"""
+    rows = _fetch(sql, [cycle.tenant_id, cycle.pk])
     return {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
 
 
-def _unit_sums(cycle: Cycle, max_depth: int, targets) -> dict[int, list[int]]:
+def unit_target_sums(cycle: Cycle, max_depth: int) -> dict[int, dict[str, list[int]]]:
+    """Per unit and quantitative criterion: [commitments meeting their target, commitments
+    assessed] over the yearly self-assessments submitted by cadres at home in its subtree."""
+    targets, target_params = _target_results_cte(cycle, None)
+    sql = f"""
+    WITH depths AS ({_depths(max_depth)}), {targets}
+    SELECT anc.id, t.criterion_id, SUM(t.met), SUM(t.total)
+    FROM target_results t JOIN {_t(CadreFigures)} f ON f.cycle_id = %s AND f.cadre_id = t.cadre_id
+    {_ancestor_join('f')}
+    GROUP BY anc.id, t.criterion_id"""
+    result: dict[int, dict[str, list[int]]] = defaultdict(dict)
+    for unit_id, criterion_id, met, total in _fetch(sql, [*target_params, cycle.pk, cycle.tenant_id]):
+        result[unit_id][str(criterion_id)] = [int(met or 0), int(total)]
+    return result
+
+
+def unit_side_sums(cycle: Cycle, max_depth: int) -> dict[int, list[int]]:
+    """Per unit: `UNIT_COLUMNS` over the live units of its subtree."""
     own = f"""
       SELECT u.id, u.path, u.depth,
         CASE WHEN EXISTS (SELECT 1 FROM {_t(Programme)} pr WHERE pr.owner_unit_id = u.id
@@ -196,35 +343,11 @@ def _unit_sums(cycle: Cycle, max_depth: int, targets) -> dict[int, list[int]]:
                           AND pr.end_year >= %s) THEN 1 ELSE 0 END AS covered,
         CASE WHEN u.level = '{UnitLevel.GRASSROOTS}' THEN 1 ELSE 0 END AS grassroots
       FROM {_t(Unit)} u WHERE u.tenant_id = %s AND u.archived_at IS NULL"""
-    join, join_params = _ancestor_join("o", targets)
     sql = f"""
     WITH depths AS ({_depths(max_depth)}), own AS ({own})
-    SELECT anc.id, COUNT(*), SUM(o.covered), SUM(o.grassroots) FROM own o {join} GROUP BY anc.id"""
-    rows = _fetch(sql, [cycle.year, cycle.year, cycle.tenant_id, cycle.tenant_id, *join_params])
+    SELECT anc.id, COUNT(*), SUM(o.covered), SUM(o.grassroots) FROM own o {_ancestor_join('o')} GROUP BY anc.id"""
+    rows = _fetch(sql, [cycle.year, cycle.year, cycle.tenant_id, cycle.tenant_id])
     return {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
-
-
-def _target_attainment(cycle: Cycle, on: datetime.date, max_depth: int, targets) -> dict[int, dict[str, list]]:
-    """Per ancestor and quantitative criterion: [commitments meeting their target, commitments
-    assessed], over the yearly self-assessments submitted."""
-    join, join_params = _ancestor_join("h", targets)
-    sql = f"""
-    WITH depths AS ({_depths(max_depth)}), {_home_cte()}
-    SELECT anc.id, cm.criterion_id,
-           SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END), COUNT(*)
-    FROM {_t(CommitmentResult)} cr
-    JOIN {_t(SelfAssessment)} s ON s.id = cr.self_assessment_id
-    JOIN {_t(Commitment)} cm ON cm.id = cr.commitment_id
-    JOIN {_t(Criterion)} cq ON cq.id = cm.criterion_id
-    JOIN home h ON h.cadre_id = s.cadre_id {join}
-    WHERE s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL
-      AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL
-    GROUP BY anc.id, cm.criterion_id"""
-    result: dict[int, dict[str, list]] = defaultdict(dict)
-    for unit_id, criterion_id, met, total in _fetch(sql, [cycle.tenant_id, on, on, cycle.tenant_id,
-                                                           *join_params, cycle.pk]):
-        result[unit_id][str(criterion_id)] = [int(met or 0), int(total)]
-    return result
 
 
 # --- Python passes over the path prefixes (no queries) --------------------------------------
@@ -246,7 +369,17 @@ class Figures:
     extra: dict = field(default_factory=dict)
 
 
-def _unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]]:
+def live_units(cycle: Cycle) -> list[TreeUnit]:
+    return [TreeUnit(*row) for row in Unit.objects.filter(tenant_id=cycle.tenant_id, archived_at__isnull=True)
+            .order_by("path").values_list("id", "path", "depth", "level")]
+
+
+def is_complete(cadres: int, registered: int) -> bool:
+    """A đoàn cơ sở is complete when it has cadres and every one of them registered."""
+    return bool(cadres) and registered == cadres
+
+
+def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]]:
     """Per unit path: each published unit-subject programme whose owner subtree meets the
     unit's, with participants in the unit's subtree and, down to huyện level, how many
     huyện meet the pilot quota (`pilot_progress`)."""
@@ -277,51 +410,35 @@ def _unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict
     return by_path
 
 
-def compute_figures(cycle: Cycle, *, target_paths: list[str] | None = None,
-                    today: datetime.date | None = None) -> list[Figures]:
-    """Figures of every live unit of the cycle's tenant, or only of the units at `target_paths`."""
-    units = [TreeUnit(*row) for row in Unit.objects.filter(tenant_id=cycle.tenant_id, archived_at__isnull=True)
-             .order_by("path").values_list("id", "path", "depth", "level")]
+def unit_figures_from_cadre_rows(cycle: Cycle) -> list[Figures]:
+    """Every live unit's figures from the stored cadre rows and the tree: a fixed number of
+    queries whatever the size of the province."""
+    units = live_units(cycle)
     if not units:
         return []
-    on = reference_date(cycle, today)
     max_depth = max(unit.depth for unit in units)
-    targets = sorted(set(target_paths)) if target_paths is not None else None
-    if targets == []:
-        return []
-    cadre_sums = _cadre_sums(cycle, on, max_depth, targets)
-    unit_sums = _unit_sums(cycle, max_depth, targets)
-    attainment = _target_attainment(cycle, on, max_depth, targets)
-    # A đoàn cơ sở is complete when it has cadres and every one of them registered.
+    cadre_sums = unit_cadre_sums(cycle, max_depth)
+    unit_sums = unit_side_sums(cycle, max_depth)
+    targets = unit_target_sums(cycle, max_depth)
     complete: dict[str, int] = defaultdict(int)
     for unit in units:
         sums = cadre_sums.get(unit.id)
-        if unit.level == UnitLevel.GRASSROOTS and sums and sums[0] and sums[1] == sums[0]:
+        if unit.level == UnitLevel.GRASSROOTS and sums and is_complete(sums[0], sums[1]):
             for prefix in ancestor_paths(unit.path):
                 complete[prefix] += 1
-    programmes = _unit_programmes(cycle, units)
-    wanted = set(targets) if targets is not None else None
+    programmes = unit_programmes(cycle, units)
     result = []
     for unit in units:
-        if wanted is not None and unit.path not in wanted:
-            continue
         values = dict(zip(CADRE_COLUMNS, cadre_sums.get(unit.id, [0] * len(CADRE_COLUMNS))))
         values.update(zip(UNIT_COLUMNS, unit_sums.get(unit.id, [0] * len(UNIT_COLUMNS))))
         values["grassroots_units_complete"] = complete.get(unit.path, 0)
-        extra = {"targets": dict(sorted(attainment.get(unit.id, {}).items())),
+        extra = {"targets": dict(sorted(targets.get(unit.id, {}).items())),
                  "unit_programmes": programmes.get(unit.path, [])}
         result.append(Figures(unit.id, values, extra))
     return result
 
 
-def cadre_ids_at_home_in(cycle: Cycle, unit: Unit) -> list[int]:
-    """Cadres whose home unit lies in the unit's subtree: whom its figures count."""
-    sql = f"WITH {_home_cte()} SELECT cadre_id FROM home WHERE path LIKE %s"
-    on = reference_date(cycle)  # paths hold only [0-9A-Z]: nothing to escape in LIKE
-    return [row[0] for row in _fetch(sql, [cycle.tenant_id, on, on, unit.path + "%"])]
-
-
 def home_units(cycle: Cycle) -> dict[int, int]:
-    """Every in-scope cadre of the cycle's tenant → their home unit's id."""
-    on = reference_date(cycle)
-    return dict(_fetch(f"WITH {_home_cte()} SELECT cadre_id, unit_id FROM home", [cycle.tenant_id, on, on]))
+    """Every in-scope cadre of the cycle's tenant → their home unit's id, as of today."""
+    home, params = _home_cte(cycle, reference_date(cycle), None)
+    return dict(_fetch(f"WITH {home} SELECT cadre_id, unit_id FROM home", params))

@@ -12,10 +12,9 @@ from django.utils import timezone
 
 from cadres.models import Cadre, Unit
 from cadres.selectors import access_for, get_managed_unit_for_user, units_managed_by
-from cadres.text import text_sort_key
-from evaluations.models import Cycle, Registration
-from reports.models import ReportFile, UnitFigures, UnitReport, UnitReportState
-from reports.rollup import cadre_ids_at_home_in
+from evaluations.models import Cycle
+from reports.figures import CycleFigures, Node
+from reports.models import FigureColumns, ReportFile, UnitReport, UnitReportState
 from reports.services.unit_reports import report_due
 
 # Re-exported: a dashboard view's first line.
@@ -53,8 +52,9 @@ def report_status(report: UnitReport | None, due: datetime.date, today: datetime
 
 @dataclass
 class CompletenessRow:
-    unit: Unit
-    figures: UnitFigures | None
+    unit: Unit  # the unit today, for links
+    name: str  # as the cycle shows it (as it stood, for a closed cycle)
+    figures: FigureColumns | None
     report: UnitReport | None
     report_due: datetime.date | None
     report_status: str
@@ -73,44 +73,37 @@ class CompletenessRow:
         return self.figures.self_assessment_rate if self.figures else None
 
 
-def completeness(unit: Unit, cycle: Cycle, today: datetime.date | None = None) -> list[CompletenessRow]:
+def completeness(unit: Unit, cycle: Cycle, today: datetime.date | None = None,
+                 source: CycleFigures | None = None) -> list[CompletenessRow]:
     """The unit itself, then each direct sub-unit (Vietnamese order): rates from the stored
-    figures and the report's status. Drill down by calling it again with a sub-unit.
-    A fixed number of queries whatever the number of sub-units."""
+    figures (a closed cycle's snapshot: its sub-units as they stood) and the report's
+    status. Drill down by calling it again with a sub-unit. A fixed number of queries
+    whatever the number of sub-units."""
     today = today or timezone.localdate()
-    children = sorted(Unit.objects.get_children(unit).filter(archived_at__isnull=True),
-                      key=lambda child: text_sort_key(child.name))
-    members = [unit, *children]
-    ids = [member.pk for member in members]
-    figures = {f.unit_id: f for f in UnitFigures.objects.filter(cycle=cycle, unit_id__in=ids)}
-    reports = {r.unit_id: r for r in UnitReport.objects.filter(cycle=cycle, unit_id__in=ids)}
-    with_children = set(Unit.objects.filter(
-        tenant_id=unit.tenant_id, depth=unit.depth + 2, path__startswith=unit.path, archived_at__isnull=True,
-    ).values_list("path", flat=True))
-    parent_prefixes = {path[:len(path) - Unit.steplen] for path in with_children}
+    source = source or CycleFigures(cycle)
+    head = source.node(unit) or Node(unit, unit.name, unit.code, unit.level, unit.path, unit.depth, None)
+    children = source.children(unit)
+    members = [head, *children]
+    reports = {r.unit_id: r for r in UnitReport.objects.filter(cycle=cycle, unit_id__in=[m.unit.pk for m in members])}
+    parents = source.parents_among(children)
     # Sub-units answer to this unit: their due date is this unit's (one lookup for all).
-    child_due = report_due(cycle, children[0]) if children else None
+    child_due = report_due(cycle, children[0].unit) if children else None
     rows = []
     for member in members:
-        report = reports.get(member.pk)
-        due = child_due if member is not unit else (report_due(cycle, unit) if unit.depth > 1 else None)
+        report = reports.get(member.unit.pk)
+        due = child_due if member is not head else (report_due(cycle, unit) if unit.depth > 1 else None)
         status = report_status(report, due, today) if due else (
             ReportStatus.ACCEPTED if report and report.state == UnitReportState.ACCEPTED
             else ReportStatus.NOT_STARTED)
-        rows.append(CompletenessRow(member, figures.get(member.pk), report, due, status,
-                                    member is unit and bool(children) or member.path in parent_prefixes))
+        rows.append(CompletenessRow(member.unit, member.name, member.figures, report, due, status,
+                                    member is head and bool(children) or member.path in parents))
     return rows
 
 
-def unregistered_cadres(unit: Unit, cycle: Cycle) -> QuerySet[Cadre]:
+def unregistered_cadres(unit: Unit, cycle: Cycle, source: CycleFigures | None = None) -> QuerySet[Cadre]:
     """Cadres counted in the unit's subtree who have not submitted a registration, by tên."""
-    submitted = Registration.objects.filter(cycle=cycle, submitted_at__isnull=False).values("cadre_id")
-    return (Cadre.objects.filter(pk__in=cadre_ids_at_home_in(cycle, unit)).exclude(pk__in=submitted)
-            .order_by("sort_key", "id"))
-
-
-def figures_for(unit: Unit, cycle: Cycle) -> UnitFigures | None:
-    return UnitFigures.objects.filter(cycle=cycle, unit=unit).first()
+    ids = (source or CycleFigures(cycle)).unregistered_cadre_ids(unit)
+    return Cadre.objects.filter(pk__in=ids).order_by("sort_key", "id")
 
 
 # --- Unit reports -------------------------------------------------------------------------

@@ -1,13 +1,99 @@
-"""Keep the figures fresh without the evaluations code knowing about reports: every form
-transition writes a FormEvent; once its transaction commits, the form's unit and the
-cadre's home unit, with their ancestors, are recomputed."""
+"""Keep the figures fresh without the apps below knowing about reports.
 
-from evaluations.models import FormEvent
-from reports.services.rollup import rollup_enqueue_for_unit
+Whatever changes what a cadre counts for — a form transition (its `FormEvent`), a position
+started or ended, a cadre archived or marked CCVC, a sáng kiến logged — marks the cadre;
+when the transaction commits, the marked cadres of each open cycle are re-rolled in one
+task (`rollup_cadres`: their paths only). A change to the tree (a unit added, renamed,
+archived) asks for one full run of the tenant's open cycles instead. Many changes in one
+transaction (an import) are gathered into one task, not one per row.
+
+Closing a cycle freezes its figures in the closing transaction; reopening re-rolls them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from evaluations.models import Cycle, CycleStatus, FormEvent
+
+
+@dataclass
+class _Pending:
+    """The cadres (per tenant and cycle; cycle None: every open one) and the tenants to
+    re-roll when the current transaction commits."""
+
+    cadres: dict[tuple[int, int | None], set[int]] = field(default_factory=dict)
+    full: set[int] = field(default_factory=set)
+    flushed: bool = False
+
+    def flush(self) -> None:
+        from reports.services.rollup import rollup_enqueue_cycle, rollup_enqueue_for_cadres
+
+        self.flushed = True
+
+        tenants = self.full | {tenant_id for tenant_id, _cycle in self.cadres}
+        open_cycles = {cycle.pk: cycle for cycle in Cycle.objects.with_scopes_disabled().filter(
+            tenant_id__in=tenants, status=CycleStatus.OPEN)}
+        for cycle in open_cycles.values():
+            if cycle.tenant_id in self.full:
+                rollup_enqueue_cycle(cycle)
+                continue
+            ids = self.cadres.get((cycle.tenant_id, None), set()) | self.cadres.get((cycle.tenant_id, cycle.pk), set())
+            if ids:
+                rollup_enqueue_for_cadres(cycle, ids)
+
+
+def _gather(update) -> None:
+    """Apply `update` to this transaction's pending re-rolls, registered once per
+    transaction (a rolled-back transaction drops its callback and what it had gathered)."""
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:  # autocommit: the change is committed already
+        pending = _Pending()
+        update(pending)
+        pending.flush()
+        return
+    pending = getattr(connection, "_figures_pending", None)
+    if pending is None or pending.flushed or not any(
+            callback == pending.flush for _sids, callback, _robust in connection.run_on_commit):
+        pending = connection._figures_pending = _Pending()
+        transaction.on_commit(pending.flush)
+    update(pending)
+
+
+def _mark(tenant_id: int, cadre_id: int, cycle_id: int | None = None) -> None:
+    _gather(lambda pending: pending.cadres.setdefault((tenant_id, cycle_id), set()).add(cadre_id))
+
+
+def _mark_tree(tenant_id: int) -> None:
+    _gather(lambda pending: pending.full.add(tenant_id))
 
 
 def form_event_saved(sender, instance: FormEvent, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw:
         return
     form = instance.registration if instance.registration_id else instance.self_assessment
-    rollup_enqueue_for_unit(form.unit, form.cycle, cadre_id=form.cadre_id)
+    _mark(form.tenant_id, form.cadre_id, form.cycle_id)
+
+
+def cadre_changed(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """A position, a sáng kiến (sender has `cadre_id`) or the cadre itself."""
+    if raw or (created and sender.__name__ == "Cadre"):  # a new cadre has no position yet
+        return
+    _mark(instance.tenant_id, getattr(instance, "cadre_id", None) or instance.pk)
+
+
+def unit_changed(sender, instance, raw: bool = False, **kwargs) -> None:
+    if not raw:
+        _mark_tree(instance.tenant_id)
+
+
+def cycle_closing(sender, cycle: Cycle, acting_user, **kwargs) -> None:
+    from reports.services.snapshots import snapshot_take
+
+    snapshot_take(cycle=cycle, acting_user=acting_user, reopen_reason=cycle.reopen_reason)
+
+
+def cycle_reopened(sender, cycle: Cycle, **kwargs) -> None:
+    from reports.services.rollup import rollup_enqueue_cycle
+
+    rollup_enqueue_cycle(cycle)

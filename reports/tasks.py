@@ -12,15 +12,18 @@ def rollup_tenant(tenant_id: int, cycle_id: int) -> int:
     from reports.services.rollup import rollup_cycle
 
     with scope(tenant=tenant_id):
-        return rollup_cycle(cycle=Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id))
+        cycle = Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id)
+        if not cycle.is_open:  # closed while the task was queued: its figures are frozen
+            return 0
+        return rollup_cycle(cycle=cycle)
 
 
 @shared_task(acks_late=True)
-def rollup_units(tenant_id: int, cycle_id: int, unit_ids: list[int]) -> int:
-    from reports.services.rollup import rollup_units as run
+def rollup_cadres(tenant_id: int, cycle_id: int, cadre_ids: list[int]) -> int:
+    from reports.services.rollup import rollup_cadres as run
 
     with scope(tenant=tenant_id):
-        return run(cycle=Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id), unit_ids=unit_ids)
+        return run(cycle=Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id), cadre_ids=cadre_ids)
 
 
 @shared_task

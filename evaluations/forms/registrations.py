@@ -39,6 +39,12 @@ class CycleDatesForm(forms.Form):
         return {key: self.cleaned_data[key] for key in DATE_FIELDS if self.cleaned_data.get(key)}
 
 
+class CycleReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Say why the cycle is reopened: it is recorded with the "
+                                                           "figures.")})
+
+
 class CycleOpenForm(CycleDatesForm):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100,
                               error_messages={"invalid": _("Enter a year such as 2025."),

@@ -40,6 +40,8 @@ class Cycle(models.Model):
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                   related_name="+")
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # Why it was last reopened; the next snapshot of its figures carries it.
+    reopen_reason = models.CharField(_("reason for reopening"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(tenant="tenant")

@@ -169,7 +169,8 @@ class SelfAssessment(FormBase):
         verbose_name_plural = _("self-assessments")
         ordering = ["-created_at"]
         constraints = [models.UniqueConstraint(fields=["registration", "period"], name="assessment_period_unique")]
-        indexes = [models.Index(fields=["cycle", "unit", "state"])]
+        # The second: one cadre's forms when their figures are re-rolled.
+        indexes = [models.Index(fields=["cycle", "unit", "state"]), models.Index(fields=["cycle", "cadre"])]
 
     def __str__(self):
         return f"KĐCT01 {self.cadre} {self.cycle}"

@@ -21,6 +21,7 @@ from evaluations.models import (
     EvaluationSettings,
 )
 from evaluations.models.cycles import default_unit_report_due
+from evaluations.signals import cycle_closing, cycle_reopened
 
 DATE_FIELDS = ("registration_closes", "self_assessment_due", "review_due", "unit_report_due")
 
@@ -50,21 +51,39 @@ def _clean_dates(year: int, dates: dict) -> dict[str, datetime.date]:
 
 @transaction.atomic
 def cycle_open(*, tenant: Tenant, year: int, acting_user, **dates) -> Cycle:
-    """Open the tenant's cycle for a year (dates default: 31/3, 30/9, 15/10 and 30/10);
-    reopens a closed one with its dates unchanged."""
+    """Open the tenant's cycle for a year (dates default: 31/3, 30/9, 15/10 and 30/10). A
+    year that has a cycle already is refused: a closed one is reopened with a reason."""
     _require_provincial(acting_user, tenant.pk)
     if not isinstance(year, int) or not 2000 <= year <= 2100:
         raise ValidationError({"year": _("Enter a year such as 2025.")})
     existing = Cycle.objects.filter(tenant=tenant, year=year).first()
     if existing is not None:
-        if existing.status == CycleStatus.CLOSED:
-            existing.status, existing.closed_at = CycleStatus.OPEN, None
-            existing.save(update_fields=["status", "closed_at"])
-            audit_record(actor=acting_user, action="cycle.reopen", obj=existing)
-        return existing
+        message = (_("The %(year)d cycle is open already.") if existing.is_open else
+                   _("The %(year)d cycle exists and is closed: reopen it from its page, giving a reason."))
+        raise ValidationError({"year": message % {"year": year}}, code="exists")
     cycle = Cycle.objects.create(tenant=tenant, year=year, opened_by=acting_user, **_clean_dates(year, dates))
     audit_record(actor=acting_user, action="cycle.open", obj=cycle,
                  data={key: getattr(cycle, key).isoformat() for key in DATE_FIELDS})
+    return cycle
+
+
+@transaction.atomic
+def cycle_reopen(*, cycle: Cycle, reason: str, acting_user) -> Cycle:
+    """Make a closed cycle writable again, for a reason that is recorded. Its frozen figures
+    stay readable; closing it again freezes the next version."""
+    _require_provincial(acting_user, cycle.tenant_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why the cycle is reopened: it is recorded with the figures.")},
+                              code="invalid")
+    if len(reason) > 500:
+        raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 500}}, code="invalid")
+    if not Cycle.objects.filter(pk=cycle.pk, status=CycleStatus.CLOSED).update(
+            status=CycleStatus.OPEN, closed_at=None, reopen_reason=reason):
+        raise refuse(_("This cycle is open already."), "state")
+    cycle.refresh_from_db()
+    audit_record(actor=acting_user, action="cycle.reopen", obj=cycle, data={"reason": reason})
+    cycle_reopened.send(sender=Cycle, cycle=cycle, acting_user=acting_user, reason=reason)
     return cycle
 
 
@@ -85,13 +104,15 @@ def cycle_update_dates(*, cycle: Cycle, acting_user, **dates) -> Cycle:
 
 @transaction.atomic
 def cycle_close(*, cycle: Cycle, acting_user) -> Cycle:
-    """Make the cycle read-only: every write on its forms is refused from now on."""
+    """Make the cycle read-only: every write on its forms is refused from now on, and its
+    figures are frozen (`cycle_closing`)."""
     _require_provincial(acting_user, cycle.tenant_id)
     if not Cycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(status=CycleStatus.CLOSED,
                                                                             closed_at=timezone.now()):
         raise refuse(_("This cycle is already closed."), "state")
     cycle.refresh_from_db()
     audit_record(actor=acting_user, action="cycle.close", obj=cycle)
+    cycle_closing.send(sender=Cycle, cycle=cycle, acting_user=acting_user)
     return cycle
 
 

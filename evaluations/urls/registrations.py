@@ -23,6 +23,7 @@ urlpatterns = [
     path("cycles/<slug:tenant_slug>/open/", cycles.cycle_open, name="cycle_open"),
     path("cycles/<int:pk>/", cycles.cycle_edit, name="cycle_edit"),
     path("cycles/<int:pk>/close/", cycles.cycle_close, name="cycle_close"),
+    path("cycles/<int:pk>/reopen/", cycles.cycle_reopen, name="cycle_reopen"),
     path(f"cycles/<int:pk>/units/{UNIT}/", cycles.cycle_unit, name="cycle_unit"),
     path(f"cycles/<int:pk>/units/{UNIT}/deadline/", cycles.cycle_deadline_set, name="cycle_deadline_set"),
     path(f"cycles/<int:pk>/units/{UNIT}/extension/", cycles.deadline_extension_grant,

@@ -19,6 +19,7 @@ from evaluations.checks import effective_deadline
 from evaluations.forms.registrations import (
     CycleDatesForm,
     CycleOpenForm,
+    CycleReopenForm,
     ExtensionForm,
     UnitDeadlineForm,
     add_service_errors,
@@ -86,6 +87,7 @@ def cycle_edit(request, pk: int):
             messages.success(request, _("Dates saved."))
             return redirect("cycle_edit", pk=cycle.pk)
     return render(request, "evaluations/cycles/edit.html", {"cycle": cycle, "form": form,
+                                                            "reopen_form": CycleReopenForm(),
                                                             "roots": managed_roots(request.user)})
 
 
@@ -100,6 +102,23 @@ def cycle_close(request, pk: int):
     else:
         messages.success(request, _("The %(year)d cycle is closed: its forms are now read-only.")
                          % {"year": cycle.year})
+    return redirect("cycle_edit", pk=cycle.pk)
+
+
+@login_required
+@require_POST
+def cycle_reopen(request, pk: int):
+    cycle = get_cycle_for_user(request.user, pk, provincial=True)
+    form = CycleReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+        return redirect("cycle_edit", pk=cycle.pk)
+    try:
+        services.cycle_reopen(cycle=cycle, reason=form.cleaned_data["reason"], acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The %(year)d cycle is open again.") % {"year": cycle.year})
     return redirect("cycle_edit", pk=cycle.pk)
 
 

@@ -1,74 +1,289 @@
-"""Writing the rolled-up figures, and queueing recomputations.
+"""Writing the live figures of an open cycle, and queueing recomputations.
 
-Rows of one run are replaced in one transaction that first locks the cycle row (FOR NO
-KEY UPDATE: forms can still be inserted meanwhile), so two runs never interleave and a
-worker killed mid-run leaves the previous rows whole; the next run writes the same
-figures an uninterrupted one would have. A re-run or a retried task writes identical
-figures (only `computed_at` moves).
+Two ways in, which converge on the same rows (a property test holds them to a brute-force
+recount after every step):
+
+- `rollup_cycle`, the full run (nightly, the shell, closing a cycle): one statement
+  upserts every cadre row, then every unit's figures are summed from them; only rows that
+  changed are written. It holds the cycle row exclusively, so no incremental step
+  interleaves with it; a worker killed mid-run leaves the previous rows whole and the rerun
+  writes what an uninterrupted run would have.
+- `rollup_cadres`, after a form or a position changes: the cadre's row is recomputed and
+  the difference is added to the units on the path above its home (old and new home, if it
+  moved) — the unit's depth + 1 rows, whatever the size of the province. It holds the
+  cycle row in share mode only (incremental steps never wait for each other there) and
+  locks the cadre rows, then the unit rows in path order, so concurrent steps neither
+  deadlock nor lose an update.
+
+A closed cycle is frozen (`reports.services.snapshots`): the full run refuses it and
+incremental steps queued before the close are discarded.
 """
 
 import logging
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from cadres.models import Unit
-from evaluations.models import Cycle
-from reports.models import UnitFigures
-from reports.rollup import ancestor_paths, compute_figures, home_unit_id, reference_date
+from cadres.models import UnitLevel
+from evaluations.models import Cycle, CycleStatus
+from reports.models import CadreFigures, UnitFigures
+from reports.rollup import (
+    CADRE_COLUMNS,
+    CADRE_ROW_COLUMNS,
+    FIGURE_COLUMNS,
+    ancestor_paths,
+    cadre_rows,
+    cadre_rows_sql,
+    contribution,
+    differs,
+    is_complete,
+    reference_date,
+    unit_figures_from_cadre_rows,
+)
 
 logger = logging.getLogger(__name__)
 
+# Past this many cadres in one change (a large import), one full run is cheaper.
+INCREMENTAL_LIMIT = 500
+ROLLUP_WORK_MEM = "64MB"
 
-def _lock_cycle(cycle: Cycle) -> None:
-    Cycle.objects.select_for_update(no_key=True).filter(pk=cycle.pk).first()
+
+def _closed_error(cycle: Cycle) -> ValidationError:
+    return ValidationError(
+        _("The %(year)d cycle is closed: its figures are frozen as they stood when it was closed. "
+          "Provincial staff can reopen it to recompute them.") % {"year": cycle.year}, code="closed")
 
 
-def _write(cycle: Cycle, figures, *, replace_all: bool) -> int:
+def _lock_cycle(cycle: Cycle, *, exclusive: bool) -> str | None:
+    """The cycle's status, holding its row until the transaction ends (SQLite serialises
+    writers on its own)."""
+    mode = "" if connection.vendor != "postgresql" else " FOR NO KEY UPDATE" if exclusive else " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT status FROM {connection.ops.quote_name(Cycle._meta.db_table)} WHERE id = %s{mode}",
+                       [cycle.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+# --- The full run -------------------------------------------------------------------------
+
+def _upsert_cadre_rows(cycle: Cycle, now) -> None:
+    table = connection.ops.quote_name(CadreFigures._meta.db_table)
+    values = [column for column in CADRE_ROW_COLUMNS if column != "cadre_id"]
+    sql, params = cadre_rows_sql(cycle, reference_date(cycle))
+    changed = " OR ".join(differs(f"{table}.{column}", f"excluded.{column}") for column in values)
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+        WITH {sql}
+        INSERT INTO {table} (tenant_id, cycle_id, computed_at, {', '.join(CADRE_ROW_COLUMNS)})
+        SELECT %s, %s, %s, {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows WHERE 1 = 1
+        ON CONFLICT (cycle_id, cadre_id) DO UPDATE SET
+          {', '.join(f'{column} = excluded.{column}' for column in values)}, computed_at = excluded.computed_at
+        WHERE {changed}""", [*params, cycle.tenant_id, cycle.pk, connection.ops.adapt_datetimefield_value(now)])
+        # Cadres out of scope now (no active position, archived) are counted nowhere.
+        cursor.execute(f"""
+        WITH {sql}
+        DELETE FROM {table} WHERE cycle_id = %s AND NOT EXISTS (
+          SELECT 1 FROM cadre_rows r WHERE r.cadre_id = {table}.cadre_id)""", [*params, cycle.pk])
+
+
+def _write_unit_rows(cycle: Cycle, figures, now) -> int:
+    """Insert or update the rows that differ from what is stored; drop rows of units no
+    longer live. Returns the number of rows written."""
+    stored = {row.unit_id: row for row in UnitFigures.objects.filter(cycle=cycle)}
+    changed = []
+    for item in figures:
+        row = stored.pop(item.unit_id, None)
+        if row is not None and row.extra == item.extra and all(
+                getattr(row, name) == item.values[name] for name in FIGURE_COLUMNS):
+            continue
+        changed.append(UnitFigures(tenant_id=cycle.tenant_id, cycle=cycle, unit_id=item.unit_id, extra=item.extra,
+                                   computed_at=now, **item.values))
+    if stored:
+        UnitFigures.objects.filter(cycle=cycle, unit_id__in=list(stored)).delete()
+    UnitFigures.objects.bulk_create(changed, batch_size=2000, update_conflicts=True,
+                                    unique_fields=["cycle", "unit"],
+                                    update_fields=[*FIGURE_COLUMNS, "extra", "computed_at"])
+    return len(changed) + len(stored)
+
+
+def recompute_cycle(cycle: Cycle) -> int:
+    """The full run's work, inside a transaction that holds the cycle row; for the close."""
     now = timezone.now()
-    rows = [UnitFigures(tenant_id=cycle.tenant_id, cycle=cycle, unit_id=f.unit_id, extra=f.extra,
-                        computed_at=now, **f.values) for f in figures]
-    stale = UnitFigures.objects.filter(cycle=cycle)
-    if not replace_all:
-        stale = stale.filter(unit_id__in=[f.unit_id for f in figures])
-    stale.delete()
-    UnitFigures.objects.bulk_create(rows)
-    return len(rows)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
+    _upsert_cadre_rows(cycle, now)
+    return _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle), now)
 
 
 def rollup_cycle(*, cycle: Cycle) -> int:
-    """Recompute every unit's figures of the cycle; returns the number of rows written."""
+    """Recompute every figure of an open cycle; returns the number of unit rows written.
+    A closed cycle refuses (its figures are the snapshot's)."""
     with transaction.atomic():
-        _lock_cycle(cycle)
-        return _write(cycle, compute_figures(cycle), replace_all=True)
+        if _lock_cycle(cycle, exclusive=True) != CycleStatus.OPEN:
+            raise _closed_error(cycle)
+        return recompute_cycle(cycle)
 
 
-def rollup_units(*, cycle: Cycle, unit_ids) -> int:
-    """Recompute only the given units and their ancestors."""
-    paths = Unit.objects.filter(tenant_id=cycle.tenant_id, pk__in=list(unit_ids)).values_list("path", flat=True)
-    targets = {prefix for path in paths for prefix in ancestor_paths(path)}
-    with transaction.atomic():
-        _lock_cycle(cycle)
-        return _write(cycle, compute_figures(cycle, target_paths=sorted(targets)), replace_all=False)
+# --- One path at a time -------------------------------------------------------------------
+
+def _placeholder(cycle: Cycle, cadre_id: int, now) -> CadreFigures:
+    """A cadre counted nowhere yet (depth 0 joins no unit)."""
+    return CadreFigures(tenant_id=cycle.tenant_id, cycle=cycle, cadre_id=cadre_id, unit=None, path="", depth=0,
+                        computed_at=now)
 
 
-def rollup_enqueue_for_unit(unit: Unit, cycle: Cycle, cadre_id: int | None = None) -> None:
-    """After the current transaction commits, recompute `unit`, its ancestors and (for a
-    cadre's form) the cadre's home unit's line. A broker that does not answer is logged,
-    never raised: the nightly full run repairs what was missed."""
-    unit_ids = {unit.pk}
-    if cadre_id is not None:
-        home = home_unit_id(cadre_id, reference_date(cycle))
-        if home is not None:
-            unit_ids.add(home)
+def _same(row: CadreFigures, new: dict | None) -> bool:
+    if new is None:
+        return row.unit_id is None
+    return all(getattr(row, column) == new[column] for column in CADRE_ROW_COLUMNS if column != "cadre_id")
+
+
+def _as_row(row: CadreFigures) -> dict:
+    return {column: getattr(row, column) for column in CADRE_ROW_COLUMNS}
+
+
+class _Deltas:
+    """What to add to each unit on the paths concerned, keyed by unit path."""
+
+    def __init__(self):
+        self.values: dict[str, list[int]] = {}
+        self.targets: dict[str, dict[str, list[int]]] = {}
+
+    def add(self, row: dict, sign: int) -> None:
+        if not row["path"]:
+            return
+        vector = contribution(row)
+        for prefix in ancestor_paths(row["path"]):
+            current = self.values.setdefault(prefix, [0] * len(vector))
+            for index, value in enumerate(vector):
+                current[index] += sign * value
+            targets = self.targets.setdefault(prefix, {})
+            for key, (met, total) in row["targets"].items():
+                entry = targets.setdefault(key, [0, 0])
+                entry[0] += sign * met
+                entry[1] += sign * total
+
+
+def _state(row: UnitFigures) -> tuple:
+    return (*[getattr(row, name) for name in FIGURE_COLUMNS], row.extra)
+
+
+def _apply(cycle: Cycle, deltas: _Deltas, now) -> int | None:
+    """Add the deltas to the unit rows, locked in path order, and write those that changed;
+    None when a row is missing (a unit created since the last full run): the caller runs
+    the full one instead."""
+    paths = sorted(deltas.values)
+    if not paths:
+        return 0
+    rows = list(UnitFigures.objects.select_for_update(of=("self",)).filter(cycle=cycle, unit__path__in=paths)
+                .select_related("unit").order_by("unit__path"))
+    if len(rows) != len(paths):
+        return None
+    by_path = {row.unit.path: row for row in rows}
+    before = {row.pk: _state(row) for row in rows}
+    for path, row in by_path.items():
+        was_complete = is_complete(row.cadres, row.registered)
+        for name, value in zip(CADRE_COLUMNS, deltas.values[path]):
+            setattr(row, name, getattr(row, name) + value)
+        targets = dict(row.extra.get("targets", {}))
+        for key, (met, total) in deltas.targets[path].items():
+            old_met, old_total = targets.get(key, [0, 0])
+            if old_total + total:
+                targets[key] = [old_met + met, old_total + total]
+            else:
+                targets.pop(key, None)
+        row.extra = {**row.extra, "targets": dict(sorted(targets.items()))}
+        if row.unit.level == UnitLevel.GRASSROOTS and was_complete != is_complete(row.cadres, row.registered):
+            for prefix in ancestor_paths(path):
+                by_path[prefix].grassroots_units_complete += -1 if was_complete else 1
+    changed = [row for row in rows if _state(row) != before[row.pk]]
+    for row in changed:
+        row.computed_at = now
+    UnitFigures.objects.bulk_update(changed, [*FIGURE_COLUMNS, "extra", "computed_at"])
+    return len(changed)
+
+
+def rollup_cadres(*, cycle: Cycle, cadre_ids) -> int:
+    """Recompute a few cadres and the units above them; returns the rows written."""
+    ids = sorted({int(cadre_id) for cadre_id in cadre_ids})
+    written = _rollup_cadres(cycle, ids) if len(ids) <= INCREMENTAL_LIMIT else None
+    if written is None:
+        # Many cadres, a cycle never computed in full, or a unit new since the last full run.
+        return rollup_cycle(cycle=cycle)
+    return written
+
+
+@transaction.atomic
+def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
+    now = timezone.now()
+    if _lock_cycle(cycle, exclusive=False) != CycleStatus.OPEN:
+        logger.info("cycle %s is closed: a queued rollup of cadres %s is discarded", cycle.pk, ids)
+        return 0
+    CadreFigures.objects.bulk_create([_placeholder(cycle, cadre_id, now) for cadre_id in ids], ignore_conflicts=True)
+    stored = {row.cadre_id: row for row in
+              CadreFigures.objects.select_for_update().filter(cycle=cycle, cadre_id__in=ids).order_by("cadre_id")}
+    fresh = cadre_rows(cycle, ids)
+    deltas = _Deltas()
+    changed = []
+    for cadre_id in ids:
+        row, new = stored[cadre_id], fresh.get(cadre_id)
+        if _same(row, new):
+            continue
+        deltas.add(_as_row(row), -1)
+        if new is not None:
+            deltas.add(new, +1)
+        changed.append((row, new))
+    written = _apply(cycle, deltas, now)
+    if written is None:
+        return None
+    for row, new in changed:
+        if new is None:
+            row.delete()
+            continue
+        for column in CADRE_ROW_COLUMNS:
+            setattr(row, column, new[column])
+        row.computed_at = now
+        row.save()
+    # Placeholders of cadres still counted nowhere.
+    CadreFigures.objects.filter(cycle=cycle, cadre_id__in=ids, unit__isnull=True).delete()
+    return written + len(changed)
+
+
+# --- Queueing -----------------------------------------------------------------------------
+
+def _enqueue(task, args: list, what: str) -> None:
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception:  # broker down (or, eagerly, the rollup failed): the nightly run repairs it
+        logger.exception("could not queue a rollup of %s", what)
+
+
+def rollup_enqueue_for_cadres(cycle: Cycle, cadre_ids) -> None:
+    """After the current transaction commits, re-roll these cadres' paths. A broker that
+    does not answer is logged, never raised: the nightly full run repairs what was missed."""
+    ids = sorted(set(cadre_ids))
     tenant_id, cycle_id = cycle.tenant_id, cycle.pk
 
     def enqueue():
-        from reports.tasks import rollup_units as task
+        from reports.tasks import rollup_cadres as task
 
-        try:
-            task.apply_async(args=[tenant_id, cycle_id, sorted(unit_ids)], retry=False)
-        except Exception:  # broker down (or, eagerly, the rollup failed): the nightly run repairs it
-            logger.exception("could not queue a rollup of units %s in cycle %s", sorted(unit_ids), cycle_id)
+        _enqueue(task, [tenant_id, cycle_id, ids], f"cadres {ids} in cycle {cycle_id}")
 
     transaction.on_commit(enqueue)
+
+
+def rollup_enqueue_cycle(cycle: Cycle) -> None:
+    """After the current transaction commits, a full run of the cycle."""
+    tenant_id, cycle_id = cycle.tenant_id, cycle.pk
+
+    def enqueue():
+        from reports.tasks import rollup_tenant as task
+
+        _enqueue(task, [tenant_id, cycle_id], f"cycle {cycle_id}")
+
+    transaction.on_commit(enqueue)
+

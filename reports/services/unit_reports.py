@@ -25,8 +25,8 @@ from cadres.selectors import access_for
 from cadres.services.audit import audit_record
 from evaluations.checks import effective_deadline
 from evaluations.models import Cycle, CycleStatus, DeadlineKind
+from reports.figures import CycleFigures, report_figures
 from reports.models import UnitReport, UnitReportState
-from reports.rollup import compute_figures
 
 S = UnitReportState
 NARRATIVE_FIELDS = ("achievements", "limitations", "proposals", "document_number")
@@ -46,21 +46,6 @@ def report_due(cycle: Cycle, unit: Unit) -> datetime.date:
     else the nearest one above, else the cycle's (30/10 by default)."""
     parent = parent_of(unit)
     return effective_deadline(cycle, parent, DeadlineKind.UNIT_REPORT) if parent else cycle.unit_report_due
-
-
-def figures_snapshot(cycle: Cycle, unit: Unit) -> dict:
-    """The unit's figures and each direct sub-unit's, computed now (JSON-ready)."""
-    children = sorted(Unit.objects.get_children(unit).filter(archived_at__isnull=True), key=lambda u: u.path)
-    names = {unit.pk: unit, **{child.pk: child for child in children}}
-    rows = {f.unit_id: f for f in compute_figures(cycle, target_paths=[unit.path] + [c.path for c in children])}
-
-    def entry(member: Unit) -> dict:
-        figures = rows.get(member.pk)
-        return {"code": member.code, "name": member.name, "level": member.level,
-                **(figures.values if figures else {}), **(figures.extra if figures else {})}
-
-    return {"computed_at": timezone.now().isoformat(), "unit": entry(unit),
-            "children": [entry(names[child.pk]) for child in children]}
 
 
 def _can_write(user, unit: Unit) -> bool:
@@ -150,7 +135,8 @@ def unit_report_update(*, report: UnitReport, acting_user, expected_version, **f
 @transaction.atomic
 def unit_report_submit(*, report: UnitReport, acting_user, expected_version,
                        today: datetime.date | None = None) -> UnitReport:
-    """draft/returned → submitted/resubmitted, with the figures as they stand now."""
+    """draft/returned → submitted/resubmitted, with the figures as they stand now: the
+    parent reviews exactly those, and accepting keeps them."""
     locked = _lock(report)
     if not _can_write(acting_user, locked.unit):
         raise _refuse(_("Only the unit's managers can submit its report."), "forbidden")
@@ -169,7 +155,7 @@ def unit_report_submit(*, report: UnitReport, acting_user, expected_version,
         # Only the first submission is held to the deadline: fixing a returned report is not late.
         locked.is_late = (today or timezone.localdate()) > due
     locked.due_date = due
-    locked.figures = figures_snapshot(locked.cycle, locked.unit)
+    locked.figures = report_figures(CycleFigures(locked.cycle), locked.unit)
     locked.submitted_at, locked.submitted_by = timezone.now(), acting_user
     _transition(locked, action="resubmit" if resubmit else "submit",
                 target=S.RESUBMITTED if resubmit else S.SUBMITTED, acting_user=acting_user,

@@ -20,7 +20,7 @@ from reports.selectors import (
     reports_awaiting_decision,
     unregistered_cadres,
 )
-from reports.views.common import pick_cycle
+from reports.views.common import pick_cycle, pick_figures
 
 INDICATOR_LABELS = [
     _("Target 1: units with a programme of their own"),
@@ -59,7 +59,9 @@ def _dashboard(request, unit, other_roots=()):
     context = {"unit": unit, "cycle": cycle, "cycles": cycles, "other_roots": other_roots,
                "breadcrumb": _breadcrumb(request.user, unit)}
     if cycle is not None:
-        head, *children = completeness(unit, cycle)
+        source, frozen = pick_figures(request, cycle, unit)
+        context.update(frozen)
+        head, *children = completeness(unit, cycle, source=source)
         for row in children:
             row.unregistered = row.figures.cadres - row.figures.registered if row.figures else 0
         context.update(
@@ -83,7 +85,9 @@ def reports_unregistered(request, tenant_slug: str, code: str):
     page = None
     positions = {}
     if cycle is not None:
-        page = Paginator(unregistered_cadres(unit, cycle), UNREGISTERED_PER_PAGE).get_page(request.GET.get("page"))
+        source, _frozen = pick_figures(request, cycle, unit)
+        page = Paginator(unregistered_cadres(unit, cycle, source=source), UNREGISTERED_PER_PAGE).get_page(
+            request.GET.get("page"))
         positions = active_positions_in_subtree(unit, list(page.object_list))
     rows = [(cadre, positions.get(cadre.pk, [])) for cadre in page.object_list] if page else []
     return render(request, "reports/unregistered.html", {

@@ -19,7 +19,7 @@ from reports.forms import ReturnForm, UnitReportForm, VersionForm
 from reports.models import ReportFileKind, UnitReport, UnitReportState
 from reports.selectors import get_dashboard_unit_for_user, get_unit_report_for_user, report_files_for
 from reports.services import unit_reports as services
-from reports.views.common import pick_cycle
+from reports.views.common import pick_cycle, pick_figures
 
 RECENT_FILES = 5
 
@@ -58,7 +58,9 @@ def _render(request, unit, cycle, cycles, form=None):
         if editable and form is None:
             form = UnitReportForm(initial={
                 "version": report.lock_version, **{name: getattr(report, name) for name in UnitReportForm.NARRATIVE}})
-        document = documents.unit_report_context(cycle, unit)
+        source, frozen = pick_figures(request, cycle, unit)
+        context.update(frozen)
+        document = documents.unit_report_context(cycle, unit, source)
         for child in document["children"]:
             child["labelled"] = _short_cells(child["cells"])
         context.update(

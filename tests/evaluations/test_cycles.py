@@ -8,10 +8,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django_scopes import scope
 
+from cadres.models import AuditEvent
 from evaluations.checks import effective_deadline
 from evaluations.models import Cycle, DeadlineKind
 from evaluations.selectors import next_steps_for, review_queue
-from evaluations.services.cycles import cycle_close, cycle_deadline_set, cycle_open, deadline_extension_grant
+from evaluations.services.cycles import (
+    cycle_close,
+    cycle_deadline_set,
+    cycle_open,
+    cycle_reopen,
+    deadline_extension_grant,
+)
 from evaluations.workflow import registration_approve
 from tests.cadres.factories import GrantFactory
 from tests.evaluations.factories import submitted_registration
@@ -33,8 +40,21 @@ def test_provincial_staff_open_a_cycle_with_default_dates_and_close_it(w):
     cycle_close(cycle=cycle, acting_user=w.provincial)
     with pytest.raises(ValidationError):
         cycle_close(cycle=cycle, acting_user=w.provincial)
-    assert cycle_open(tenant=tenant, year=2031, acting_user=w.provincial).is_open  # reopened
+    with pytest.raises(ValidationError) as info:  # a closed year is reopened with a reason, not opened again
+        cycle_open(tenant=tenant, year=2031, acting_user=w.provincial)
+    assert info.value.message_dict["year"] == [
+        "Đợt đánh giá năm 2031 đã có và đã khoá: hãy mở lại từ trang của đợt, kèm lý do."]
     foreign_staff = GrantFactory(unit=w.other, role="provincial_staff").user
+    for who, reason in [(foreign_staff, "Sửa số liệu"), (w.g1_secretary.user, "Sửa số liệu"), (w.provincial, "  ")]:
+        with pytest.raises(ValidationError):
+            cycle_reopen(cycle=cycle, reason=reason, acting_user=who)
+    assert not Cycle.objects.get(pk=cycle.pk).is_open
+    reopened = cycle_reopen(cycle=cycle, reason="Bổ sung 3 đoàn cơ sở nộp muộn", acting_user=w.provincial)
+    assert reopened.is_open and reopened.reopen_reason == "Bổ sung 3 đoàn cơ sở nộp muộn"
+    event = AuditEvent.objects.filter(action="cycle.reopen").get()
+    assert event.data == {"reason": "Bổ sung 3 đoàn cơ sở nộp muộn"} and event.actor == w.provincial
+    with pytest.raises(ValidationError):
+        cycle_reopen(cycle=cycle, reason="Lần nữa", acting_user=w.provincial)
     with pytest.raises(ValidationError):
         cycle_close(cycle=cycle, acting_user=foreign_staff)
 

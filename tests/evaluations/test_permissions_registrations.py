@@ -67,6 +67,7 @@ MATRIX = [
     ("cycle_open", lambda d: ["a"], "get", CYCLE_STAFF),
     ("cycle_edit", lambda d: [d["w"].cycle.pk], "get", CYCLE_STAFF),
     ("cycle_close", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),
+    ("cycle_reopen", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),  # no reason: refused
     ("cycle_unit", lambda d: [d["w"].cycle.pk, "a", "G1"], "get", expect(**G1_MANAGERS)),
     ("cycle_unit", lambda d: [d["w"].cycle.pk, "a", "B1"], "get", expect(secretary=200, deputy=200, **G1_MANAGERS)),
     ("cycle_deadline_set", lambda d: [d["w"].cycle.pk, "a", "G1"], "post", expect(manager=400, provincial=400)),

@@ -11,8 +11,7 @@ from pypdf import PdfReader
 
 from cadres.demo import seed_demo
 from evaluations.models import Cycle
-from reports.models import ReportFile, UnitFigures
-from reports.services.rollup import rollup_cycle
+from reports.models import FiguresSnapshot, ReportFile, UnitFigures
 
 pytestmark = pytest.mark.django_db
 
@@ -36,8 +35,7 @@ def test_demo_dashboard_and_pdfs_show_41_of_41_and_402_of_402(client, settings, 
     settings.MEDIA_ROOT = tmp_path
     seed_demo()
     cycle = Cycle.objects.get(tenant__slug="an-giang", year=2025)
-    assert UnitFigures.objects.filter(cycle=cycle).exists()  # seeded by reports.demo
-    rollup_cycle(cycle=cycle)
+    assert FiguresSnapshot.objects.filter(cycle=cycle, version=1).exists()  # frozen when the demo closed it
     client.force_login(get_user_model().objects.get(email="tinh.angiang@example.com"))
 
     dashboard = _flat(client.get(reverse("reports_dashboard") + "?cycle=2025").content.decode())

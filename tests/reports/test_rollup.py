@@ -1,4 +1,4 @@
-"""Rollup: the Chợ Mới figures, idempotence, incremental recompute after one form, the
+"""Rollup: the Chợ Mới figures, idempotence, incremental re-roll of one cadre's path, the
 signal that queues it, the command's errors, a bounded number of queries, a real worker."""
 
 import time
@@ -13,8 +13,7 @@ from django_celery_beat.models import PeriodicTask
 from cadres.models import PositionRole, UnitLevel
 from evaluations.models import FormAction, FormEvent, Registration, RegistrationState
 from reports.models import UnitFigures
-from reports.rollup import compute_figures
-from reports.services.rollup import rollup_cycle, rollup_units
+from reports.services.rollup import rollup_cadres, rollup_cycle
 from tests.reports.factories import (
     add_unit,
     cho_moi,
@@ -56,10 +55,11 @@ def test_a_cadre_with_positions_in_two_units_is_counted_once_at_the_lowest():
     cycle = make_cycle(tenant)
     make_cadre(tenant, [(district, PositionRole.STANDING_MEMBER), (grassroots, PositionRole.SECRETARY),
                         (branch, PositionRole.EXECUTIVE_MEMBER)])
-    rows = {f.unit_id: f.values["cadres"] for f in compute_figures(cycle)}
+    rollup_cycle(cycle=cycle)
+    rows = dict(UnitFigures.objects.filter(cycle=cycle).values_list("unit_id", "cadres"))
     assert rows == {tenant.root_unit.pk: 1, district.pk: 1, grassroots.pk: 1, branch.pk: 1}
-    secretaries = {f.unit_id: f.values["grassroots_secretaries"] for f in compute_figures(cycle)}
-    assert secretaries[tenant.root_unit.pk] == 1  # a Bí thư đoàn cơ sở, wherever their home unit is
+    root = UnitFigures.objects.get(cycle=cycle, unit=tenant.root_unit)
+    assert root.grassroots_secretaries == 1  # a Bí thư đoàn cơ sở, wherever their home unit is
 
 
 def test_rerun_gives_identical_rows():
@@ -88,16 +88,20 @@ def test_targets_attainment_counts_commitments_meeting_their_target():
     assert row.rated_good == 3
 
 
-def test_incremental_recompute_touches_only_the_unit_and_its_ancestors():
+def test_incremental_recompute_writes_the_cadre_and_the_units_above_only():
     w = cho_moi()
     rollup_cycle(cycle=w["cycle"])
     before = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
     target = w["grassroots"][3]
-    Registration.objects.filter(cycle=w["cycle"], unit=target).first().delete()
-    written = rollup_units(cycle=w["cycle"], unit_ids=[target.pk])
+    registration = Registration.objects.filter(cycle=w["cycle"], unit=target).first()
+    registration.delete()
+    with CaptureQueriesContext(connection) as queries:
+        written = rollup_cadres(cycle=w["cycle"], cadre_ids=[registration.cadre_id])
     after = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
     touched = {unit_id for unit_id in after if after[unit_id] != before[unit_id]}
-    assert written == 3 and touched == {target.pk, w["huyen"].pk, w["root"].pk}
+    # depth + 1 rows: the cadre's and the three units on the path (đoàn cơ sở, huyện, tỉnh).
+    assert written == 4 and touched == {target.pk, w["huyen"].pk, w["root"].pk}
+    assert len(queries) <= 12
     huyen = UnitFigures.objects.get(cycle=w["cycle"], unit=w["huyen"])
     assert (huyen.registered, huyen.grassroots_units_complete) == (401, 40)
     incremental = _figures(w["cycle"])
@@ -105,8 +109,9 @@ def test_incremental_recompute_touches_only_the_unit_and_its_ancestors():
     assert _figures(w["cycle"]) == incremental  # the same figures a full run gives
 
 
-def test_a_form_transition_queues_a_rollup_of_its_units_on_commit(django_capture_on_commit_callbacks):
-    w = cho_moi()
+def test_form_transitions_queue_one_rollup_of_their_cadre_on_commit(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        w = cho_moi()
     rollup_cycle(cycle=w["cycle"])
     registration = Registration.objects.filter(cycle=w["cycle"], unit=w["grassroots"][0]).first()
     Registration.objects.filter(pk=registration.pk).update(state=RegistrationState.SUBMITTED)
@@ -114,7 +119,9 @@ def test_a_form_transition_queues_a_rollup_of_its_units_on_commit(django_capture
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         FormEvent.objects.create(tenant=w["tenant"], registration=registration, action=FormAction.RETURN,
                                  from_state="approved", to_state="submitted")
-    assert len(callbacks) == 1
+        FormEvent.objects.create(tenant=w["tenant"], registration=registration, action=FormAction.RESUBMIT,
+                                 from_state="submitted", to_state="submitted")
+    assert len(callbacks) == 2  # one gathering both events, then the one task it queues
     after = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
     assert {u for u in after if after[u] != before[u]} == {w["grassroots"][0].pk, w["huyen"].pk, w["root"].pk}
     assert UnitFigures.objects.get(cycle=w["cycle"], unit=w["huyen"]).registrations_approved == 401
@@ -131,7 +138,7 @@ def test_query_count_does_not_grow_with_the_tree():
             rollup_cycle(cycle=world["cycle"])
         # Inserts come in batches (SQLite takes at most 999 parameters a statement); reads do not grow.
         counts.append(len([q for q in queries.captured_queries if not q["sql"].startswith("INSERT")]))
-    assert counts[0] == counts[1] <= 10
+    assert counts[0] == counts[1] <= 12
 
 
 def test_command_runs_and_refuses_unknown_tenant_or_year(capsys):

@@ -1,4 +1,5 @@
-from django.core.management.base import BaseCommand
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
@@ -7,7 +8,7 @@ from reports.services.rollup import rollup_cycle
 
 
 class Command(BaseCommand):
-    help = "Recompute every unit's figures of one province's cycle (what the nightly task does)."
+    help = "Recompute every unit's figures of one province's open cycle (what the nightly task does)."
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", required=True, help="the province's slug, e.g. an-giang")
@@ -16,6 +17,9 @@ class Command(BaseCommand):
     def handle(self, *args, tenant, year, **options):
         found = find_tenant(tenant)
         with scope(tenant=found.pk):
-            rows = rollup_cycle(cycle=find_cycle(found, year))
-        self.stdout.write(_("%(n)d units computed for %(tenant)s, %(year)d.") % {"n": rows, "tenant": found.name,
-                                                                                 "year": year})
+            try:
+                rows = rollup_cycle(cycle=find_cycle(found, year))
+            except ValidationError as error:  # a closed cycle: its figures are frozen
+                raise CommandError(" ".join(error.messages)) from error
+        self.stdout.write(_("Figures of %(tenant)s, %(year)d recomputed: %(n)d units changed.")
+                          % {"n": rows, "tenant": found.name, "year": year})

@@ -1,0 +1,57 @@
+"""Freezing a cycle's figures when it is closed.
+
+Closing (`evaluations.services.cycles.cycle_close`) sends `cycle_closing` inside its
+transaction, after it has switched the cycle row to closed (which holds the row: every
+re-roll queued before waits, then finds the cycle closed and is discarded). Here the
+figures are recomputed once more and copied, with the tree as it stands and the cadres
+counted, into the next snapshot version, in the same transaction: if anything fails, the
+cycle stays open. Reopening and closing again makes version 2; version 1 stays readable.
+"""
+
+from django.db import connection
+from django.db.models import Max
+
+from cadres.models import Unit
+from cadres.services.audit import audit_record
+from evaluations.models import Cycle
+from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
+from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, reference_date
+from reports.services.rollup import recompute_cycle
+
+
+def _t(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def snapshot_take(*, cycle: Cycle, acting_user, reopen_reason: str = "") -> FiguresSnapshot:
+    """Call inside the closing transaction, the cycle row held."""
+    recompute_cycle(cycle)
+    version = (FiguresSnapshot.objects.filter(cycle=cycle).aggregate(top=Max("version"))["top"] or 0) + 1
+    snapshot = FiguresSnapshot.objects.create(
+        tenant_id=cycle.tenant_id, cycle=cycle, version=version, reference_date=reference_date(cycle),
+        created_by=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+        reopen_reason=reopen_reason[:500],
+    )
+    figures = ", ".join(FIGURE_COLUMNS)
+    flags = ", ".join(column for column in CADRE_ROW_COLUMNS)
+    step = Unit.steplen
+    with connection.cursor() as cursor:
+        cursor.execute(f"""
+        INSERT INTO {_t(SnapshotUnit)} (tenant_id, snapshot_id, unit_id, parent_unit_id, path, depth, code, name,
+                                        level, sector, {figures}, extra)
+        SELECT f.tenant_id, %s, u.id, parent.id, u.path, u.depth, u.code, u.name, u.level, u.sector,
+               {', '.join(f'f.{column}' for column in FIGURE_COLUMNS)}, f.extra
+        FROM {_t(UnitFigures)} f
+        JOIN {_t(Unit)} u ON u.id = f.unit_id
+        LEFT JOIN {_t(Unit)} parent ON parent.tenant_id = u.tenant_id AND u.depth > 1
+             AND parent.path = SUBSTR(u.path, 1, LENGTH(u.path) - {step})
+        WHERE f.cycle_id = %s""", [snapshot.pk, cycle.pk])
+        units = cursor.rowcount
+        cursor.execute(f"""
+        INSERT INTO {_t(SnapshotCadre)} (tenant_id, snapshot_id, {flags})
+        SELECT tenant_id, %s, {flags} FROM {_t(CadreFigures)} WHERE cycle_id = %s AND unit_id IS NOT NULL""",
+                       [snapshot.pk, cycle.pk])
+        cadres = cursor.rowcount
+    audit_record(actor=acting_user, action="figures.snapshot", obj=snapshot,
+                 data={"cycle": cycle.year, "version": version, "units": units, "cadres": cadres})
+    return snapshot
