@@ -141,7 +141,7 @@ def p1a(cycle, root, notes: list[str]) -> Row:
     stored = UnitFigures.objects.get(cycle=cycle, unit=root)
     floor = floor_figures(cycle)
     wrong = {name: (value, getattr(stored, name)) for name, value in floor.items() if getattr(stored, name) != value}
-    notes.append(f"P1a: rollup_cycle wrote {written} rows; root figures: "
+    notes.append(f"P1a: the warm-up rollup_cycle returned {written}; root figures: "
                  + ", ".join(f"{name}={value}" for name, value in floor.items()))
     if wrong:
         detail = "; ".join(f"{name}: floor {a} ≠ stored {b}" for name, (a, b) in wrong.items())
