@@ -1,6 +1,8 @@
 """The rollup equals a brute-force recount in Python on random trees (hypothesis): random
 trees of depth up to 5, cadres holding one to three positions (some ended, some in
-archived units), forms in every state, programmes, initiatives, commitments."""
+archived units), forms in every state, programmes, initiatives, commitments. Then random
+changes, each followed by the incremental re-roll of its cadre, equal the recount after
+every step; and once the cycle is closed, its snapshot does not move whatever follows."""
 
 import datetime
 from collections import defaultdict
@@ -9,7 +11,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from cadres.models import Cadre, Position, PositionRole, Unit, UnitLevel
+from cadres.models import Cadre, GrantRole, Position, PositionRole, Unit, UnitLevel
 from evaluations.models import (
     AssessmentPeriod,
     AssessmentState,
@@ -20,10 +22,12 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
+from evaluations.services.cycles import cycle_close
 from models_registry.models import Programme, ProgrammeStatus
-from reports.models import UnitFigures
-from reports.rollup import CADRE_COLUMNS
-from reports.services.rollup import rollup_cycle
+from reports.models import FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
+from reports.rollup import CADRE_COLUMNS, FIGURE_COLUMNS
+from reports.services.rollup import rollup_cadres, rollup_cycle
+from tests.cadres.factories import GrantFactory
 from tests.reports.factories import (
     YEAR,
     add_unit,
@@ -205,3 +209,99 @@ def test_rollup_equals_a_brute_force_recount(world):
     rollup_cycle(cycle=cycle)
     expected = recount(tenant, cycle)
     assert stored(cycle) == expected
+
+
+STEPS = ["registration", "assessment", "actual", "end_position", "add_position", "civil", "initiative", "archive"]
+
+
+def _change(step: str, cadre: Cadre, units: list[Unit], pick: int, cycle) -> None:
+    """One thing that happens to a cadre during the year, written as the services would."""
+    registration = Registration.objects.filter(cycle=cycle, cadre=cadre).order_by("pk").first()
+    if step == "registration" and registration is not None:
+        state = RegistrationState.values[pick % len(RegistrationState.values)]
+        registration.state = state
+        registration.submitted_at = None if state == RegistrationState.DRAFT else datetime.datetime(
+            YEAR, 3, 1, tzinfo=datetime.UTC)
+        registration.save()
+    elif step == "assessment" and registration is not None:
+        assessment = SelfAssessment.objects.filter(registration=registration).first()
+        if assessment is None:
+            assessment = SelfAssessment.objects.create(
+                tenant=cycle.tenant, cycle=cycle, cadre=cadre, unit=registration.unit, role=registration.role,
+                registration=registration, state=AssessmentState.SUBMITTED,
+                submitted_at=datetime.datetime(YEAR, 9, 1, tzinfo=datetime.UTC), gains_people=True,
+                gains_work=True, gains_organisation=True, gains_public=True)
+        else:
+            assessment.state = AssessmentState.FINALISED
+            assessment.final_rating = Rating.values[pick % len(Rating.values)]
+            assessment.finalised_at = datetime.datetime(YEAR, 10, 1, pick % 28 + 1, tzinfo=datetime.UTC)
+            assessment.submitted_at = assessment.submitted_at or assessment.finalised_at
+            assessment.save()
+    elif step == "actual":
+        result = CommitmentResult.objects.filter(self_assessment__cadre=cadre).order_by("pk").first()
+        if result is not None:
+            result.actual_value = Decimal(pick % 4)
+            result.save()
+    elif step == "end_position":
+        position = Position.objects.filter(cadre=cadre, end_date__isnull=True).order_by("pk").first()
+        if position is not None:
+            position.end_date = max(position.start_date, datetime.date(YEAR, 6, 30))
+            position.save()
+    elif step == "add_position":
+        Position.objects.create(tenant=cycle.tenant, cadre=cadre, unit=units[pick % len(units)],
+                                role=PositionRole.values[pick % len(PositionRole.values)],
+                                start_date=datetime.date(YEAR, 2, 1))
+    elif step == "civil":
+        cadre.is_civil_servant = not cadre.is_civil_servant
+        cadre.save()
+    elif step == "initiative":
+        Initiative.objects.create(tenant=cycle.tenant, cadre=cadre, title="Sáng kiến mới", date=datetime.date(YEAR, 8, 1),
+                                  recognised_by="Tỉnh Đoàn")
+    elif step == "archive":
+        cadre.archived_at = datetime.datetime(YEAR, 7, 1, tzinfo=datetime.UTC)
+        cadre.save()
+
+
+def _frozen(snapshot) -> dict:
+    units = {row.unit_id: {name: getattr(row, name) for name in FIGURE_COLUMNS} | {"path": row.path, "extra": row.extra}
+             for row in SnapshotUnit.objects.filter(snapshot=snapshot)}
+    cadres = sorted(SnapshotCadre.objects.filter(snapshot=snapshot).values_list("cadre_id", "unit_id", "registered"))
+    return {"units": units, "cadres": cadres}
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                 HealthCheck.too_slow])
+@given(world=worlds(), steps=st.lists(st.tuples(st.sampled_from(STEPS), st.integers(0, 50), st.integers(0, 50)),
+                                      max_size=6),
+       later=st.lists(st.tuples(st.sampled_from(["end_position", "add_position", "archive", "move"]),
+                                st.integers(0, 50), st.integers(0, 50)), min_size=1, max_size=4))
+def test_incremental_steps_equal_a_recount_and_a_closed_cycle_stays_frozen(world, steps, later):
+    tenant, cycle = build(world)
+    rollup_cycle(cycle=cycle)
+    cadres = list(Cadre.objects.filter(tenant=tenant).order_by("pk"))
+    units = list(Unit.objects.filter(tenant=tenant).order_by("path"))
+    for step, who, pick in steps:
+        if not cadres:
+            break
+        cadre = cadres[who % len(cadres)]
+        _change(step, cadre, units, pick, cycle)
+        rollup_cadres(cycle=cycle, cadre_ids=[cadre.pk])  # what the on-commit signal queues
+        assert stored(cycle) == recount(tenant, cycle), (step, cadre.pk)
+
+    staff = GrantFactory(unit=tenant.root_unit, role=GrantRole.PROVINCIAL_STAFF, tenant=tenant).user
+    cycle_close(cycle=cycle, acting_user=staff)
+    snapshot = FiguresSnapshot.objects.get(cycle=cycle)
+    frozen = _frozen(snapshot)
+    assert {unit_id: {k: v for k, v in row.items() if k not in ("path", "extra")} | {"targets": row["extra"]["targets"]}
+            for unit_id, row in frozen["units"].items()} == recount(tenant, cycle)
+    for step, who, pick in later:
+        if step == "move" and len(units) > 2:
+            node = Unit.objects.get(pk=units[1 + who % (len(units) - 1)].pk)
+            target = Unit.objects.get(pk=units[0].pk)
+            if UnitLevel.rank(node.level) > UnitLevel.rank(target.level) and node.depth > 2:
+                Unit.objects.move(node, target, "last-child")
+        elif cadres and step != "move":
+            cadre = cadres[who % len(cadres)]
+            _change(step, Cadre.objects.get(pk=cadre.pk), units, pick, cycle)
+            assert rollup_cadres(cycle=cycle, cadre_ids=[cadre.pk]) == 0  # discarded: the cycle is closed
+    assert _frozen(snapshot) == frozen
