@@ -214,14 +214,16 @@ def open_cycle(tenant_id: int) -> Cycle | None:
     return Cycle.objects.filter(tenant_id=tenant_id, status=CycleStatus.OPEN).order_by("-year").first()
 
 
-def programmes_for_cadre(cadre: Cadre, year: int) -> list[Programme]:
-    """Published cadre programmes covering the year that reach one of the cadre's units,
-    the lowest of an inheritance chain only (a huyện's programme stands for the tỉnh's)."""
+def programmes_for_cadre(cadre: Cadre, cycle: Cycle) -> list[Programme]:
+    """Published cadre programmes covering the cycle's year that reach one of the cadre's
+    units (positions on the cycle's reference date), the lowest of an inheritance chain
+    only (a huyện's programme stands for the tỉnh's)."""
+    year, on = cycle.year, cycle.reference_date()
     candidates = Programme.objects.filter(
         tenant_id=cadre.tenant_id, status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES,
         start_year__lte=year, end_year__gte=year,
     ).select_related("owner_unit")
-    applicable = [programme for programme in candidates if deciding_position(programme, cadre) is not None]
+    applicable = [programme for programme in candidates if deciding_position(programme, cadre, on) is not None]
     parents = {programme.parent_id for programme in applicable}
     return [programme for programme in applicable if programme.pk not in parents]
 
@@ -247,10 +249,11 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
     if cycle is None:
         return []
     steps = []
-    for programme in programmes_for_cadre(cadre, cycle.year):
+    on = cycle.reference_date()
+    for programme in programmes_for_cadre(cadre, cycle):
         registrations = Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
         current = registrations.exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first()
-        unit = current.unit if current else deciding_position(programme, cadre).unit
+        unit = current.unit if current else deciding_position(programme, cadre, on).unit
         reg_due = _due(cycle, cadre, unit, DeadlineKind.REGISTRATION)
         if current is None:
             steps.append(NextStep("register", _("Register your commitments under “%(p)s”.") % {"p": programme.name},

@@ -26,7 +26,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.utils import timezone
 
 from cadres.models import Cadre, Position, PositionRole, Unit, UnitLevel
 from evaluations.models import (
@@ -93,10 +92,8 @@ FIGURE_COLUMNS = CADRE_COLUMNS + UNIT_COLUMNS + ["grassroots_units_complete"]
 
 
 def reference_date(cycle: Cycle, today: datetime.date | None = None) -> datetime.date:
-    """Positions are read as they stand on this day: the cycle's 31/12, or today while the
-    year runs. Positions start on a date (never "always"), so a cadre who joins later is
-    not counted in a year that had ended."""
-    return min(today or timezone.localdate(), datetime.date(cycle.year, 12, 31))
+    """Positions are read as they stand on this day (`Cycle.reference_date`)."""
+    return cycle.reference_date(today)
 
 
 def ancestor_paths(path: str) -> list[str]:

@@ -4,6 +4,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django_scopes import ScopedManager
 
@@ -58,6 +59,13 @@ class Cycle(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status == CycleStatus.OPEN
+
+    def reference_date(self, today: datetime.date | None = None) -> datetime.date:
+        """The day whose positions count in this cycle — who is in scope, at which unit, with
+        which targets — in forms, rollups and reminders alike: 31/12 of the year, or today
+        while the year runs. Positions always have a start date, so someone who joined
+        after the year had ended is never counted in it."""
+        return min(today or timezone.localdate(), datetime.date(self.year, 12, 31))
 
     def date_for(self, kind: str) -> datetime.date:
         return {

@@ -22,8 +22,9 @@ MAX_TARGET = Decimal("99999")
 
 
 def fill_header(registration: Registration) -> None:
-    """Identity header and deciding position from the cadre's profile today (domain §5)."""
-    position = deciding_position(registration.programme, registration.cadre)
+    """Identity header and deciding position from the cadre's profile, positions as they
+    stand on the cycle's reference date (domain §5)."""
+    position = deciding_position(registration.programme, registration.cadre, registration.cycle.reference_date())
     if position is None:
         raise refuse(_("You hold no position this programme covers, so you cannot register for it."), "forbidden")
     cadre = registration.cadre
@@ -49,7 +50,7 @@ def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acti
                 .exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first())
     if existing is not None:
         return existing
-    applicable = applicable_criteria(programme, cadre)
+    applicable = applicable_criteria(programme, cadre, cycle.reference_date())
     if not applicable:
         raise refuse(_("No criterion of this programme applies to you."), "invalid")
     registration = Registration(tenant_id=cycle.tenant_id, cycle=cycle, cadre=cadre, programme=programme)

@@ -63,7 +63,7 @@ def registration_list(request):
                 current.setdefault(form.programme.series, form)
             history.append(form)
         if cycle is not None:
-            rows = [(programme, current.get(programme.series)) for programme in programmes_for_cadre(cadre, cycle.year)]
+            rows = [(programme, current.get(programme.series)) for programme in programmes_for_cadre(cadre, cycle)]
     return render(request, "evaluations/registrations/list.html", {
         "cadre": cadre, "cycle": cycle, "rows": rows, "history": history,
         "reviews": bool(access_for(request.user).reviewed_unit_ids or access_for(request.user).is_manager),
@@ -75,7 +75,7 @@ def registration_list(request):
 def registration_start(request, programme_id: int):
     cadre = own_cadre(request.user)
     cycle = open_cycle(cadre.tenant_id) if cadre else None
-    programme = next((p for p in programmes_for_cadre(cadre, cycle.year) if p.pk == programme_id), None) if cycle \
+    programme = next((p for p in programmes_for_cadre(cadre, cycle) if p.pk == programme_id), None) if cycle \
         else None
     if programme is None:
         raise Http404
