@@ -8,7 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
-        from cadres.models import Cadre, Position, Unit
+        from cadres.models import AuditEvent, Cadre, Position
         from evaluations import signals as evaluations_signals
         from evaluations.models import FormEvent, Initiative
         from reports import signals
@@ -18,6 +18,6 @@ class ReportsConfig(AppConfig):
             post_save.connect(signals.cadre_changed, sender=model, dispatch_uid=f"reports.{model.__name__}.saved")
         for model in (Position, Initiative):
             post_delete.connect(signals.cadre_changed, sender=model, dispatch_uid=f"reports.{model.__name__}.deleted")
-        post_save.connect(signals.unit_changed, sender=Unit, dispatch_uid="reports.unit_saved")
+        post_save.connect(signals.unit_changed, sender=AuditEvent, dispatch_uid="reports.tree_changed")
         evaluations_signals.cycle_closing.connect(signals.cycle_closing, dispatch_uid="reports.cycle_closing")
-        evaluations_signals.cycle_reopened.connect(signals.cycle_reopened, dispatch_uid="reports.cycle_reopened")
+        evaluations_signals.cycle_opened.connect(signals.cycle_opened, dispatch_uid="reports.cycle_opened")

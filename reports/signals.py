@@ -3,11 +3,12 @@
 Whatever changes what a cadre counts for — a form transition (its `FormEvent`), a position
 started or ended, a cadre archived or marked CCVC, a sáng kiến logged — marks the cadre;
 when the transaction commits, the marked cadres of each open cycle are re-rolled in one
-task (`rollup_cadres`: their paths only). A change to the tree (a unit added, renamed,
-archived) asks for one full run of the tenant's open cycles instead. Many changes in one
-transaction (an import) are gathered into one task, not one per row.
+task (`rollup_cadres`: their paths only). A change to the tree (a unit added, changed,
+moved or archived) asks for one full run of the tenant's open cycles instead. Many changes
+in one transaction (an import) are gathered into one task, not one per row.
 
-Closing a cycle freezes its figures in the closing transaction; reopening re-rolls them.
+Closing a cycle freezes its figures in the closing transaction; opening or reopening one
+computes it in full.
 """
 
 from dataclasses import dataclass, field
@@ -82,8 +83,13 @@ def cadre_changed(sender, instance, created: bool = False, raw: bool = False, **
     _mark(instance.tenant_id, getattr(instance, "cadre_id", None) or instance.pk)
 
 
-def unit_changed(sender, instance, raw: bool = False, **kwargs) -> None:
-    if not raw:
+TREE_ACTIONS = ("unit.create", "unit.update", "unit.archive")
+
+
+def unit_changed(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
+    """The tree changed: every unit service writes its audit row (archiving and moving
+    update rows in bulk, so the audit row is where all of them can be heard)."""
+    if created and not raw and instance.action in TREE_ACTIONS and instance.tenant_id:
         _mark_tree(instance.tenant_id)
 
 
@@ -93,7 +99,9 @@ def cycle_closing(sender, cycle: Cycle, acting_user, **kwargs) -> None:
     snapshot_take(cycle=cycle, acting_user=acting_user, reopen_reason=cycle.reopen_reason)
 
 
-def cycle_reopened(sender, cycle: Cycle, **kwargs) -> None:
+def cycle_opened(sender, cycle: Cycle, **kwargs) -> None:
+    """A new or reopened cycle is computed in full once, so that every later change costs
+    only its path."""
     from reports.services.rollup import rollup_enqueue_cycle
 
     rollup_enqueue_cycle(cycle)

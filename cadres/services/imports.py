@@ -20,12 +20,16 @@ from cadres.imports.report import Column, ImportReport, Problem
 from cadres.imports.rows import Progress, no_progress
 from cadres.imports.uploads import UploadMissing, discard_upload, load_upload
 from cadres.imports.workbook import build_workbook
-from cadres.models import ImportJob, ImportJobStatus, Unit
+from cadres.maintenance import analyze
+from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
 from cadres.services.audit import audit_record
 
 logger = logging.getLogger(__name__)
 # The job page shows at most this many problems; the counts cover the rest.
 STORED_PROBLEMS = 200
+# A file that writes this many rows refreshes the statistics of what it wrote.
+ANALYZE_AFTER_ROWS = 1000
+ANALYZED = {"units": [Unit], "cadres": [User, Cadre, Position]}
 
 
 @dataclass(frozen=True)
@@ -77,6 +81,8 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
             report.applied = True
     except _RollBack:
         pass
+    if report.applied and report.counts["new"] + report.counts["changed"] >= ANALYZE_AFTER_ROWS:
+        analyze(ANALYZED[kind])
     return report
 
 

@@ -21,7 +21,7 @@ from evaluations.models import (
     EvaluationSettings,
 )
 from evaluations.models.cycles import default_unit_report_due
-from evaluations.signals import cycle_closing, cycle_reopened
+from evaluations.signals import cycle_closing, cycle_opened
 
 DATE_FIELDS = ("registration_closes", "self_assessment_due", "review_due", "unit_report_due")
 
@@ -64,6 +64,7 @@ def cycle_open(*, tenant: Tenant, year: int, acting_user, **dates) -> Cycle:
     cycle = Cycle.objects.create(tenant=tenant, year=year, opened_by=acting_user, **_clean_dates(year, dates))
     audit_record(actor=acting_user, action="cycle.open", obj=cycle,
                  data={key: getattr(cycle, key).isoformat() for key in DATE_FIELDS})
+    cycle_opened.send(sender=Cycle, cycle=cycle, acting_user=acting_user)
     return cycle
 
 
@@ -83,7 +84,7 @@ def cycle_reopen(*, cycle: Cycle, reason: str, acting_user) -> Cycle:
         raise refuse(_("This cycle is open already."), "state")
     cycle.refresh_from_db()
     audit_record(actor=acting_user, action="cycle.reopen", obj=cycle, data={"reason": reason})
-    cycle_reopened.send(sender=Cycle, cycle=cycle, acting_user=acting_user, reason=reason)
+    cycle_opened.send(sender=Cycle, cycle=cycle, acting_user=acting_user)
     return cycle
 
 

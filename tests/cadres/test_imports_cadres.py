@@ -217,3 +217,20 @@ def test_export_then_import_keeps_the_start_dates(tree):
     report = run(tree, exported)
     assert report.counts["new"] == 3, messages(report)
     assert dict(Position.objects.values_list("cadre__email", "start_date")) == dates
+
+
+def test_a_large_import_refreshes_the_table_statistics(tree, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from cadres.services import imports
+
+    monkeypatch.setattr(imports, "ANALYZE_AFTER_ROWS", 2)
+    with CaptureQueriesContext(connection) as small:
+        assert run(tree, cadres_file(cadre_row())).applied
+    with CaptureQueriesContext(connection) as large:
+        assert run(tree, cadres_file(cadre_row(email="a@example.vn", phone="0912000001"),
+                                     cadre_row(email="b@example.vn", phone="0912000002"))).applied
+    analysed = [q["sql"] for q in large.captured_queries if q["sql"].startswith("ANALYZE")]
+    assert analysed and "cadres_position" in " ".join(analysed)
+    assert not [q for q in small.captured_queries if q["sql"].startswith("ANALYZE")]
