@@ -152,7 +152,7 @@ def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def _home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tuple[str, list]:
+def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tuple[str, list]:
     """CTEs `ranked` and `home` (cadre_id, unit_id, path, depth)."""
     only, params = _in("p.cadre_id", cadre_ids)
     sql = f"""
@@ -197,7 +197,7 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     """The CTEs ending in `cadre_rows` (`CADRE_ROW_COLUMNS`): every in-scope cadre of the
     cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre."""
     reg, sa = _t(Registration), _t(SelfAssessment)
-    home, home_params = _home_cte(cycle, on, cadre_ids)
+    home, home_params = home_cte(cycle, on, cadre_ids)
     targets, target_params = _target_results_cte(cycle, cadre_ids)
     reg_only, reg_params = _in("r.cadre_id", cadre_ids)
     sa_only, sa_params = _in("s.cadre_id", cadre_ids)
@@ -437,5 +437,5 @@ def unit_figures_from_cadre_rows(cycle: Cycle) -> list[Figures]:
 
 def home_units(cycle: Cycle) -> dict[int, int]:
     """Every in-scope cadre of the cycle's tenant → their home unit's id, as of today."""
-    home, params = _home_cte(cycle, reference_date(cycle), None)
+    home, params = home_cte(cycle, reference_date(cycle), None)
     return dict(_fetch(f"WITH {home} SELECT cadre_id, unit_id FROM home", params))

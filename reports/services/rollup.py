@@ -38,6 +38,7 @@ from reports.rollup import (
     cadre_rows_sql,
     contribution,
     differs,
+    home_cte,
     is_complete,
     reference_date,
     unit_figures_from_cadre_rows,
@@ -83,10 +84,11 @@ def _upsert_cadre_rows(cycle: Cycle, now) -> None:
           {', '.join(f'{column} = excluded.{column}' for column in values)}, computed_at = excluded.computed_at
         WHERE {changed}""", [*params, cycle.tenant_id, cycle.pk, connection.ops.adapt_datetimefield_value(now)])
         # Cadres out of scope now (no active position, archived) are counted nowhere.
+        home, home_params = home_cte(cycle, reference_date(cycle), None)
         cursor.execute(f"""
-        WITH {sql}
+        WITH {home}
         DELETE FROM {table} WHERE cycle_id = %s AND NOT EXISTS (
-          SELECT 1 FROM cadre_rows r WHERE r.cadre_id = {table}.cadre_id)""", [*params, cycle.pk])
+          SELECT 1 FROM home h WHERE h.cadre_id = {table}.cadre_id)""", [*home_params, cycle.pk])
 
 
 def _write_unit_rows(cycle: Cycle, figures, now) -> int:
@@ -223,9 +225,12 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
     if _lock_cycle(cycle, exclusive=False) != CycleStatus.OPEN:
         logger.info("cycle %s is closed: a queued rollup of cadres %s is discarded", cycle.pk, ids)
         return 0
-    CadreFigures.objects.bulk_create([_placeholder(cycle, cadre_id, now) for cadre_id in ids], ignore_conflicts=True)
-    stored = {row.cadre_id: row for row in
-              CadreFigures.objects.select_for_update().filter(cycle=cycle, cadre_id__in=ids).order_by("cadre_id")}
+    stored = _lock_cadre_rows(cycle, ids)
+    missing = [cadre_id for cadre_id in ids if cadre_id not in stored]
+    if missing:  # counted nowhere yet: a zero row to lock (another step may be creating it too)
+        CadreFigures.objects.bulk_create([_placeholder(cycle, cadre_id, now) for cadre_id in missing],
+                                         ignore_conflicts=True)
+        stored.update(_lock_cadre_rows(cycle, missing))
     fresh = cadre_rows(cycle, ids)
     deltas = _Deltas()
     changed = []
@@ -248,9 +253,14 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
             setattr(row, column, new[column])
         row.computed_at = now
         row.save()
-    # Placeholders of cadres still counted nowhere.
-    CadreFigures.objects.filter(cycle=cycle, cadre_id__in=ids, unit__isnull=True).delete()
+    if missing:  # placeholders of cadres still counted nowhere
+        CadreFigures.objects.filter(cycle=cycle, cadre_id__in=missing, unit__isnull=True).delete()
     return written + len(changed)
+
+
+def _lock_cadre_rows(cycle: Cycle, ids: list[int]) -> dict[int, CadreFigures]:
+    rows = CadreFigures.objects.select_for_update().filter(cycle=cycle, cadre_id__in=ids).order_by("cadre_id")
+    return {row.cadre_id: row for row in rows}
 
 
 # --- Queueing -----------------------------------------------------------------------------
