@@ -201,8 +201,8 @@ class FormWriter:
         rng, clock, node = self.rng, self.clock, person.node
         late = state != R.DRAFT and rng.random() < LATE_REGISTRATION
         created = clock.at(clock.day((1, 5), (3, 20)))
-        planned = rng.choice(N.INITIATIVES) if person.role in (PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY) \
-            else ""
+        leads = person.role in (PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY)
+        planned = rng.choice(N.INITIATIVES) if leads else ""
         form = Registration(
             tenant_id=self.tenant_id, cycle=self.cycle, cadre_id=person.pk, unit_id=node.pk, role=person.role,
             programme=self.programmes.for_node(node).programme, revision=1, is_late=late, created_at=created,
@@ -213,8 +213,8 @@ class FormWriter:
         self._event(form, F.CREATE, "", R.DRAFT, created, user)
         if state == R.DRAFT:
             return form
-        form.full_name, form.birth_date, form.job_title = person.full_name, person.profile["birth_date"], \
-            person.profile["job_title"]
+        form.full_name, form.birth_date = person.full_name, person.profile["birth_date"]
+        form.job_title = person.profile["job_title"]
         form.union_position, form.unit_name = f"{self.role_labels[person.role]} {node.name}", node.name
         submitted = clock.at(clock.day((4, 1), (4, 30))) if late else clock.after(created, 1, 10)
         self._event(form, F.SUBMIT, R.DRAFT, R.SUBMITTED, submitted, user)

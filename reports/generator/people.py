@@ -101,8 +101,7 @@ class PeoplePlanner:
         level = node.level
         full_time = role == STAFF or (role in (SEC, DEP) and level in (UnitLevel.PROVINCE, UnitLevel.DISTRICT)) or (
             role == SEC and level == UnitLevel.GRASSROOTS and node.sector == Sector.RESIDENTIAL and rng.random() < 0.5)
-        civil = node.sector == Sector.CIVIL_SERVICE or (full_time and level != UnitLevel.GRASSROOTS) or (
-            node.sector == Sector.SCHOOL and role == SEC and rng.random() < 0.4)
+        civil = node.sector == Sector.CIVIL_SERVICE or (full_time and level != UnitLevel.GRASSROOTS)
         first, last = BIRTH_YEARS[level]
         family, given = full_name.split()[0], full_name.split()[-1]
         email = f"{fold(given)}.{fold(family)}{rng.randrange(100, 1000)}@gmail.com" if rng.random() < 0.35 else ""

@@ -17,10 +17,10 @@ from reports.generator import names as N
 # No 0/O or 1/I, like cadres.models.new_join_code.
 JOIN_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 DISTRICT_MIX = [Sector.CIVIL_SERVICE, Sector.SCHOOL, Sector.ENTERPRISE, Sector.ARMED_FORCES]
-DISTRICT_WEIGHT = {Sector.RESIDENTIAL: 1.0, Sector.CIVIL_SERVICE: 0.8, Sector.SCHOOL: 0.5, Sector.ENTERPRISE: 0.6,
+DISTRICT_WEIGHT = {Sector.RESIDENTIAL: 1.0, Sector.CIVIL_SERVICE: 0.6, Sector.SCHOOL: 0.5, Sector.ENTERPRISE: 0.6,
                    Sector.ARMED_FORCES: 0.5}
 # Under a huyện: communes and wards, schools, agencies, companies.
-RESIDENTIAL_MIX = [("commune", 68), ("high_school", 17), ("district_agency", 10), ("company", 5)]
+RESIDENTIAL_MIX = [("commune", 72), ("high_school", 17), ("district_agency", 6), ("company", 5)]
 INTER_BRANCH_FROM = 16  # a đoàn cơ sở with this many chi đoàn groups them in liên chi đoàn
 
 
