@@ -97,7 +97,8 @@ class CycleFigures:
             units = Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path, archived_at__isnull=True,
                                         level__in=levels).order_by("path")
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(
-                cycle=self.cycle, unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)}
+                cycle=self.cycle, unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id,
+                unit__level__in=levels)}
             return [Node(u, u.name, u.code, u.level, u.path, u.depth, figures.get(u.pk)) for u in units]
         top = self._frozen_row(unit)
         if top is None:
