@@ -111,6 +111,7 @@ class FormWriter:
             self.role_labels = {role: str(label) for role, label in PositionRole.choices}
             self.amend_comment = str(translation.gettext("Amends revision %(n)d.") % {"n": 1})
             self.kind_labels = {kind: str(label) for kind, label in K.choices}
+        self.events: list[FormEvent] = []  # the current chunk's timeline
         self.kinds = {criterion.pk: criterion.kind for plan in programmes.cadre_programmes
                       for group in plan.groups for criterion in group.criteria.all()}
 
@@ -138,7 +139,8 @@ class FormWriter:
 
     def _chunk(self, plans) -> None:
         self.events: list[FormEvent] = []
-        filed = []  # (person, live registration, its applicable criteria, assessment state, rating, quarterly)
+        # (person, revision 1, the live revision, applicable criteria, yearly assessment state, rating, quarterly)
+        filed = []
         firsts, amendments = [], []
         for person, state, assessment, rating, quarterly in plans:
             if state == NONE:
