@@ -279,6 +279,11 @@ def p1b(cycle, notes: list[str]) -> tuple[Row, list[tuple[str, int]], int | None
         return Row("P1b", "one form change", "–", "–", "–", target, None,
                    "no proposed self-assessment or submitted registration at a depth-4 home unit"), forms, None
     warm, timed_forms = forms[0], forms[1:]
+    # The first e-mail of a process loads the template engines (~0.6 s of imports), once per
+    # worker; the warm-up form's cadre may have no address, so load them here.
+    from django.template import engines
+
+    engines.all()
     incremental = hasattr(service, "rollup_cadres")
     walls, rollups, rows_returned, rows_counted, statements, depths, used = [], [], [], [], [], [], set()
     actor_note = ""
