@@ -193,12 +193,23 @@ def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str,
     return sql, [cycle.pk, *params]
 
 
-def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None) -> tuple[str, list]:
+def target_results_sql(cycle: Cycle) -> tuple[str, list]:
+    """The query of `target_results` for every cadre (the full run keeps it in a table)."""
+    cte, params = _target_results_cte(cycle, None)
+    return f"WITH {cte} SELECT cadre_id, criterion_id, met, total FROM target_results", params
+
+
+def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None,
+                   targets_table: str = "") -> tuple[str, list]:
     """The CTEs ending in `cadre_rows` (`CADRE_ROW_COLUMNS`): every in-scope cadre of the
-    cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre."""
+    cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre;
+    the per-criterion results come from `targets_table` when the caller has them already."""
     reg, sa = _t(Registration), _t(SelfAssessment)
     home, home_params = home_cte(cycle, on, cadre_ids)
-    targets, target_params = _target_results_cte(cycle, cadre_ids)
+    if targets_table:
+        targets, target_params = f"target_results AS (SELECT * FROM {targets_table})", []
+    else:
+        targets, target_params = _target_results_cte(cycle, cadre_ids)
     reg_only, reg_params = _in("r.cadre_id", cadre_ids)
     sa_only, sa_params = _in("s.cadre_id", cadre_ids)
     sec_only, sec_params = _in("p.cadre_id", cadre_ids)
@@ -306,27 +317,31 @@ def _ancestor_join(alias: str) -> str:
 
 def unit_cadre_sums(cycle: Cycle, max_depth: int) -> dict[int, list[int]]:
     """Per unit: `CADRE_COLUMNS` summed over the stored cadre rows of its subtree."""
-    sums = ", ".join(f"SUM({sql})" for _name, sql, _py in CADRE_SUMS)
+    # Summed per home unit first, so only those sums (not every cadre) join the ancestors.
+    per_home = ", ".join(f"SUM({sql}) AS c{index}" for index, (_name, sql, _py) in enumerate(CADRE_SUMS))
+    sums = ", ".join(f"SUM(h.c{index})" for index in range(len(CADRE_SUMS)))
     sql = f"""
-    WITH depths AS ({_depths(max_depth)})
-    SELECT anc.id, {sums} FROM {_t(CadreFigures)} f {_ancestor_join('f')}
-    WHERE f.cycle_id = %s GROUP BY anc.id"""
-    rows = _fetch(sql, [cycle.tenant_id, cycle.pk])
+    WITH depths AS ({_depths(max_depth)}),
+    homes AS (SELECT f.path, f.depth, {per_home} FROM {_t(CadreFigures)} f WHERE f.cycle_id = %s
+              GROUP BY f.path, f.depth)
+    SELECT anc.id, {sums} FROM homes h {_ancestor_join('h')} GROUP BY anc.id"""
+    rows = _fetch(sql, [cycle.pk, cycle.tenant_id])
     return {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
 
 
-def unit_target_sums(cycle: Cycle, max_depth: int) -> dict[int, dict[str, list[int]]]:
+def unit_target_sums(cycle: Cycle, max_depth: int, targets_table: str) -> dict[int, dict[str, list[int]]]:
     """Per unit and quantitative criterion: [commitments meeting their target, commitments
-    assessed] over the yearly self-assessments submitted by cadres at home in its subtree."""
-    targets, target_params = _target_results_cte(cycle, None)
+    assessed] over the yearly self-assessments submitted by cadres at home in its subtree
+    (`targets_table`: the rows of `target_results_sql`)."""
     sql = f"""
-    WITH depths AS ({_depths(max_depth)}), {targets}
-    SELECT anc.id, t.criterion_id, SUM(t.met), SUM(t.total)
-    FROM target_results t JOIN {_t(CadreFigures)} f ON f.cycle_id = %s AND f.cadre_id = t.cadre_id
-    {_ancestor_join('f')}
-    GROUP BY anc.id, t.criterion_id"""
+    WITH depths AS ({_depths(max_depth)}),
+    homes AS (SELECT f.path, f.depth, t.criterion_id, SUM(t.met) AS met, SUM(t.total) AS total
+              FROM {targets_table} t JOIN {_t(CadreFigures)} f ON f.cycle_id = %s AND f.cadre_id = t.cadre_id
+              GROUP BY f.path, f.depth, t.criterion_id)
+    SELECT anc.id, h.criterion_id, SUM(h.met), SUM(h.total) FROM homes h {_ancestor_join('h')}
+    GROUP BY anc.id, h.criterion_id"""
     result: dict[int, dict[str, list[int]]] = defaultdict(dict)
-    for unit_id, criterion_id, met, total in _fetch(sql, [*target_params, cycle.pk, cycle.tenant_id]):
+    for unit_id, criterion_id, met, total in _fetch(sql, [cycle.pk, cycle.tenant_id]):
         result[unit_id][str(criterion_id)] = [int(met or 0), int(total)]
     return result
 
@@ -407,7 +422,7 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]
     return by_path
 
 
-def unit_figures_from_cadre_rows(cycle: Cycle) -> list[Figures]:
+def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str) -> list[Figures]:
     """Every live unit's figures from the stored cadre rows and the tree: a fixed number of
     queries whatever the size of the province."""
     units = live_units(cycle)
@@ -416,7 +431,7 @@ def unit_figures_from_cadre_rows(cycle: Cycle) -> list[Figures]:
     max_depth = max(unit.depth for unit in units)
     cadre_sums = unit_cadre_sums(cycle, max_depth)
     unit_sums = unit_side_sums(cycle, max_depth)
-    targets = unit_target_sums(cycle, max_depth)
+    targets = unit_target_sums(cycle, max_depth, targets_table)
     complete: dict[str, int] = defaultdict(int)
     for unit in units:
         sums = cadre_sums.get(unit.id)

@@ -38,9 +38,9 @@ from reports.rollup import (
     cadre_rows_sql,
     contribution,
     differs,
-    home_cte,
     is_complete,
     reference_date,
+    target_results_sql,
     unit_figures_from_cadre_rows,
 )
 
@@ -70,36 +70,59 @@ def _lock_cycle(cycle: Cycle, *, exclusive: bool) -> str | None:
 
 # --- The full run -------------------------------------------------------------------------
 
-def _upsert_cadre_rows(cycle: Cycle, now) -> None:
+# The full run's working tables, private to its connection and dropped when it ends.
+TARGETS_TABLE, ROWS_TABLE = "rollup_targets", "rollup_cadre_rows"
+
+
+def _temp_table(cursor, name: str, sql: str, params: list) -> None:
+    cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    cursor.execute(f"CREATE TEMP TABLE {name} AS {sql}", params)
+    if connection.vendor == "postgresql":  # a new table has no statistics: the joins below need them
+        cursor.execute(f"ANALYZE {name} (cadre_id)")
+
+
+def _write_cadre_rows(cycle: Cycle, now) -> None:
+    """Every cadre row computed once into a working table, then stored: rows that differ
+    updated, new ones inserted, those of cadres out of scope (no active position, archived)
+    deleted — hash joins over the whole province, not one index probe per cadre."""
     table = connection.ops.quote_name(CadreFigures._meta.db_table)
     values = [column for column in CADRE_ROW_COLUMNS if column != "cadre_id"]
-    sql, params = cadre_rows_sql(cycle, reference_date(cycle))
-    changed = " OR ".join(differs(f"{table}.{column}", f"excluded.{column}") for column in values)
+    changed = " OR ".join(differs(f"{table}.{column}", f"r.{column}") for column in values)
+    stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
+        _temp_table(cursor, TARGETS_TABLE, *target_results_sql(cycle))
+        sql, params = cadre_rows_sql(cycle, reference_date(cycle), targets_table=TARGETS_TABLE)
+        _temp_table(cursor, ROWS_TABLE, f"WITH {sql} SELECT {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows", params)
         cursor.execute(f"""
-        WITH {sql}
+        UPDATE {table} SET {', '.join(f'{column} = r.{column}' for column in values)}, computed_at = %s
+        FROM {ROWS_TABLE} r WHERE {table}.cycle_id = %s AND {table}.cadre_id = r.cadre_id AND ({changed})""",
+                       [stamp, cycle.pk])
+        cursor.execute(f"""
         INSERT INTO {table} (tenant_id, cycle_id, computed_at, {', '.join(CADRE_ROW_COLUMNS)})
-        SELECT %s, %s, %s, {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows WHERE 1 = 1
-        ON CONFLICT (cycle_id, cadre_id) DO UPDATE SET
-          {', '.join(f'{column} = excluded.{column}' for column in values)}, computed_at = excluded.computed_at
-        WHERE {changed}""", [*params, cycle.tenant_id, cycle.pk, connection.ops.adapt_datetimefield_value(now)])
-        # Cadres out of scope now (no active position, archived) are counted nowhere.
-        home, home_params = home_cte(cycle, reference_date(cycle), None)
+        SELECT %s, %s, %s, {', '.join(f'r.{column}' for column in CADRE_ROW_COLUMNS)} FROM {ROWS_TABLE} r
+        WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.cycle_id = %s AND f.cadre_id = r.cadre_id)""",
+                       [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
         cursor.execute(f"""
-        WITH {home}
         DELETE FROM {table} WHERE cycle_id = %s AND NOT EXISTS (
-          SELECT 1 FROM home h WHERE h.cadre_id = {table}.cadre_id)""", [*home_params, cycle.pk])
+          SELECT 1 FROM {ROWS_TABLE} r WHERE r.cadre_id = {table}.cadre_id)""", [cycle.pk])
+
+
+def _drop_temp_tables() -> None:
+    with connection.cursor() as cursor:
+        for name in (TARGETS_TABLE, ROWS_TABLE):
+            cursor.execute(f"DROP TABLE IF EXISTS {name}")
 
 
 def _write_unit_rows(cycle: Cycle, figures, now) -> int:
     """Insert or update the rows that differ from what is stored; drop rows of units no
     longer live. Returns the number of rows written."""
-    stored = {row.unit_id: row for row in UnitFigures.objects.filter(cycle=cycle)}
+    # Plain tuples: a province's worth of model instances would cost more than the compare.
+    stored = {row[0]: row[1:] for row in
+              UnitFigures.objects.filter(cycle=cycle).values_list("unit_id", *FIGURE_COLUMNS, "extra")}
     changed = []
     for item in figures:
         row = stored.pop(item.unit_id, None)
-        if row is not None and row.extra == item.extra and all(
-                getattr(row, name) == item.values[name] for name in FIGURE_COLUMNS):
+        if row == (*[item.values[name] for name in FIGURE_COLUMNS], item.extra):
             continue
         changed.append(UnitFigures(tenant_id=cycle.tenant_id, cycle=cycle, unit_id=item.unit_id, extra=item.extra,
                                    computed_at=now, **item.values))
@@ -117,8 +140,11 @@ def recompute_cycle(cycle: Cycle) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
-    _upsert_cadre_rows(cycle, now)
-    return _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle), now)
+    try:
+        _write_cadre_rows(cycle, now)
+        return _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle, TARGETS_TABLE), now)
+    finally:
+        _drop_temp_tables()
 
 
 def rollup_cycle(*, cycle: Cycle) -> int:

@@ -234,7 +234,7 @@ def _change(step: str, cadre: Cadre, units: list[Unit], pick: int, cycle) -> Non
         else:
             assessment.state = AssessmentState.FINALISED
             assessment.final_rating = Rating.values[pick % len(Rating.values)]
-            assessment.finalised_at = datetime.datetime(YEAR, 10, 1, pick % 28 + 1, tzinfo=datetime.UTC)
+            assessment.finalised_at = datetime.datetime(YEAR, 10, pick % 28 + 1, tzinfo=datetime.UTC)
             assessment.submitted_at = assessment.submitted_at or assessment.finalised_at
             assessment.save()
     elif step == "actual":
