@@ -67,21 +67,10 @@ def manage(*args: str) -> None:
     subprocess.run([sys.executable, str(ROOT / "manage.py"), *args], cwd=ROOT, env=ENV, check=True)
 
 
-def has_generator() -> bool:
-    out = subprocess.run([sys.executable, str(ROOT / "manage.py"), "help", "--commands"], cwd=ROOT, env=ENV,
-                         check=True, capture_output=True, text=True).stdout
-    return "generate_province" in out.split()
-
-
 def build_province(cadres: int, seed: int) -> str:
     """Returns how the province was built."""
-    if has_generator():
-        manage("generate_province", "--tenant", TENANT, "--cadres", str(cadres), "--seed", str(seed), "--no-rollup")
-        return "manage.py generate_province"
-    # Until the real generator lands: the small synthetic world of bench/world.py.
-    subprocess.run([sys.executable, "-c", "import django; django.setup(); from bench import world; "
-                    f"world.build(slug={TENANT!r}, cadres={cadres}, seed={seed})"], cwd=ROOT, env=ENV, check=True)
-    return "bench/world.py (generate_province not installed yet)"
+    manage("generate_province", "--tenant", TENANT, "--cadres", str(cadres), "--seed", str(seed), "--no-rollup")
+    return "manage.py generate_province"
 
 
 # --- Results --------------------------------------------------------------------------------
