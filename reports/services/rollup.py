@@ -3,9 +3,9 @@
 Two ways in, which converge on the same rows (a property test holds them to a brute-force
 recount after every step):
 
-- `rollup_cycle`, the full run (nightly, the shell, closing a cycle): one statement
-  upserts every cadre row, then every unit's figures are summed from them; only rows that
-  changed are written. It holds the cycle row exclusively, so no incremental step
+- `rollup_cycle`, the full run (nightly, the shell, a new cycle, closing one): every cadre
+  row is computed in one set-based pass, then every unit's figures are summed from them;
+  only rows that changed are written. It holds the cycle row exclusively, so no incremental step
   interleaves with it; a worker killed mid-run leaves the previous rows whole and the rerun
   writes what an uninterrupted run would have.
 - `rollup_cadres`, after a form or a position changes: the cadre's row is recomputed and
