@@ -317,31 +317,34 @@ def _ancestor_join(alias: str) -> str:
 
 def unit_cadre_sums(cycle: Cycle, max_depth: int) -> dict[int, list[int]]:
     """Per unit: `CADRE_COLUMNS` summed over the stored cadre rows of its subtree."""
-    # Summed per home unit first, so only those sums (not every cadre) join the ancestors.
+    # Summed per home unit first (grouped by id: cheaper than by path), so only those sums
+    # (not every cadre) join the ancestors.
     per_home = ", ".join(f"SUM({sql}) AS c{index}" for index, (_name, sql, _py) in enumerate(CADRE_SUMS))
     sums = ", ".join(f"SUM(h.c{index})" for index in range(len(CADRE_SUMS)))
     sql = f"""
     WITH depths AS ({_depths(max_depth)}),
-    homes AS (SELECT f.path, f.depth, {per_home} FROM {_t(CadreFigures)} f WHERE f.cycle_id = %s
-              GROUP BY f.path, f.depth)
+    per_unit AS (SELECT f.unit_id, {per_home} FROM {_t(CadreFigures)} f WHERE f.cycle_id = %s AND f.depth > 0
+                 GROUP BY f.unit_id),
+    homes AS (SELECT u.path, u.depth, p.* FROM per_unit p JOIN {_t(Unit)} u ON u.id = p.unit_id)
     SELECT anc.id, {sums} FROM homes h {_ancestor_join('h')} GROUP BY anc.id"""
     rows = _fetch(sql, [cycle.pk, cycle.tenant_id])
     return {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
 
 
-def unit_target_sums(cycle: Cycle, max_depth: int, targets_table: str) -> dict[int, dict[str, list[int]]]:
+def unit_target_sums(cycle: Cycle, max_depth: int, targets_table: str, rows_table: str) -> dict[int, dict]:
     """Per unit and quantitative criterion: [commitments meeting their target, commitments
     assessed] over the yearly self-assessments submitted by cadres at home in its subtree
-    (`targets_table`: the rows of `target_results_sql`)."""
+    (`targets_table`: the rows of `target_results_sql`; `rows_table`: the cadre rows)."""
     sql = f"""
     WITH depths AS ({_depths(max_depth)}),
-    homes AS (SELECT f.path, f.depth, t.criterion_id, SUM(t.met) AS met, SUM(t.total) AS total
-              FROM {targets_table} t JOIN {_t(CadreFigures)} f ON f.cycle_id = %s AND f.cadre_id = t.cadre_id
-              GROUP BY f.path, f.depth, t.criterion_id)
+    per_unit AS (SELECT f.unit_id, t.criterion_id, SUM(t.met) AS met, SUM(t.total) AS total
+                 FROM {targets_table} t JOIN {rows_table} f ON f.cadre_id = t.cadre_id
+                 GROUP BY f.unit_id, t.criterion_id),
+    homes AS (SELECT u.path, u.depth, p.* FROM per_unit p JOIN {_t(Unit)} u ON u.id = p.unit_id)
     SELECT anc.id, h.criterion_id, SUM(h.met), SUM(h.total) FROM homes h {_ancestor_join('h')}
     GROUP BY anc.id, h.criterion_id"""
     result: dict[int, dict[str, list[int]]] = defaultdict(dict)
-    for unit_id, criterion_id, met, total in _fetch(sql, [cycle.pk, cycle.tenant_id]):
+    for unit_id, criterion_id, met, total in _fetch(sql, [cycle.tenant_id]):
         result[unit_id][str(criterion_id)] = [int(met or 0), int(total)]
     return result
 
@@ -422,7 +425,7 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]
     return by_path
 
 
-def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str) -> list[Figures]:
+def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[Figures]:
     """Every live unit's figures from the stored cadre rows and the tree: a fixed number of
     queries whatever the size of the province."""
     units = live_units(cycle)
@@ -431,7 +434,7 @@ def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str) -> list[Figur
     max_depth = max(unit.depth for unit in units)
     cadre_sums = unit_cadre_sums(cycle, max_depth)
     unit_sums = unit_side_sums(cycle, max_depth)
-    targets = unit_target_sums(cycle, max_depth, targets_table)
+    targets = unit_target_sums(cycle, max_depth, targets_table, rows_table)
     complete: dict[str, int] = defaultdict(int)
     for unit in units:
         sums = cadre_sums.get(unit.id)

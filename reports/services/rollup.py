@@ -140,9 +140,10 @@ def recompute_cycle(cycle: Cycle) -> int:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
+            cursor.execute("SET LOCAL jit = off")
     try:
         _write_cadre_rows(cycle, now)
-        return _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle, TARGETS_TABLE), now)
+        return _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle, TARGETS_TABLE, ROWS_TABLE), now)
     finally:
         _drop_temp_tables()
 
