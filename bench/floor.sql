@@ -7,11 +7,11 @@
 -- role, then path (DISTINCT ON keeps the first position in that order). Every home unit
 -- lies under the root, so the root's figures are sums over everyone in scope. Forms are
 -- aggregated per cadre in one pass over each table (hash aggregates), then joined once.
--- `home` is referenced once, so PostgreSQL inlines it; it is deliberately NOT MATERIALIZED:
+-- `home` is declared NOT MATERIALIZED (PostgreSQL inlines it in both places it is used):
 -- a materialized CTE hides its column statistics, the planner then expects ~10⁸ joined
 -- rows, and the JIT compiler it switches on costs ~15× the query itself (700 ms vs 45 ms
 -- at 20,000 cadres on PostgreSQL 15).
-WITH home AS (
+WITH home AS NOT MATERIALIZED (
   SELECT DISTINCT ON (p.cadre_id) p.cadre_id, p.unit_id, c.is_civil_servant
   FROM cadres_position p
   JOIN cadres_unit u ON u.id = p.unit_id AND u.archived_at IS NULL
@@ -94,5 +94,22 @@ cadre_sums AS (
   LEFT JOIN sa ON sa.cadre_id = h.cadre_id
   LEFT JOIN secretary sec ON sec.cadre_id = h.cadre_id
   LEFT JOIN initiative ini ON ini.cadre_id = h.cadre_id
+),
+-- Attainment of each quantitative target (the root row's extra["targets"]): commitments of
+-- the yearly self-assessments submitted by cadres in scope, meeting their target / assessed.
+targets AS (
+  SELECT COALESCE(jsonb_object_agg(t.criterion_id::text, jsonb_build_array(t.met, t.total)), '{}'::jsonb)
+           AS targets
+  FROM (
+    SELECT cm.criterion_id, count(*) FILTER (WHERE cr.actual_value >= cm.target) AS met, count(*) AS total
+    FROM evaluations_commitmentresult cr
+    JOIN evaluations_selfassessment s ON s.id = cr.self_assessment_id
+    JOIN evaluations_commitment cm ON cm.id = cr.commitment_id
+    JOIN models_registry_criterion cq ON cq.id = cm.criterion_id
+    WHERE s.cycle_id = %(cycle)s AND s.period = 'year' AND s.submitted_at IS NOT NULL
+      AND cq.kind = 'quantitative' AND cm.target IS NOT NULL
+      AND s.cadre_id IN (SELECT cadre_id FROM home)
+    GROUP BY cm.criterion_id
+  ) t
 )
-SELECT cadre_sums.*, units.* FROM cadre_sums CROSS JOIN units
+SELECT cadre_sums.*, units.*, targets.* FROM cadre_sums CROSS JOIN units CROSS JOIN targets

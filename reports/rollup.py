@@ -153,11 +153,11 @@ def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
 
 
 def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tuple[str, list]:
-    """CTEs `ranked` and `home` (cadre_id, unit_id, path, depth)."""
+    """CTEs `ranked` and `home` (cadre_id, unit_id, path, depth, is_civil_servant)."""
     only, params = _in("p.cadre_id", cadre_ids)
     sql = f"""
     ranked AS (
-      SELECT p.cadre_id, p.unit_id, ROW_NUMBER() OVER (
+      SELECT p.cadre_id, p.unit_id, c.is_civil_servant, ROW_NUMBER() OVER (
           PARTITION BY p.cadre_id
           ORDER BY {_rank_case('u.level', LEVEL_ORDER)} DESC, u.depth DESC, {_rank_case('p.role', ROLE_ORDER)},
                    u.path) AS rn
@@ -168,7 +168,8 @@ def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tu
         AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date >= %s){only}
     ),
     home AS (
-      SELECT r.cadre_id, r.unit_id, u.path, u.depth FROM ranked r JOIN {_t(Unit)} u ON u.id = r.unit_id
+      SELECT r.cadre_id, r.unit_id, u.path, u.depth, r.is_civil_servant
+      FROM ranked r JOIN {_t(Unit)} u ON u.id = r.unit_id
       WHERE r.rn = 1
     )"""
     return sql, [cycle.tenant_id, on, on, *params]
@@ -262,10 +263,9 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
              COALESCE(sf.late, 0) AS late_self_assessment,
              CASE WHEN se.cadre_id IS NULL THEN 0 ELSE 1 END AS grassroots_secretary,
              CASE WHEN ini.cadre_id IS NULL THEN 0 ELSE 1 END AS with_initiative,
-             CASE WHEN c.is_civil_servant = %s THEN 1 ELSE 0 END AS civil_servant,
+             CASE WHEN h.is_civil_servant = %s THEN 1 ELSE 0 END AS civil_servant,
              COALESCE(sf.gains, 0) AS four_gains, COALESCE(tj.targets, {empty_json()}) AS targets
       FROM home h
-      JOIN {_t(Cadre)} c ON c.id = h.cadre_id
       LEFT JOIN reg_flags rf ON rf.cadre_id = h.cadre_id
       LEFT JOIN sa_flags sf ON sf.cadre_id = h.cadre_id
       LEFT JOIN rated rt ON rt.cadre_id = h.cadre_id
