@@ -49,7 +49,6 @@ from models_registry.models import (
     ProgrammeSubject,
 )
 from models_registry.selectors import pilot_progress
-from reports.models import CadreFigures
 
 STEP = Unit.steplen
 LEVEL_ORDER = list(UnitLevel.values)  # province first: a higher rank is a lower level
@@ -315,19 +314,18 @@ def _ancestor_join(alias: str) -> str:
             f" JOIN {_t(Unit)} anc ON anc.tenant_id = %s AND anc.path = SUBSTR({alias}.path, 1, k.d * {STEP})")
 
 
-def unit_cadre_sums(cycle: Cycle, max_depth: int) -> dict[int, list[int]]:
-    """Per unit: `CADRE_COLUMNS` summed over the stored cadre rows of its subtree."""
+def unit_cadre_sums(cycle: Cycle, max_depth: int, rows_table: str) -> dict[int, list[int]]:
+    """Per unit: `CADRE_COLUMNS` summed over the cadre rows (`rows_table`) of its subtree."""
     # Summed per home unit first (grouped by id: cheaper than by path), so only those sums
     # (not every cadre) join the ancestors.
     per_home = ", ".join(f"SUM({sql}) AS c{index}" for index, (_name, sql, _py) in enumerate(CADRE_SUMS))
     sums = ", ".join(f"SUM(h.c{index})" for index in range(len(CADRE_SUMS)))
     sql = f"""
     WITH depths AS ({_depths(max_depth)}),
-    per_unit AS (SELECT f.unit_id, {per_home} FROM {_t(CadreFigures)} f WHERE f.cycle_id = %s AND f.depth > 0
-                 GROUP BY f.unit_id),
+    per_unit AS (SELECT f.unit_id, {per_home} FROM {rows_table} f GROUP BY f.unit_id),
     homes AS (SELECT u.path, u.depth, p.* FROM per_unit p JOIN {_t(Unit)} u ON u.id = p.unit_id)
     SELECT anc.id, {sums} FROM homes h {_ancestor_join('h')} GROUP BY anc.id"""
-    rows = _fetch(sql, [cycle.pk, cycle.tenant_id])
+    rows = _fetch(sql, [cycle.tenant_id])
     return {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
 
 
@@ -426,13 +424,14 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]
 
 
 def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[Figures]:
-    """Every live unit's figures from the stored cadre rows and the tree: a fixed number of
-    queries whatever the size of the province."""
+    """Every live unit's figures from the cadre rows and per-criterion results just computed
+    (the full run's working tables) and the tree: a fixed number of queries whatever the
+    size of the province."""
     units = live_units(cycle)
     if not units:
         return []
     max_depth = max(unit.depth for unit in units)
-    cadre_sums = unit_cadre_sums(cycle, max_depth)
+    cadre_sums = unit_cadre_sums(cycle, max_depth, rows_table)
     unit_sums = unit_side_sums(cycle, max_depth)
     targets = unit_target_sums(cycle, max_depth, targets_table, rows_table)
     complete: dict[str, int] = defaultdict(int)

@@ -26,6 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.maintenance import analyze
 from cadres.models import UnitLevel
 from evaluations.models import Cycle, CycleStatus
 from reports.models import CadreFigures, UnitFigures
@@ -48,6 +49,7 @@ logger = logging.getLogger(__name__)
 
 # Past this many cadres in one change (a large import), one full run is cheaper.
 INCREMENTAL_LIMIT = 500
+ANALYZE_AFTER_ROWS = 1000
 ROLLUP_WORK_MEM = "64MB"
 
 
@@ -81,10 +83,11 @@ def _temp_table(cursor, name: str, sql: str, params: list) -> None:
         cursor.execute(f"ANALYZE {name} (cadre_id)")
 
 
-def _write_cadre_rows(cycle: Cycle, now) -> None:
+def _write_cadre_rows(cycle: Cycle, now) -> int:
     """Every cadre row computed once into a working table, then stored: rows that differ
-    updated, new ones inserted, those of cadres out of scope (no active position, archived)
-    deleted — hash joins over the whole province, not one index probe per cadre."""
+    updated, those of cadres out of scope (no active position, archived) deleted, new ones
+    inserted — hash joins over the whole province, not one index probe per cadre. Returns
+    how many rows were inserted."""
     table = connection.ops.quote_name(CadreFigures._meta.db_table)
     values = [column for column in CADRE_ROW_COLUMNS if column != "cadre_id"]
     changed = " OR ".join(differs(f"{table}.{column}", f"r.{column}") for column in values)
@@ -97,14 +100,18 @@ def _write_cadre_rows(cycle: Cycle, now) -> None:
         UPDATE {table} SET {', '.join(f'{column} = r.{column}' for column in values)}, computed_at = %s
         FROM {ROWS_TABLE} r WHERE {table}.cycle_id = %s AND {table}.cadre_id = r.cadre_id AND ({changed})""",
                        [stamp, cycle.pk])
+        # Before the insert: the new rows are in scope, and a table that has just grown
+        # without statistics would make this anti-join crawl.
+        cursor.execute(f"""
+        DELETE FROM {table} WHERE cycle_id = %s AND NOT EXISTS (
+          SELECT 1 FROM {ROWS_TABLE} r WHERE r.cadre_id = {table}.cadre_id)""", [cycle.pk])
         cursor.execute(f"""
         INSERT INTO {table} (tenant_id, cycle_id, computed_at, {', '.join(CADRE_ROW_COLUMNS)})
         SELECT %s, %s, %s, {', '.join(f'r.{column}' for column in CADRE_ROW_COLUMNS)} FROM {ROWS_TABLE} r
         WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.cycle_id = %s AND f.cadre_id = r.cadre_id)""",
                        [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
-        cursor.execute(f"""
-        DELETE FROM {table} WHERE cycle_id = %s AND NOT EXISTS (
-          SELECT 1 FROM {ROWS_TABLE} r WHERE r.cadre_id = {table}.cadre_id)""", [cycle.pk])
+        inserted = cursor.rowcount
+    return inserted
 
 
 def _drop_temp_tables() -> None:
@@ -142,10 +149,13 @@ def recompute_cycle(cycle: Cycle) -> int:
             cursor.execute(f"SET LOCAL work_mem = '{ROLLUP_WORK_MEM}'")
             cursor.execute("SET LOCAL jit = off")
     try:
-        _write_cadre_rows(cycle, now)
-        return _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle, TARGETS_TABLE, ROWS_TABLE), now)
+        inserted = _write_cadre_rows(cycle, now)
+        written = _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle, TARGETS_TABLE, ROWS_TABLE), now)
     finally:
         _drop_temp_tables()
+    if inserted >= ANALYZE_AFTER_ROWS:  # a new cycle's first run: the re-rolls' lookups need statistics
+        analyze([CadreFigures, UnitFigures])
+    return written
 
 
 def rollup_cycle(*, cycle: Cycle) -> int:
