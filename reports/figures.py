@@ -31,6 +31,11 @@ class Node:
     depth: int
     figures: FigureColumns | None
 
+    @classmethod
+    def live(cls, unit: Unit, figures: FigureColumns | None) -> "Node":
+        """A unit as it stands today."""
+        return cls(unit, unit.name, unit.code, unit.level, unit.path, unit.depth, figures)
+
 
 def snapshots_of(cycle: Cycle) -> list[FiguresSnapshot]:
     """Every version of the cycle's frozen figures, newest first."""
@@ -62,8 +67,7 @@ class CycleFigures:
     def node(self, unit: Unit) -> Node | None:
         """The unit as the cycle shows it; None when it did not exist then."""
         if not self.is_frozen:
-            return Node(unit, unit.name, unit.code, unit.level, unit.path, unit.depth,
-                        UnitFigures.objects.filter(cycle=self.cycle, unit=unit).first())
+            return Node.live(unit, UnitFigures.objects.filter(cycle=self.cycle, unit=unit).first())
         frozen = self._frozen_row(unit)
         return self._from_frozen(frozen, unit) if frozen else None
 
@@ -72,7 +76,7 @@ class CycleFigures:
         if not self.is_frozen:
             units = list(Unit.objects.get_children(unit).filter(archived_at__isnull=True).select_related("tenant"))
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(cycle=self.cycle, unit__in=units)}
-            nodes = [Node(u, u.name, u.code, u.level, u.path, u.depth, figures.get(u.pk)) for u in units]
+            nodes = [Node.live(u, figures.get(u.pk)) for u in units]
         else:
             nodes = [self._from_frozen(row, row.unit) for row in self._frozen_rows().filter(parent_unit=unit)
                      .select_related("unit__tenant")]
@@ -99,7 +103,7 @@ class CycleFigures:
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(
                 cycle=self.cycle, unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id,
                 unit__level__in=levels)}
-            return [Node(u, u.name, u.code, u.level, u.path, u.depth, figures.get(u.pk)) for u in units]
+            return [Node.live(u, figures.get(u.pk)) for u in units]
         top = self._frozen_row(unit)
         if top is None:
             return []

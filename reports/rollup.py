@@ -112,7 +112,8 @@ def contribution(row: dict) -> list[int]:
 
 # --- SQL ----------------------------------------------------------------------------------
 
-def _t(model) -> str:
+def table(model) -> str:
+    """The model's table, quoted for raw SQL."""
     return connection.ops.quote_name(model._meta.db_table)
 
 
@@ -160,15 +161,15 @@ def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tu
           PARTITION BY p.cadre_id
           ORDER BY {_rank_case('u.level', LEVEL_ORDER)} DESC, u.depth DESC, {_rank_case('p.role', ROLE_ORDER)},
                    u.path) AS rn
-      FROM {_t(Position)} p
-      JOIN {_t(Unit)} u ON u.id = p.unit_id
-      JOIN {_t(Cadre)} c ON c.id = p.cadre_id
+      FROM {table(Position)} p
+      JOIN {table(Unit)} u ON u.id = p.unit_id
+      JOIN {table(Cadre)} c ON c.id = p.cadre_id
       WHERE p.tenant_id = %s AND u.archived_at IS NULL AND c.archived_at IS NULL
         AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date >= %s){only}
     ),
     home AS (
       SELECT r.cadre_id, r.unit_id, u.path, u.depth, r.is_civil_servant
-      FROM ranked r JOIN {_t(Unit)} u ON u.id = r.unit_id
+      FROM ranked r JOIN {table(Unit)} u ON u.id = r.unit_id
       WHERE r.rn = 1
     )"""
     return sql, [cycle.tenant_id, on, on, *params]
@@ -182,10 +183,10 @@ def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str,
     target_results AS (
       SELECT s.cadre_id, cm.criterion_id,
              SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met, COUNT(*) AS total
-      FROM {_t(CommitmentResult)} cr
-      JOIN {_t(SelfAssessment)} s ON s.id = cr.self_assessment_id
-      JOIN {_t(Commitment)} cm ON cm.id = cr.commitment_id
-      JOIN {_t(Criterion)} cq ON cq.id = cm.criterion_id
+      FROM {table(CommitmentResult)} cr
+      JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
+      JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
+      JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id
       WHERE s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL
         AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL{only}
       GROUP BY s.cadre_id, cm.criterion_id
@@ -204,7 +205,7 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     """The CTEs ending in `cadre_rows` (`CADRE_ROW_COLUMNS`): every in-scope cadre of the
     cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre;
     the per-criterion results come from `targets_table` when the caller has them already."""
-    reg, sa = _t(Registration), _t(SelfAssessment)
+    reg, sa = table(Registration), table(SelfAssessment)
     home, home_params = home_cte(cycle, on, cadre_ids)
     if targets_table:
         targets, target_params = f"target_results AS (SELECT * FROM {targets_table})", []
@@ -242,12 +243,12 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
       WHERE rn = 1
     ),
     secretaries AS (
-      SELECT DISTINCT p.cadre_id FROM {_t(Position)} p JOIN {_t(Unit)} u ON u.id = p.unit_id
+      SELECT DISTINCT p.cadre_id FROM {table(Position)} p JOIN {table(Unit)} u ON u.id = p.unit_id
       WHERE p.tenant_id = %s AND p.role = '{PositionRole.SECRETARY}' AND u.level = '{UnitLevel.GRASSROOTS}'
         AND u.archived_at IS NULL AND p.start_date <= %s AND (p.end_date IS NULL OR p.end_date >= %s){sec_only}
     ),
     initiatives AS (
-      SELECT DISTINCT i.cadre_id FROM {_t(Initiative)} i
+      SELECT DISTINCT i.cadre_id FROM {table(Initiative)} i
       WHERE i.tenant_id = %s AND i.date >= %s AND i.date <= %s AND i.recognised_by <> ''{ini_only}
     ),
     target_json AS (
@@ -309,9 +310,15 @@ def cadre_rows(cycle: Cycle, cadre_ids: list[int], today: datetime.date | None =
     return rows
 
 
+def _homes_cte() -> str:
+    """CTE `homes`: the rows of CTE `per_unit` (sums per home unit id) with the unit's path
+    and depth, ready for `_ancestor_join`."""
+    return f"homes AS (SELECT u.path, u.depth, p.* FROM per_unit p JOIN {table(Unit)} u ON u.id = p.unit_id)"
+
+
 def _ancestor_join(alias: str) -> str:
     return (f" JOIN depths k ON k.d <= {alias}.depth"
-            f" JOIN {_t(Unit)} anc ON anc.tenant_id = %s AND anc.path = SUBSTR({alias}.path, 1, k.d * {STEP})")
+            f" JOIN {table(Unit)} anc ON anc.tenant_id = %s AND anc.path = SUBSTR({alias}.path, 1, k.d * {STEP})")
 
 
 def unit_cadre_sums(cycle: Cycle, max_depth: int, rows_table: str) -> dict[int, list[int]]:
@@ -323,7 +330,7 @@ def unit_cadre_sums(cycle: Cycle, max_depth: int, rows_table: str) -> dict[int, 
     sql = f"""
     WITH depths AS ({_depths(max_depth)}),
     per_unit AS (SELECT f.unit_id, {per_home} FROM {rows_table} f GROUP BY f.unit_id),
-    homes AS (SELECT u.path, u.depth, p.* FROM per_unit p JOIN {_t(Unit)} u ON u.id = p.unit_id)
+    {_homes_cte()}
     SELECT anc.id, {sums} FROM homes h {_ancestor_join('h')} GROUP BY anc.id"""
     rows = _fetch(sql, [cycle.tenant_id])
     return {row[0]: [int(value or 0) for value in row[1:]] for row in rows}
@@ -338,7 +345,7 @@ def unit_target_sums(cycle: Cycle, max_depth: int, targets_table: str, rows_tabl
     per_unit AS (SELECT f.unit_id, t.criterion_id, SUM(t.met) AS met, SUM(t.total) AS total
                  FROM {targets_table} t JOIN {rows_table} f ON f.cadre_id = t.cadre_id
                  GROUP BY f.unit_id, t.criterion_id),
-    homes AS (SELECT u.path, u.depth, p.* FROM per_unit p JOIN {_t(Unit)} u ON u.id = p.unit_id)
+    {_homes_cte()}
     SELECT anc.id, h.criterion_id, SUM(h.met), SUM(h.total) FROM homes h {_ancestor_join('h')}
     GROUP BY anc.id, h.criterion_id"""
     result: dict[int, dict[str, list[int]]] = defaultdict(dict)
@@ -351,11 +358,11 @@ def unit_side_sums(cycle: Cycle, max_depth: int) -> dict[int, list[int]]:
     """Per unit: `UNIT_COLUMNS` over the live units of its subtree."""
     own = f"""
       SELECT u.id, u.path, u.depth,
-        CASE WHEN EXISTS (SELECT 1 FROM {_t(Programme)} pr WHERE pr.owner_unit_id = u.id
+        CASE WHEN EXISTS (SELECT 1 FROM {table(Programme)} pr WHERE pr.owner_unit_id = u.id
                           AND pr.status = '{ProgrammeStatus.PUBLISHED}' AND pr.start_year <= %s
                           AND pr.end_year >= %s) THEN 1 ELSE 0 END AS covered,
         CASE WHEN u.level = '{UnitLevel.GRASSROOTS}' THEN 1 ELSE 0 END AS grassroots
-      FROM {_t(Unit)} u WHERE u.tenant_id = %s AND u.archived_at IS NULL"""
+      FROM {table(Unit)} u WHERE u.tenant_id = %s AND u.archived_at IS NULL"""
     sql = f"""
     WITH depths AS ({_depths(max_depth)}), own AS ({own})
     SELECT anc.id, COUNT(*), SUM(o.covered), SUM(o.grassroots) FROM own o {_ancestor_join('o')} GROUP BY anc.id"""
@@ -453,6 +460,7 @@ def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str, rows_table: s
 
 
 def home_units(cycle: Cycle) -> dict[int, int]:
-    """Every in-scope cadre of the cycle's tenant → their home unit's id, as of today."""
+    """Every in-scope cadre of the cycle's tenant → their home unit's id, on the cycle's
+    reference date."""
     home, params = home_cte(cycle, reference_date(cycle), None)
     return dict(_fetch(f"WITH {home} SELECT cadre_id, unit_id FROM home", params))

@@ -81,7 +81,7 @@ def completeness(unit: Unit, cycle: Cycle, today: datetime.date | None = None,
     whatever the number of sub-units."""
     today = today or timezone.localdate()
     source = source or CycleFigures(cycle)
-    head = source.node(unit) or Node(unit, unit.name, unit.code, unit.level, unit.path, unit.depth, None)
+    head = source.node(unit) or Node.live(unit, None)
     children = source.children(unit)
     members = [head, *children]
     reports = {r.unit_id: r for r in UnitReport.objects.filter(cycle=cycle, unit_id__in=[m.unit.pk for m in members])}

@@ -41,6 +41,7 @@ from reports.rollup import (
     differs,
     is_complete,
     reference_date,
+    table,
     target_results_sql,
     unit_figures_from_cadre_rows,
 )
@@ -64,8 +65,7 @@ def _lock_cycle(cycle: Cycle, *, exclusive: bool) -> str | None:
     writers on its own)."""
     mode = "" if connection.vendor != "postgresql" else " FOR NO KEY UPDATE" if exclusive else " FOR SHARE"
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT status FROM {connection.ops.quote_name(Cycle._meta.db_table)} WHERE id = %s{mode}",
-                       [cycle.pk])
+        cursor.execute(f"SELECT status FROM {table(Cycle)} WHERE id = %s{mode}", [cycle.pk])
         row = cursor.fetchone()
     return row[0] if row else None
 
@@ -88,27 +88,27 @@ def _write_cadre_rows(cycle: Cycle, now) -> int:
     updated, those of cadres out of scope (no active position, archived) deleted, new ones
     inserted — hash joins over the whole province, not one index probe per cadre. Returns
     how many rows were inserted."""
-    table = connection.ops.quote_name(CadreFigures._meta.db_table)
+    stored = table(CadreFigures)
     values = [column for column in CADRE_ROW_COLUMNS if column != "cadre_id"]
-    changed = " OR ".join(differs(f"{table}.{column}", f"r.{column}") for column in values)
+    changed = " OR ".join(differs(f"{stored}.{column}", f"r.{column}") for column in values)
     stamp = connection.ops.adapt_datetimefield_value(now)
     with connection.cursor() as cursor:
         _temp_table(cursor, TARGETS_TABLE, *target_results_sql(cycle))
         sql, params = cadre_rows_sql(cycle, reference_date(cycle), targets_table=TARGETS_TABLE)
         _temp_table(cursor, ROWS_TABLE, f"WITH {sql} SELECT {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows", params)
         cursor.execute(f"""
-        UPDATE {table} SET {', '.join(f'{column} = r.{column}' for column in values)}, computed_at = %s
-        FROM {ROWS_TABLE} r WHERE {table}.cycle_id = %s AND {table}.cadre_id = r.cadre_id AND ({changed})""",
+        UPDATE {stored} SET {', '.join(f'{column} = r.{column}' for column in values)}, computed_at = %s
+        FROM {ROWS_TABLE} r WHERE {stored}.cycle_id = %s AND {stored}.cadre_id = r.cadre_id AND ({changed})""",
                        [stamp, cycle.pk])
         # Before the insert: the new rows are in scope, and a table that has just grown
         # without statistics would make this anti-join crawl.
         cursor.execute(f"""
-        DELETE FROM {table} WHERE cycle_id = %s AND NOT EXISTS (
-          SELECT 1 FROM {ROWS_TABLE} r WHERE r.cadre_id = {table}.cadre_id)""", [cycle.pk])
+        DELETE FROM {stored} WHERE cycle_id = %s AND NOT EXISTS (
+          SELECT 1 FROM {ROWS_TABLE} r WHERE r.cadre_id = {stored}.cadre_id)""", [cycle.pk])
         cursor.execute(f"""
-        INSERT INTO {table} (tenant_id, cycle_id, computed_at, {', '.join(CADRE_ROW_COLUMNS)})
+        INSERT INTO {stored} (tenant_id, cycle_id, computed_at, {', '.join(CADRE_ROW_COLUMNS)})
         SELECT %s, %s, %s, {', '.join(f'r.{column}' for column in CADRE_ROW_COLUMNS)} FROM {ROWS_TABLE} r
-        WHERE NOT EXISTS (SELECT 1 FROM {table} f WHERE f.cycle_id = %s AND f.cadre_id = r.cadre_id)""",
+        WHERE NOT EXISTS (SELECT 1 FROM {stored} f WHERE f.cycle_id = %s AND f.cadre_id = r.cadre_id)""",
                        [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
         inserted = cursor.rowcount
     return inserted

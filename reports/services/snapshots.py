@@ -15,12 +15,8 @@ from cadres.models import Unit
 from cadres.services.audit import audit_record
 from evaluations.models import Cycle
 from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
-from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, reference_date
+from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, reference_date, table
 from reports.services.rollup import recompute_cycle
-
-
-def _t(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
 
 
 def snapshot_take(*, cycle: Cycle, acting_user, reopen_reason: str = "") -> FiguresSnapshot:
@@ -37,19 +33,19 @@ def snapshot_take(*, cycle: Cycle, acting_user, reopen_reason: str = "") -> Figu
     step = Unit.steplen
     with connection.cursor() as cursor:
         cursor.execute(f"""
-        INSERT INTO {_t(SnapshotUnit)} (tenant_id, snapshot_id, unit_id, parent_unit_id, path, depth, code, name,
+        INSERT INTO {table(SnapshotUnit)} (tenant_id, snapshot_id, unit_id, parent_unit_id, path, depth, code, name,
                                         level, sector, {figures}, extra)
         SELECT f.tenant_id, %s, u.id, parent.id, u.path, u.depth, u.code, u.name, u.level, u.sector,
                {', '.join(f'f.{column}' for column in FIGURE_COLUMNS)}, f.extra
-        FROM {_t(UnitFigures)} f
-        JOIN {_t(Unit)} u ON u.id = f.unit_id
-        LEFT JOIN {_t(Unit)} parent ON parent.tenant_id = u.tenant_id AND u.depth > 1
+        FROM {table(UnitFigures)} f
+        JOIN {table(Unit)} u ON u.id = f.unit_id
+        LEFT JOIN {table(Unit)} parent ON parent.tenant_id = u.tenant_id AND u.depth > 1
              AND parent.path = SUBSTR(u.path, 1, LENGTH(u.path) - {step})
         WHERE f.cycle_id = %s""", [snapshot.pk, cycle.pk])
         units = cursor.rowcount
         cursor.execute(f"""
-        INSERT INTO {_t(SnapshotCadre)} (tenant_id, snapshot_id, {flags})
-        SELECT tenant_id, %s, {flags} FROM {_t(CadreFigures)} WHERE cycle_id = %s AND unit_id IS NOT NULL""",
+        INSERT INTO {table(SnapshotCadre)} (tenant_id, snapshot_id, {flags})
+        SELECT tenant_id, %s, {flags} FROM {table(CadreFigures)} WHERE cycle_id = %s AND unit_id IS NOT NULL""",
                        [snapshot.pk, cycle.pk])
         cadres = cursor.rowcount
     audit_record(actor=acting_user, action="figures.snapshot", obj=snapshot,
