@@ -10,6 +10,7 @@ that database is DROPPED and recreated), CADRES, BENCH_SEED (1), BENCH_STRICT, B
 """
 
 import datetime
+import json
 import os
 import platform
 import re
@@ -112,14 +113,14 @@ FLOOR_SQL = (Path(__file__).parent / "floor.sql").read_text()
 def floor_figures(cycle) -> dict[str, int]:
     from django.db import connection
 
-    from reports.rollup import as_dict, reference_date
+    from reports.rollup import reference_date
 
     params = {"tenant": cycle.tenant_id, "cycle": cycle.pk, "year": cycle.year, "on": reference_date(cycle),
               "year_start": datetime.date(cycle.year, 1, 1), "year_end": datetime.date(cycle.year, 12, 31)}
     with connection.cursor() as cursor:
         cursor.execute(FLOOR_SQL, params)
         names = [column.name for column in cursor.description]
-        return {name: as_dict(value) if name == "targets" else int(value) for name, value in zip(names, cursor.fetchone())}
+        return {name: json.loads(value) if name == "targets" else int(value) for name, value in zip(names, cursor.fetchone())}
 
 
 def p1a(cycle, root, notes: list[str]) -> Row:

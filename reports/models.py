@@ -100,7 +100,8 @@ class UnitFigures(FigureColumns):
 
 class CadreFlags(models.Model):
     """What one cadre counts for in a cycle, at their home unit: 0/1 per figure (so sums
-    need no casts on any database) and, per quantitative criterion assessed, 1 if met."""
+    need no casts on any database) and, per quantitative criterion assessed, how many
+    commitments met their target out of how many."""
 
     registered = models.PositiveSmallIntegerField(default=0)
     registration_approved = models.PositiveSmallIntegerField(default=0)
@@ -113,7 +114,7 @@ class CadreFlags(models.Model):
     with_initiative = models.PositiveSmallIntegerField(default=0)
     civil_servant = models.PositiveSmallIntegerField(default=0)
     four_gains = models.PositiveSmallIntegerField(default=0)
-    targets = models.JSONField(default=dict, blank=True)  # {criterion_id: 0 or 1}
+    targets = models.TextField(blank=True)  # per quantitative criterion assessed: `reports.rollup.encode_targets`
     # The home unit's path and depth as they stood when computed.
     path = models.CharField(max_length=255)
     depth = models.PositiveSmallIntegerField()

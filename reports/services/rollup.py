@@ -19,6 +19,7 @@ A closed cycle is frozen (`reports.services.snapshots`): the full run refuses it
 incremental steps queued before the close are discarded.
 """
 
+import json
 import logging
 
 from django.core.exceptions import ValidationError
@@ -34,10 +35,12 @@ from reports.rollup import (
     CADRE_COLUMNS,
     CADRE_ROW_COLUMNS,
     FIGURE_COLUMNS,
+    Figures,
     ancestor_paths,
     cadre_rows,
     cadre_rows_sql,
     contribution,
+    decode_targets,
     differs,
     is_complete,
     reference_date,
@@ -73,72 +76,88 @@ def _lock_cycle(cycle: Cycle, *, exclusive: bool) -> str | None:
 # --- The full run -------------------------------------------------------------------------
 
 # The full run's working tables, private to its connection and dropped when it ends.
-TARGETS_TABLE, ROWS_TABLE = "rollup_targets", "rollup_cadre_rows"
+TARGETS_TABLE, ROWS_TABLE, UNITS_TABLE = "rollup_targets", "rollup_cadre_rows", "rollup_unit_rows"
+
+
+def _analyze(cursor, name: str, key: str) -> None:
+    if connection.vendor == "postgresql":  # a new table has no statistics: the joins on its key need them
+        cursor.execute(f"ANALYZE {name} ({key})")
 
 
 def _temp_table(cursor, name: str, sql: str, params: list) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMP TABLE {name} AS {sql}", params)
-    if connection.vendor == "postgresql":  # a new table has no statistics: the joins below need them
-        cursor.execute(f"ANALYZE {name} (cadre_id)")
+    _analyze(cursor, name, "cadre_id")
+
+
+def _load(cursor, name: str, columns: list[str], rows: list[tuple]) -> None:
+    """Rows from Python into a working table (keyed by its first column): COPY on PostgreSQL."""
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        _analyze(cursor, name, columns[0])
+    else:
+        cursor.executemany(f"INSERT INTO {name} ({', '.join(columns)}) VALUES ({', '.join(['%s'] * len(columns))})",
+                           rows)
+
+
+def _sync(cursor, model, key: str, columns: list[str], work: str, cycle: Cycle, now) -> tuple[int, int]:
+    """Make the cycle's stored rows of `model` equal the working table `work` (its `key`
+    and `columns`): rows that differ updated, rows absent from it deleted, new ones inserted
+    — hash joins over the whole province, not one probe per row, and nothing moves through
+    Python. Returns (rows written, rows inserted)."""
+    stored = table(model)
+    changed = " OR ".join(differs(f"{stored}.{column}", f"w.{column}") for column in columns)
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    cursor.execute(f"""
+    UPDATE {stored} SET {', '.join(f'{column} = w.{column}' for column in columns)}, computed_at = %s
+    FROM {work} w WHERE {stored}.cycle_id = %s AND {stored}.{key} = w.{key} AND ({changed})""", [stamp, cycle.pk])
+    updated = cursor.rowcount
+    # Before the insert: a table that has just grown without statistics would make this
+    # anti-join crawl.
+    cursor.execute(f"""
+    DELETE FROM {stored} WHERE cycle_id = %s AND NOT EXISTS (SELECT 1 FROM {work} w WHERE w.{key} = {stored}.{key})""",
+                   [cycle.pk])
+    deleted = cursor.rowcount
+    cursor.execute(f"""
+    INSERT INTO {stored} (tenant_id, cycle_id, computed_at, {key}, {', '.join(columns)})
+    SELECT %s, %s, %s, w.{key}, {', '.join(f'w.{column}' for column in columns)} FROM {work} w
+    WHERE NOT EXISTS (SELECT 1 FROM {stored} s WHERE s.cycle_id = %s AND s.{key} = w.{key})""",
+                   [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
+    return updated + deleted + cursor.rowcount, cursor.rowcount
 
 
 def _write_cadre_rows(cycle: Cycle, now) -> int:
-    """Every cadre row computed once into a working table, then stored: rows that differ
-    updated, those of cadres out of scope (no active position, archived) deleted, new ones
-    inserted — hash joins over the whole province, not one index probe per cadre. Returns
-    how many rows were inserted."""
-    stored = table(CadreFigures)
-    values = [column for column in CADRE_ROW_COLUMNS if column != "cadre_id"]
-    changed = " OR ".join(differs(f"{stored}.{column}", f"r.{column}") for column in values)
-    stamp = connection.ops.adapt_datetimefield_value(now)
+    """Every cadre row computed once into a working table, then stored (`_sync`; cadres out
+    of scope — no active position, archived — lose theirs). Returns how many were inserted."""
     with connection.cursor() as cursor:
         _temp_table(cursor, TARGETS_TABLE, *target_results_sql(cycle))
         sql, params = cadre_rows_sql(cycle, reference_date(cycle), targets_table=TARGETS_TABLE)
         _temp_table(cursor, ROWS_TABLE, f"WITH {sql} SELECT {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows", params)
-        cursor.execute(f"""
-        UPDATE {stored} SET {', '.join(f'{column} = r.{column}' for column in values)}, computed_at = %s
-        FROM {ROWS_TABLE} r WHERE {stored}.cycle_id = %s AND {stored}.cadre_id = r.cadre_id AND ({changed})""",
-                       [stamp, cycle.pk])
-        # Before the insert: the new rows are in scope, and a table that has just grown
-        # without statistics would make this anti-join crawl.
-        cursor.execute(f"""
-        DELETE FROM {stored} WHERE cycle_id = %s AND NOT EXISTS (
-          SELECT 1 FROM {ROWS_TABLE} r WHERE r.cadre_id = {stored}.cadre_id)""", [cycle.pk])
-        cursor.execute(f"""
-        INSERT INTO {stored} (tenant_id, cycle_id, computed_at, {', '.join(CADRE_ROW_COLUMNS)})
-        SELECT %s, %s, %s, {', '.join(f'r.{column}' for column in CADRE_ROW_COLUMNS)} FROM {ROWS_TABLE} r
-        WHERE NOT EXISTS (SELECT 1 FROM {stored} f WHERE f.cycle_id = %s AND f.cadre_id = r.cadre_id)""",
-                       [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
-        inserted = cursor.rowcount
+        _written, inserted = _sync(cursor, CadreFigures, "cadre_id", CADRE_ROW_COLUMNS[1:], ROWS_TABLE, cycle, now)
     return inserted
+
+
+def _write_unit_rows(cycle: Cycle, figures: list[Figures], now) -> int:
+    """Store every live unit's figures (`_sync`; rows of units no longer live deleted).
+    Returns the number of rows written."""
+    columns = [*FIGURE_COLUMNS, "extra"]
+    stored = table(UnitFigures)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {UNITS_TABLE}")
+        cursor.execute(f"CREATE TEMP TABLE {UNITS_TABLE} AS SELECT unit_id, {', '.join(columns)} FROM {stored} WHERE 1 = 0")
+        # The same serialisation as the JSON field's, so SQLite can compare the texts.
+        _load(cursor, UNITS_TABLE, ["unit_id", *columns],
+              [(item.unit_id, *[item.values[name] for name in FIGURE_COLUMNS], json.dumps(item.extra)) for item in figures])
+        written, _inserted = _sync(cursor, UnitFigures, "unit_id", columns, UNITS_TABLE, cycle, now)
+    return written
 
 
 def _drop_temp_tables() -> None:
     with connection.cursor() as cursor:
-        for name in (TARGETS_TABLE, ROWS_TABLE):
+        for name in (TARGETS_TABLE, ROWS_TABLE, UNITS_TABLE):
             cursor.execute(f"DROP TABLE IF EXISTS {name}")
-
-
-def _write_unit_rows(cycle: Cycle, figures, now) -> int:
-    """Insert or update the rows that differ from what is stored; drop rows of units no
-    longer live. Returns the number of rows written."""
-    # Plain tuples: a province's worth of model instances would cost more than the compare.
-    stored = {row[0]: row[1:] for row in
-              UnitFigures.objects.filter(cycle=cycle).values_list("unit_id", *FIGURE_COLUMNS, "extra")}
-    changed = []
-    for item in figures:
-        row = stored.pop(item.unit_id, None)
-        if row == (*[item.values[name] for name in FIGURE_COLUMNS], item.extra):
-            continue
-        changed.append(UnitFigures(tenant_id=cycle.tenant_id, cycle=cycle, unit_id=item.unit_id, extra=item.extra,
-                                   computed_at=now, **item.values))
-    if stored:
-        UnitFigures.objects.filter(cycle=cycle, unit_id__in=list(stored)).delete()
-    UnitFigures.objects.bulk_create(changed, batch_size=2000, update_conflicts=True,
-                                    unique_fields=["cycle", "unit"],
-                                    update_fields=[*FIGURE_COLUMNS, "extra", "computed_at"])
-    return len(changed) + len(stored)
 
 
 def recompute_cycle(cycle: Cycle) -> int:
@@ -201,7 +220,7 @@ class _Deltas:
             for index, value in enumerate(vector):
                 current[index] += sign * value
             targets = self.targets.setdefault(prefix, {})
-            for key, (met, total) in row["targets"].items():
+            for key, (met, total) in decode_targets(row["targets"]).items():
                 entry = targets.setdefault(key, [0, 0])
                 entry[0] += sign * met
                 entry[1] += sign * total
