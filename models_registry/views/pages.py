@@ -185,7 +185,7 @@ def programme_publish(request, pk: int):
     if request.method == "POST":
         try:
             result = services.programme_publish(programme=programme, acting_user=request.user,
-                                                expected_lock_version=request.POST.get("lock_version"))
+                                                expected_version=request.POST.get("lock_version"))
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
             programme.refresh_from_db()
@@ -235,7 +235,7 @@ def programme_archive(request, pk: int):
 def programme_delete(request, pk: int):
     def delete(programme):
         services.programme_delete_draft(programme=programme, acting_user=request.user,
-                                        expected_lock_version=request.POST.get("lock_version"))
+                                        expected_version=request.POST.get("lock_version"))
         return reverse("programme_list")
 
     return _lifecycle(request, pk, delete, _("The draft was deleted."))
