@@ -15,7 +15,6 @@ from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open
 from evaluations.models import (
     AssessmentPeriod,
-    AssessmentState,
     Commitment,
     CommitmentResult,
     EvidenceFile,
@@ -38,7 +37,6 @@ from evaluations.services.drafts import (
 from evaluations.uploads import check_document, stored_name
 from models_registry.models import Period
 
-EDITABLE = (AssessmentState.DRAFT, AssessmentState.RETURNED)
 TEXT_FIELDS = ("strengths", "weaknesses", "causes", "remedies")
 GAINS_FIELDS = ("gains_people", "gains_work", "gains_organisation", "gains_public")
 MAX_VALUE = Decimal("9999999")

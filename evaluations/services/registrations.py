@@ -18,7 +18,6 @@ from evaluations.services.drafts import AutosaveResult, autosave, clean_text, un
 from models_registry.models import CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import applicable_criteria, deciding_position
 
-EDITABLE = (RegistrationState.DRAFT, RegistrationState.RETURNED)
 MAX_TARGET = Decimal("99999")
 
 
