@@ -138,9 +138,12 @@ def can_act(flow: Flow[M], obj: M, action: str, user: User) -> bool:
 
 
 def _version(value: object) -> int:
+    """The version a page sent (a hidden field: any text); -1, never current, for garbage."""
+    if isinstance(value, int):
+        return value
     try:
-        return int(value)  # type: ignore[call-overload]  # a page's hidden field: any text
-    except (TypeError, ValueError):
+        return int(str(value))
+    except ValueError:
         return -1
 
 

@@ -11,6 +11,7 @@ Refusals are `cadres.transitions.Refusal`s with a Vietnamese message and a code 
 """
 
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.services.audit import audit_record
-from cadres.transitions import Outcome, Refusal, User, act
+from cadres.transitions import Flow, Outcome, Refusal, User, act
 from evaluations import notifications
 from evaluations.checks import check_deadline
-from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW, SUPERSEDED, flow_of
+from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW, SUPERSEDED
 from evaluations.models import (
     AssessmentPeriod,
     AssessmentState,
@@ -42,9 +43,11 @@ from evaluations.snapshots import diff_snapshots, snapshot_of
 
 R, A = RegistrationState, AssessmentState
 Form = Registration | SelfAssessment
+F = TypeVar("F", Registration, SelfAssessment)
+Snapshot = dict[str, object]
 
 
-def _noted(*, comment: str = "", fields: Iterable[str] = (), snapshot: dict | None = None, changed: Iterable[str] = (),
+def _noted(*, comment: str = "", fields: Iterable[str] = (), snapshot: Snapshot | None = None, changed: Iterable[str] = (),
            criterion_comments: dict[str, str] | None = None) -> Outcome:
     """A form transition's outcome: its event row and audit row carry the comment and the changes."""
     changed = list(changed)
@@ -57,24 +60,23 @@ def last_return(form: Form) -> FormEvent | None:
     return form.events.filter(action=FormAction.RETURN).order_by("-created_at", "-id").first()
 
 
-def _submit(form: Form, *, acting_user: User, expected_version: object, deadline_kind: str | None,
-            check_content: Callable[[Form], tuple[str, ...]]) -> None:
-    def change(locked: Form) -> Outcome:
+def _submit(flow: Flow[F], form: F, *, acting_user: User, expected_version: object, deadline_kind: str | None,
+            check_content: Callable[[F], tuple[str, ...]]) -> None:
+    def change(locked: F) -> Outcome:
         # Only the first submission is held to the deadline: fixing a returned form is not late.
         if deadline_kind and locked.state in (R.DRAFT, A.DRAFT):
             locked.is_late = check_deadline(cycle=locked.cycle, unit=locked.unit, cadre_id=locked.cadre_id,
                                             kind=deadline_kind, today=timezone.localdate())
-        content_fields = check_content(locked)
+        content_fields: tuple[str, ...] = check_content(locked)
         snapshot = snapshot_of(locked)
         resubmit = locked.state in (R.RETURNED, A.RETURNED)
         returned = last_return(locked) if resubmit else None
-        changed = [change.key for change in diff_snapshots(returned.snapshot if returned else None, snapshot)]
+        changed = [field.key for field in diff_snapshots(returned.snapshot if returned else None, snapshot)]
         locked.submitted_at = timezone.now()
         return _noted(fields=["submitted_at", "is_late", *content_fields], snapshot=snapshot,
                       changed=changed if resubmit else ())
 
-    act(flow_of(form), form, FormAction.SUBMIT, acting_user=acting_user, expected_version=expected_version,
-        change=change)
+    act(flow, form, FormAction.SUBMIT, acting_user=acting_user, expected_version=expected_version, change=change)
 
 
 def _raise_errors(errors: dict[str, str]) -> None:
@@ -82,7 +84,7 @@ def _raise_errors(errors: dict[str, str]) -> None:
         raise ValidationError(errors, code="invalid")
 
 
-def _clean_comments(form: Form, comments: dict | None) -> dict[str, str]:
+def _clean_comments(form: Form, comments: dict[str, str] | None) -> dict[str, str]:
     """Comments keyed by criterion id, each a criterion of this form; a foreign or made-up
     id refuses the whole return (nothing is written)."""
     own = {str(pk) for pk in form_criteria_ids(form)}
@@ -105,9 +107,9 @@ def form_criteria_ids(form: Form) -> list[int]:
     return list(Commitment.objects.filter(registration=registration).values_list("criterion_id", flat=True))
 
 
-def _return(form: Form, *, comments: dict | None, general_comment: str, acting_user: User,
+def _return(flow: Flow[F], form: F, *, comments: dict[str, str] | None, general_comment: str, acting_user: User,
             expected_version: object) -> None:
-    def change(locked: Form) -> Outcome:
+    def change(locked: F) -> Outcome:
         cleaned = _clean_comments(locked, comments)
         comment = (general_comment or "").strip()
         if not cleaned and not comment:
@@ -115,17 +117,15 @@ def _return(form: Form, *, comments: dict | None, general_comment: str, acting_u
                           "invalid")
         return _noted(comment=comment, criterion_comments=cleaned, snapshot=snapshot_of(locked))
 
-    act(flow_of(form), form, FormAction.RETURN, acting_user=acting_user, expected_version=expected_version,
-        change=change)
+    act(flow, form, FormAction.RETURN, acting_user=acting_user, expected_version=expected_version, change=change)
     notifications.form_returned(form)
 
 
 # --- Registration -----------------------------------------------------------------------
 
 
-def _check_registration(form: Form) -> tuple[str, ...]:
+def _check_registration(form: Registration) -> tuple[str, ...]:
     """Capture the identity header, then refuse an incomplete form; returns the fields set."""
-    assert isinstance(form, Registration)
     fill_header(form)
     _raise_errors(registration_errors(form))
     return ("unit", "role", "full_name", "birth_date", "union_position", "job_title", "unit_name")
@@ -136,16 +136,16 @@ def registration_submit(*, registration: Registration, acting_user: User, expect
     """draft/returned → submitted by the cadre; the identity header is captured now. A first
     submission after the deadline needs an extension and is then marked late."""
     deadline = DeadlineKind.REGISTRATION if registration.revision == 1 else None
-    _submit(registration, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
+    _submit(REGISTRATION_FLOW, registration, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
             check_content=_check_registration)
     return registration
 
 
 @transaction.atomic
-def registration_return(*, registration: Registration, comments: dict, general_comment: str = "",
+def registration_return(*, registration: Registration, comments: dict[str, str], general_comment: str = "",
                         acting_user: User, expected_version: object) -> Registration:
     """submitted → returned by the reviewer, with a comment per criterion id that needs work."""
-    _return(registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
+    _return(REGISTRATION_FLOW, registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
             expected_version=expected_version)
     return registration
 
@@ -199,8 +199,7 @@ def registration_amend(*, registration: Registration, acting_user: User, expecte
 # --- Self-assessment --------------------------------------------------------------------
 
 
-def _check_assessment(form: Form) -> tuple[str, ...]:
-    assert isinstance(form, SelfAssessment)
+def _check_assessment(form: SelfAssessment) -> tuple[str, ...]:
     refresh_computed(form)
     _raise_errors(self_assessment_errors(form))
     return ()
@@ -211,16 +210,16 @@ def self_assessment_submit(*, self_assessment: SelfAssessment, acting_user: User
                            expected_version: object) -> SelfAssessment:
     """draft/returned → submitted by the cadre; the yearly one is held to the deadline."""
     deadline = DeadlineKind.SELF_ASSESSMENT if self_assessment.period == AssessmentPeriod.YEAR else None
-    _submit(self_assessment, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
+    _submit(ASSESSMENT_FLOW, self_assessment, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
             check_content=_check_assessment)
     return self_assessment
 
 
 @transaction.atomic
-def self_assessment_return(*, self_assessment: SelfAssessment, comments: dict, general_comment: str = "",
+def self_assessment_return(*, self_assessment: SelfAssessment, comments: dict[str, str], general_comment: str = "",
                            acting_user: User, expected_version: object) -> SelfAssessment:
     """submitted → returned by the reviewer, with a comment per criterion id."""
-    _return(self_assessment, comments=comments, general_comment=general_comment, acting_user=acting_user,
+    _return(ASSESSMENT_FLOW, self_assessment, comments=comments, general_comment=general_comment, acting_user=acting_user,
             expected_version=expected_version)
     return self_assessment
 

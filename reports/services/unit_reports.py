@@ -61,7 +61,7 @@ def _has_parent(user: User, report: UnitReport) -> bool:
 
 
 def _not_the_submitter(user: User, report: UnitReport) -> bool:
-    return user.pk != report.submitted_by_id
+    return bool(user.pk != report.submitted_by_id)
 
 
 def _cycle_open(user: User, report: UnitReport) -> None:
@@ -97,7 +97,7 @@ UNIT_REPORT_FLOW: Flow[UnitReport] = Flow(
 )
 
 
-def unit_report_get_or_create(*, cycle: Cycle, unit: Unit, acting_user) -> UnitReport:
+def unit_report_get_or_create(*, cycle: Cycle, unit: Unit, acting_user: User) -> UnitReport:
     """The unit's report for the cycle, started as a draft the first time a manager opens it."""
     if not access_for(acting_user).manages_path(unit.path) or unit.tenant_id != cycle.tenant_id:
         raise Refusal(_("Only the unit's managers can write its report."), "forbidden")
