@@ -50,11 +50,11 @@ Check = Callable[[User, M], None]
 def allowed_if(predicate: Callable[[User, M], bool], message: str | Promise, code: str = "forbidden") -> Check[M]:
     """A check from a yes/no rule (who may act, mostly) and the refusal when it says no."""
 
-    def check(user: User, obj: M) -> None:
+    def rule(user: User, obj: M) -> None:
         if not predicate(user, obj):
             raise Refusal(message, code)
 
-    return check
+    return rule
 
 
 @dataclass(frozen=True)

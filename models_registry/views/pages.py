@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import PositionRole, UnitLevel
 from cadres.selectors import access_for, managed_roots, own_cadre, tenants_visible_to, units_managed_by
+from cadres.transitions import can_act
 from models_registry import services
 from models_registry.forms import (
     AudiencePreviewForm,
@@ -178,7 +179,7 @@ def _similarity_context(programme) -> dict:
 def programme_publish(request, pk: int):
     """GET: the "không rập khuôn" check as it stands; POST: publish (refused when blocked)."""
     programme = get_editable_programme_for_user(request.user, pk)
-    if not programme.is_draft:
+    if not can_act(services.PROGRAMME_FLOW, programme, "publish", request.user):
         messages.error(request, _("Only a draft can be published."))
         return redirect("programme_detail", pk=programme.pk)
     error = None
