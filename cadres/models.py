@@ -392,3 +392,15 @@ class ImportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == ImportJobStatus.QUEUED
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == ImportJobStatus.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ImportJobStatus.DONE

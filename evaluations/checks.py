@@ -1,5 +1,6 @@
-"""Refusals shared by the workflow and the services. Every refusal is a ValidationError with
-a Vietnamese message and a `code` a view may branch on:
+"""Checks shared by the workflow and the services. Every refusal is a
+`cadres.transitions.Refusal` (a ValidationError) with a Vietnamese message and a `code` a
+view may branch on:
 
 - "forbidden": the acting user may not do this to this form;
 - "closed": the cycle is closed (read-only);
@@ -11,27 +12,26 @@ a Vietnamese message and a `code` a view may branch on:
 
 import datetime
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.models import Unit
+from cadres.transitions import Refusal
 from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineExtension
 
-
-def refuse(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
+CLOSED_FOR_FORMS = gettext_lazy("The %(year)d evaluation cycle is closed: its forms can no longer be changed.")
 
 
-def check_cycle_open(cycle: Cycle) -> None:
+def check_cycle_open(cycle: Cycle, message: str | Promise = CLOSED_FOR_FORMS) -> None:
+    """`message` has %(year)d."""
     # Read the status from the database: a page loaded before the cycle closed must not write.
     if not Cycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).exists():
-        raise refuse(_("The %(year)d evaluation cycle is closed: its forms can no longer be changed.")
-                     % {"year": cycle.year}, "closed")
+        raise Refusal(str(message) % {"year": cycle.year}, "closed")
 
 
 def check_same_tenant(*objects) -> None:
     if len({obj.tenant_id for obj in objects}) > 1:
-        raise refuse(_("This belongs to another province."), "forbidden")
+        raise Refusal(_("This belongs to another province."), "forbidden")
 
 
 def effective_deadline(cycle: Cycle, unit: Unit, kind: str) -> datetime.date:
@@ -59,5 +59,5 @@ def check_deadline(*, cycle: Cycle, unit: Unit, cadre_id: int, kind: str, today:
     until = extension_until(cycle, cadre_id, kind)
     if until is not None and today <= until:
         return True
-    raise refuse(_("The deadline was %(date)s. Ask your unit for an extension to submit after it.")
-                 % {"date": deadline.strftime("%d/%m/%Y")}, "deadline")
+    raise Refusal(_("The deadline was %(date)s. Ask your unit for an extension to submit after it.")
+                  % {"date": deadline.strftime("%d/%m/%Y")}, "deadline")

@@ -74,7 +74,7 @@ def _an_giang_programme(tenant: Tenant) -> Programme:
     programme.seed_key = AN_GIANG_KEY
     programme.save(update_fields=["seed_key"])
     write_content(programme, content_of(seed, inherit=False))
-    programme_publish(programme=programme, expected_lock_version=programme.lock_version, enforce_similarity=False)
+    programme_publish(programme=programme, expected_version=programme.lock_version, enforce_similarity=False)
     return programme
 
 
@@ -92,12 +92,12 @@ def _ninh_kieu_programme(tenant: Tenant) -> Programme:
     programme.seed_key = NINH_KIEU_KEY
     programme.save(update_fields=["seed_key"])
     group = CriteriaGroup.objects.filter(programme=programme).order_by("position").first()
-    criterion_create(group=group, expected_lock_version=programme.lock_version,
+    criterion_create(group=group, expected_version=programme.lock_version,
                      title="Sâu sát khu vực: dự sinh hoạt chi đoàn khu vực", kind=CriterionKind.QUANTITATIVE,
                      guidance="Dự ít nhất một buổi sinh hoạt của chi đoàn khu vực mỗi tháng, ghi nhận ý kiến.",
                      target=1, measure="meetings", period="month", activity_kinds=["branch_meeting"])
     programme.refresh_from_db()
-    programme_publish(programme=programme, expected_lock_version=programme.lock_version, enforce_similarity=False)
+    programme_publish(programme=programme, expected_version=programme.lock_version, enforce_similarity=False)
     return programme
 
 

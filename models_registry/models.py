@@ -140,6 +140,14 @@ class Programme(models.Model):
     def is_draft(self) -> bool:
         return self.status == ProgrammeStatus.DRAFT
 
+    @property
+    def is_published(self) -> bool:
+        return self.status == ProgrammeStatus.PUBLISHED
+
+    @property
+    def is_for_units(self) -> bool:
+        return self.subject == ProgrammeSubject.UNITS
+
     def covers(self, year: int) -> bool:
         return self.start_year <= year <= self.end_year
 

@@ -91,7 +91,7 @@ def load_seed_programmes(tenant: Tenant, acting_user=None) -> list[Loaded]:
             programme.save(update_fields=["seed_key"])
             write_content(programme, _groups(spec))
             # Seeds are documents their province already published: record the check, never block.
-            programme_publish(programme=programme, expected_lock_version=programme.lock_version,
+            programme_publish(programme=programme, expected_version=programme.lock_version,
                               acting_user=acting_user, enforce_similarity=False)
             results.append(Loaded(spec["key"], programme, created=True))
     return results

@@ -1,26 +1,36 @@
 """Actions that change programmes. Keyword-only, atomic, each writes its audit row.
 
-Drafts are edited with optimistic concurrency: every edit passes the `lock_version` the
-editor loaded; an edit carrying a stale one (another tab saved first) is refused and
-nothing is written. Each accepted edit bumps the programme's `lock_version`; the
-programme instance passed in (or reached as `obj.programme` / `obj.group.programme`) is
-updated in place so the caller can render the new value.
+Every change to a programme is a step of `PROGRAMME_FLOW` on the transition engine
+(`cadres.transitions`)::
 
-Published programmes are immutable: `programme_new_version` opens the next draft.
-Permission is checked by the caller through the selectors; these functions refuse what is
-wrong whoever asks: another tenant's objects, a non-draft programme, invalid content.
+    draft ──publish──▶ published ──archive──▶ archived
+      ▲ edits (fields, groups, criteria,          │
+      │ audience targets, participants)           │ new version: the next draft, a copy
+      └────────────── delete ─────────────────────┘
+
+Drafts are edited with optimistic concurrency: every edit passes the `lock_version` the
+editor loaded as `expected_version`; an edit carrying a stale one (another tab saved
+first) is refused and nothing is written. Each accepted edit locks the programme row,
+bumps its `lock_version` and writes its audit row; the programme instance passed in (or
+reached as `obj.programme` / `obj.group.programme`) is updated in place so the caller can
+render the new value.
+
+Published programmes are immutable: `programme_new_version` opens the next draft. Who may
+act is the owner unit's managers (the views fetch through the selectors first; seeding and
+demo data act as nobody); these functions also refuse what is wrong whoever asks: another
+tenant's objects, a non-draft programme, invalid content.
 """
 
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.models import Tenant, Unit
 from cadres.services.audit import audit_record
+from cadres.transitions import Flow, Outcome, Step, User, act, allowed_if
 from models_registry.content import content_of, write_content
 from models_registry.models import (
     AudienceTarget,
@@ -33,7 +43,7 @@ from models_registry.models import (
     ProgrammeSubject,
     RegistrySettings,
 )
-from models_registry.selectors import open_draft_of
+from models_registry.selectors import can_edit_programme, open_draft_of
 from models_registry.similarity import SimilarityResult, check_similarity
 from models_registry.validation import (
     check_target,
@@ -43,31 +53,34 @@ from models_registry.validation import (
     clean_text,
 )
 
+D, P = ProgrammeStatus.DRAFT, ProgrammeStatus.PUBLISHED
+# What changes a draft in place; each is its own audit action ("programme.<edit>").
+EDITS = ("update", "group_create", "group_update", "group_delete", "groups_reorder", "criterion_create",
+         "criterion_update", "criterion_delete", "criteria_reorder", "audience_set", "audience_delete",
+         "participant_add", "participant_remove", "delete_draft")
 
-def _not_draft_error() -> ValidationError:
-    return ValidationError(_("This programme is no longer a draft and cannot be changed. Start a new version "
-                             "to change it."), code="not_draft")
+
+def _manages_owner(user: User, programme: Programme) -> bool:
+    return user is None or can_edit_programme(user, programme)
 
 
-def _lock_draft(programme: Programme, expected_lock_version) -> Programme:
-    """Check-and-bump the draft's lock_version in one UPDATE, so two concurrent saves
-    cannot both pass; the transaction's rollback undoes the bump if the edit then fails."""
-    try:
-        expected = int(expected_lock_version)
-    except (TypeError, ValueError):
-        expected = -1
-    bumped = Programme.objects.filter(pk=programme.pk, status=ProgrammeStatus.DRAFT, lock_version=expected).update(
-        lock_version=F("lock_version") + 1, updated_at=timezone.now()
-    )
-    if not bumped:
-        current = Programme.objects.filter(pk=programme.pk).values_list("status", flat=True).first()
-        if current != ProgrammeStatus.DRAFT:
-            raise _not_draft_error()
-        raise ValidationError(_("Someone else (or another tab) changed this programme after you opened it. "
-                                "Reload the page to see the latest version; your change was not saved."),
-                              code="stale")
-    programme.lock_version = expected + 1
-    return programme
+PROGRAMME_FLOW: Flow[Programme] = Flow(
+    name="programme",
+    state_field="status",
+    steps={
+        **{edit: Step({D: D}) for edit in EDITS},
+        "publish": Step({D: P}),
+        "archive": Step({P: ProgrammeStatus.ARCHIVED},
+                        wrong_state=gettext_lazy("Only a published programme can be archived.")),
+    },
+    checks=(allowed_if(_manages_owner, gettext_lazy("Only the managers of the programme's unit can change it.")),),
+    stale=gettext_lazy("Someone else (or another tab) changed this programme after you opened it. Reload the page "
+                       "to see the latest version; your change was not saved."),
+    wrong_state=gettext_lazy("This programme is no longer a draft and cannot be changed. Start a new version to "
+                             "change it."),
+    wrong_state_code="not_draft",
+    related=("owner_unit",),
+)
 
 
 def _same_tenant(programme: Programme, *objects) -> None:
@@ -112,27 +125,28 @@ def programme_create(
     return programme
 
 
-@transaction.atomic
 def programme_update(
-    *, programme: Programme, expected_lock_version, name: str, start_year, end_year, description: str = "",
-    sectors=(), parent: Programme | None = None, pilot_quota=None, acting_user=None,
+    *, programme: Programme, expected_version: object, name: str, start_year, end_year, description: str = "",
+    sectors=(), parent: Programme | None = None, pilot_quota=None, acting_user: User = None,
 ) -> Programme:
     """Change a draft's own fields (the subject is fixed at creation). A new parent does not
     copy its content again."""
     fields = clean_programme_fields(name=name, start_year=start_year, end_year=end_year, subject=programme.subject,
                                     description=description, sectors=sectors, pilot_quota=pilot_quota)
     _check_parent(owner_unit=programme.owner_unit, subject=programme.subject, parent=parent, programme=programme)
-    _lock_draft(programme, expected_lock_version)
-    changes = {key: [str(getattr(programme, key)), str(value)] for key, value in fields.items()
-               if getattr(programme, key) != value}
-    if programme.parent_id != (parent.pk if parent else None):
-        changes["parent"] = [programme.parent_id, parent.pk if parent else None]
-    for key, value in fields.items():
-        setattr(programme, key, value)
-    programme.parent = parent
-    programme.save(update_fields=[*fields, "parent", "updated_at"])
-    audit_record(actor=acting_user, action="programme.update", obj=programme, data=changes)
-    return programme
+
+    def change(locked: Programme) -> Outcome:
+        changes = {key: [str(getattr(locked, key)), str(value)] for key, value in fields.items()
+                   if getattr(locked, key) != value}
+        if locked.parent_id != (parent.pk if parent else None):
+            changes["parent"] = [locked.parent_id, parent.pk if parent else None]
+        for key, value in fields.items():
+            setattr(locked, key, value)
+        locked.parent = parent
+        return Outcome(fields=[*fields, "parent"], data=changes)
+
+    return act(PROGRAMME_FLOW, programme, "update", acting_user=acting_user, expected_version=expected_version,
+               change=change)
 
 
 def _user(acting_user):
@@ -142,37 +156,46 @@ def _user(acting_user):
 # --- Groups -------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def group_create(*, programme: Programme, expected_lock_version, title: str, acting_user=None) -> CriteriaGroup:
+def group_create(*, programme: Programme, expected_version: object, title: str,
+                 acting_user: User = None) -> CriteriaGroup:
     """A new group at the end of the programme."""
-    title = clean_text(title, "title", required=True, max_length=200)
-    _lock_draft(programme, expected_lock_version)
-    position = CriteriaGroup.objects.filter(programme=programme).count() + 1
-    group = CriteriaGroup.objects.create(tenant_id=programme.tenant_id, programme=programme, position=position,
-                                         title=title)
-    audit_record(actor=acting_user, action="programme.group_create", obj=programme, data={"group": group.pk,
-                                                                                          "title": title})
+    group = CriteriaGroup(tenant_id=programme.tenant_id, programme=programme,
+                          title=clean_text(title, "title", required=True, max_length=200))
+
+    def change(locked: Programme) -> Outcome:
+        group.position = CriteriaGroup.objects.filter(programme=locked).count() + 1
+        group.save()
+        return Outcome(data={"group": group.pk, "title": group.title})
+
+    act(PROGRAMME_FLOW, programme, "group_create", acting_user=acting_user, expected_version=expected_version,
+        change=change)
     return group
 
 
-@transaction.atomic
-def group_update(*, group: CriteriaGroup, expected_lock_version, title: str, acting_user=None) -> CriteriaGroup:
+def group_update(*, group: CriteriaGroup, expected_version: object, title: str,
+                 acting_user: User = None) -> CriteriaGroup:
     title = clean_text(title, "title", required=True, max_length=200)
-    _lock_draft(group.programme, expected_lock_version)
-    audit_record(actor=acting_user, action="programme.group_update", obj=group.programme,
-                 data={"group": group.pk, "title": [group.title, title]})
-    group.title = title
-    group.save(update_fields=["title"])
+
+    def change(locked: Programme) -> Outcome:
+        changed = Outcome(data={"group": group.pk, "title": [group.title, title]})
+        group.title = title
+        group.save(update_fields=["title"])
+        return changed
+
+    act(PROGRAMME_FLOW, group.programme, "group_update", acting_user=acting_user, expected_version=expected_version,
+        change=change)
     return group
 
 
-@transaction.atomic
-def group_delete(*, group: CriteriaGroup, expected_lock_version, acting_user=None) -> None:
+def group_delete(*, group: CriteriaGroup, expected_version: object, acting_user: User = None) -> None:
     """Delete a draft's group with its criteria."""
-    _lock_draft(group.programme, expected_lock_version)
-    audit_record(actor=acting_user, action="programme.group_delete", obj=group.programme,
-                 data={"group": group.pk, "title": group.title})
-    group.delete()
+    def change(locked: Programme) -> Outcome:
+        deleted = Outcome(data={"group": group.pk, "title": group.title})
+        group.delete()
+        return deleted
+
+    act(PROGRAMME_FLOW, group.programme, "group_delete", acting_user=acting_user, expected_version=expected_version,
+        change=change)
 
 
 def _reorder(queryset, ids, label: str) -> None:
@@ -189,37 +212,42 @@ def _reorder(queryset, ids, label: str) -> None:
     queryset.model.objects.bulk_update(rows.values(), ["position"])
 
 
-@transaction.atomic
-def groups_reorder(*, programme: Programme, expected_lock_version, group_ids: list, acting_user=None) -> None:
+def groups_reorder(*, programme: Programme, expected_version: object, group_ids: list,
+                   acting_user: User = None) -> None:
     """Put the programme's groups in this order (every group id, once)."""
-    _lock_draft(programme, expected_lock_version)
-    _reorder(CriteriaGroup.objects.filter(programme=programme), group_ids, _("groups"))
-    audit_record(actor=acting_user, action="programme.groups_reorder", obj=programme, data={"order": group_ids})
+    def change(locked: Programme) -> Outcome:
+        _reorder(CriteriaGroup.objects.filter(programme=locked), group_ids, _("groups"))
+        return Outcome(data={"order": group_ids})
+
+    act(PROGRAMME_FLOW, programme, "groups_reorder", acting_user=acting_user, expected_version=expected_version,
+        change=change)
 
 
 # --- Criteria -----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def criterion_create(
-    *, group: CriteriaGroup, expected_lock_version, title: str, kind: str, guidance: str = "", target=None,
-    measure: str = "", period: str = "", activity_kinds=(), acting_user=None,
+    *, group: CriteriaGroup, expected_version: object, title: str, kind: str, guidance: str = "", target=None,
+    measure: str = "", period: str = "", activity_kinds=(), acting_user: User = None,
 ) -> Criterion:
     """A new criterion at the end of the group, written by the unit (not inherited)."""
     fields = clean_criterion_fields(title=title, kind=kind, guidance=guidance, target=target, measure=measure,
                                     period=period, activity_kinds=activity_kinds)
-    _lock_draft(group.programme, expected_lock_version)
-    position = Criterion.objects.filter(group=group).count() + 1
-    criterion = Criterion.objects.create(tenant_id=group.tenant_id, group=group, position=position, **fields)
-    audit_record(actor=acting_user, action="programme.criterion_create", obj=group.programme,
-                 data={"criterion": criterion.pk, "title": criterion.title, "kind": kind})
+    criterion = Criterion(tenant_id=group.tenant_id, group=group, **fields)
+
+    def change(locked: Programme) -> Outcome:
+        criterion.position = Criterion.objects.filter(group=group).count() + 1
+        criterion.save()
+        return Outcome(data={"criterion": criterion.pk, "title": criterion.title, "kind": kind})
+
+    act(PROGRAMME_FLOW, group.programme, "criterion_create", acting_user=acting_user,
+        expected_version=expected_version, change=change)
     return criterion
 
 
-@transaction.atomic
 def criterion_update(
-    *, criterion: Criterion, expected_lock_version, title: str, kind: str, guidance: str = "", target=None,
-    measure: str = "", period: str = "", activity_kinds=(), acting_user=None,
+    *, criterion: Criterion, expected_version: object, title: str, kind: str, guidance: str = "", target=None,
+    measure: str = "", period: str = "", activity_kinds=(), acting_user: User = None,
 ) -> Criterion:
     """Edit a criterion; an inherited one is then marked as changed since copying."""
     fields = clean_criterion_fields(title=title, kind=kind, guidance=guidance, target=target, measure=measure,
@@ -229,103 +257,121 @@ def criterion_update(
             raise ValidationError({"kind": _("Remove the audience targets before making this criterion "
                                              "non-quantitative.")})
         check_target(row.target, fields["measure"], fields["period"])
-    programme = criterion.group.programme
-    _lock_draft(programme, expected_lock_version)
-    changes = {key: [str(getattr(criterion, key)), str(value)] for key, value in fields.items()
-               if getattr(criterion, key) != value}
-    for key, value in fields.items():
-        setattr(criterion, key, value)
-    criterion.modified_since_copy = criterion.modified_since_copy or (criterion.is_inherited and bool(changes))
-    criterion.save()
-    audit_record(actor=acting_user, action="programme.criterion_update", obj=programme,
-                 data={"criterion": criterion.pk, "changes": changes})
+
+    def change(locked: Programme) -> Outcome:
+        changes = {key: [str(getattr(criterion, key)), str(value)] for key, value in fields.items()
+                   if getattr(criterion, key) != value}
+        for key, value in fields.items():
+            setattr(criterion, key, value)
+        criterion.modified_since_copy = criterion.modified_since_copy or (criterion.is_inherited and bool(changes))
+        criterion.save()
+        return Outcome(data={"criterion": criterion.pk, "changes": changes})
+
+    act(PROGRAMME_FLOW, criterion.group.programme, "criterion_update", acting_user=acting_user,
+        expected_version=expected_version, change=change)
     return criterion
 
 
-@transaction.atomic
-def criterion_delete(*, criterion: Criterion, expected_lock_version, acting_user=None) -> None:
-    programme = criterion.group.programme
-    _lock_draft(programme, expected_lock_version)
-    audit_record(actor=acting_user, action="programme.criterion_delete", obj=programme,
-                 data={"criterion": criterion.pk, "title": criterion.title})
-    criterion.delete()
+def criterion_delete(*, criterion: Criterion, expected_version: object, acting_user: User = None) -> None:
+    def change(locked: Programme) -> Outcome:
+        deleted = Outcome(data={"criterion": criterion.pk, "title": criterion.title})
+        criterion.delete()
+        return deleted
+
+    act(PROGRAMME_FLOW, criterion.group.programme, "criterion_delete", acting_user=acting_user,
+        expected_version=expected_version, change=change)
 
 
-@transaction.atomic
-def criteria_reorder(*, group: CriteriaGroup, expected_lock_version, criterion_ids: list, acting_user=None) -> None:
+def criteria_reorder(*, group: CriteriaGroup, expected_version: object, criterion_ids: list,
+                     acting_user: User = None) -> None:
     """Put the group's criteria in this order (every criterion id of the group, once)."""
-    _lock_draft(group.programme, expected_lock_version)
-    _reorder(Criterion.objects.filter(group=group), criterion_ids, _("criteria"))
-    audit_record(actor=acting_user, action="programme.criteria_reorder", obj=group.programme,
-                 data={"group": group.pk, "order": criterion_ids})
+    def change(locked: Programme) -> Outcome:
+        _reorder(Criterion.objects.filter(group=group), criterion_ids, _("criteria"))
+        return Outcome(data={"group": group.pk, "order": criterion_ids})
+
+    act(PROGRAMME_FLOW, group.programme, "criteria_reorder", acting_user=acting_user,
+        expected_version=expected_version, change=change)
 
 
 # --- Audience targets ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def audience_target_set(
-    *, criterion: Criterion, expected_lock_version, unit_level: str = "", role: str = "", full_time: str = "",
-    civil_servant: str = "", applies: bool = True, target=None, acting_user=None,
+    *, criterion: Criterion, expected_version: object, unit_level: str = "", role: str = "", full_time: str = "",
+    civil_servant: str = "", applies: bool = True, target=None, acting_user: User = None,
 ) -> AudienceTarget:
     """Create or replace the criterion's row for this audience (level, role, chuyên trách,
     CCVC; "" = any): its own target, the criterion's (target=None), or "does not apply"."""
     programme = criterion.group.programme
     fields = clean_audience_fields(criterion=criterion, subject=programme.subject, unit_level=unit_level, role=role,
                                    full_time=full_time, civil_servant=civil_servant, applies=applies, target=target)
-    _lock_draft(programme, expected_lock_version)
     key = {name: fields.pop(name) for name in ("unit_level", "role", "full_time", "civil_servant")}
-    row, created = AudienceTarget.objects.update_or_create(
-        criterion=criterion, **key, defaults={"tenant_id": criterion.tenant_id, **fields}
-    )
-    if criterion.is_inherited and not criterion.modified_since_copy:
-        criterion.modified_since_copy = True
-        criterion.save(update_fields=["modified_since_copy"])
-    audit_record(actor=acting_user, action="programme.audience_set", obj=programme,
-                 data={"criterion": criterion.pk, **key, "applies": row.applies,
-                       "target": None if row.target is None else str(row.target), "created": created})
+    row: AudienceTarget | None = None
+
+    def change(locked: Programme) -> Outcome:
+        nonlocal row
+        row, created = AudienceTarget.objects.update_or_create(
+            criterion=criterion, **key, defaults={"tenant_id": criterion.tenant_id, **fields}
+        )
+        if criterion.is_inherited and not criterion.modified_since_copy:
+            criterion.modified_since_copy = True
+            criterion.save(update_fields=["modified_since_copy"])
+        return Outcome(data={"criterion": criterion.pk, **key, "applies": row.applies,
+                             "target": None if row.target is None else str(row.target), "created": created})
+
+    act(PROGRAMME_FLOW, programme, "audience_set", acting_user=acting_user, expected_version=expected_version,
+        change=change)
+    assert row is not None
     return row
 
 
-@transaction.atomic
-def audience_target_delete(*, audience_target: AudienceTarget, expected_lock_version, acting_user=None) -> None:
-    programme = audience_target.criterion.group.programme
-    _lock_draft(programme, expected_lock_version)
-    audit_record(actor=acting_user, action="programme.audience_delete", obj=programme,
-                 data={"criterion": audience_target.criterion_id, "audience": list(audience_target.audience_key)})
-    audience_target.delete()
+def audience_target_delete(*, audience_target: AudienceTarget, expected_version: object,
+                           acting_user: User = None) -> None:
+    def change(locked: Programme) -> Outcome:
+        deleted = Outcome(data={"criterion": audience_target.criterion_id,
+                                "audience": list(audience_target.audience_key)})
+        audience_target.delete()
+        return deleted
+
+    act(PROGRAMME_FLOW, audience_target.criterion.group.programme, "audience_delete", acting_user=acting_user,
+        expected_version=expected_version, change=change)
 
 
 # --- Participants (unit-subject programmes) -----------------------------------------------
 
 
-@transaction.atomic
-def participant_add(*, programme: Programme, expected_lock_version, unit: Unit, acting_user=None) -> None:
+def participant_add(*, programme: Programme, expected_version: object, unit: Unit, acting_user: User = None) -> None:
     """Enrol a unit of the owner's subtree in a unit-subject programme (e.g. a pilot chi đoàn)."""
     _same_tenant(programme, unit)
     if programme.subject != ProgrammeSubject.UNITS:
         raise ValidationError(_("Only a programme for units has participating units."))
     if not unit.path.startswith(programme.owner_unit.path) or unit.is_archived:
         raise ValidationError(_("A participating unit must be an active unit under the programme's owner."))
-    _lock_draft(programme, expected_lock_version)
-    ProgrammeParticipant.objects.get_or_create(programme=programme, unit=unit,
-                                               defaults={"tenant_id": programme.tenant_id})
-    audit_record(actor=acting_user, action="programme.participant_add", obj=programme, data={"unit": unit.code})
+
+    def change(locked: Programme) -> Outcome:
+        ProgrammeParticipant.objects.get_or_create(programme=locked, unit=unit,
+                                                   defaults={"tenant_id": locked.tenant_id})
+        return Outcome(data={"unit": unit.code})
+
+    act(PROGRAMME_FLOW, programme, "participant_add", acting_user=acting_user, expected_version=expected_version,
+        change=change)
 
 
-@transaction.atomic
-def participant_remove(*, programme: Programme, expected_lock_version, unit: Unit, acting_user=None) -> None:
-    _lock_draft(programme, expected_lock_version)
-    ProgrammeParticipant.objects.filter(programme=programme, unit=unit).delete()
-    audit_record(actor=acting_user, action="programme.participant_remove", obj=programme, data={"unit": unit.code})
+def participant_remove(*, programme: Programme, expected_version: object, unit: Unit,
+                       acting_user: User = None) -> None:
+    def change(locked: Programme) -> Outcome:
+        ProgrammeParticipant.objects.filter(programme=locked, unit=unit).delete()
+        return Outcome(data={"unit": unit.code})
+
+    act(PROGRAMME_FLOW, programme, "participant_remove", acting_user=acting_user, expected_version=expected_version,
+        change=change)
 
 
 # --- Lifecycle ----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def programme_publish(
-    *, programme: Programme, expected_lock_version, acting_user=None, enforce_similarity: bool = True,
+    *, programme: Programme, expected_version: object, acting_user: User = None, enforce_similarity: bool = True,
 ) -> SimilarityResult:
     """Publish a draft after the "không rập khuôn" check. Returns the check result: when the
     tenant blocks near-copies, a near-copy raises a ValidationError with its message
@@ -335,32 +381,36 @@ def programme_publish(
         raise ValidationError(_("Add at least one criterion before publishing."))
     if programme.parent_id and programme.parent.status == ProgrammeStatus.DRAFT:
         raise ValidationError(_("The parent programme is still a draft: it must be published first."))
-    _lock_draft(programme, expected_lock_version)
-    result = check_similarity(programme)
-    if enforce_similarity and result.blocks:
-        raise ValidationError(result.message(), code="too_similar")
-    now = timezone.now()
-    superseded = Programme.objects.filter(series=programme.series, status=ProgrammeStatus.PUBLISHED)
-    for old in superseded:
-        audit_record(actor=acting_user, action="programme.archive", obj=old, data={"superseded_by": programme.pk})
-    superseded.update(status=ProgrammeStatus.ARCHIVED, archived_at=now)
-    programme.status, programme.published_at = ProgrammeStatus.PUBLISHED, now
-    programme.published_by, programme.similarity_report = _user(acting_user), result.as_report()
-    programme.save(update_fields=["status", "published_at", "published_by", "similarity_report", "updated_at"])
-    audit_record(actor=acting_user, action="programme.publish", obj=programme, data=programme.similarity_report)
+    result: SimilarityResult | None = None
+
+    def change(locked: Programme) -> Outcome:
+        nonlocal result
+        result = check_similarity(locked)
+        if enforce_similarity and result.blocks:
+            raise ValidationError(result.message(), code="too_similar")
+        now = timezone.now()
+        superseded = Programme.objects.filter(series=locked.series, status=ProgrammeStatus.PUBLISHED)
+        for old in superseded:
+            audit_record(actor=acting_user, action="programme.archive", obj=old, data={"superseded_by": locked.pk})
+        superseded.update(status=ProgrammeStatus.ARCHIVED, archived_at=now)
+        locked.published_at, locked.published_by, locked.similarity_report = now, _user(acting_user), result.as_report()
+        return Outcome(fields=["published_at", "published_by", "similarity_report"], data=locked.similarity_report)
+
+    act(PROGRAMME_FLOW, programme, "publish", acting_user=acting_user, expected_version=expected_version,
+        change=change)
+    assert result is not None
     return result
 
 
-@transaction.atomic
-def programme_archive(*, programme: Programme, acting_user=None) -> Programme:
-    """Withdraw a published programme; it stays readable, with the forms filed against it."""
-    if not Programme.objects.filter(pk=programme.pk, status=ProgrammeStatus.PUBLISHED).update(
-        status=ProgrammeStatus.ARCHIVED, archived_at=timezone.now()
-    ):
-        raise ValidationError(_("Only a published programme can be archived."))
-    programme.refresh_from_db()
-    audit_record(actor=acting_user, action="programme.archive", obj=programme)
-    return programme
+def programme_archive(*, programme: Programme, acting_user: User = None) -> Programme:
+    """Withdraw a published programme, as the caller loaded it; it stays readable, with the
+    forms filed against it."""
+    def change(locked: Programme) -> Outcome:
+        locked.archived_at = timezone.now()
+        return Outcome(fields=["archived_at"])
+
+    return act(PROGRAMME_FLOW, programme, "archive", acting_user=acting_user,
+               expected_version=programme.lock_version, change=change)
 
 
 @transaction.atomic
@@ -390,13 +440,12 @@ def programme_new_version(*, programme: Programme, acting_user=None) -> Programm
     return new
 
 
-@transaction.atomic
-def programme_delete_draft(*, programme: Programme, expected_lock_version, acting_user=None) -> None:
+def programme_delete_draft(*, programme: Programme, expected_version: object, acting_user: User = None) -> None:
     """Discard a draft (nothing was ever filed against it) that no programme inherits from."""
     if programme.children.exists():
         raise ValidationError(_("Other programmes inherit from this draft: it cannot be deleted."))
-    _lock_draft(programme, expected_lock_version)
-    audit_record(actor=acting_user, action="programme.delete_draft", obj=programme, data={"name": programme.name})
+    act(PROGRAMME_FLOW, programme, "delete_draft", acting_user=acting_user, expected_version=expected_version,
+        change=lambda locked: Outcome(data={"name": locked.name}))
     programme.delete()
 
 

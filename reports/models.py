@@ -249,6 +249,14 @@ class UnitReport(models.Model):
         return f"{self.unit} {self.cycle}"
 
     @property
+    def is_draft(self) -> bool:
+        return self.state == UnitReportState.DRAFT
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == UnitReportState.RETURNED
+
+    @property
     def is_locked(self) -> bool:
         return self.state == UnitReportState.ACCEPTED
 
@@ -301,6 +309,18 @@ class ReportFile(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (ReportFileStatus.DONE, ReportFileStatus.FAILED)
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == ReportFileStatus.QUEUED
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == ReportFileStatus.DONE
+
+    @property
+    def is_failed(self) -> bool:
+        return self.status == ReportFileStatus.FAILED
 
 
 class ReportFileDownload(models.Model):

@@ -58,6 +58,14 @@ class RowResult:
         return not self.problems
 
     @property
+    def is_new(self) -> bool:
+        return self.status == RowStatus.NEW
+
+    @property
+    def is_error(self) -> bool:
+        return self.status == RowStatus.ERROR
+
+    @property
     def status_label(self) -> str:
         return RowStatus(self.status).label
 

@@ -72,9 +72,23 @@ class FormBase(models.Model):
     is_late = models.BooleanField(_("late"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A field of each form, with its own choices; both share draft, submitted and returned.
+    state: str
 
     class Meta:
         abstract = True
+
+    @property
+    def is_draft(self) -> bool:
+        return self.state == RegistrationState.DRAFT
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.state == RegistrationState.SUBMITTED
+
+    @property
+    def is_returned(self) -> bool:
+        return self.state == RegistrationState.RETURNED
 
 
 class Registration(FormBase):
@@ -112,6 +126,15 @@ class Registration(FormBase):
 
     def __str__(self):
         return f"ĐKCT01 {self.cadre} {self.cycle}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == RegistrationState.APPROVED
+
+    @property
+    def was_approved(self) -> bool:
+        """Approved, now or before an approved amendment superseded it."""
+        return self.state in (RegistrationState.APPROVED, RegistrationState.SUPERSEDED)
 
 
 class Commitment(models.Model):
@@ -174,6 +197,14 @@ class SelfAssessment(FormBase):
 
     def __str__(self):
         return f"KĐCT01 {self.cadre} {self.cycle}"
+
+    @property
+    def is_yearly(self) -> bool:
+        return self.period == AssessmentPeriod.YEAR
+
+    @property
+    def is_finalised(self) -> bool:
+        return self.state == AssessmentState.FINALISED
 
 
 class CommitmentResult(models.Model):
@@ -246,3 +277,7 @@ class FormEvent(models.Model):
                 condition=Q(registration__isnull=True) ^ Q(self_assessment__isnull=True), name="form_event_one_form"
             )
         ]
+
+    @property
+    def is_first_submission(self) -> bool:
+        return self.action == FormAction.SUBMIT

@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.services.audit import audit_record
-from evaluations.checks import check_cycle_open, refuse
+from cadres.transitions import Refusal
+from evaluations.checks import check_cycle_open
 from evaluations.models import Activity, Cycle, Initiative
 from evaluations.rules import is_cadre
 from evaluations.uploads import check_document, check_image, stored_name
@@ -23,7 +24,7 @@ MAX_HOURS = Decimal("24")
 
 def _check_writable(*, cadre: Cadre, date, acting_user) -> datetime.date:
     if not is_cadre(acting_user, cadre):
-        raise refuse(_("Cadres log their own activities."), "forbidden")
+        raise Refusal(_("Cadres log their own activities."), "forbidden")
     if not isinstance(date, datetime.date):
         raise ValidationError({"date": _("Choose a date.")})
     if date > timezone.localdate():

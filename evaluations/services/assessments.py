@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.services.audit import audit_record
-from evaluations.checks import check_cycle_open, refuse
+from cadres.transitions import Refusal
+from evaluations.checks import check_cycle_open
 from evaluations.models import (
     AssessmentPeriod,
-    AssessmentState,
     Commitment,
     CommitmentResult,
     EvidenceFile,
@@ -37,7 +37,6 @@ from evaluations.services.drafts import (
 from evaluations.uploads import check_document, stored_name
 from models_registry.models import Period
 
-EDITABLE = (AssessmentState.DRAFT, AssessmentState.RETURNED)
 TEXT_FIELDS = ("strengths", "weaknesses", "causes", "remedies")
 GAINS_FIELDS = ("gains_people", "gains_work", "gains_organisation", "gains_public")
 MAX_VALUE = Decimal("9999999")
@@ -69,12 +68,12 @@ def self_assessment_start(*, registration: Registration, period: str = Assessmen
     a quarter for a check-in), actual values pre-filled from the activity log. Returns the
     existing one for that period."""
     if period not in AssessmentPeriod.values:
-        raise refuse(_("Choose the year or a quarter."), "invalid")
+        raise Refusal(_("Choose the year or a quarter."), "invalid")
     if not is_owner(acting_user, registration):
-        raise refuse(_("Only the cadre who owns this form can change it."), "forbidden")
+        raise Refusal(_("Only the cadre who owns this form can change it."), "forbidden")
     check_cycle_open(registration.cycle)
     if registration.state != RegistrationState.APPROVED:
-        raise refuse(_("A self-assessment starts from an approved registration."), "state")
+        raise Refusal(_("A self-assessment starts from an approved registration."), "state")
     existing = SelfAssessment.objects.filter(registration=registration, period=period).first()
     if existing is not None:
         return existing
@@ -164,13 +163,13 @@ def self_assessment_autosave(*, self_assessment: SelfAssessment, field: str, val
                              acting_user) -> AutosaveResult:
     """Save one draft field (see `services.drafts`)."""
     return autosave(form=self_assessment, field=field, value=value, expected_version=expected_version,
-                    acting_user=acting_user, editable_states=EDITABLE, resolve=_resolve)
+                    acting_user=acting_user, resolve=_resolve)
 
 
 @transaction.atomic
 def evidence_add(*, self_assessment: SelfAssessment, criterion_id, upload, acting_user) -> EvidenceFile:
     """Attach a photo, PDF or .docx (checked by content, at most 5 MB) to one result."""
-    locked = lock_editable_form(self_assessment, acting_user=acting_user, editable_states=EDITABLE)
+    locked = lock_editable_form(self_assessment, acting_user=acting_user)
     result = locked.results.filter(commitment__criterion_id=criterion_id if str(criterion_id).isdigit() else 0).first()
     if result is None:
         raise unknown_field(f"result.{criterion_id}.evidence")
@@ -188,7 +187,7 @@ def evidence_add(*, self_assessment: SelfAssessment, criterion_id, upload, actin
 @transaction.atomic
 def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
     assessment = evidence.result.self_assessment
-    lock_editable_form(assessment, acting_user=acting_user, editable_states=EDITABLE)
+    lock_editable_form(assessment, acting_user=acting_user)
     name = evidence.file.name
     audit_record(actor=acting_user, action="self_assessment.evidence_remove", obj=assessment,
                  data={"evidence": evidence.pk})

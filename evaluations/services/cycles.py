@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from cadres.models import Cadre, Position, Tenant, Unit
 from cadres.selectors import access_for
 from cadres.services.audit import audit_record
-from evaluations.checks import check_cycle_open, check_same_tenant, effective_deadline, refuse
+from cadres.transitions import Refusal
+from evaluations.checks import check_cycle_open, check_same_tenant, effective_deadline
 from evaluations.models import (
     CapMode,
     Cycle,
@@ -28,7 +29,7 @@ DATE_FIELDS = ("registration_closes", "self_assessment_due", "review_due", "unit
 
 def _require_provincial(user, tenant_id: int) -> None:
     if tenant_id not in access_for(user).provincial_tenant_ids:
-        raise refuse(_("Only provincial staff open, change and close evaluation cycles."), "forbidden")
+        raise Refusal(_("Only provincial staff open, change and close evaluation cycles."), "forbidden")
 
 
 def default_dates(year: int) -> dict[str, datetime.date]:
@@ -81,7 +82,7 @@ def cycle_reopen(*, cycle: Cycle, reason: str, acting_user) -> Cycle:
         raise ValidationError({"reason": _("At most %(n)d characters.") % {"n": 500}}, code="invalid")
     if not Cycle.objects.filter(pk=cycle.pk, status=CycleStatus.CLOSED).update(
             status=CycleStatus.OPEN, closed_at=None, reopen_reason=reason):
-        raise refuse(_("This cycle is open already."), "state")
+        raise Refusal(_("This cycle is open already."), "state")
     cycle.refresh_from_db()
     audit_record(actor=acting_user, action="cycle.reopen", obj=cycle, data={"reason": reason})
     cycle_opened.send(sender=Cycle, cycle=cycle, acting_user=acting_user)
@@ -110,7 +111,7 @@ def cycle_close(*, cycle: Cycle, acting_user) -> Cycle:
     _require_provincial(acting_user, cycle.tenant_id)
     if not Cycle.objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(status=CycleStatus.CLOSED,
                                                                             closed_at=timezone.now()):
-        raise refuse(_("This cycle is already closed."), "state")
+        raise Refusal(_("This cycle is already closed."), "state")
     cycle.refresh_from_db()
     audit_record(actor=acting_user, action="cycle.close", obj=cycle)
     cycle_closing.send(sender=Cycle, cycle=cycle, acting_user=acting_user)
@@ -122,7 +123,7 @@ def cycle_deadline_set(*, cycle: Cycle, unit: Unit, kind: str, date: datetime.da
     """A unit's earlier deadline for its subtree, never later than the one above it."""
     check_same_tenant(cycle, unit)
     if not access_for(acting_user).manages_path(unit.path):
-        raise refuse(_("Only the unit's managers set its deadlines."), "forbidden")
+        raise Refusal(_("Only the unit's managers set its deadlines."), "forbidden")
     check_cycle_open(cycle)
     if kind not in DeadlineKind.values or not isinstance(date, datetime.date):
         raise ValidationError({"date": _("Choose a date.")})
@@ -154,7 +155,7 @@ def deadline_extension_grant(*, cycle: Cycle, cadre: Cadre, kind: str, until: da
     """Let one cadre submit after a deadline until `until` (their submission is marked late)."""
     check_same_tenant(cycle, cadre)
     if not _may_extend(acting_user, cadre):
-        raise refuse(_("Only the cadre's unit can grant them an extension."), "forbidden")
+        raise Refusal(_("Only the cadre's unit can grant them an extension."), "forbidden")
     check_cycle_open(cycle)
     if kind not in DeadlineKind.values:
         raise ValidationError({"kind": _("Choose one of the listed options.")})

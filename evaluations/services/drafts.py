@@ -15,8 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from evaluations.checks import check_cycle_open, refuse
-from evaluations.rules import is_owner
+from cadres.transitions import check
+from evaluations.flows import EDIT, flow_of
 
 
 @dataclass(frozen=True)
@@ -35,24 +35,19 @@ def parse_int(value) -> int:
         return -1
 
 
-def lock_editable_form(form: models.Model, *, acting_user, editable_states) -> models.Model:
-    """The form row locked for writing, after checking the owner, the cycle and the state."""
+def lock_editable_form(form: models.Model, *, acting_user) -> models.Model:
+    """The form row locked for writing, after its flow's "edit" checks (owner, cycle, state)."""
     locked = type(form).objects.select_for_update(of=("self",)).select_related("cycle").get(pk=form.pk)
-    if not is_owner(acting_user, locked):
-        raise refuse(_("Only the cadre who owns this form can change it."), "forbidden")
-    check_cycle_open(locked.cycle)
-    if locked.state not in editable_states:
-        raise refuse(_("This form is “%(state)s” and can no longer be changed.")
-                     % {"state": locked.get_state_display()}, "state")
+    check(flow_of(locked), locked, EDIT, acting_user)
     return locked
 
 
-def autosave(*, form: models.Model, field: str, value, expected_version, acting_user, editable_states,
+def autosave(*, form: models.Model, field: str, value, expected_version, acting_user,
              resolve: Callable[[models.Model, str], tuple[models.Model, str, Callable]]) -> AutosaveResult:
     """Save one field when its version matches. `resolve(form, key)` returns the row holding
     the field, the attribute name and a cleaner(value) -> cleaned value (raising
     ValidationError keyed by the field key); an unknown key raises ValidationError."""
-    locked = lock_editable_form(form, acting_user=acting_user, editable_states=editable_states)
+    locked = lock_editable_form(form, acting_user=acting_user)
     row, attribute, clean = resolve(locked, field)
     current = locked.field_versions.get(field, 0)
     cleaned = clean(value)

@@ -16,8 +16,9 @@ from django_scopes import scopes_disabled
 
 from cadres.models import Cadre
 from cadres.services.audit import audit_record
+from cadres.transitions import Refusal
 from evaluations import notifications
-from evaluations.checks import check_cycle_open, check_same_tenant, refuse
+from evaluations.checks import check_cycle_open, check_same_tenant
 from evaluations.models import Cycle, Feedback, FeedbackRequest, FeedbackSource, Registration
 from evaluations.rules import reviewer_q
 
@@ -42,7 +43,7 @@ def feedback_request_create(*, cycle: Cycle, cadre: Cadre, source: str, acting_u
     turns the token into the absolute URL of the page that takes the comment."""
     check_same_tenant(cycle, cadre)
     if not reviews_cadre(acting_user, cadre, cycle):
-        raise refuse(_("Only the cadre's reviewer can ask for comments on them."), "forbidden")
+        raise Refusal(_("Only the cadre's reviewer can ask for comments on them."), "forbidden")
     check_cycle_open(cycle)
     if source not in FeedbackSource.values:
         raise ValidationError({"source": _("Choose one of the listed options.")})
@@ -75,7 +76,7 @@ def open_request_for_token(token: str) -> FeedbackRequest | None:
 
 
 def _invalid_link() -> ValidationError:
-    return refuse(_("This link has already been used or has expired."), "invalid")
+    return Refusal(_("This link has already been used or has expired."), "invalid")
 
 
 @transaction.atomic

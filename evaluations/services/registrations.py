@@ -10,14 +10,14 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.services.audit import audit_record
-from evaluations.checks import check_cycle_open, check_same_tenant, refuse
+from cadres.transitions import Refusal
+from evaluations.checks import check_cycle_open, check_same_tenant
 from evaluations.models import Commitment, Cycle, FormAction, FormEvent, Registration, RegistrationState
 from evaluations.rules import is_cadre
 from evaluations.services.drafts import AutosaveResult, autosave, clean_text, unknown_field
 from models_registry.models import CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import applicable_criteria, deciding_position
 
-EDITABLE = (RegistrationState.DRAFT, RegistrationState.RETURNED)
 MAX_TARGET = Decimal("99999")
 
 
@@ -26,7 +26,7 @@ def fill_header(registration: Registration) -> None:
     stand on the cycle's reference date (domain §5)."""
     position = deciding_position(registration.programme, registration.cadre, registration.cycle.reference_date())
     if position is None:
-        raise refuse(_("You hold no position this programme covers, so you cannot register for it."), "forbidden")
+        raise Refusal(_("You hold no position this programme covers, so you cannot register for it."), "forbidden")
     cadre = registration.cadre
     registration.unit, registration.role = position.unit, position.role
     with translation.override("vi"):
@@ -42,17 +42,17 @@ def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acti
     open form when there is one."""
     check_same_tenant(cycle, programme, cadre)
     if not is_cadre(acting_user, cadre):
-        raise refuse(_("Only the cadre can register for themselves."), "forbidden")
+        raise Refusal(_("Only the cadre can register for themselves."), "forbidden")
     check_cycle_open(cycle)
     if programme.status != ProgrammeStatus.PUBLISHED or not programme.covers(cycle.year):
-        raise refuse(_("This programme is not published for %(year)d.") % {"year": cycle.year}, "invalid")
+        raise Refusal(_("This programme is not published for %(year)d.") % {"year": cycle.year}, "invalid")
     existing = (Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
                 .exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first())
     if existing is not None:
         return existing
     applicable = applicable_criteria(programme, cadre, cycle.reference_date())
     if not applicable:
-        raise refuse(_("No criterion of this programme applies to you."), "invalid")
+        raise Refusal(_("No criterion of this programme applies to you."), "invalid")
     registration = Registration(tenant_id=cycle.tenant_id, cycle=cycle, cadre=cadre, programme=programme)
     fill_header(registration)
     registration.save()
@@ -111,7 +111,7 @@ def registration_autosave(*, registration: Registration, field: str, value, expe
     """Save one draft field (module `services.drafts`): refused, with the current value,
     when another tab saved it since; a target below the minimum raises, nothing written."""
     return autosave(form=registration, field=field, value=value, expected_version=expected_version,
-                    acting_user=acting_user, editable_states=EDITABLE, resolve=_resolve)
+                    acting_user=acting_user, resolve=_resolve)
 
 
 def registration_errors(registration: Registration) -> dict[str, str]:

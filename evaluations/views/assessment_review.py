@@ -11,12 +11,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadres.transitions import can_act
 from evaluations import workflow
+from evaluations.flows import ASSESSMENT_FLOW, EDIT
 from evaluations.forms.assessments import RatingForm
-from evaluations.models import Activity, AssessmentState, FeedbackRequest, Rating
+from evaluations.models import Activity, FeedbackRequest, FormAction, Rating
 from evaluations.rules import can_finalise, can_review, is_owner
 from evaluations.selectors import feedback_for, form_timeline, get_self_assessment_for_user, return_comments_for
-from evaluations.services.assessments import EDITABLE, period_window
+from evaluations.services.assessments import period_window
 from evaluations.views.assessments import result_rows
 
 # The reviewer checks the log behind the figures; a long year is cut here.
@@ -27,9 +29,9 @@ def _review_context(request, form) -> dict:
     user = request.user
     reviewer, btv = can_review(user, form), can_finalise(user, form)
     context = {
-        "form": form, "is_owner": is_owner(user, form), "can_edit": is_owner(user, form) and form.state in EDITABLE,
-        "reviewer": reviewer and form.state == AssessmentState.SUBMITTED,
-        "btv": btv and form.state == AssessmentState.PROPOSED,
+        "form": form, "is_owner": is_owner(user, form), "can_edit": can_act(ASSESSMENT_FLOW, form, EDIT, user),
+        "reviewer": can_act(ASSESSMENT_FLOW, form, FormAction.PROPOSE, user),
+        "btv": can_act(ASSESSMENT_FLOW, form, FormAction.FINALISE, user),
         "comments": return_comments_for(form), "timeline": form_timeline(form),
         "rows": result_rows(form, comments=return_comments_for(form)),
         "feedback": feedback_for(user, form), "sees_feedback": (reviewer or btv) and not is_owner(user, form),

@@ -15,7 +15,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _, gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
+from cadres.transitions import can_act
 from evaluations import workflow
+from evaluations.flows import ASSESSMENT_FLOW, EDIT
 from evaluations.forms.assessments import StartForm
 from evaluations.models import AssessmentPeriod, CycleStatus, Rating, Registration, RegistrationState, SelfAssessment
 from evaluations.rules import is_owner
@@ -180,7 +182,7 @@ def _edit_page(request, form: SelfAssessment, errors: dict | None = None, status
 @login_required
 def self_assessment_edit(request, pk: int):
     form = _owned(request, pk)
-    if form.state not in services.EDITABLE:
+    if not can_act(ASSESSMENT_FLOW, form, EDIT, request.user):
         return redirect("self_assessment_detail", pk=form.pk)
     return _edit_page(request, form)
 
@@ -216,7 +218,8 @@ def self_assessment_submit(request, pk: int):
             form.refresh_from_db()
             return _edit_page(request, form, errors=error.message_dict)
         messages.error(request, " ".join(error.messages))
-        return redirect("self_assessment_edit" if form.state in services.EDITABLE else "self_assessment_detail",
+        return redirect("self_assessment_edit" if can_act(ASSESSMENT_FLOW, form, EDIT, request.user)
+                        else "self_assessment_detail",
                         pk=form.pk)
     messages.success(request, _("Your self-assessment was sent to your reviewer."))
     return redirect("self_assessment_detail", pk=form.pk)

@@ -17,9 +17,11 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import Unit
 from cadres.selectors import access_for, own_cadre, units_managed_by, units_visible_to
+from cadres.transitions import can_act
 from evaluations import workflow
+from evaluations.flows import EDIT, REGISTRATION_FLOW
 from evaluations.forms.registrations import ReviewFilterForm
-from evaluations.models import Cycle, Registration, RegistrationState
+from evaluations.models import Cycle, FormAction, Registration, RegistrationState
 from evaluations.selectors import (
     can_review,
     form_timeline,
@@ -32,7 +34,6 @@ from evaluations.selectors import (
     review_queue as queue_of,
 )
 from evaluations.services import registrations as services
-from evaluations.services.registrations import EDITABLE
 from models_registry.models import CriterionKind
 from models_registry.templatetags.programmes import number, target_text
 
@@ -162,10 +163,6 @@ def _edit_page(request, registration, *, posted=None, errors=None, status=200):
     }, status=status)
 
 
-def _editable(registration: Registration) -> bool:
-    return registration.state in EDITABLE and registration.cycle.is_open
-
-
 def _own_form(request, pk) -> Registration:
     """The user's own registration; someone else's (even one they review) is a 404 here."""
     registration = get_registration_for_user(request.user, pk)
@@ -177,7 +174,7 @@ def _own_form(request, pk) -> Registration:
 @login_required
 def registration_edit(request, pk: int):
     registration = _own_form(request, pk)
-    if not _editable(registration):
+    if not can_act(REGISTRATION_FLOW, registration, EDIT, request.user):
         return redirect("registration_detail", pk=registration.pk)
     return _edit_page(request, registration)
 
@@ -234,7 +231,7 @@ def _save_posted(request, registration: Registration) -> tuple[dict, dict]:
 @require_POST
 def registration_submit(request, pk: int):
     registration = _own_form(request, pk)
-    if not _editable(registration):
+    if not can_act(REGISTRATION_FLOW, registration, EDIT, request.user):
         messages.error(request, _("This form is “%(state)s” and can no longer be changed.")
                        % {"state": registration.get_state_display()})
         return redirect("registration_detail", pk=registration.pk)
@@ -282,8 +279,8 @@ def _detail_page(request, registration, *, typed=None, error="", status=200):
     return render(request, "evaluations/registrations/detail.html", {
         "form": registration, "rows": rows, "initiative": initiative,
         "owner": is_owner(request.user, registration), "reviewer": reviewer,
-        "can_act": reviewer and registration.state == RegistrationState.SUBMITTED and registration.cycle.is_open,
-        "editable": is_owner(request.user, registration) and _editable(registration),
+        "can_act": can_act(REGISTRATION_FLOW, registration, FormAction.APPROVE, request.user),
+        "editable": can_act(REGISTRATION_FLOW, registration, EDIT, request.user),
         "comments": return_comments_for(registration),
         "diff": resubmission_diff(registration) if reviewer or is_owner(request.user, registration) else [],
         "timeline": form_timeline(registration).select_related("actor__cadre"), "amendment": amendment,

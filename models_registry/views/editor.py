@@ -233,7 +233,7 @@ def programme_update(request, pk: int):
     programme = _editable(request, pk)
 
     def run(form):
-        services.programme_update(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+        services.programme_update(programme=programme, expected_version=request.POST.get("lock_version"),
                                   parent=programme.parent, acting_user=request.user, **form.service_kwargs())
 
     return _handle(request, programme, form=fields_form(programme, request.POST), run=run, fragment=("fields", None),
@@ -246,7 +246,7 @@ def group_create(request, pk: int):
     programme = _editable(request, pk)
 
     def run(form):
-        services.group_create(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+        services.group_create(programme=programme, expected_version=request.POST.get("lock_version"),
                               title=form.cleaned_data["title"], acting_user=request.user)
 
     return _handle(request, programme, form=group_form(data=request.POST), run=run, fragment=("groups", None),
@@ -260,7 +260,7 @@ def group_update(request, pk: int, group_id: int):
     group = _group_of(programme, group_id)
 
     def run(form):
-        services.group_update(group=group, expected_lock_version=request.POST.get("lock_version"),
+        services.group_update(group=group, expected_version=request.POST.get("lock_version"),
                               title=form.cleaned_data["title"], acting_user=request.user)
 
     return _handle(request, programme, form=group_form(group, request.POST), run=run, fragment=("group", group.pk),
@@ -274,7 +274,7 @@ def group_delete(request, pk: int, group_id: int):
     group = _group_of(programme, group_id)
 
     def run(_form):
-        services.group_delete(group=group, expected_lock_version=request.POST.get("lock_version"),
+        services.group_delete(group=group, expected_version=request.POST.get("lock_version"),
                               acting_user=request.user)
 
     return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("groups", None),
@@ -289,7 +289,7 @@ def group_move(request, pk: int, group_id: int):
 
     def run(_form):
         ids = list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True))
-        services.groups_reorder(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+        services.groups_reorder(programme=programme, expected_version=request.POST.get("lock_version"),
                                 group_ids=_moved(ids, group.pk, request.POST.get("direction")),
                                 acting_user=request.user)
 
@@ -304,7 +304,7 @@ def criterion_create(request, pk: int, group_id: int):
     group = _group_of(programme, group_id)
 
     def run(form):
-        services.criterion_create(group=group, expected_lock_version=request.POST.get("lock_version"),
+        services.criterion_create(group=group, expected_version=request.POST.get("lock_version"),
                                   acting_user=request.user, **form.service_kwargs())
 
     return _handle(request, programme, form=new_criterion_form(group, request.POST), run=run,
@@ -319,7 +319,7 @@ def criterion_update(request, pk: int, criterion_id: int):
     criterion = _criterion_of(programme, criterion_id)
 
     def run(form):
-        services.criterion_update(criterion=criterion, expected_lock_version=request.POST.get("lock_version"),
+        services.criterion_update(criterion=criterion, expected_version=request.POST.get("lock_version"),
                                   acting_user=request.user, **form.service_kwargs())
 
     return _handle(request, programme, form=criterion_form(criterion, request.POST), run=run,
@@ -334,7 +334,7 @@ def criterion_delete(request, pk: int, criterion_id: int):
     criterion = _criterion_of(programme, criterion_id)
 
     def run(_form):
-        services.criterion_delete(criterion=criterion, expected_lock_version=request.POST.get("lock_version"),
+        services.criterion_delete(criterion=criterion, expected_version=request.POST.get("lock_version"),
                                   acting_user=request.user)
 
     return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("group", criterion.group_id),
@@ -350,7 +350,7 @@ def criterion_move(request, pk: int, criterion_id: int):
 
     def run(_form):
         ids = list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True))
-        services.criteria_reorder(group=criterion.group, expected_lock_version=request.POST.get("lock_version"),
+        services.criteria_reorder(group=criterion.group, expected_version=request.POST.get("lock_version"),
                                   criterion_ids=_moved(ids, criterion.pk, request.POST.get("direction")),
                                   acting_user=request.user)
 
@@ -366,7 +366,7 @@ def audience_set(request, pk: int, criterion_id: int):
     criterion = _criterion_of(programme, criterion_id)
 
     def run(form):
-        services.audience_target_set(criterion=criterion, expected_lock_version=request.POST.get("lock_version"),
+        services.audience_target_set(criterion=criterion, expected_version=request.POST.get("lock_version"),
                                      acting_user=request.user, **form.service_kwargs())
 
     return _handle(request, programme, form=audience_form(programme, criterion, request.POST), run=run,
@@ -385,7 +385,7 @@ def audience_delete(request, pk: int, audience_id: int):
     row.criterion.group.programme = programme
 
     def run(_form):
-        services.audience_target_delete(audience_target=row, expected_lock_version=request.POST.get("lock_version"),
+        services.audience_target_delete(audience_target=row, expected_version=request.POST.get("lock_version"),
                                         acting_user=request.user)
 
     return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("criterion", row.criterion_id),
@@ -405,7 +405,7 @@ def participant_add(request, pk: int):
         ).first()
         if unit is None:
             raise ValidationError({"code": _("None of your units has this code.")})
-        services.participant_add(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+        services.participant_add(programme=programme, expected_version=request.POST.get("lock_version"),
                                  unit=unit, acting_user=request.user)
 
     return _handle(request, programme, form=ParticipantForm(request.POST, auto_id="participant-%s"), run=run,
@@ -422,7 +422,7 @@ def participant_remove(request, pk: int, unit_id: int):
         raise Http404
 
     def run(_form):
-        services.participant_remove(programme=programme, expected_lock_version=request.POST.get("lock_version"),
+        services.participant_remove(programme=programme, expected_version=request.POST.get("lock_version"),
                                     unit=participant.unit, acting_user=request.user)
 
     return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("participants", None),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import PositionRole, UnitLevel
 from cadres.selectors import access_for, managed_roots, own_cadre, tenants_visible_to, units_managed_by
+from cadres.transitions import can_act
 from models_registry import services
 from models_registry.forms import (
     AudiencePreviewForm,
@@ -178,14 +179,14 @@ def _similarity_context(programme) -> dict:
 def programme_publish(request, pk: int):
     """GET: the "không rập khuôn" check as it stands; POST: publish (refused when blocked)."""
     programme = get_editable_programme_for_user(request.user, pk)
-    if not programme.is_draft:
+    if not can_act(services.PROGRAMME_FLOW, programme, "publish", request.user):
         messages.error(request, _("Only a draft can be published."))
         return redirect("programme_detail", pk=programme.pk)
     error = None
     if request.method == "POST":
         try:
             result = services.programme_publish(programme=programme, acting_user=request.user,
-                                                expected_lock_version=request.POST.get("lock_version"))
+                                                expected_version=request.POST.get("lock_version"))
         except ValidationError as refusal:
             error = " ".join(refusal.messages)
             programme.refresh_from_db()
@@ -235,7 +236,7 @@ def programme_archive(request, pk: int):
 def programme_delete(request, pk: int):
     def delete(programme):
         services.programme_delete_draft(programme=programme, acting_user=request.user,
-                                        expected_lock_version=request.POST.get("lock_version"))
+                                        expected_version=request.POST.get("lock_version"))
         return reverse("programme_list")
 
     return _lifecycle(request, pk, delete, _("The draft was deleted."))

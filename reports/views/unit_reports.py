@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import access_for
+from cadres.transitions import can_act
 from evaluations.models import CycleStatus
 from reports import documents
 from reports.forms import ReturnForm, UnitReportForm, VersionForm
-from reports.models import ReportFileKind, UnitReport, UnitReportState
+from reports.models import ReportFileKind, UnitReport
 from reports.selectors import get_dashboard_unit_for_user, get_unit_report_for_user, report_files_for
 from reports.services import unit_reports as services
 from reports.views.common import pick_cycle, pick_figures
@@ -54,7 +54,7 @@ def _render(request, unit, cycle, cycles, form=None):
         report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
         parent = services.parent_of(unit)
         is_open = cycle.status == CycleStatus.OPEN
-        editable = bool(report and is_open and report.state in (UnitReportState.DRAFT, UnitReportState.RETURNED))
+        editable = bool(report and can_act(services.UNIT_REPORT_FLOW, report, "update", request.user))
         if editable and form is None:
             form = UnitReportForm(initial={
                 "version": report.lock_version, **{name: getattr(report, name) for name in UnitReportForm.NARRATIVE}})
@@ -67,9 +67,8 @@ def _render(request, unit, cycle, cycles, form=None):
             document, report=report, parent=parent, is_open=is_open,
             editable=editable, form=form if editable else None,
             can_start=report is None and is_open,
-            can_submit=editable and parent is not None,
-            can_decide=bool(report and is_open and report.awaits_decision and parent is not None
-                            and access_for(request.user).manages_path(parent.path)),
+            can_submit=bool(report and can_act(services.UNIT_REPORT_FLOW, report, "submit", request.user)),
+            can_decide=bool(report and can_act(services.UNIT_REPORT_FLOW, report, "accept", request.user)),
             return_form=ReturnForm(initial={"version": report.lock_version}) if report else None,
             files=report_files_for(request.user, unit, cycle).filter(kind=ReportFileKind.UNIT_PDF)[:RECENT_FILES],
             pdf_buttons=[(ReportFileKind.UNIT_PDF, _("Download the report PDF"))],

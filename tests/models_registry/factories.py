@@ -32,7 +32,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         if groups:
             write_content(programme, groups)
         if publish:
-            programme_publish(programme=programme, expected_lock_version=programme.lock_version)
+            programme_publish(programme=programme, expected_version=programme.lock_version)
             programme.refresh_from_db()
         return programme
 

@@ -173,7 +173,7 @@ def test_preview_with_tampered_choices_shows_the_form_errors(client, world):
 def near_copy(world):
     """A D1 draft under the province's programme with one criterion of its own: a near-copy."""
     child = ProgrammeFactory(owner_unit=world["tree"]["d1"], name="Bản sao", parent=world["province"])
-    services.criterion_create(group=child.groups.first(), expected_lock_version=child.lock_version,
+    services.criterion_create(group=child.groups.first(), expected_version=child.lock_version,
                               title="Một việc nhỏ", kind="qualitative")
     return Programme.objects.get(pk=child.pk)
 
@@ -208,10 +208,10 @@ def test_a_province_that_blocks_near_copies_refuses_the_button_and_the_post(clie
 def test_publishing_something_of_its_own_warns_nothing(client, world):
     own = ProgrammeFactory(owner_unit=world["tree"]["d1"], parent=world["province"])
     for group in own.groups.all():
-        services.group_delete(group=group, expected_lock_version=Programme.objects.get(pk=own.pk).lock_version)
+        services.group_delete(group=group, expected_version=Programme.objects.get(pk=own.pk).lock_version)
     own.refresh_from_db()
-    group = services.group_create(programme=own, expected_lock_version=own.lock_version, title="Việc của huyện")
-    services.criterion_create(group=group, expected_lock_version=own.lock_version, title="Mỗi tháng một buổi "
+    group = services.group_create(programme=own, expected_version=own.lock_version, title="Việc của huyện")
+    services.criterion_create(group=group, expected_version=own.lock_version, title="Mỗi tháng một buổi "
                               "đối thoại với thanh niên công nhân khu công nghiệp", kind="qualitative")
     client.force_login(world["people"]["manager"])
     assert "Đủ khác biệt: không có cảnh báo." in text(client.get(reverse("programme_publish", args=[own.pk])))

@@ -135,7 +135,7 @@ def test_pilot_progress_counts_participants_per_huyen(world):
         dict(title="3 có", criteria=[dict(title="Chi đoàn có cán bộ Đoàn", kind="yes_no")])])
     second_branch = UnitFactory(parent=tree["g1"], code="B2")
     for lock, unit in enumerate([tree["b1"], second_branch, tree["g2"]]):
-        services.participant_add(programme=pilot, expected_lock_version=lock, unit=unit)
+        services.participant_add(programme=pilot, expected_version=lock, unit=unit)
     rows = {row.district.code: (row.participants, row.meets_quota) for row in pilot_progress(pilot)}
     assert rows == {"D1": (2, True), "D2": (1, False)}
 
@@ -144,7 +144,7 @@ def test_a_draft_others_inherit_from_cannot_be_deleted(world):
     draft = world["programmes"]["d1_draft"]
     ProgrammeFactory(owner_unit=world["tree"]["g1"], parent=draft)
     with pytest.raises(ValidationError) as caught:
-        services.programme_delete_draft(programme=draft, expected_lock_version=0)
+        services.programme_delete_draft(programme=draft, expected_version=0)
     assert caught.value.messages == ["Có mô hình khác đang kế thừa bản nháp này nên không thể xóa."]
 
 
@@ -153,10 +153,10 @@ def test_reads_and_writes_work_inside_a_request_like_tenant_scope(world):
     tree, manager = world["tree"], world["people"]["manager"]
     with scope(tenant=[tree["root"].tenant_id]):
         programme = get_editable_programme_for_user(manager, world["programmes"]["d1_draft"].pk)
-        group = services.group_create(programme=programme, expected_lock_version=0, title="Chỉ tiêu")
-        services.criterion_create(group=group, expected_lock_version=1, title="Đi cơ sở mỗi tháng", kind="quantitative",
+        group = services.group_create(programme=programme, expected_version=0, title="Chỉ tiêu")
+        services.criterion_create(group=group, expected_version=1, title="Đi cơ sở mỗi tháng", kind="quantitative",
                                   target=2, measure="visits", period="month", activity_kinds=["grassroots_visit"])
-        result = services.programme_publish(programme=programme, expected_lock_version=2)
+        result = services.programme_publish(programme=programme, expected_version=2)
         assert result.closest.other == world["programmes"]["d1"]
         assert names(programmes_visible_to(manager), world["programmes"]) == VISIBLE["manager"]
         assert applicable_criteria(programme, world["people"]["member"].cadre)[0].target == 2

@@ -90,14 +90,14 @@ def test_bad_criteria_are_refused_and_nothing_is_written(tree, fields, message):
     before = snapshot()
     data = dict(title="Giờ tình nguyện", kind="quantitative", target=2, measure="hours", period="week",
                 activity_kinds=["volunteer_hours"]) | fields
-    assert message in refused(services.criterion_create, group=group, expected_lock_version=programme.lock_version,
+    assert message in refused(services.criterion_create, group=group, expected_version=programme.lock_version,
                               **data)
     assert snapshot() == before
 
 
 def test_a_sane_fractional_target_in_hours_is_accepted(tree):
     programme, group, _criterion = draft_with_group(tree["d1"])
-    criterion = services.criterion_create(group=group, expected_lock_version=programme.lock_version,
+    criterion = services.criterion_create(group=group, expected_version=programme.lock_version,
                                           title="Giờ đọc sách", kind="quantitative", target="1,5", measure="hours",
                                           period="week", activity_kinds=["volunteer_hours"])
     assert criterion.target == Decimal("1.5") and criterion.position == 2
@@ -115,17 +115,17 @@ def test_bad_audience_targets_are_refused(tree, fields, message):
     programme, _group, criterion = draft_with_group(tree["d1"])
     before = snapshot()
     assert message in refused(services.audience_target_set, criterion=criterion,
-                              expected_lock_version=programme.lock_version, **fields)
+                              expected_version=programme.lock_version, **fields)
     assert snapshot() == before
 
 
 def test_an_audience_target_is_set_then_replaced(tree):
     programme, _group, criterion = draft_with_group(tree["d1"])
-    services.audience_target_set(criterion=criterion, expected_lock_version=0, unit_level="district", target=3)
-    row = services.audience_target_set(criterion=criterion, expected_lock_version=1, unit_level="district", target=4)
+    services.audience_target_set(criterion=criterion, expected_version=0, unit_level="district", target=3)
+    row = services.audience_target_set(criterion=criterion, expected_version=1, unit_level="district", target=4)
     assert list(criterion.audience_targets.values_list("target", flat=True)) == [Decimal("4")]
     assert criterion.group.programme.lock_version == 2
-    services.audience_target_delete(audience_target=row, expected_lock_version=2)
+    services.audience_target_delete(audience_target=row, expected_version=2)
     assert not criterion.audience_targets.exists()
 
 
@@ -134,16 +134,16 @@ def test_a_unit_programme_targets_levels_not_roles(tree):
         dict(title="3 có", criteria=[dict(title="Chi đoàn có cán bộ Đoàn", kind="yes_no")])])
     criterion = Criterion.objects.get(group__programme=programme)
     assert "chỉ đặt chỉ tiêu theo cấp đơn vị" in refused(
-        services.audience_target_set, criterion=criterion, expected_lock_version=0, role="secretary")
+        services.audience_target_set, criterion=criterion, expected_version=0, role="secretary")
 
 
 def test_a_criterion_with_audience_targets_cannot_turn_qualitative(tree):
     programme, _group, criterion = draft_with_group(tree["d1"])
-    services.audience_target_set(criterion=criterion, expected_lock_version=0, unit_level="district", target=3)
+    services.audience_target_set(criterion=criterion, expected_version=0, unit_level="district", target=3)
     assert "Hãy xóa các chỉ tiêu theo đối tượng" in refused(
-        services.criterion_update, criterion=criterion, expected_lock_version=1, title="Giờ", kind="qualitative")
+        services.criterion_update, criterion=criterion, expected_version=1, title="Giờ", kind="qualitative")
     # Changing the period re-checks every audience's target: 3 hours a week is fine, 30 a week is not.
-    services.criterion_update(criterion=criterion, expected_lock_version=1, title="Giờ", kind="quantitative",
+    services.criterion_update(criterion=criterion, expected_version=1, title="Giờ", kind="quantitative",
                               target=8, measure="hours", period="month", activity_kinds=["volunteer_hours"])
 
 
@@ -156,11 +156,11 @@ def test_a_cycle_of_parents_is_refused(tree):
     third = ProgrammeFactory(owner_unit=tree["g1"], parent=second)
     before = snapshot()
     for parent in (second, first):
-        message = refused(services.programme_update, programme=first, expected_lock_version=first.lock_version,
+        message = refused(services.programme_update, programme=first, expected_version=first.lock_version,
                           name=first.name, start_year=2026, end_year=2026, parent=parent)
         assert "Mô hình không thể kế thừa chính nó hoặc một mô hình đang kế thừa nó." in message
     assert "Mô hình chỉ kế thừa mô hình của chính đơn vị hoặc của đơn vị cấp trên." in refused(
-        services.programme_update, programme=first, expected_lock_version=0, name=first.name, start_year=2026,
+        services.programme_update, programme=first, expected_version=0, name=first.name, start_year=2026,
         end_year=2026, parent=third)
     assert snapshot() == before
 
@@ -186,7 +186,7 @@ def test_a_child_copies_its_parents_content_marked_inherited(tree):
                                          .order_by("group__position", "position")]
     assert all(c.inherited_from.group.programme == parent and not c.modified_since_copy for c in copied)
     copy = copied.get(inherited_from=hours)
-    services.criterion_update(criterion=copy, expected_lock_version=child.lock_version, title=copy.title,
+    services.criterion_update(criterion=copy, expected_version=child.lock_version, title=copy.title,
                               kind="quantitative", target=3, measure="hours", period="week",
                               activity_kinds=["volunteer_hours"])
     copy.refresh_from_db()
@@ -197,10 +197,10 @@ def test_a_child_copies_its_parents_content_marked_inherited(tree):
 def test_publishing_needs_a_criterion_and_a_published_parent(tree):
     empty = ProgrammeFactory(owner_unit=tree["d1"])
     assert "Hãy thêm ít nhất một tiêu chí trước khi ban hành." in refused(
-        services.programme_publish, programme=empty, expected_lock_version=0)
+        services.programme_publish, programme=empty, expected_version=0)
     child = ProgrammeFactory(owner_unit=tree["g1"], parent=ProgrammeFactory(owner_unit=tree["d1"], groups=OWN_GROUPS))
     assert "Mô hình cấp trên vẫn là bản nháp" in refused(
-        services.programme_publish, programme=child, expected_lock_version=child.lock_version)
+        services.programme_publish, programme=child, expected_version=child.lock_version)
 
 
 # --- Published versions are immutable ----------------------------------------------------
@@ -224,7 +224,7 @@ def test_a_published_programme_cannot_be_edited(tree):
         (services.programme_publish, dict(programme=programme)),
         (services.programme_delete_draft, dict(programme=programme)),
     ]:
-        assert message in refused(call, expected_lock_version=lock, **kwargs), call.__name__
+        assert message in refused(call, expected_version=lock, **kwargs), call.__name__
     assert snapshot() == before
 
 
@@ -235,9 +235,9 @@ def test_a_new_version_is_a_draft_copy_and_publishing_it_archives_the_old(tree):
     assert (v2.version, v2.series, v2.derived_from, v2.status) == (2, v1.series, v1, ProgrammeStatus.DRAFT)
     assert "Phiên bản 2 của mô hình này đang được soạn." in refused(services.programme_new_version, programme=v1)
     first = Criterion.objects.filter(group__programme=v2).order_by("group__position", "position").first()
-    services.criterion_update(criterion=first, expected_lock_version=0, title="Lắng nghe đoàn viên mỗi tuần",
+    services.criterion_update(criterion=first, expected_version=0, title="Lắng nghe đoàn viên mỗi tuần",
                               kind="qualitative")
-    services.programme_publish(programme=v2, expected_lock_version=1)
+    services.programme_publish(programme=v2, expected_version=1)
     v1.refresh_from_db()
     assert v1.status == ProgrammeStatus.ARCHIVED and v1.archived_at
     assert list(Criterion.objects.filter(group__programme=v1).values_list("pk", "title", "target")) == v1_criteria
@@ -259,16 +259,16 @@ def test_the_later_save_of_two_tabs_is_refused_and_nothing_is_overwritten(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"], groups=OWN_GROUPS)
     tab_one = Programme.objects.get(pk=programme.pk)
     tab_two = Programme.objects.get(pk=programme.pk)
-    services.programme_update(programme=tab_one, expected_lock_version=tab_one.lock_version, name="Tên của thẻ 1",
+    services.programme_update(programme=tab_one, expected_version=tab_one.lock_version, name="Tên của thẻ 1",
                               start_year=2026, end_year=2026)
     before = snapshot()
-    message = refused(services.programme_update, programme=tab_two, expected_lock_version=tab_two.lock_version,
+    message = refused(services.programme_update, programme=tab_two, expected_version=tab_two.lock_version,
                       name="Tên của thẻ 2", start_year=2026, end_year=2026)
     assert message == ("Mô hình này vừa được thay đổi ở nơi khác (người khác hoặc một thẻ khác) sau khi bạn mở. "
                        "Hãy tải lại trang để xem bản mới nhất; thay đổi của bạn chưa được lưu.")
     group = CriteriaGroup.objects.filter(programme=programme).first()
-    refused(services.group_update, group=group, expected_lock_version=0, title="Đổi từ thẻ 2")
-    refused(services.criterion_delete, criterion=group.criteria.first(), expected_lock_version="")
+    refused(services.group_update, group=group, expected_version=0, title="Đổi từ thẻ 2")
+    refused(services.criterion_delete, criterion=group.criteria.first(), expected_version="")
     assert snapshot() == before
     assert Programme.objects.get(pk=programme.pk).name == "Tên của thẻ 1"
 
@@ -279,39 +279,39 @@ def test_the_later_save_of_two_tabs_is_refused_and_nothing_is_overwritten(tree):
 def test_groups_and_criteria_reorder(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"], groups=HUYEN_GROUPS)
     first, second = programme.groups.order_by("position")
-    services.groups_reorder(programme=programme, expected_lock_version=0, group_ids=[second.pk, first.pk])
+    services.groups_reorder(programme=programme, expected_version=0, group_ids=[second.pk, first.pk])
     assert list(programme.groups.order_by("position")) == [second, first]
     ids = list(first.criteria.order_by("position").values_list("pk", flat=True))
-    services.criteria_reorder(group=first, expected_lock_version=1, criterion_ids=ids[::-1])
+    services.criteria_reorder(group=first, expected_version=1, criterion_ids=ids[::-1])
     assert list(first.criteria.order_by("position").values_list("pk", flat=True)) == ids[::-1]
-    assert "không khớp với mô hình" in refused(services.criteria_reorder, group=first, expected_lock_version=2,
+    assert "không khớp với mô hình" in refused(services.criteria_reorder, group=first, expected_version=2,
                                                criterion_ids=ids[:2])
-    assert "không khớp với mô hình" in refused(services.groups_reorder, programme=programme, expected_lock_version=2,
+    assert "không khớp với mô hình" in refused(services.groups_reorder, programme=programme, expected_version=2,
                                                group_ids=[second.pk, first.pk, 999999])
 
 
 def test_create_edit_delete_groups_and_a_draft_with_audit_rows(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"])
-    group = services.group_create(programme=programme, expected_lock_version=0, title="  Những điều nên làm ")
+    group = services.group_create(programme=programme, expected_version=0, title="  Những điều nên làm ")
     assert (group.title, group.position) == ("Những điều nên làm", 1)
-    services.group_update(group=group, expected_lock_version=1, title="Những điều không nên làm")
-    services.group_delete(group=group, expected_lock_version=2)
+    services.group_update(group=group, expected_version=1, title="Những điều không nên làm")
+    services.group_delete(group=group, expected_version=2)
     audit = AuditEvent.objects.filter(object_type="models_registry.programme", object_id=str(programme.pk))
     actions = list(audit.order_by("id").values_list("action", flat=True))
     assert actions == ["programme.create", "programme.group_create", "programme.group_update", "programme.group_delete"]
-    services.programme_delete_draft(programme=programme, expected_lock_version=3)
+    services.programme_delete_draft(programme=programme, expected_version=3)
     assert not Programme.objects.filter(pk=programme.pk).exists()
 
 
 def test_participants_of_a_unit_programme(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"], subject=ProgrammeSubject.UNITS, pilot_quota=5)
-    services.participant_add(programme=programme, expected_lock_version=0, unit=tree["b1"])
+    services.participant_add(programme=programme, expected_version=0, unit=tree["b1"])
     assert list(ProgrammeParticipant.objects.values_list("unit__code", flat=True)) == ["B1"]
     assert "Mục này thuộc tỉnh/thành đoàn khác." in refused(services.participant_add, programme=programme,
-                                                           expected_lock_version=1, unit=tree["foreign"])
+                                                           expected_version=1, unit=tree["foreign"])
     assert "thuộc đơn vị xây dựng mô hình" in refused(services.participant_add, programme=programme,
-                                                      expected_lock_version=1, unit=tree["g2"])
-    services.participant_remove(programme=programme, expected_lock_version=1, unit=tree["b1"])
+                                                      expected_version=1, unit=tree["g2"])
+    services.participant_remove(programme=programme, expected_version=1, unit=tree["b1"])
     assert not ProgrammeParticipant.objects.exists()
 
 

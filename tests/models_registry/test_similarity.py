@@ -31,14 +31,14 @@ def child_of(tree, **kwargs):
 def publish(programme):
     """Publish as the editor would, with the lock_version of the page just reloaded."""
     programme.refresh_from_db()
-    return services.programme_publish(programme=programme, expected_lock_version=programme.lock_version)
+    return services.programme_publish(programme=programme, expected_version=programme.lock_version)
 
 
 def test_a_near_copy_of_the_parent_warns_and_names_it(tree):
     child = child_of(tree)
     # A cosmetic touch: one more sentence of guidance on one criterion.
     criterion = Criterion.objects.filter(group__programme=child).first()
-    services.criterion_update(criterion=criterion, expected_lock_version=0, title=criterion.title,
+    services.criterion_update(criterion=criterion, expected_version=0, title=criterion.title,
                               kind=criterion.kind, guidance=criterion.guidance + " Ghi sổ theo dõi.")
     result = publish(child)
     assert result.is_similar and not result.blocks
@@ -55,7 +55,7 @@ def test_a_near_copy_of_the_parent_warns_and_names_it(tree):
 def test_a_programme_of_its_own_does_not_warn_even_with_the_same_name(tree):
     own = child_of(tree)
     for lock, group in enumerate(own.groups.all()):
-        services.group_delete(group=group, expected_lock_version=lock)
+        services.group_delete(group=group, expected_version=lock)
     write_content(own, OWN_GROUPS)
     result = publish(own)
     assert not result.is_similar and result.message() == ""
@@ -72,13 +72,13 @@ def test_rewriting_inherited_criteria_clears_the_warning(tree):
         "Tự học tin học văn phòng, hướng dẫn lại cho bí thư chi đoàn",
     ])
     for criterion in Criterion.objects.filter(group__programme=child, kind="qualitative"):
-        services.criterion_update(criterion=criterion, expected_lock_version=lock, title=next(rewrites), kind="qualitative")
+        services.criterion_update(criterion=criterion, expected_version=lock, title=next(rewrites), kind="qualitative")
         lock += 1
     group = child.groups.order_by("position").first()
     for title in ["Vận động thanh niên tham gia bảo vệ môi trường kênh rạch", "Kết nối việc làm cho thanh niên xa quê"]:
-        services.criterion_create(group=group, expected_lock_version=lock, title=title, kind="qualitative")
+        services.criterion_create(group=group, expected_version=lock, title=title, kind="qualitative")
         lock += 1
-    result = services.programme_publish(programme=child, expected_lock_version=lock)
+    result = services.programme_publish(programme=child, expected_version=lock)
     assert not result.is_similar, result.as_report()
 
 

@@ -1,0 +1,102 @@
+"""The state machine of both forms, declared on the transition engine (`cadres.transitions`):
+per action, the states it starts from and leads to, and who may take it (`rules`). The
+services that take the actions are in `workflow`; pages ask `can_act` before offering them.
+
+Registration (a1 ĐKCT01)::
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──amend──▶ new revision (draft) …
+                      │    ▲                      approving the amendment supersedes it
+                return│    │submit (resubmit)
+                      ▼    │
+                     returned
+
+Self-assessment (a2 KĐCT01)::
+
+    draft ──submit──▶ submitted ──propose (reviewer)──▶ proposed ──finalise (BTV)──▶ finalised
+                      │    ▲
+                return│    │submit (resubmit)
+                      ▼    │
+                     returned
+
+"edit" is the cadre changing a draft field (autosave): it has per-field versions, so it is
+checked (`cadres.transitions.check`) but never taken as a transition. Every action needs
+the cycle open.
+"""
+
+from collections.abc import Mapping
+from typing import TypeVar
+
+from django.utils.translation import gettext_lazy as _
+
+from cadres.transitions import Flow, Move, Step, User, allowed_if
+from evaluations.checks import check_cycle_open
+from evaluations.models import (
+    AssessmentState,
+    FormAction,
+    FormEvent,
+    Registration,
+    RegistrationState,
+    SelfAssessment,
+)
+from evaluations.models.forms import FormBase
+from evaluations.rules import can_finalise, can_review, is_owner
+
+R, A = RegistrationState, AssessmentState
+F = TypeVar("F", bound=FormBase)
+EDIT = "edit"
+SUPERSEDED = "superseded"
+
+_owner_edits = allowed_if(is_owner, _("Only the cadre who owns this form can change it."))
+_owner_submits = allowed_if(is_owner, _("Only the cadre who owns this form can submit it."))
+_reviewer_returns = allowed_if(can_review, _("Only the reviewer of this form can return it."))
+_CANNOT_CHANGE = _("This form is “%(state)s” and can no longer be changed.")
+
+
+def _cycle_open(user: User, form: FormBase) -> None:
+    check_cycle_open(form.cycle)
+
+
+def _form_event(move: Move[F]) -> None:
+    form = move.obj
+    link = {"registration": form} if isinstance(form, Registration) else {"self_assessment": form}
+    FormEvent.objects.create(tenant_id=form.tenant_id, actor=move.actor, action=move.action, from_state=move.source,
+                             to_state=move.target, is_late=form.is_late, **move.outcome.event, **link)
+
+
+def _form_flow(name: str, steps: Mapping[str, Step[F]]) -> Flow[F]:
+    return Flow(
+        name=name, steps=steps, checks=(_cycle_open,), related=("cycle", "unit", "cadre"), record_event=_form_event,
+        stale=_("Someone acted on this form after you opened it; it is now “%(state)s”. Reload the page: "
+                "nothing was changed."),
+        wrong_state=_("This form is “%(state)s”: that step is not possible from there. Reload the page."),
+    )
+
+
+REGISTRATION_FLOW: Flow[Registration] = _form_flow("registration", {
+    EDIT: Step({R.DRAFT: R.DRAFT, R.RETURNED: R.RETURNED}, checks=(_owner_edits,), wrong_state=_CANNOT_CHANGE),
+    FormAction.SUBMIT: Step({R.DRAFT: R.SUBMITTED, R.RETURNED: R.SUBMITTED}, checks=(_owner_submits,),
+                            recorded_as={R.RETURNED: FormAction.RESUBMIT}),
+    FormAction.RETURN: Step({R.SUBMITTED: R.RETURNED}, checks=(_reviewer_returns,)),
+    FormAction.APPROVE: Step({R.SUBMITTED: R.APPROVED}, checks=(
+        allowed_if(can_review, _("Only the reviewer of this form can approve it.")),)),
+    # The approved revision stays as it is; the amendment records its own creation.
+    FormAction.AMEND: Step({R.APPROVED: R.APPROVED}, checks=(
+        allowed_if(is_owner, _("Only the cadre who owns this form can amend it.")),), has_event=False),
+    # Taken by approving the amendment (`workflow.registration_approve`), never from a page.
+    SUPERSEDED: Step({R.APPROVED: R.SUPERSEDED}, has_event=False),
+})
+
+ASSESSMENT_FLOW: Flow[SelfAssessment] = _form_flow("selfassessment", {
+    EDIT: Step({A.DRAFT: A.DRAFT, A.RETURNED: A.RETURNED}, checks=(_owner_edits,), wrong_state=_CANNOT_CHANGE),
+    FormAction.SUBMIT: Step({A.DRAFT: A.SUBMITTED, A.RETURNED: A.SUBMITTED}, checks=(_owner_submits,),
+                            recorded_as={A.RETURNED: FormAction.RESUBMIT}),
+    FormAction.RETURN: Step({A.SUBMITTED: A.RETURNED}, checks=(_reviewer_returns,)),
+    FormAction.PROPOSE: Step({A.SUBMITTED: A.PROPOSED}, checks=(
+        allowed_if(can_review, _("Only the reviewer of this form can propose a rating.")),)),
+    FormAction.FINALISE: Step({A.PROPOSED: A.FINALISED}, checks=(
+        allowed_if(can_finalise, _("Only the unit's Standing Committee can decide the final rating.")),)),
+})
+
+
+def flow_of(form: Registration | SelfAssessment) -> Flow[Registration] | Flow[SelfAssessment]:
+    return REGISTRATION_FLOW if isinstance(form, Registration) else ASSESSMENT_FLOW
