@@ -8,6 +8,9 @@ carries the new lock_version out of band for every form of the page (see
 post normally and redirect back to the editor, with the outcome as a message.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_managed_by
@@ -25,6 +28,7 @@ from models_registry.forms import (
     AudienceForm,
     CriterionForm,
     GroupForm,
+    MoveForm,
     ParticipantForm,
     ProgrammeFieldsForm,
     add_service_errors,
@@ -83,8 +87,7 @@ def criterion_form(criterion, data=None) -> CriterionForm:
 
 
 def audience_form(programme, criterion, data=None) -> AudienceForm:
-    return AudienceForm(data, subject=programme.subject, quantitative=criterion.kind == CriterionKind.QUANTITATIVE,
-                        auto_id=f"aud{criterion.pk}-%s")
+    return AudienceForm(data, criterion=criterion, subject=programme.subject, auto_id=f"aud{criterion.pk}-%s")
 
 
 def _group_context(programme, group, forms_by_key=None) -> dict:
@@ -156,36 +159,26 @@ def _render_fragment(request, programme, lock, kind: str, obj_pk, forms_by_key, 
     return _fragment_response(request, template, context, success=success)
 
 
-def _handle(request, programme, *, form, run, fragment: tuple[str, int | None], anchor: str, success_message: str,
-            form_key=None):
-    """Validate `form`, call the service through `run(form)`, answer htmx with the fragment
-    or a plain POST with a redirect back to the editor. Nothing is written on a refusal."""
-    submitted_lock = request.POST.get("lock_version", "")
-    stale = False
-    if form.is_valid():
-        try:
-            run(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            stale = bool(_codes(error) & RELOAD_CODES)
-        else:
-            programme.refresh_from_db(fields=["lock_version", "status"])
-            if _is_htmx(request):
-                return _render_fragment(request, programme, programme.lock_version, *fragment, {}, [], False, True)
-            messages.success(request, success_message)
-            return redirect(_editor_url(programme, anchor))
-    if _is_htmx(request):
-        # A form with fields shows its own errors; a bare button's errors go above the fragment.
-        bound = {form_key: form} if form_key else {}
-        return _render_fragment(request, programme, submitted_lock, *fragment, bound,
-                                [] if form_key else form.non_field_errors(), stale, False)
-    errors = [message for field_errors in form.errors.values() for message in field_errors]
-    messages.error(request, " ".join(errors))
-    return redirect(_editor_url(programme, anchor))
-
-
 def _editable(request, pk):
     return get_editable_programme_for_user(request.user, pk)
+
+
+def _moved(ids: list[int], pk: int, direction: str) -> list[int]:
+    """`ids` with `pk` one step up or down; unchanged at either end."""
+    index = ids.index(pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    return ids
+
+
+# --- The kinds of edit ---------------------------------------------------------------------
+# Each finds what it edits among the programme's own rows (404 otherwise), parses the POST
+# with its form and calls its service with `expected_lock_version` and `acting_user`.
+
+
+def _the_programme(programme, _object_id):
+    return programme
 
 
 def _group_of(programme, group_id) -> CriteriaGroup:
@@ -204,13 +197,122 @@ def _criterion_of(programme, criterion_id) -> Criterion:
     return criterion
 
 
-def _moved(ids: list[int], pk: int, direction: str) -> list[int]:
-    """`ids` with `pk` one step up or down; unchanged at either end or for a bad direction."""
-    index = ids.index(pk)
-    other = index - 1 if direction == "up" else index + 1 if direction == "down" else index
-    if 0 <= other < len(ids):
-        ids[index], ids[other] = ids[other], ids[index]
-    return ids
+def _audience_of(programme, audience_id) -> AudienceTarget:
+    row = AudienceTarget.objects.filter(criterion__group__programme=programme, pk=audience_id).select_related(
+        "criterion__group").first()
+    if row is None:
+        raise Http404
+    row.criterion.group.programme = programme
+    return row
+
+
+def _participant_of(programme, unit_id) -> ProgrammeParticipant:
+    participant = ProgrammeParticipant.objects.filter(programme=programme, unit_id=unit_id).select_related("unit").first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _bare(request, _programme, _target):
+    """A button that posts only the lock_version."""
+    return forms.Form(request.POST)
+
+
+def _participant_form(request, programme, _target):
+    units = units_managed_by(request.user).filter(tenant_id=programme.tenant_id, archived_at__isnull=True)
+    return ParticipantForm(request.POST, units=units, auto_id="participant-%s")
+
+
+@dataclass(frozen=True)
+class Edit:
+    find: Callable  # (programme, object id from the URL) -> what is edited
+    form: Callable  # (request, programme, target) -> the bound form
+    run: Callable  # (programme, target, form, **lock_and_actor) -> None: the service call
+    fragment: Callable  # target -> (fragment kind, its object's pk) re-rendered for htmx
+    anchor: Callable  # target -> where a plain POST lands back on the editor
+    message: str
+    form_key: Callable | None = None  # target -> key of a form with fields, shown bound on a refusal
+
+
+EDITS = {
+    "programme_update": Edit(
+        find=_the_programme, form=lambda request, programme, _t: fields_form(programme, request.POST),
+        run=lambda programme, _t, form, **common: services.programme_update(
+            programme=programme, parent=programme.parent, **common, **form.service_kwargs()),
+        fragment=lambda _t: ("fields", None), anchor=lambda _t: "programme-fields", form_key=lambda _t: "fields",
+        message=gettext_lazy("Programme saved.")),
+    "group_create": Edit(
+        find=_the_programme, form=lambda request, _p, _t: group_form(data=request.POST),
+        run=lambda programme, _t, form, **common: services.group_create(
+            programme=programme, title=form.cleaned_data["title"], **common),
+        fragment=lambda _t: ("groups", None), anchor=lambda _t: "groups", form_key=lambda _t: "new_group",
+        message=gettext_lazy("Group added.")),
+    "group_update": Edit(
+        find=_group_of, form=lambda request, _p, group: group_form(group, request.POST),
+        run=lambda _p, group, form, **common: services.group_update(
+            group=group, title=form.cleaned_data["title"], **common),
+        fragment=lambda group: ("group", group.pk), anchor=lambda group: f"group-{group.pk}",
+        form_key=lambda group: ("group", group.pk), message=gettext_lazy("Group saved.")),
+    "group_delete": Edit(
+        find=_group_of, form=_bare, run=lambda _p, group, _f, **common: services.group_delete(group=group, **common),
+        fragment=lambda _t: ("groups", None), anchor=lambda _t: "groups", message=gettext_lazy("Group deleted.")),
+    "group_move": Edit(
+        find=_group_of, form=lambda request, _p, _t: MoveForm(request.POST),
+        run=lambda programme, group, form, **common: services.groups_reorder(
+            programme=programme, group_ids=_moved(
+                list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True)), group.pk,
+                form.cleaned_data["direction"]), **common),
+        fragment=lambda _t: ("groups", None), anchor=lambda group: f"group-{group.pk}",
+        message=gettext_lazy("Order saved.")),
+    "criterion_create": Edit(
+        find=_group_of, form=lambda request, _p, group: new_criterion_form(group, request.POST),
+        run=lambda _p, group, form, **common: services.criterion_create(group=group, **common,
+                                                                        **form.service_kwargs()),
+        fragment=lambda group: ("group", group.pk), anchor=lambda group: f"group-{group.pk}",
+        form_key=lambda group: ("new_criterion", group.pk), message=gettext_lazy("Criterion added.")),
+    "criterion_update": Edit(
+        find=_criterion_of, form=lambda request, _p, criterion: criterion_form(criterion, request.POST),
+        run=lambda _p, criterion, form, **common: services.criterion_update(criterion=criterion, **common,
+                                                                            **form.service_kwargs()),
+        fragment=lambda criterion: ("criterion", criterion.pk), anchor=lambda criterion: f"criterion-{criterion.pk}",
+        form_key=lambda criterion: ("criterion", criterion.pk), message=gettext_lazy("Criterion saved.")),
+    "criterion_delete": Edit(
+        find=_criterion_of, form=_bare,
+        run=lambda _p, criterion, _f, **common: services.criterion_delete(criterion=criterion, **common),
+        fragment=lambda criterion: ("group", criterion.group_id), anchor=lambda criterion: f"group-{criterion.group_id}",
+        message=gettext_lazy("Criterion deleted.")),
+    "criterion_move": Edit(
+        find=_criterion_of, form=lambda request, _p, _t: MoveForm(request.POST),
+        run=lambda _p, criterion, form, **common: services.criteria_reorder(
+            group=criterion.group, criterion_ids=_moved(
+                list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True)), criterion.pk,
+                form.cleaned_data["direction"]), **common),
+        fragment=lambda criterion: ("group", criterion.group_id), anchor=lambda criterion: f"criterion-{criterion.pk}",
+        message=gettext_lazy("Order saved.")),
+    "audience_set": Edit(
+        find=_criterion_of, form=lambda request, programme, criterion: audience_form(programme, criterion, request.POST),
+        run=lambda _p, criterion, form, **common: services.audience_target_set(criterion=criterion, **common,
+                                                                               **form.service_kwargs()),
+        fragment=lambda criterion: ("criterion", criterion.pk), anchor=lambda criterion: f"criterion-{criterion.pk}",
+        form_key=lambda criterion: ("audience", criterion.pk), message=gettext_lazy("Audience target saved.")),
+    "audience_delete": Edit(
+        find=_audience_of, form=_bare,
+        run=lambda _p, row, _f, **common: services.audience_target_delete(audience_target=row, **common),
+        fragment=lambda row: ("criterion", row.criterion_id), anchor=lambda row: f"criterion-{row.criterion_id}",
+        message=gettext_lazy("Audience target removed.")),
+    "participant_add": Edit(
+        find=_the_programme, form=_participant_form,
+        run=lambda programme, _t, form, **common: services.participant_add(
+            programme=programme, unit=form.cleaned_data["code"], **common),
+        fragment=lambda _t: ("participants", None), anchor=lambda _t: "participants",
+        form_key=lambda _t: "participant", message=gettext_lazy("Unit added.")),
+    "participant_remove": Edit(
+        find=_participant_of, form=_bare,
+        run=lambda programme, participant, _f, **common: services.participant_remove(
+            programme=programme, unit=participant.unit, **common),
+        fragment=lambda _t: ("participants", None), anchor=lambda _t: "participants",
+        message=gettext_lazy("Unit removed.")),
+}
 
 
 # --- Views --------------------------------------------------------------------------------
@@ -229,201 +331,34 @@ def programme_edit(request, pk: int):
 
 @login_required
 @require_POST
-def programme_update(request, pk: int):
+def programme_change(request, pk: int, edit: str, object_id: int | None = None):
+    """One edit of the draft (`EDITS[edit]`): validate its form, call its service, answer htmx
+    with the fragment or a plain POST with a redirect back to the editor. Nothing is
+    written on a refusal."""
+    kind = EDITS[edit]
     programme = _editable(request, pk)
-
-    def run(form):
-        services.programme_update(programme=programme, expected_lock_version=request.POST.get("lock_version"),
-                                  parent=programme.parent, acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=fields_form(programme, request.POST), run=run, fragment=("fields", None),
-                   form_key="fields", anchor="programme-fields", success_message=_("Programme saved."))
-
-
-@login_required
-@require_POST
-def group_create(request, pk: int):
-    programme = _editable(request, pk)
-
-    def run(form):
-        services.group_create(programme=programme, expected_lock_version=request.POST.get("lock_version"),
-                              title=form.cleaned_data["title"], acting_user=request.user)
-
-    return _handle(request, programme, form=group_form(data=request.POST), run=run, fragment=("groups", None),
-                   form_key="new_group", anchor="groups", success_message=_("Group added."))
-
-
-@login_required
-@require_POST
-def group_update(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(form):
-        services.group_update(group=group, expected_lock_version=request.POST.get("lock_version"),
-                              title=form.cleaned_data["title"], acting_user=request.user)
-
-    return _handle(request, programme, form=group_form(group, request.POST), run=run, fragment=("group", group.pk),
-                   form_key=("group", group.pk), anchor=f"group-{group.pk}", success_message=_("Group saved."))
-
-
-@login_required
-@require_POST
-def group_delete(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(_form):
-        services.group_delete(group=group, expected_lock_version=request.POST.get("lock_version"),
-                              acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("groups", None),
-                   anchor="groups", success_message=_("Group deleted."))
-
-
-@login_required
-@require_POST
-def group_move(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(_form):
-        ids = list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True))
-        services.groups_reorder(programme=programme, expected_lock_version=request.POST.get("lock_version"),
-                                group_ids=_moved(ids, group.pk, request.POST.get("direction")),
-                                acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("groups", None),
-                   anchor=f"group-{group.pk}", success_message=_("Order saved."))
-
-
-@login_required
-@require_POST
-def criterion_create(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(form):
-        services.criterion_create(group=group, expected_lock_version=request.POST.get("lock_version"),
-                                  acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=new_criterion_form(group, request.POST), run=run,
-                   fragment=("group", group.pk), form_key=("new_criterion", group.pk), anchor=f"group-{group.pk}",
-                   success_message=_("Criterion added."))
-
-
-@login_required
-@require_POST
-def criterion_update(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(form):
-        services.criterion_update(criterion=criterion, expected_lock_version=request.POST.get("lock_version"),
-                                  acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=criterion_form(criterion, request.POST), run=run,
-                   fragment=("criterion", criterion.pk), form_key=("criterion", criterion.pk),
-                   anchor=f"criterion-{criterion.pk}", success_message=_("Criterion saved."))
-
-
-@login_required
-@require_POST
-def criterion_delete(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(_form):
-        services.criterion_delete(criterion=criterion, expected_lock_version=request.POST.get("lock_version"),
-                                  acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("group", criterion.group_id),
-                   anchor=f"group-{criterion.group_id}",
-                   success_message=_("Criterion deleted."))
-
-
-@login_required
-@require_POST
-def criterion_move(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(_form):
-        ids = list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True))
-        services.criteria_reorder(group=criterion.group, expected_lock_version=request.POST.get("lock_version"),
-                                  criterion_ids=_moved(ids, criterion.pk, request.POST.get("direction")),
-                                  acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("group", criterion.group_id),
-                   anchor=f"criterion-{criterion.pk}",
-                   success_message=_("Order saved."))
-
-
-@login_required
-@require_POST
-def audience_set(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(form):
-        services.audience_target_set(criterion=criterion, expected_lock_version=request.POST.get("lock_version"),
-                                     acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=audience_form(programme, criterion, request.POST), run=run,
-                   fragment=("criterion", criterion.pk), form_key=("audience", criterion.pk),
-                   anchor=f"criterion-{criterion.pk}", success_message=_("Audience target saved."))
-
-
-@login_required
-@require_POST
-def audience_delete(request, pk: int, audience_id: int):
-    programme = _editable(request, pk)
-    row = AudienceTarget.objects.filter(criterion__group__programme=programme, pk=audience_id).select_related(
-        "criterion__group").first()
-    if row is None:
-        raise Http404
-    row.criterion.group.programme = programme
-
-    def run(_form):
-        services.audience_target_delete(audience_target=row, expected_lock_version=request.POST.get("lock_version"),
-                                        acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("criterion", row.criterion_id),
-                   anchor=f"criterion-{row.criterion_id}",
-                   success_message=_("Audience target removed."))
-
-
-@login_required
-@require_POST
-def participant_add(request, pk: int):
-    programme = _editable(request, pk)
-
-    def run(form):
-        # Only units the user manages, under the owner: a tampered code finds nothing.
-        unit = units_managed_by(request.user).filter(
-            tenant_id=programme.tenant_id, code=form.cleaned_data["code"].strip(), archived_at__isnull=True
-        ).first()
-        if unit is None:
-            raise ValidationError({"code": _("None of your units has this code.")})
-        services.participant_add(programme=programme, expected_lock_version=request.POST.get("lock_version"),
-                                 unit=unit, acting_user=request.user)
-
-    return _handle(request, programme, form=ParticipantForm(request.POST, auto_id="participant-%s"), run=run,
-                   fragment=("participants", None), form_key="participant", anchor="participants",
-                   success_message=_("Unit added."))
-
-
-@login_required
-@require_POST
-def participant_remove(request, pk: int, unit_id: int):
-    programme = _editable(request, pk)
-    participant = ProgrammeParticipant.objects.filter(programme=programme, unit_id=unit_id).select_related("unit").first()
-    if participant is None:
-        raise Http404
-
-    def run(_form):
-        services.participant_remove(programme=programme, expected_lock_version=request.POST.get("lock_version"),
-                                    unit=participant.unit, acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("participants", None),
-                   anchor="participants", success_message=_("Unit removed."))
+    target = kind.find(programme, object_id)
+    form = kind.form(request, programme, target)
+    fragment, anchor = kind.fragment(target), kind.anchor(target)
+    submitted_lock = request.POST.get("lock_version", "")
+    stale = False
+    if form.is_valid():
+        try:
+            kind.run(programme, target, form, expected_lock_version=submitted_lock, acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            stale = bool(_codes(error) & RELOAD_CODES)
+        else:
+            programme.refresh_from_db(fields=["lock_version", "status"])
+            if _is_htmx(request):
+                return _render_fragment(request, programme, programme.lock_version, *fragment, {}, [], False, True)
+            messages.success(request, str(kind.message))
+            return redirect(_editor_url(programme, anchor))
+    errors = [message for field_errors in form.errors.values() for message in field_errors]
+    if _is_htmx(request):
+        # A form with fields shows its own errors; a bare button's errors go above the fragment.
+        bound = {kind.form_key(target): form} if kind.form_key else {}
+        return _render_fragment(request, programme, submitted_lock, *fragment, bound,
+                                [] if kind.form_key else errors, stale, False)
+    messages.error(request, " ".join(errors))
+    return redirect(_editor_url(programme, anchor))
