@@ -40,7 +40,9 @@ class DecimalText(forms.CharField):
     default_error_messages = {"invalid": gettext_lazy("Enter a number, such as 2 or 2,5.")}
 
     def __init__(self, *, min_value: Decimal | None = None, max_value: Decimal | None = None,
-                 places: int | None = None, **kwargs):
+                 places: int | None = None, max_length: int | None = None, **kwargs):
+        # The longest text the input takes; not CharField's max_length, whose validator would measure a Decimal.
+        self.input_length = max_length
         super().__init__(**kwargs)
         self.min_value, self.max_value, self.places = min_value, max_value, places
 
@@ -64,6 +66,6 @@ class DecimalText(forms.CharField):
         if value is None and self.required:
             raise ValidationError(self.error_messages["required"], code="required")
 
-    def run_validators(self, value) -> None:
-        # CharField's max_length validator would measure the Decimal; to_python checked the text.
-        return None
+    def widget_attrs(self, widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        return {**attrs, "maxlength": str(self.input_length)} if self.input_length else attrs
