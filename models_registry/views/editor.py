@@ -223,95 +223,119 @@ def _participant_form(request, programme, _target):
     return ParticipantForm(request.POST, units=units, auto_id="participant-%s")
 
 
+def _update_programme(programme, _target, form, **common):
+    services.programme_update(programme=programme, parent=programme.parent, **common, **form.service_kwargs())
+
+
+def _create_group(programme, _target, form, **common):
+    services.group_create(programme=programme, title=form.cleaned_data["title"], **common)
+
+
+def _update_group(_programme, group, form, **common):
+    services.group_update(group=group, title=form.cleaned_data["title"], **common)
+
+
+def _delete_group(_programme, group, _form, **common):
+    services.group_delete(group=group, **common)
+
+
+def _move_group(programme, group, form, **common):
+    ids = list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True))
+    services.groups_reorder(programme=programme, group_ids=_moved(ids, group.pk, form.cleaned_data["direction"]),
+                            **common)
+
+
+def _create_criterion(_programme, group, form, **common):
+    services.criterion_create(group=group, **common, **form.service_kwargs())
+
+
+def _update_criterion(_programme, criterion, form, **common):
+    services.criterion_update(criterion=criterion, **common, **form.service_kwargs())
+
+
+def _delete_criterion(_programme, criterion, _form, **common):
+    services.criterion_delete(criterion=criterion, **common)
+
+
+def _move_criterion(_programme, criterion, form, **common):
+    ids = list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True))
+    services.criteria_reorder(group=criterion.group, **common,
+                              criterion_ids=_moved(ids, criterion.pk, form.cleaned_data["direction"]))
+
+
+def _set_audience(_programme, criterion, form, **common):
+    services.audience_target_set(criterion=criterion, **common, **form.service_kwargs())
+
+
+def _delete_audience(_programme, row, _form, **common):
+    services.audience_target_delete(audience_target=row, **common)
+
+
+def _add_participant(programme, _target, form, **common):
+    services.participant_add(programme=programme, unit=form.cleaned_data["code"], **common)
+
+
+def _remove_participant(programme, participant, _form, **common):
+    services.participant_remove(programme=programme, unit=participant.unit, **common)
+
+
+def _place(kind: str, target) -> tuple[int | None, str]:
+    """The pk of the `kind` fragment holding `target` (a group, a criterion, or a row
+    under one) and the editor's anchor for it."""
+    if kind == "group":
+        pk = target.pk if isinstance(target, CriteriaGroup) else target.group_id
+        return pk, f"group-{pk}"
+    if kind == "criterion":
+        pk = target.pk if isinstance(target, Criterion) else target.criterion_id
+        return pk, f"criterion-{pk}"
+    return None, "programme-fields" if kind == "fields" else kind
+
+
 @dataclass(frozen=True)
 class Edit:
+    """One kind of edit of a draft: what it changes, the form that parses the POST, the
+    service that writes it, what it re-renders."""
+
     find: Callable  # (programme, object id from the URL) -> what is edited
     form: Callable  # (request, programme, target) -> the bound form
-    run: Callable  # (programme, target, form, **lock_and_actor) -> None: the service call
-    fragment: Callable  # target -> (fragment kind, its object's pk) re-rendered for htmx
-    anchor: Callable  # target -> where a plain POST lands back on the editor
+    run: Callable  # (programme, target, form, expected_lock_version=, acting_user=) -> None
+    fragment: str  # fields | groups | group | criterion | participants: re-rendered for htmx
     message: str
-    form_key: Callable | None = None  # target -> key of a form with fields, shown bound on a refusal
+    form_key: str = ""  # a form with fields, shown bound on a refusal (keyed by the fragment's pk if any)
+    anchor: str = ""  # where a plain POST lands back on the editor, when not on the fragment
+
+    def places(self, target) -> tuple[tuple[str, int | None], str, object]:
+        pk, anchor = _place(self.fragment, target)
+        key = (self.form_key, pk) if self.form_key and pk is not None else self.form_key or None
+        return (self.fragment, pk), _place(self.anchor, target)[1] if self.anchor else anchor, key
 
 
 EDITS = {
-    "programme_update": Edit(
-        find=_the_programme, form=lambda request, programme, _t: fields_form(programme, request.POST),
-        run=lambda programme, _t, form, **common: services.programme_update(
-            programme=programme, parent=programme.parent, **common, **form.service_kwargs()),
-        fragment=lambda _t: ("fields", None), anchor=lambda _t: "programme-fields", form_key=lambda _t: "fields",
-        message=gettext_lazy("Programme saved.")),
-    "group_create": Edit(
-        find=_the_programme, form=lambda request, _p, _t: group_form(data=request.POST),
-        run=lambda programme, _t, form, **common: services.group_create(
-            programme=programme, title=form.cleaned_data["title"], **common),
-        fragment=lambda _t: ("groups", None), anchor=lambda _t: "groups", form_key=lambda _t: "new_group",
-        message=gettext_lazy("Group added.")),
-    "group_update": Edit(
-        find=_group_of, form=lambda request, _p, group: group_form(group, request.POST),
-        run=lambda _p, group, form, **common: services.group_update(
-            group=group, title=form.cleaned_data["title"], **common),
-        fragment=lambda group: ("group", group.pk), anchor=lambda group: f"group-{group.pk}",
-        form_key=lambda group: ("group", group.pk), message=gettext_lazy("Group saved.")),
-    "group_delete": Edit(
-        find=_group_of, form=_bare, run=lambda _p, group, _f, **common: services.group_delete(group=group, **common),
-        fragment=lambda _t: ("groups", None), anchor=lambda _t: "groups", message=gettext_lazy("Group deleted.")),
-    "group_move": Edit(
-        find=_group_of, form=lambda request, _p, _t: MoveForm(request.POST),
-        run=lambda programme, group, form, **common: services.groups_reorder(
-            programme=programme, group_ids=_moved(
-                list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True)), group.pk,
-                form.cleaned_data["direction"]), **common),
-        fragment=lambda _t: ("groups", None), anchor=lambda group: f"group-{group.pk}",
-        message=gettext_lazy("Order saved.")),
-    "criterion_create": Edit(
-        find=_group_of, form=lambda request, _p, group: new_criterion_form(group, request.POST),
-        run=lambda _p, group, form, **common: services.criterion_create(group=group, **common,
-                                                                        **form.service_kwargs()),
-        fragment=lambda group: ("group", group.pk), anchor=lambda group: f"group-{group.pk}",
-        form_key=lambda group: ("new_criterion", group.pk), message=gettext_lazy("Criterion added.")),
-    "criterion_update": Edit(
-        find=_criterion_of, form=lambda request, _p, criterion: criterion_form(criterion, request.POST),
-        run=lambda _p, criterion, form, **common: services.criterion_update(criterion=criterion, **common,
-                                                                            **form.service_kwargs()),
-        fragment=lambda criterion: ("criterion", criterion.pk), anchor=lambda criterion: f"criterion-{criterion.pk}",
-        form_key=lambda criterion: ("criterion", criterion.pk), message=gettext_lazy("Criterion saved.")),
-    "criterion_delete": Edit(
-        find=_criterion_of, form=_bare,
-        run=lambda _p, criterion, _f, **common: services.criterion_delete(criterion=criterion, **common),
-        fragment=lambda criterion: ("group", criterion.group_id), anchor=lambda criterion: f"group-{criterion.group_id}",
-        message=gettext_lazy("Criterion deleted.")),
-    "criterion_move": Edit(
-        find=_criterion_of, form=lambda request, _p, _t: MoveForm(request.POST),
-        run=lambda _p, criterion, form, **common: services.criteria_reorder(
-            group=criterion.group, criterion_ids=_moved(
-                list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True)), criterion.pk,
-                form.cleaned_data["direction"]), **common),
-        fragment=lambda criterion: ("group", criterion.group_id), anchor=lambda criterion: f"criterion-{criterion.pk}",
-        message=gettext_lazy("Order saved.")),
-    "audience_set": Edit(
-        find=_criterion_of, form=lambda request, programme, criterion: audience_form(programme, criterion, request.POST),
-        run=lambda _p, criterion, form, **common: services.audience_target_set(criterion=criterion, **common,
-                                                                               **form.service_kwargs()),
-        fragment=lambda criterion: ("criterion", criterion.pk), anchor=lambda criterion: f"criterion-{criterion.pk}",
-        form_key=lambda criterion: ("audience", criterion.pk), message=gettext_lazy("Audience target saved.")),
-    "audience_delete": Edit(
-        find=_audience_of, form=_bare,
-        run=lambda _p, row, _f, **common: services.audience_target_delete(audience_target=row, **common),
-        fragment=lambda row: ("criterion", row.criterion_id), anchor=lambda row: f"criterion-{row.criterion_id}",
-        message=gettext_lazy("Audience target removed.")),
-    "participant_add": Edit(
-        find=_the_programme, form=_participant_form,
-        run=lambda programme, _t, form, **common: services.participant_add(
-            programme=programme, unit=form.cleaned_data["code"], **common),
-        fragment=lambda _t: ("participants", None), anchor=lambda _t: "participants",
-        form_key=lambda _t: "participant", message=gettext_lazy("Unit added.")),
-    "participant_remove": Edit(
-        find=_participant_of, form=_bare,
-        run=lambda programme, participant, _f, **common: services.participant_remove(
-            programme=programme, unit=participant.unit, **common),
-        fragment=lambda _t: ("participants", None), anchor=lambda _t: "participants",
-        message=gettext_lazy("Unit removed.")),
+    "programme_update": Edit(_the_programme, lambda request, programme, _t: fields_form(programme, request.POST),
+                             _update_programme, "fields", gettext_lazy("Programme saved."), form_key="fields"),
+    "group_create": Edit(_the_programme, lambda request, _p, _t: group_form(data=request.POST), _create_group,
+                         "groups", gettext_lazy("Group added."), form_key="new_group"),
+    "group_update": Edit(_group_of, lambda request, _p, group: group_form(group, request.POST), _update_group,
+                         "group", gettext_lazy("Group saved."), form_key="group"),
+    "group_delete": Edit(_group_of, _bare, _delete_group, "groups", gettext_lazy("Group deleted.")),
+    "group_move": Edit(_group_of, lambda request, _p, _t: MoveForm(request.POST), _move_group, "groups",
+                       gettext_lazy("Order saved."), anchor="group"),
+    "criterion_create": Edit(_group_of, lambda request, _p, group: new_criterion_form(group, request.POST),
+                             _create_criterion, "group", gettext_lazy("Criterion added."), form_key="new_criterion"),
+    "criterion_update": Edit(_criterion_of, lambda request, _p, criterion: criterion_form(criterion, request.POST),
+                             _update_criterion, "criterion", gettext_lazy("Criterion saved."), form_key="criterion"),
+    "criterion_delete": Edit(_criterion_of, _bare, _delete_criterion, "group", gettext_lazy("Criterion deleted.")),
+    "criterion_move": Edit(_criterion_of, lambda request, _p, _t: MoveForm(request.POST), _move_criterion, "group",
+                           gettext_lazy("Order saved."), anchor="criterion"),
+    "audience_set": Edit(_criterion_of,
+                         lambda request, programme, criterion: audience_form(programme, criterion, request.POST),
+                         _set_audience, "criterion", gettext_lazy("Audience target saved."), form_key="audience"),
+    "audience_delete": Edit(_audience_of, _bare, _delete_audience, "criterion",
+                            gettext_lazy("Audience target removed.")),
+    "participant_add": Edit(_the_programme, _participant_form, _add_participant, "participants",
+                            gettext_lazy("Unit added."), form_key="participant"),
+    "participant_remove": Edit(_participant_of, _bare, _remove_participant, "participants",
+                               gettext_lazy("Unit removed.")),
 }
 
 
@@ -339,7 +363,7 @@ def programme_change(request, pk: int, edit: str, object_id: int | None = None):
     programme = _editable(request, pk)
     target = kind.find(programme, object_id)
     form = kind.form(request, programme, target)
-    fragment, anchor = kind.fragment(target), kind.anchor(target)
+    fragment, anchor, form_key = kind.places(target)
     submitted_lock = request.POST.get("lock_version", "")
     stale = False
     if form.is_valid():
@@ -357,8 +381,8 @@ def programme_change(request, pk: int, edit: str, object_id: int | None = None):
     errors = [message for field_errors in form.errors.values() for message in field_errors]
     if _is_htmx(request):
         # A form with fields shows its own errors; a bare button's errors go above the fragment.
-        bound = {kind.form_key(target): form} if kind.form_key else {}
+        bound = {form_key: form} if form_key else {}
         return _render_fragment(request, programme, submitted_lock, *fragment, bound,
-                                [] if kind.form_key else errors, stale, False)
+                                [] if form_key else errors, stale, False)
     messages.error(request, " ".join(errors))
     return redirect(_editor_url(programme, anchor))
