@@ -1,7 +1,7 @@
 """a2 KĐCT01 for the cadre: start from an approved registration (the year or a quarterly
-check-in), fill it with autosave (one field per request, each with its version), attach
-evidence files, submit. Review pages (detail, return, propose, finalise) are in
-`assessment_review`; both read the form through `get_self_assessment_for_user` first."""
+check-in), fill it (its fields: `forms.drafts`; the autosave view both drafts share:
+`views.drafts`), attach evidence files, submit. Review pages (detail, return, propose,
+finalise) are in `assessment_review`; both read the form through `get_self_assessment_for_user` first."""
 
 import re
 from dataclasses import dataclass, field
