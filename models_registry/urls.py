@@ -2,6 +2,12 @@ from django.urls import path
 
 from models_registry.views import editor, pages
 
+
+def _edit(route: str, edit: str, name: str):
+    """A POST making one kind of edit of a draft (`editor.EDITS`)."""
+    return path(f"<int:pk>/edit/{route}", editor.programme_change, {"edit": edit}, name=name)
+
+
 urlpatterns = [
     path("", pages.programme_list, name="programme_list"),
     path("new/", pages.programme_create, name="programme_create"),
@@ -14,21 +20,17 @@ urlpatterns = [
     path("<int:pk>/archive/", pages.programme_archive, name="programme_archive"),
     path("<int:pk>/delete/", pages.programme_delete, name="programme_delete"),
     path("<int:pk>/edit/", editor.programme_edit, name="programme_edit"),
-    path("<int:pk>/edit/fields/", editor.programme_update, name="programme_update"),
-    path("<int:pk>/edit/groups/", editor.group_create, name="programme_group_create"),
-    path("<int:pk>/edit/groups/<int:group_id>/", editor.group_update, name="programme_group_update"),
-    path("<int:pk>/edit/groups/<int:group_id>/delete/", editor.group_delete, name="programme_group_delete"),
-    path("<int:pk>/edit/groups/<int:group_id>/move/", editor.group_move, name="programme_group_move"),
-    path("<int:pk>/edit/groups/<int:group_id>/criteria/", editor.criterion_create, name="programme_criterion_create"),
-    path("<int:pk>/edit/criteria/<int:criterion_id>/", editor.criterion_update, name="programme_criterion_update"),
-    path("<int:pk>/edit/criteria/<int:criterion_id>/delete/", editor.criterion_delete,
-         name="programme_criterion_delete"),
-    path("<int:pk>/edit/criteria/<int:criterion_id>/move/", editor.criterion_move, name="programme_criterion_move"),
-    path("<int:pk>/edit/criteria/<int:criterion_id>/audiences/", editor.audience_set,
-         name="programme_audience_set"),
-    path("<int:pk>/edit/audiences/<int:audience_id>/delete/", editor.audience_delete,
-         name="programme_audience_delete"),
-    path("<int:pk>/edit/participants/", editor.participant_add, name="programme_participant_add"),
-    path("<int:pk>/edit/participants/<int:unit_id>/delete/", editor.participant_remove,
-         name="programme_participant_remove"),
+    _edit("fields/", "programme_update", "programme_update"),
+    _edit("groups/", "group_create", "programme_group_create"),
+    _edit("groups/<int:object_id>/", "group_update", "programme_group_update"),
+    _edit("groups/<int:object_id>/delete/", "group_delete", "programme_group_delete"),
+    _edit("groups/<int:object_id>/move/", "group_move", "programme_group_move"),
+    _edit("groups/<int:object_id>/criteria/", "criterion_create", "programme_criterion_create"),
+    _edit("criteria/<int:object_id>/", "criterion_update", "programme_criterion_update"),
+    _edit("criteria/<int:object_id>/delete/", "criterion_delete", "programme_criterion_delete"),
+    _edit("criteria/<int:object_id>/move/", "criterion_move", "programme_criterion_move"),
+    _edit("criteria/<int:object_id>/audiences/", "audience_set", "programme_audience_set"),
+    _edit("audiences/<int:object_id>/delete/", "audience_delete", "programme_audience_delete"),
+    _edit("participants/", "participant_add", "programme_participant_add"),
+    _edit("participants/<int:object_id>/delete/", "participant_remove", "programme_participant_remove"),
 ]

@@ -3,9 +3,8 @@ autosaving it, evidence files, and what a complete one needs. Transitions (submi
 return, propose, finalise) live in `evaluations.workflow`."""
 
 import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.core.files.base import File
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from cadres.services.audit import audit_record
 from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open
+from evaluations.forms.drafts import GAINS_FIELDS, SelfAssessmentDraftForm, unknown_field
 from evaluations.models import (
     AssessmentPeriod,
     Commitment,
@@ -20,26 +20,15 @@ from evaluations.models import (
     EvidenceFile,
     FormAction,
     FormEvent,
-    Rating,
     Registration,
     RegistrationState,
     SelfAssessment,
 )
 from evaluations.progress import commitment_progress
 from evaluations.rules import is_owner
-from evaluations.services.drafts import (
-    AutosaveResult,
-    autosave,
-    clean_text,
-    lock_editable_form,
-    unknown_field,
-)
+from evaluations.services.drafts import AutosaveResult, autosave, lock_editable_form
 from evaluations.uploads import check_document, stored_name
 from models_registry.models import Period
-
-TEXT_FIELDS = ("strengths", "weaknesses", "causes", "remedies")
-GAINS_FIELDS = ("gains_people", "gains_work", "gains_organisation", "gains_public")
-MAX_VALUE = Decimal("9999999")
 
 
 def period_window(year: int, period: str) -> tuple[datetime.date, datetime.date]:
@@ -103,67 +92,12 @@ def refresh_computed(assessment: SelfAssessment) -> None:
             result.save(update_fields=["computed_value", "actual_value"])
 
 
-def _clean_choice(field: str, choices):
-    def clean(value) -> str:
-        value = (value or "").strip()
-        if value and value not in choices:
-            raise ValidationError({field: _("Choose one of the listed options.")})
-        return value
-    return clean
-
-
-def _clean_yes_no(field: str):
-    def clean(value) -> bool | None:
-        if value in (None, ""):
-            return None
-        if value in (True, "yes", "true", "1", "on"):
-            return True
-        if value in (False, "no", "false", "0"):
-            return False
-        raise ValidationError({field: _("Choose one of the listed options.")})
-    return clean
-
-
-def _clean_value(field: str):
-    def clean(value) -> Decimal | None:
-        if value in (None, ""):
-            return None
-        try:
-            number = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")}) from None
-        if not number.is_finite() or not 0 <= number <= MAX_VALUE:
-            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")})
-        return number.quantize(Decimal("0.01"))
-    return clean
-
-
-def _resolve(assessment: SelfAssessment, field: str):
-    if field in TEXT_FIELDS:
-        return assessment, field, clean_text(field, 4000)
-    if field in GAINS_FIELDS:
-        return assessment, field, _clean_yes_no(field)
-    if field == "self_rating":
-        return assessment, field, _clean_choice(field, Rating.values)
-    parts = field.split(".")
-    if len(parts) != 3 or parts[0] != "result" or not parts[1].isdigit():
-        raise unknown_field(field)
-    result = assessment.results.filter(commitment__criterion_id=parts[1]).first()
-    if result is None:
-        raise unknown_field(field)
-    cleaners = {"result": clean_text(field, 4000), "actual_value": _clean_value(field),
-                "change_reason": clean_text(field, 500)}
-    if parts[2] not in cleaners:
-        raise unknown_field(field)
-    return result, parts[2], cleaners[parts[2]]
-
-
 @transaction.atomic
 def self_assessment_autosave(*, self_assessment: SelfAssessment, field: str, value, expected_version,
                              acting_user) -> AutosaveResult:
     """Save one draft field (see `services.drafts`)."""
     return autosave(form=self_assessment, field=field, value=value, expected_version=expected_version,
-                    acting_user=acting_user, resolve=_resolve)
+                    acting_user=acting_user, fields=SelfAssessmentDraftForm)
 
 
 @transaction.atomic

@@ -8,15 +8,14 @@ the current value, so nothing newer is overwritten and the person sees what is s
 Resending a value already stored (a retry after a dropped connection) is a success.
 """
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
 from cadres.transitions import check
 from evaluations.flows import EDIT, flow_of
+from evaluations.forms.drafts import DraftForm
 
 
 @dataclass(frozen=True)
@@ -43,14 +42,13 @@ def lock_editable_form(form: models.Model, *, acting_user) -> models.Model:
 
 
 def autosave(*, form: models.Model, field: str, value, expected_version, acting_user,
-             resolve: Callable[[models.Model, str], tuple[models.Model, str, Callable]]) -> AutosaveResult:
-    """Save one field when its version matches. `resolve(form, key)` returns the row holding
-    the field, the attribute name and a cleaner(value) -> cleaned value (raising
-    ValidationError keyed by the field key); an unknown key raises ValidationError."""
+             fields: type[DraftForm]) -> AutosaveResult:
+    """Save one field when its version matches. `fields` is the draft's form: its field
+    `field` says where the value is stored and cleans it (a ValidationError keyed by the
+    field for a refused value or a key that is not on the form)."""
     locked = lock_editable_form(form, acting_user=acting_user)
-    row, attribute, clean = resolve(locked, field)
+    row, attribute, cleaned = fields(locked).cleaned(field, value)
     current = locked.field_versions.get(field, 0)
-    cleaned = clean(value)
     stored = getattr(row, attribute)
     if parse_int(expected_version) != current:
         if cleaned == stored:
@@ -66,16 +64,3 @@ def autosave(*, form: models.Model, field: str, value, expected_version, acting_
     locked.save(update_fields=["field_versions", "updated_at"] + ([attribute] if row is locked else []))
     form.field_versions = locked.field_versions
     return AutosaveResult(field, True, cleaned, current + 1)
-
-
-def unknown_field(field: str) -> ValidationError:
-    return ValidationError({field: _("This field does not belong to this form; reload the page.")})
-
-
-def clean_text(field: str, max_length: int) -> Callable:
-    def clean(value) -> str:
-        text = (value or "").strip() if isinstance(value, str) or value is None else str(value).strip()
-        if len(text) > max_length:
-            raise ValidationError({field: _("At most %(n)d characters.") % {"n": max_length}})
-        return text
-    return clean

@@ -1,9 +1,6 @@
 """Registration drafts (a1 ĐKCT01): starting one, autosaving it, and what a complete one
 needs. Transitions (submit, return, approve, amend) live in `evaluations.workflow`."""
 
-from decimal import Decimal, InvalidOperation
-
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,13 +9,12 @@ from cadres.models import Cadre
 from cadres.services.audit import audit_record
 from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open, check_same_tenant
+from evaluations.forms.drafts import RegistrationDraftForm, below_minimum
 from evaluations.models import Commitment, Cycle, FormAction, FormEvent, Registration, RegistrationState
 from evaluations.rules import is_cadre
-from evaluations.services.drafts import AutosaveResult, autosave, clean_text, unknown_field
+from evaluations.services.drafts import AutosaveResult, autosave
 from models_registry.models import CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import applicable_criteria, deciding_position
-
-MAX_TARGET = Decimal("99999")
 
 
 def fill_header(registration: Registration) -> None:
@@ -68,50 +64,13 @@ def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acti
     return registration
 
 
-def clean_target(field: str, commitment: Commitment):
-    def clean(value) -> Decimal | None:
-        if value in (None, ""):
-            return None
-        try:
-            target = Decimal(str(value).strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")}) from None
-        if not target.is_finite() or target < 0 or target > MAX_TARGET:
-            raise ValidationError({field: _("Enter a number, such as 2 or 2,5.")})
-        if commitment.minimum is not None and target < commitment.minimum:
-            raise ValidationError({field: below_minimum(commitment)})
-        return target.quantize(Decimal("0.01"))
-    return clean
-
-
-def below_minimum(commitment: Commitment) -> str:
-    return _("The programme asks for at least %(min)s; your target cannot be lower.") % {
-        "min": format(commitment.minimum.normalize(), "f")}
-
-
-def _resolve(registration: Registration, field: str):
-    if field == "planned_initiative":
-        return registration, field, clean_text(field, 300)
-    parts = field.split(".")
-    if len(parts) != 3 or parts[0] != "commitment" or parts[2] not in ("text", "target", "measures"):
-        raise unknown_field(field)
-    commitment = registration.commitments.filter(criterion_id=parts[1] if parts[1].isdigit() else 0).first()
-    if commitment is None:
-        raise unknown_field(field)
-    if parts[2] == "target":
-        if commitment.criterion.kind != CriterionKind.QUANTITATIVE:
-            raise unknown_field(field)
-        return commitment, "target", clean_target(field, commitment)
-    return commitment, parts[2], clean_text(field, 2000)
-
-
 @transaction.atomic
 def registration_autosave(*, registration: Registration, field: str, value, expected_version,
                           acting_user) -> AutosaveResult:
     """Save one draft field (module `services.drafts`): refused, with the current value,
     when another tab saved it since; a target below the minimum raises, nothing written."""
     return autosave(form=registration, field=field, value=value, expected_version=expected_version,
-                    acting_user=acting_user, resolve=_resolve)
+                    acting_user=acting_user, fields=RegistrationDraftForm)
 
 
 def registration_errors(registration: Registration) -> dict[str, str]:

@@ -20,6 +20,6 @@ def amount(value) -> str:
 @register.filter
 def gains(form) -> list[tuple[str, bool | None]]:
     """The "4 được" of a self-assessment as (label, answer) pairs."""
-    from evaluations.services.assessments import GAINS_FIELDS
+    from evaluations.forms.drafts import GAINS_FIELDS
 
     return [(str(form._meta.get_field(name).verbose_name).capitalize(), getattr(form, name)) for name in GAINS_FIELDS]

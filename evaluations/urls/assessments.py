@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import activities, assessment_review, assessments, feedback
+from evaluations.views import activities, assessment_review, assessments, drafts, feedback
 
 urlpatterns = [
     # Activity log and sáng kiến (the cadre's own; files for whoever may see the cadre).
@@ -18,7 +18,7 @@ urlpatterns = [
          name="self_assessment_start"),
     path("self-assessments/<int:pk>/", assessment_review.self_assessment_detail, name="self_assessment_detail"),
     path("self-assessments/<int:pk>/edit/", assessments.self_assessment_edit, name="self_assessment_edit"),
-    path("self-assessments/<int:pk>/autosave/", assessments.self_assessment_autosave,
+    path("self-assessments/<int:pk>/autosave/", drafts.draft_autosave, {"kind": "self_assessment"},
          name="self_assessment_autosave"),
     path("self-assessments/<int:pk>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
     path("self-assessments/<int:pk>/evidence/", assessments.evidence_upload, name="evidence_upload"),

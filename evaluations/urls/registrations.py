@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import cycles, pdf, registrations
+from evaluations.views import cycles, drafts, pdf, registrations
 
 UNIT = "<slug:tenant_slug>/<str:code>"
 
@@ -11,7 +11,8 @@ urlpatterns = [
     path("registrations/start/<int:programme_id>/", registrations.registration_start, name="registration_start"),
     path("registrations/<int:pk>/", registrations.registration_detail, name="registration_detail"),
     path("registrations/<int:pk>/edit/", registrations.registration_edit, name="registration_edit"),
-    path("registrations/<int:pk>/autosave/", registrations.registration_autosave, name="registration_autosave"),
+    path("registrations/<int:pk>/autosave/", drafts.draft_autosave, {"kind": "registration"},
+         name="registration_autosave"),
     path("registrations/<int:pk>/submit/", registrations.registration_submit, name="registration_submit"),
     path("registrations/<int:pk>/amend/", registrations.registration_amend, name="registration_amend"),
     path("registrations/<int:pk>/approve/", registrations.registration_approve, name="registration_approve"),

@@ -19,7 +19,7 @@ from evaluations.models import Activity, FeedbackRequest, FormAction, Rating
 from evaluations.rules import can_finalise, can_review, is_owner
 from evaluations.selectors import feedback_for, form_timeline, get_self_assessment_for_user, return_comments_for
 from evaluations.services.assessments import period_window
-from evaluations.views.assessments import result_rows
+from evaluations.views.assessments import assessment_draft, result_rows
 
 # The reviewer checks the log behind the figures; a long year is cut here.
 ACTIVITIES_SHOWN = 60
@@ -33,7 +33,7 @@ def _review_context(request, form) -> dict:
         "reviewer": can_act(ASSESSMENT_FLOW, form, FormAction.PROPOSE, user),
         "btv": can_act(ASSESSMENT_FLOW, form, FormAction.FINALISE, user),
         "comments": return_comments_for(form), "timeline": form_timeline(form),
-        "rows": result_rows(form, comments=return_comments_for(form)),
+        "rows": result_rows(assessment_draft(form), comments=return_comments_for(form)),
         "feedback": feedback_for(user, form), "sees_feedback": (reviewer or btv) and not is_owner(user, form),
     }
     if context["sees_feedback"]:

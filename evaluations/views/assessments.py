@@ -1,7 +1,7 @@
 """a2 KĐCT01 for the cadre: start from an approved registration (the year or a quarterly
-check-in), fill it with autosave (one field per request, each with its version), attach
-evidence files, submit. Review pages (detail, return, propose, finalise) are in
-`assessment_review`; both read the form through `get_self_assessment_for_user` first."""
+check-in), fill it (its fields: `forms.drafts`; the autosave view both drafts share:
+`views.drafts`), attach evidence files, submit. Review pages (detail, return, propose,
+finalise) are in `assessment_review`; both read the form through `get_self_assessment_for_user` first."""
 
 import re
 from dataclasses import dataclass, field
@@ -12,64 +12,26 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.translation import gettext as _, gettext_lazy, pgettext
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import ASSESSMENT_FLOW, EDIT
 from evaluations.forms.assessments import StartForm
-from evaluations.models import AssessmentPeriod, CycleStatus, Rating, Registration, RegistrationState, SelfAssessment
+from evaluations.forms.drafts import SelfAssessmentDraftForm
+from evaluations.models import AssessmentPeriod, CycleStatus, Registration, RegistrationState, SelfAssessment
 from evaluations.rules import is_owner
 from evaluations.selectors import (
     get_evidence_for_user,
     get_registration_for_user,
-    get_self_assessment_for_user,
     next_steps_for,
     registration_progress,
     return_comments_for,
 )
 from evaluations.services import assessments as services
-from evaluations.services.assessments import GAINS_FIELDS, TEXT_FIELDS
-from evaluations.templatetags.assessment_ui import amount
 from evaluations.views.activities import private_file_response
-from models_registry.models import CriterionKind, MeasureUnit, Period
-
-YES_NO = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
-
-
-@dataclass
-class Box:
-    """One autosaved field as the template draws it."""
-
-    key: str  # the autosave key, e.g. result.12.actual_value
-    label: str
-    value: str  # as the input holds it
-    version: int
-    widget: str  # textarea | text | number | select
-    help: str = ""
-    error: str = ""
-    choices: list = field(default_factory=list)
-
-    @property
-    def dom_id(self) -> str:
-        return "f-" + re.sub(r"[^a-z0-9_]", "-", self.key)
-
-
-def input_value(value) -> str:
-    """A stored value as an input or a select holds it."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if not isinstance(value, str):
-        return amount(value)
-    return value
-
-
-def _box(form, key, label, value, widget, errors, help="", choices=()) -> Box:
-    return Box(key=key, label=str(label), value=input_value(value), version=form.field_versions.get(key, 0),
-               widget=widget, help=str(help), error=" ".join(errors.get(key, [])), choices=list(choices))
+from evaluations.views.drafts import owned_draft
 
 
 @dataclass
@@ -80,73 +42,26 @@ class Row:
     criterion: object
     progress: object = None
     comment: str = ""
-    boxes: list = field(default_factory=list)
+    fields: list = field(default_factory=list)  # its autosaved fields, for the editor
 
 
-def _verbose(name: str) -> str:
-    return str(SelfAssessment._meta.get_field(name).verbose_name).capitalize()
-
-
-def unit_of(progress) -> str:
-    """"giờ/tuần" for a weekly hours target: the unit an actual value is in (a mean per
-    period, or the year's total)."""
-    if progress is None:
-        return ""
-    measure = MeasureUnit(progress.measure).label if progress.measure in MeasureUnit.values else progress.measure
-    if progress.period not in Period.values or progress.period == Period.YEAR:
-        return str(measure)
-    return f"{measure}/{pgettext('per period', Period(progress.period).label)}"
-
-
-def result_rows(form: SelfAssessment, errors: dict | None = None, comments=None) -> list[Row]:
-    """Each result with its commitment, progress from the log, the reviewer's comment and,
-    for the editor, its autosaved fields."""
-    errors = errors or {}
+def assessment_draft(form: SelfAssessment, errors: dict | None = None) -> SelfAssessmentDraftForm:
+    """The form's fields, the actual values' help worded from the activity log."""
     progress = {commitment.pk: found for commitment, found in registration_progress(form.registration)}
-    rows = []
-    results = form.results.select_related("commitment__criterion").prefetch_related("evidence")
-    for result in results:
-        criterion = result.commitment.criterion
-        key = f"result.{criterion.pk}"
-        boxes = [_box(form, f"{key}.result", _("What you achieved"), result.result, "textarea", errors,
-                      help=_("Required: describe what you did for this commitment."))]
-        if criterion.kind == CriterionKind.QUANTITATIVE:
-            found = progress.get(result.commitment_id)
-            value = f"{amount(result.computed_value)} {unit_of(found)}".strip()
-            computed = (_("From your activity log: %(value)s.") % {"value": value}
-                        if result.computed_value is not None else _("Your activity log has nothing for this yet."))
-            boxes.append(_box(form, f"{key}.actual_value", _("Actual value"), result.actual_value, "number", errors,
-                              help=f"{computed} " + _("If you change it, say why in the box below.")))
-            boxes.append(_box(form, f"{key}.change_reason", _("Reason for the change"), result.change_reason, "text",
-                              errors, help=_("Required only when the actual value differs from the activity log.")))
-        rows.append(Row(result=result, criterion=criterion, progress=progress.get(result.commitment_id),
-                        comment=comments.by_criterion.get(criterion.pk, "") if comments else "", boxes=boxes))
-    return rows
+    return SelfAssessmentDraftForm(form, errors=errors, progress=progress)
 
 
-def general_boxes(form: SelfAssessment, errors: dict) -> dict[str, list[Box]]:
-    """The form-wide fields: the four texts; for the year, the "4 được" (CCVC only) and the self-rating."""
-    year = form.period == AssessmentPeriod.YEAR
-    texts = [_box(form, name, _verbose(name), getattr(form, name), "textarea", errors,
-                  help=_("Required.") if year and name in ("strengths", "weaknesses") else "")
-             for name in TEXT_FIELDS]
-    gains = []
-    if year and form.cadre.is_civil_servant:
-        gains = [_box(form, name, _verbose(name), getattr(form, name), "select", errors, choices=YES_NO)
-                 for name in GAINS_FIELDS]
-    rating = []
-    if year:
-        rating = [_box(form, "self_rating", _("Your self-rating"), form.self_rating, "select", errors,
-                       help=_("Required: one of the four levels."), choices=[("", "—"), *Rating.choices])]
-    return {"texts": texts, "gains": gains, "rating": rating}
+def result_rows(draft: SelfAssessmentDraftForm, comments=None) -> list[Row]:
+    """Each result with its commitment, progress from the log, the reviewer's comment and
+    the fields the editor shows for it."""
+    return [Row(result=result, criterion=result.commitment.criterion, progress=draft.progress.get(result.commitment_id),
+                comment=comments.by_criterion.get(result.commitment.criterion_id, "") if comments else "",
+                fields=[draft[key] for key in draft.result_keys(result)])
+            for result in draft.results]
 
 
 def _owned(request, pk: int) -> SelfAssessment:
-    """The user's own self-assessment; others' (even ones they may read) are a 404 here."""
-    form = get_self_assessment_for_user(request.user, pk)
-    if not is_owner(request.user, form):
-        raise Http404
-    return form
+    return owned_draft("self_assessment", request, pk)
 
 
 @login_required
@@ -171,11 +86,11 @@ def self_assessment_start(request, pk: int):
 
 
 def _edit_page(request, form: SelfAssessment, errors: dict | None = None, status: int = 200):
-    errors = errors or {}
+    draft = assessment_draft(form, errors)
     comments = return_comments_for(form)
     return render(request, "evaluations/assessments/edit.html", {
-        "form": form, "rows": result_rows(form, errors, comments), "general": general_boxes(form, errors),
-        "comments": comments, "missing": len(errors),
+        "form": form, "rows": result_rows(draft, comments), "comments": comments, "missing": len(draft.errors),
+        "general": {group: [draft[key] for key in keys] for group, keys in draft.general_keys().items()},
     }, status=status)
 
 
@@ -185,25 +100,6 @@ def self_assessment_edit(request, pk: int):
     if not can_act(ASSESSMENT_FLOW, form, EDIT, request.user):
         return redirect("self_assessment_detail", pk=form.pk)
     return _edit_page(request, form)
-
-
-@login_required
-@require_POST
-def self_assessment_autosave(request, pk: int):
-    """One field; answers with its save state (saved, stale with the stored value, or an error)."""
-    form = _owned(request, pk)
-    key = request.POST.get("field", "")[:100]
-    context = {"key": key, "dom_id": Box(key, "", "", 0, "").dom_id, "version": form.field_versions.get(key, 0)}
-    try:
-        result = services.self_assessment_autosave(
-            self_assessment=form, field=key, value=request.POST.get(key, ""),
-            expected_version=request.POST.get(f"v:{key}"), acting_user=request.user)
-    except ValidationError as error:
-        context.update(state="error", message=" ".join(error.messages))
-    else:
-        context.update(state="saved" if result.saved else "stale", version=result.version,
-                       value=input_value(result.value), message=result.message)
-    return render(request, "evaluations/assessments/_save_state.html", context)
 
 
 @login_required

@@ -20,6 +20,7 @@ from cadres.selectors import access_for, own_cadre, units_managed_by, units_visi
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import EDIT, REGISTRATION_FLOW
+from evaluations.forms.drafts import RegistrationDraftForm
 from evaluations.forms.registrations import ReviewFilterForm
 from evaluations.models import Cycle, FormAction, Registration, RegistrationState
 from evaluations.selectors import (
@@ -34,8 +35,9 @@ from evaluations.selectors import (
     review_queue as queue_of,
 )
 from evaluations.services import registrations as services
+from evaluations.views.drafts import owned_draft
 from models_registry.models import CriterionKind
-from models_registry.templatetags.programmes import number, target_text
+from models_registry.templatetags.programmes import target_text
 
 QUEUE_PER_PAGE = 30
 # Units offered in the queue's filter: this many levels below the user's top units.
@@ -90,85 +92,39 @@ def registration_start(request, programme_id: int):
 
 
 @dataclass
-class FieldBox:
-    """One autosaved field of the form as the page shows it."""
-
-    key: str  # the service's field key, e.g. "commitment.12.target"
-    label: str
-    value: object
-    version: int
-    widget: str  # textarea | number | text
-    error: str = ""
-    help: str = ""
-
-    @property
-    def dom_id(self) -> str:
-        return "f-" + self.key.replace(".", "-")
-
-
-@dataclass
 class CommitmentRow:
     commitment: object
     criterion: object
     minimum_text: str
-    fields: list
+    fields: list  # its autosaved fields
     comment: str = ""
 
 
-def _shown(value) -> str:
-    """A stored target as the cadre writes it (2,5); text as is."""
-    if value is None:
-        return ""
-    return number(value) if hasattr(value, "normalize") else value
-
-
-def _rows(registration: Registration, posted=None, errors=None) -> tuple[list[CommitmentRow], FieldBox]:
-    """The commitments and the planned initiative as fields; `posted` values (a refused
-    submission) win over stored ones so nothing typed is lost."""
-    posted, errors = posted or {}, errors or {}
-    comments = return_comments_for(registration)
+def _rows(draft: RegistrationDraftForm) -> list[CommitmentRow]:
+    comments = return_comments_for(draft.draft)
     by_criterion = comments.by_criterion if comments else {}
-    versions = registration.field_versions
-
-    def box(key, label, stored, widget, help_text=""):
-        value = posted[key] if key in posted else _shown(stored)
-        return FieldBox(key, label, value, versions.get(key, 0), widget, errors.get(key, ""), help_text)
-
     rows = []
-    for commitment in registration.commitments.select_related("criterion"):
-        criterion, key = commitment.criterion, f"commitment.{commitment.criterion_id}"
-        fields = [box(f"{key}.text", _("Your commitment, in your own words"), commitment.text, "textarea")]
-        minimum = ""
-        if criterion.kind == CriterionKind.QUANTITATIVE:
-            minimum = target_text(criterion, commitment.minimum)
-            fields.append(box(f"{key}.target", _("Your target"), commitment.target, "number",
-                              _("Not lower than the minimum: %(minimum)s.") % {"minimum": minimum.lower()}
-                              if minimum else ""))
-        if criterion.kind in (CriterionKind.QUALITATIVE, CriterionKind.QUANTITATIVE):
-            fields.append(box(f"{key}.measures", _("How you will do it (measures)"), commitment.measures,
-                              "textarea"))
-        rows.append(CommitmentRow(commitment, criterion, minimum or target_text(criterion), fields,
+    for commitment in draft.commitments:
+        criterion = commitment.criterion
+        minimum = target_text(criterion, commitment.minimum) if criterion.kind == CriterionKind.QUANTITATIVE else ""
+        rows.append(CommitmentRow(commitment, criterion, minimum or target_text(criterion),
+                                  [draft[key] for key in draft.shown_keys(commitment)],
                                   by_criterion.get(criterion.pk, "")))
-    initiative = box("planned_initiative", _("Planned initiative (title)"), registration.planned_initiative, "text",
-                     _("Optional: the sáng kiến you plan this year."))
-    return rows, initiative
+    return rows
 
 
 def _edit_page(request, registration, *, posted=None, errors=None, status=200):
-    rows, initiative = _rows(registration, posted, errors)
+    """The form's fields; `posted` values (a refused submission) win over stored ones so
+    nothing typed is lost."""
+    draft = RegistrationDraftForm(registration, posted, errors)
     return render(request, "evaluations/registrations/edit.html", {
-        "form": registration, "rows": rows, "initiative": initiative,
-        "comments": return_comments_for(registration),
-        "missing": len(errors or {}),
+        "form": registration, "rows": _rows(draft), "initiative": draft["planned_initiative"],
+        "comments": return_comments_for(registration), "missing": len(draft.errors),
     }, status=status)
 
 
 def _own_form(request, pk) -> Registration:
-    """The user's own registration; someone else's (even one they review) is a 404 here."""
-    registration = get_registration_for_user(request.user, pk)
-    if not is_owner(request.user, registration):
-        raise Http404
-    return registration
+    return owned_draft("registration", request, pk)
 
 
 @login_required
@@ -179,51 +135,26 @@ def registration_edit(request, pk: int):
     return _edit_page(request, registration)
 
 
-@login_required
-@require_POST
-def registration_autosave(request, pk: int):
-    """One field, sent by htmx as the cadre types: answers the field's save state."""
-    registration = _own_form(request, pk)
-    key = request.POST.get("field", "")
-    context = {"key": key, "dom_id": FieldBox(key, "", "", 0, "").dom_id, "state": "saved"}
-    try:
-        result = services.registration_autosave(
-            registration=registration, field=key, value=request.POST.get(key, ""),
-            expected_version=request.POST.get(f"v:{key}"), acting_user=request.user)
-    except ValidationError as error:
-        message = error.message_dict.get(key, error.messages) if hasattr(error, "error_dict") else error.messages
-        context.update(state="error", message=" ".join(message),
-                       version=registration.field_versions.get(key, 0))
-    else:
-        context.update(version=result.version, value=_shown(result.value))
-        if not result.saved:
-            context.update(state="stale", message=result.message)
-    return render(request, "evaluations/registrations/_save_state.html", context)
-
-
 def _save_posted(request, registration: Registration) -> tuple[dict, dict]:
     """Save the fields a submission carries that differ from what is stored (autosave may
     not have fired before the tap); returns the posted values and the fields refused."""
-    rows, initiative = _rows(registration)
-    boxes = [initiative] + [box for row in rows for box in row.fields]
     posted, errors = {}, {}
-    for box in boxes:
-        if box.key not in request.POST:
+    for key, field in RegistrationDraftForm(registration).fields.items():
+        if key not in request.POST:
             continue
-        posted[box.key] = request.POST[box.key]
-        if posted[box.key].strip() == str(box.value).strip():
+        posted[key] = request.POST[key]
+        if posted[key].strip() == field.initial.strip():
             continue
         try:
             result = services.registration_autosave(
-                registration=registration, field=box.key, value=posted[box.key],
-                expected_version=request.POST.get(f"v:{box.key}"), acting_user=request.user)
+                registration=registration, field=key, value=posted[key],
+                expected_version=request.POST.get(f"v:{key}"), acting_user=request.user)
         except ValidationError as error:
-            errors[box.key] = " ".join(error.message_dict.get(box.key, error.messages)
-                                       if hasattr(error, "error_dict") else error.messages)
+            errors[key] = " ".join(error.messages)
         else:
             if not result.saved:
-                errors[box.key] = result.message
-                posted.pop(box.key)
+                errors[key] = result.message
+                posted.pop(key)
     return posted, errors
 
 
@@ -271,13 +202,13 @@ def registration_amend(request, pk: int):
 
 def _detail_page(request, registration, *, typed=None, error="", status=200):
     reviewer = can_review(request.user, registration)
-    rows, initiative = _rows(registration)
-    typed = typed or {}
+    draft = RegistrationDraftForm(registration)
+    rows, typed = _rows(draft), typed or {}
     for row in rows:
         row.typed = typed.get(str(row.criterion.pk), "")
     amendment = Registration.objects.filter(previous=registration).first()
     return render(request, "evaluations/registrations/detail.html", {
-        "form": registration, "rows": rows, "initiative": initiative,
+        "form": registration, "rows": rows, "initiative": draft["planned_initiative"],
         "owner": is_owner(request.user, registration), "reviewer": reviewer,
         "can_act": can_act(REGISTRATION_FLOW, registration, FormAction.APPROVE, request.user),
         "editable": can_act(REGISTRATION_FLOW, registration, EDIT, request.user),

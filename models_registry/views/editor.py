@@ -8,6 +8,9 @@ carries the new lock_version out of band for every form of the page (see
 post normally and redirect back to the editor, with the outcome as a message.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,7 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cadres.selectors import units_managed_by
@@ -25,6 +28,7 @@ from models_registry.forms import (
     AudienceForm,
     CriterionForm,
     GroupForm,
+    MoveForm,
     ParticipantForm,
     ProgrammeFieldsForm,
     add_service_errors,
@@ -83,8 +87,7 @@ def criterion_form(criterion, data=None) -> CriterionForm:
 
 
 def audience_form(programme, criterion, data=None) -> AudienceForm:
-    return AudienceForm(data, subject=programme.subject, quantitative=criterion.kind == CriterionKind.QUANTITATIVE,
-                        auto_id=f"aud{criterion.pk}-%s")
+    return AudienceForm(data, criterion=criterion, subject=programme.subject, auto_id=f"aud{criterion.pk}-%s")
 
 
 def _group_context(programme, group, forms_by_key=None) -> dict:
@@ -156,36 +159,26 @@ def _render_fragment(request, programme, lock, kind: str, obj_pk, forms_by_key, 
     return _fragment_response(request, template, context, success=success)
 
 
-def _handle(request, programme, *, form, run, fragment: tuple[str, int | None], anchor: str, success_message: str,
-            form_key=None):
-    """Validate `form`, call the service through `run(form)`, answer htmx with the fragment
-    or a plain POST with a redirect back to the editor. Nothing is written on a refusal."""
-    submitted_lock = request.POST.get("lock_version", "")
-    stale = False
-    if form.is_valid():
-        try:
-            run(form)
-        except ValidationError as error:
-            add_service_errors(form, error)
-            stale = bool(_codes(error) & RELOAD_CODES)
-        else:
-            programme.refresh_from_db(fields=["lock_version", "status"])
-            if _is_htmx(request):
-                return _render_fragment(request, programme, programme.lock_version, *fragment, {}, [], False, True)
-            messages.success(request, success_message)
-            return redirect(_editor_url(programme, anchor))
-    if _is_htmx(request):
-        # A form with fields shows its own errors; a bare button's errors go above the fragment.
-        bound = {form_key: form} if form_key else {}
-        return _render_fragment(request, programme, submitted_lock, *fragment, bound,
-                                [] if form_key else form.non_field_errors(), stale, False)
-    errors = [message for field_errors in form.errors.values() for message in field_errors]
-    messages.error(request, " ".join(errors))
-    return redirect(_editor_url(programme, anchor))
-
-
 def _editable(request, pk):
     return get_editable_programme_for_user(request.user, pk)
+
+
+def _moved(ids: list[int], pk: int, direction: str) -> list[int]:
+    """`ids` with `pk` one step up or down; unchanged at either end."""
+    index = ids.index(pk)
+    other = index - 1 if direction == "up" else index + 1
+    if 0 <= other < len(ids):
+        ids[index], ids[other] = ids[other], ids[index]
+    return ids
+
+
+# --- The kinds of edit ---------------------------------------------------------------------
+# Each finds what it edits among the programme's own rows (404 otherwise), parses the POST
+# with its form and calls its service with `expected_version` and `acting_user`.
+
+
+def _the_programme(programme, _object_id):
+    return programme
 
 
 def _group_of(programme, group_id) -> CriteriaGroup:
@@ -204,13 +197,146 @@ def _criterion_of(programme, criterion_id) -> Criterion:
     return criterion
 
 
-def _moved(ids: list[int], pk: int, direction: str) -> list[int]:
-    """`ids` with `pk` one step up or down; unchanged at either end or for a bad direction."""
-    index = ids.index(pk)
-    other = index - 1 if direction == "up" else index + 1 if direction == "down" else index
-    if 0 <= other < len(ids):
-        ids[index], ids[other] = ids[other], ids[index]
-    return ids
+def _audience_of(programme, audience_id) -> AudienceTarget:
+    row = AudienceTarget.objects.filter(criterion__group__programme=programme, pk=audience_id).select_related(
+        "criterion__group").first()
+    if row is None:
+        raise Http404
+    row.criterion.group.programme = programme
+    return row
+
+
+def _participant_of(programme, unit_id) -> ProgrammeParticipant:
+    participant = ProgrammeParticipant.objects.filter(programme=programme, unit_id=unit_id).select_related("unit").first()
+    if participant is None:
+        raise Http404
+    return participant
+
+
+def _bare(request, _programme, _target):
+    """A button that posts only the lock_version."""
+    return forms.Form(request.POST)
+
+
+def _participant_form(request, programme, _target):
+    units = units_managed_by(request.user).filter(tenant_id=programme.tenant_id, archived_at__isnull=True)
+    return ParticipantForm(request.POST, units=units, auto_id="participant-%s")
+
+
+def _update_programme(programme, _target, form, **common):
+    services.programme_update(programme=programme, parent=programme.parent, **common, **form.service_kwargs())
+
+
+def _create_group(programme, _target, form, **common):
+    services.group_create(programme=programme, title=form.cleaned_data["title"], **common)
+
+
+def _update_group(_programme, group, form, **common):
+    services.group_update(group=group, title=form.cleaned_data["title"], **common)
+
+
+def _delete_group(_programme, group, _form, **common):
+    services.group_delete(group=group, **common)
+
+
+def _move_group(programme, group, form, **common):
+    ids = list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True))
+    services.groups_reorder(programme=programme, group_ids=_moved(ids, group.pk, form.cleaned_data["direction"]),
+                            **common)
+
+
+def _create_criterion(_programme, group, form, **common):
+    services.criterion_create(group=group, **common, **form.service_kwargs())
+
+
+def _update_criterion(_programme, criterion, form, **common):
+    services.criterion_update(criterion=criterion, **common, **form.service_kwargs())
+
+
+def _delete_criterion(_programme, criterion, _form, **common):
+    services.criterion_delete(criterion=criterion, **common)
+
+
+def _move_criterion(_programme, criterion, form, **common):
+    ids = list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True))
+    services.criteria_reorder(group=criterion.group, **common,
+                              criterion_ids=_moved(ids, criterion.pk, form.cleaned_data["direction"]))
+
+
+def _set_audience(_programme, criterion, form, **common):
+    services.audience_target_set(criterion=criterion, **common, **form.service_kwargs())
+
+
+def _delete_audience(_programme, row, _form, **common):
+    services.audience_target_delete(audience_target=row, **common)
+
+
+def _add_participant(programme, _target, form, **common):
+    services.participant_add(programme=programme, unit=form.cleaned_data["code"], **common)
+
+
+def _remove_participant(programme, participant, _form, **common):
+    services.participant_remove(programme=programme, unit=participant.unit, **common)
+
+
+def _place(kind: str, target) -> tuple[int | None, str]:
+    """The pk of the `kind` fragment holding `target` (a group, a criterion, or a row
+    under one) and the editor's anchor for it."""
+    if kind == "group":
+        pk = target.pk if isinstance(target, CriteriaGroup) else target.group_id
+        return pk, f"group-{pk}"
+    if kind == "criterion":
+        pk = target.pk if isinstance(target, Criterion) else target.criterion_id
+        return pk, f"criterion-{pk}"
+    return None, "programme-fields" if kind == "fields" else kind
+
+
+@dataclass(frozen=True)
+class Edit:
+    """One kind of edit of a draft: what it changes, the form that parses the POST, the
+    service that writes it, what it re-renders."""
+
+    find: Callable  # (programme, object id from the URL) -> what is edited
+    form: Callable  # (request, programme, target) -> the bound form
+    run: Callable  # (programme, target, form, expected_version=, acting_user=) -> None
+    fragment: str  # fields | groups | group | criterion | participants: re-rendered for htmx
+    message: str
+    form_key: str = ""  # a form with fields, shown bound on a refusal (keyed by the fragment's pk if any)
+    anchor: str = ""  # where a plain POST lands back on the editor, when not on the fragment
+
+    def places(self, target) -> tuple[tuple[str, int | None], str, object]:
+        pk, anchor = _place(self.fragment, target)
+        key = (self.form_key, pk) if self.form_key and pk is not None else self.form_key or None
+        return (self.fragment, pk), _place(self.anchor, target)[1] if self.anchor else anchor, key
+
+
+EDITS = {
+    "programme_update": Edit(_the_programme, lambda request, programme, _t: fields_form(programme, request.POST),
+                             _update_programme, "fields", gettext_lazy("Programme saved."), form_key="fields"),
+    "group_create": Edit(_the_programme, lambda request, _p, _t: group_form(data=request.POST), _create_group,
+                         "groups", gettext_lazy("Group added."), form_key="new_group"),
+    "group_update": Edit(_group_of, lambda request, _p, group: group_form(group, request.POST), _update_group,
+                         "group", gettext_lazy("Group saved."), form_key="group"),
+    "group_delete": Edit(_group_of, _bare, _delete_group, "groups", gettext_lazy("Group deleted.")),
+    "group_move": Edit(_group_of, lambda request, _p, _t: MoveForm(request.POST), _move_group, "groups",
+                       gettext_lazy("Order saved."), anchor="group"),
+    "criterion_create": Edit(_group_of, lambda request, _p, group: new_criterion_form(group, request.POST),
+                             _create_criterion, "group", gettext_lazy("Criterion added."), form_key="new_criterion"),
+    "criterion_update": Edit(_criterion_of, lambda request, _p, criterion: criterion_form(criterion, request.POST),
+                             _update_criterion, "criterion", gettext_lazy("Criterion saved."), form_key="criterion"),
+    "criterion_delete": Edit(_criterion_of, _bare, _delete_criterion, "group", gettext_lazy("Criterion deleted.")),
+    "criterion_move": Edit(_criterion_of, lambda request, _p, _t: MoveForm(request.POST), _move_criterion, "group",
+                           gettext_lazy("Order saved."), anchor="criterion"),
+    "audience_set": Edit(_criterion_of,
+                         lambda request, programme, criterion: audience_form(programme, criterion, request.POST),
+                         _set_audience, "criterion", gettext_lazy("Audience target saved."), form_key="audience"),
+    "audience_delete": Edit(_audience_of, _bare, _delete_audience, "criterion",
+                            gettext_lazy("Audience target removed.")),
+    "participant_add": Edit(_the_programme, _participant_form, _add_participant, "participants",
+                            gettext_lazy("Unit added."), form_key="participant"),
+    "participant_remove": Edit(_participant_of, _bare, _remove_participant, "participants",
+                               gettext_lazy("Unit removed.")),
+}
 
 
 # --- Views --------------------------------------------------------------------------------
@@ -229,201 +355,34 @@ def programme_edit(request, pk: int):
 
 @login_required
 @require_POST
-def programme_update(request, pk: int):
+def programme_change(request, pk: int, edit: str, object_id: int | None = None):
+    """One edit of the draft (`EDITS[edit]`): validate its form, call its service, answer htmx
+    with the fragment or a plain POST with a redirect back to the editor. Nothing is
+    written on a refusal."""
+    kind = EDITS[edit]
     programme = _editable(request, pk)
-
-    def run(form):
-        services.programme_update(programme=programme, expected_version=request.POST.get("lock_version"),
-                                  parent=programme.parent, acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=fields_form(programme, request.POST), run=run, fragment=("fields", None),
-                   form_key="fields", anchor="programme-fields", success_message=_("Programme saved."))
-
-
-@login_required
-@require_POST
-def group_create(request, pk: int):
-    programme = _editable(request, pk)
-
-    def run(form):
-        services.group_create(programme=programme, expected_version=request.POST.get("lock_version"),
-                              title=form.cleaned_data["title"], acting_user=request.user)
-
-    return _handle(request, programme, form=group_form(data=request.POST), run=run, fragment=("groups", None),
-                   form_key="new_group", anchor="groups", success_message=_("Group added."))
-
-
-@login_required
-@require_POST
-def group_update(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(form):
-        services.group_update(group=group, expected_version=request.POST.get("lock_version"),
-                              title=form.cleaned_data["title"], acting_user=request.user)
-
-    return _handle(request, programme, form=group_form(group, request.POST), run=run, fragment=("group", group.pk),
-                   form_key=("group", group.pk), anchor=f"group-{group.pk}", success_message=_("Group saved."))
-
-
-@login_required
-@require_POST
-def group_delete(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(_form):
-        services.group_delete(group=group, expected_version=request.POST.get("lock_version"),
-                              acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("groups", None),
-                   anchor="groups", success_message=_("Group deleted."))
-
-
-@login_required
-@require_POST
-def group_move(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(_form):
-        ids = list(CriteriaGroup.objects.filter(programme=programme).values_list("pk", flat=True))
-        services.groups_reorder(programme=programme, expected_version=request.POST.get("lock_version"),
-                                group_ids=_moved(ids, group.pk, request.POST.get("direction")),
-                                acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("groups", None),
-                   anchor=f"group-{group.pk}", success_message=_("Order saved."))
-
-
-@login_required
-@require_POST
-def criterion_create(request, pk: int, group_id: int):
-    programme = _editable(request, pk)
-    group = _group_of(programme, group_id)
-
-    def run(form):
-        services.criterion_create(group=group, expected_version=request.POST.get("lock_version"),
-                                  acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=new_criterion_form(group, request.POST), run=run,
-                   fragment=("group", group.pk), form_key=("new_criterion", group.pk), anchor=f"group-{group.pk}",
-                   success_message=_("Criterion added."))
-
-
-@login_required
-@require_POST
-def criterion_update(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(form):
-        services.criterion_update(criterion=criterion, expected_version=request.POST.get("lock_version"),
-                                  acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=criterion_form(criterion, request.POST), run=run,
-                   fragment=("criterion", criterion.pk), form_key=("criterion", criterion.pk),
-                   anchor=f"criterion-{criterion.pk}", success_message=_("Criterion saved."))
-
-
-@login_required
-@require_POST
-def criterion_delete(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(_form):
-        services.criterion_delete(criterion=criterion, expected_version=request.POST.get("lock_version"),
-                                  acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("group", criterion.group_id),
-                   anchor=f"group-{criterion.group_id}",
-                   success_message=_("Criterion deleted."))
-
-
-@login_required
-@require_POST
-def criterion_move(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(_form):
-        ids = list(Criterion.objects.filter(group=criterion.group).values_list("pk", flat=True))
-        services.criteria_reorder(group=criterion.group, expected_version=request.POST.get("lock_version"),
-                                  criterion_ids=_moved(ids, criterion.pk, request.POST.get("direction")),
-                                  acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("group", criterion.group_id),
-                   anchor=f"criterion-{criterion.pk}",
-                   success_message=_("Order saved."))
-
-
-@login_required
-@require_POST
-def audience_set(request, pk: int, criterion_id: int):
-    programme = _editable(request, pk)
-    criterion = _criterion_of(programme, criterion_id)
-
-    def run(form):
-        services.audience_target_set(criterion=criterion, expected_version=request.POST.get("lock_version"),
-                                     acting_user=request.user, **form.service_kwargs())
-
-    return _handle(request, programme, form=audience_form(programme, criterion, request.POST), run=run,
-                   fragment=("criterion", criterion.pk), form_key=("audience", criterion.pk),
-                   anchor=f"criterion-{criterion.pk}", success_message=_("Audience target saved."))
-
-
-@login_required
-@require_POST
-def audience_delete(request, pk: int, audience_id: int):
-    programme = _editable(request, pk)
-    row = AudienceTarget.objects.filter(criterion__group__programme=programme, pk=audience_id).select_related(
-        "criterion__group").first()
-    if row is None:
-        raise Http404
-    row.criterion.group.programme = programme
-
-    def run(_form):
-        services.audience_target_delete(audience_target=row, expected_version=request.POST.get("lock_version"),
-                                        acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("criterion", row.criterion_id),
-                   anchor=f"criterion-{row.criterion_id}",
-                   success_message=_("Audience target removed."))
-
-
-@login_required
-@require_POST
-def participant_add(request, pk: int):
-    programme = _editable(request, pk)
-
-    def run(form):
-        # Only units the user manages, under the owner: a tampered code finds nothing.
-        unit = units_managed_by(request.user).filter(
-            tenant_id=programme.tenant_id, code=form.cleaned_data["code"].strip(), archived_at__isnull=True
-        ).first()
-        if unit is None:
-            raise ValidationError({"code": _("None of your units has this code.")})
-        services.participant_add(programme=programme, expected_version=request.POST.get("lock_version"),
-                                 unit=unit, acting_user=request.user)
-
-    return _handle(request, programme, form=ParticipantForm(request.POST, auto_id="participant-%s"), run=run,
-                   fragment=("participants", None), form_key="participant", anchor="participants",
-                   success_message=_("Unit added."))
-
-
-@login_required
-@require_POST
-def participant_remove(request, pk: int, unit_id: int):
-    programme = _editable(request, pk)
-    participant = ProgrammeParticipant.objects.filter(programme=programme, unit_id=unit_id).select_related("unit").first()
-    if participant is None:
-        raise Http404
-
-    def run(_form):
-        services.participant_remove(programme=programme, expected_version=request.POST.get("lock_version"),
-                                    unit=participant.unit, acting_user=request.user)
-
-    return _handle(request, programme, form=forms.Form(request.POST), run=run, fragment=("participants", None),
-                   anchor="participants", success_message=_("Unit removed."))
+    target = kind.find(programme, object_id)
+    form = kind.form(request, programme, target)
+    fragment, anchor, form_key = kind.places(target)
+    submitted_lock = request.POST.get("lock_version", "")
+    stale = False
+    if form.is_valid():
+        try:
+            kind.run(programme, target, form, expected_version=submitted_lock, acting_user=request.user)
+        except ValidationError as error:
+            add_service_errors(form, error)
+            stale = bool(_codes(error) & RELOAD_CODES)
+        else:
+            programme.refresh_from_db(fields=["lock_version", "status"])
+            if _is_htmx(request):
+                return _render_fragment(request, programme, programme.lock_version, *fragment, {}, [], False, True)
+            messages.success(request, str(kind.message))
+            return redirect(_editor_url(programme, anchor))
+    errors = [message for field_errors in form.errors.values() for message in field_errors]
+    if _is_htmx(request):
+        # A form with fields shows its own errors; a bare button's errors go above the fragment.
+        bound = {form_key: form} if form_key else {}
+        return _render_fragment(request, programme, submitted_lock, *fragment, bound,
+                                [] if form_key else errors, stale, False)
+    messages.error(request, " ".join(errors))
+    return redirect(_editor_url(programme, anchor))

@@ -91,6 +91,8 @@ def test_autosave_saves_one_field_and_a_stale_tab_gets_the_stored_text(client, w
     ("result.999999.result", "x", UNKNOWN_FIELD),
     ("self_rating", "best", "Hãy chọn một trong các lựa chọn có sẵn."),
     ("strengths", "x" * 4001, "Tối đa 4000 ký tự."),
+    ("gains_people", "maybe", "Hãy chọn một trong các lựa chọn có sẵn."),
+    ("result.999999.actual_value", "3", UNKNOWN_FIELD),
 ])
 def test_autosave_bad_input_is_refused_with_nothing_written(client, w, draft, key, value, message):
     client.force_login(w.member.user)
@@ -292,3 +294,14 @@ def test_actual_values_use_the_units_of_the_target(client, w, draft):
                             date=datetime.date(YEAR, 1, 6), hours=Decimal("2"))
     page = client.get(reverse("self_assessment_edit", args=[draft.pk])).content.decode()
     assert "hoạt động/tháng" in page
+
+
+@pytest.mark.parametrize("value", ["-1", "ba", "99999999", "Infinity"])
+def test_autosave_refuses_an_actual_value_that_is_no_sane_number(client, w, draft, value):
+    client.force_login(w.member.user)
+    result = draft.results.get(commitment__criterion=w.criteria[MEETINGS])
+    body = autosave(client, draft, f"result.{w.criteria[MEETINGS].pk}.actual_value", value, 0).content.decode()
+    assert 'data-state="error"' in body and "Hãy nhập một số, ví dụ 2 hoặc 2,5." in body
+    assert draft.results.get(pk=result.pk).actual_value == result.actual_value
+    draft.refresh_from_db()
+    assert draft.field_versions == {}

@@ -7,7 +7,9 @@ from django.urls import reverse
 
 from evaluations.models import FormEvent, Registration
 from evaluations.services.registrations import registration_start
+from models_registry.models import Criterion
 from tests.evaluations.factories import HOURS, MEETINGS, RESPONSIBILITY, fill_registration, submitted_registration
+from tests.models_registry.factories import ProgrammeFactory, qualitative
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +206,36 @@ def test_queue_counts_filters_and_newest_first(client, w):
     assert first.pk != second.pk
     page = client.get(reverse("review_queue"), {"unit": "bogus", "cycle": "x", "state": "nope"})
     assert page.status_code == 200
+
+
+@pytest.mark.parametrize("value", ["nhiều", "-3", "1e999", "NaN"])
+def test_autosave_refuses_a_target_that_is_no_sane_number_and_writes_nothing(client, w, value):
+    registration = start(w)
+    client.force_login(w.member.user)
+    response = autosave(client, registration, key(w, MEETINGS, "target"), value, 0)
+    assert response.status_code == 200
+    assert 'data-state="error"' in response.content.decode()
+    assert "Hãy nhập một số, ví dụ 2 hoặc 2,5." in response.content.decode()
+    assert registration.commitments.get(criterion=w.criteria[MEETINGS]).target == 3
+    registration.refresh_from_db()
+    assert registration.field_versions == {}
+
+
+def test_submit_with_a_tampered_target_and_a_foreign_criterion_keeps_what_was_typed_and_writes_nothing(client, w):
+    registration = start(w)
+    client.force_login(w.member.user)
+    target, text = key(w, MEETINGS, "target"), key(w, RESPONSIBILITY, "text")
+    # A criterion of another tenant's programme.
+    other = ProgrammeFactory(owner_unit=w.foreign, groups=[dict(title="Khác", criteria=[qualitative("Lạ", "Lạ")])])
+    foreign = f"commitment.{Criterion.objects.get(group__programme=other).pk}.text"
+    response = client.post(reverse("registration_submit", args=[registration.pk]), {
+        "version": 0, target: "-5", f"v:{target}": 0, text: "Đã gõ", f"v:{text}": 0, foreign: "Chiếm"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "Hãy nhập một số, ví dụ 2 hoặc 2,5." in page
+    assert 'value="-5"' in page and "Đã gõ" in page and "Chiếm" not in page
+    assert f'id="f-commitment-{w.criteria[MEETINGS].pk}-target-error"' in page
+    registration.refresh_from_db()
+    assert registration.state == "draft"
+    assert registration.commitments.get(criterion=w.criteria[MEETINGS]).target == 3
+    assert list(registration.field_versions) == [text]

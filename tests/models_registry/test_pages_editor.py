@@ -130,6 +130,16 @@ def test_htmx_swaps_the_fragment_and_updates_every_lock(client, world):
     ("programme_audience_set", "criterion", dict(unit_level="moon", applies="yes"), "Hãy chọn một lựa chọn hợp lệ."),
     ("programme_audience_set", "criterion", dict(applies="no", target="3"),
      "Tiêu chí không áp dụng cho đối tượng này thì không có chỉ tiêu."),
+    # Tampered input: a made-up option, a negative or non-numeric number, a missing field.
+    ("programme_audience_set", "criterion", dict(applies="yes", target="-2"), "Chỉ tiêu phải lớn hơn 0."),
+    ("programme_audience_set", "criterion", dict(applies="yes", target="ba"), "Nhập một số, ví dụ 2 hoặc 2,5."),
+    ("programme_criterion_update", "criterion", dict(QUANTITATIVE, activity_kinds=["party"]),
+     "Hãy chọn một lựa chọn hợp lệ."),
+    ("programme_criterion_update", "criterion", {k: v for k, v in QUANTITATIVE.items() if k != "kind"},
+     "Trường này là bắt buộc."),
+    ("programme_update", None, dict(name="Tên", start_year="hai nghìn"), "Nhập năm, ví dụ 2025."),
+    ("programme_update", None, dict(name="Tên"), "Nhập năm, ví dụ 2025."),
+    ("programme_group_move", "group", dict(direction="sideways"), "Hãy chọn một lựa chọn hợp lệ."),
 ])
 @pytest.mark.parametrize("htmx", [False, True])
 def test_bad_input_is_refused_in_vietnamese_with_nothing_written(client, world, url_name, obj, data, message, htmx):

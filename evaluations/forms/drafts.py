@@ -1,0 +1,252 @@
+"""The autosaved fields of a draft as Django forms: the registration (a1 ĐKCT01) and the
+self-assessment (a2 KĐCT01), their per-criterion fields built in `__init__` from the
+draft's commitments or results.
+
+A field is named by the key its snapshot uses (`planned_initiative`,
+`commitment.<criterion id>.text`, `result.<criterion id>.actual_value`, …) and knows the
+row and attribute it is stored in. The page renders the fields with their autosave
+attributes (htmx posts one field at a time, with its version); the autosave service cleans
+a value with the same field (`DraftForm.cleaned`), so the page and the service refuse alike.
+The form is always bound: to the stored values, with what was posted on top, so that a
+refused submission shows everything the person typed."""
+
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms.boundfield import BoundField
+from django.urls import reverse
+from django.utils.translation import gettext as _, gettext_lazy, pgettext
+
+from cadres.forms.fields import DecimalText, TextField
+from evaluations.models import AssessmentPeriod, Commitment, Rating, Registration, SelfAssessment
+from evaluations.templatetags.assessment_ui import amount
+from models_registry.models import CriterionKind, MeasureUnit, Period
+from models_registry.templatetags.programmes import target_text
+
+TEXT_FIELDS = ("strengths", "weaknesses", "causes", "remedies")
+GAINS_FIELDS = ("gains_people", "gains_work", "gains_organisation", "gains_public")
+MAX_TARGET = Decimal("99999")
+MAX_VALUE = Decimal("9999999")
+NUMBER = gettext_lazy("Enter a number, such as 2 or 2,5.")
+CHOICE = gettext_lazy("Choose one of the listed options.")
+YES_NO = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+
+
+def dom_id(key: str) -> str:
+    return "f-" + re.sub(r"[^a-z0-9_]", "-", key)
+
+
+def shown(value) -> str:
+    """A stored value as an input or a select holds it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if not isinstance(value, str):
+        return amount(value)
+    return value
+
+
+def unknown_field(field: str) -> ValidationError:
+    return ValidationError({field: _("This field does not belong to this form; reload the page.")})
+
+
+def unit_of(progress) -> str:
+    """"giờ/tuần" for a weekly hours target: the unit an actual value is in (a mean per
+    period, or the year's total)."""
+    if progress is None:
+        return ""
+    measure = MeasureUnit(progress.measure).label if progress.measure in MeasureUnit.values else progress.measure
+    if progress.period not in Period.values or progress.period == Period.YEAR:
+        return str(measure)
+    return f"{measure}/{pgettext('per period', Period(progress.period).label)}"
+
+
+class AutosaveField(BoundField):
+    """A field as the autosave page draws it: its id from the key, its version, and the
+    save state, help and error it is described by."""
+
+    @property
+    def auto_id(self) -> str:
+        return dom_id(self.html_name)
+
+    @property
+    def version(self) -> int:
+        return self.form.draft.field_versions.get(self.html_name, 0)
+
+    @property
+    def aria_describedby(self) -> str:
+        ids = [f"st-{self.auto_id}"]
+        if self.help_text:
+            ids.append(f"{self.auto_id}-help")
+        if self.errors:
+            ids.append(f"{self.auto_id}-error")
+        return " ".join(ids)
+
+
+class DraftForm(forms.Form):
+    bound_field_class = AutosaveField
+    autosave_url = ""  # the URL name that saves one field
+    storage_prefix = ""  # the browser's local copy of unsaved text is kept under this name
+
+    def __init__(self, draft, posted=None, errors: dict | None = None):
+        super().__init__(data={}, label_suffix="")
+        self.draft = draft
+        self.rows: dict[str, tuple[object, str]] = {}  # key -> (the row it is stored in, the attribute)
+        self.add_fields()
+        self.data = {key: field.initial for key, field in self.fields.items()}
+        self.data.update({key: posted[key] for key in self.fields if posted and key in posted})
+        for key, message in (errors or {}).items():
+            if key not in self.fields or not self.has_error(key):
+                self.add_error(key if key in self.fields else None, message)
+
+    def add_fields(self) -> None:
+        raise NotImplementedError
+
+    def add(self, key: str, field: forms.Field, row, attribute: str, *, size: dict | None = None) -> None:
+        """Field `key`, stored in `row.attribute`, with the attributes htmx posts it by."""
+        select = isinstance(field.widget, forms.Select)
+        target = f"#st-{dom_id(key)}"
+        field.widget.attrs.update({
+            **(size or {}), "class": " ".join(["autosave", *(size or {}).get("class", "").split()]),
+            "data-form": f"{self.storage_prefix}-{self.draft.pk}", "data-field": key,
+            "hx-post": reverse(self.autosave_url, args=[self.draft.pk]),
+            "hx-trigger": ("change" if select else "input changed delay:800ms, blur") + ", autosave-retry",
+            "hx-vals": f'{{"field": "{key}"}}', "hx-include": f"{target} input", "hx-target": target,
+            "hx-swap": "outerHTML", "hx-sync": "this:queue last",
+        })
+        field.initial = shown(getattr(row, attribute))
+        self.fields[key] = field
+        self.rows[key] = (row, attribute)
+
+    def cleaned(self, key: str, value) -> tuple[object, str, object]:
+        """The row and attribute of `key` and `value` cleaned by its field; a key that is
+        not on this form, or a value its field refuses, raises a ValidationError keyed by it."""
+        if key not in self.fields:
+            raise unknown_field(key)
+        try:
+            cleaned = self.fields[key].clean(value)
+        except ValidationError as error:
+            raise ValidationError({key: error.messages}) from None
+        return (*self.rows[key], cleaned)
+
+
+def _textarea() -> forms.Textarea:
+    widget = forms.Textarea(attrs={"rows": 3})
+    del widget.attrs["cols"]  # the stylesheet sizes it
+    return widget
+
+
+class RegistrationDraftForm(DraftForm):
+    """The registration's commitments (text; target for a quantitative criterion; measures)
+    and the planned initiative."""
+
+    autosave_url, storage_prefix = "registration_autosave", "reg"
+
+    def add_fields(self) -> None:
+        registration: Registration = self.draft
+        self.commitments = list(registration.commitments.select_related("criterion"))
+        for commitment in self.commitments:
+            key, kind = f"commitment.{commitment.criterion_id}", commitment.criterion.kind
+            self.add(f"{key}.text", TextField(label=_("Your commitment, in your own words"), max_length=2000,
+                                              required=False, widget=_textarea()), commitment, "text")
+            if kind == CriterionKind.QUANTITATIVE:
+                minimum = target_text(commitment.criterion, commitment.minimum)
+                self.add(f"{key}.target", DecimalText(
+                    label=_("Your target"), required=False, min_value=Decimal(0), max_value=MAX_TARGET, places=2,
+                    validators=[_at_least(commitment)], error_messages={"invalid": NUMBER},
+                    help_text=_("Not lower than the minimum: %(minimum)s.") % {"minimum": minimum.lower()}
+                    if minimum else ""), commitment, "target", size={"inputmode": "decimal", "size": "8"})
+            # Stored for every kind; the page asks for measures where they make sense (`shown_keys`).
+            self.add(f"{key}.measures", TextField(label=_("How you will do it (measures)"), max_length=2000,
+                                                  required=False, widget=_textarea()), commitment, "measures")
+        self.add("planned_initiative", TextField(label=_("Planned initiative (title)"), max_length=300,
+                                                 required=False, help_text=_("Optional: the sáng kiến you plan "
+                                                                             "this year.")),
+                 registration, "planned_initiative")
+
+    def shown_keys(self, commitment: Commitment) -> list[str]:
+        key, kind = f"commitment.{commitment.criterion_id}", commitment.criterion.kind
+        keys = [f"{key}.text"]
+        if kind == CriterionKind.QUANTITATIVE:
+            keys.append(f"{key}.target")
+        if kind in (CriterionKind.QUALITATIVE, CriterionKind.QUANTITATIVE):
+            keys.append(f"{key}.measures")
+        return keys
+
+
+def below_minimum(commitment: Commitment) -> str:
+    return _("The programme asks for at least %(min)s; your target cannot be lower.") % {
+        "min": format(commitment.minimum.normalize(), "f")}
+
+
+def _at_least(commitment: Commitment):
+    def check(target: Decimal) -> None:
+        if commitment.minimum is not None and target < commitment.minimum:
+            raise ValidationError(below_minimum(commitment))
+    return check
+
+
+class SelfAssessmentDraftForm(DraftForm):
+    """Each result (what was achieved; the actual value and the reason it differs from the
+    log), the four texts, the "4 được" and the self-rating. `progress` (commitment id →
+    progress from the log) words the actual value's help."""
+
+    autosave_url, storage_prefix = "self_assessment_autosave", "sa"
+
+    def __init__(self, draft, posted=None, errors=None, progress: dict | None = None):
+        self.progress = progress or {}
+        super().__init__(draft, posted, errors)
+
+    def add_fields(self) -> None:
+        assessment: SelfAssessment = self.draft
+        self.results = list(assessment.results.select_related("commitment__criterion").prefetch_related("evidence"))
+        for result in self.results:
+            key = f"result.{result.commitment.criterion_id}"
+            self.add(f"{key}.result", TextField(
+                label=_("What you achieved"), max_length=4000, required=False, widget=_textarea(),
+                help_text=_("Required: describe what you did for this commitment.")), result, "result")
+            value = f"{amount(result.computed_value)} {unit_of(self.progress.get(result.commitment_id))}".strip()
+            computed = (_("From your activity log: %(value)s.") % {"value": value}
+                        if result.computed_value is not None else _("Your activity log has nothing for this yet."))
+            self.add(f"{key}.actual_value", DecimalText(
+                label=_("Actual value"), required=False, min_value=Decimal(0), max_value=MAX_VALUE, places=2,
+                error_messages={"invalid": NUMBER},
+                help_text=f"{computed} " + _("If you change it, say why in the box below.")),
+                result, "actual_value", size={"inputmode": "decimal", "class": "short"})
+            self.add(f"{key}.change_reason", TextField(
+                label=_("Reason for the change"), max_length=500, required=False,
+                help_text=_("Required only when the actual value differs from the activity log.")),
+                result, "change_reason")
+        year = assessment.period == AssessmentPeriod.YEAR
+        for name in TEXT_FIELDS:
+            self.add(name, TextField(label=_verbose(name), max_length=4000, required=False, widget=_textarea(),
+                                     help_text=_("Required.") if year and name in ("strengths", "weaknesses") else ""),
+                     assessment, name)
+        for name in GAINS_FIELDS:
+            self.add(name, forms.TypedChoiceField(label=_verbose(name), choices=YES_NO, required=False,
+                                                  coerce=lambda value: value == "yes", empty_value=None,
+                                                  error_messages={"invalid_choice": CHOICE}), assessment, name)
+        self.add("self_rating", forms.ChoiceField(label=_("Your self-rating"), choices=[("", "—"), *Rating.choices],
+                                                  required=False, help_text=_("Required: one of the four levels."),
+                                                  error_messages={"invalid_choice": CHOICE}), assessment, "self_rating")
+
+    def result_keys(self, result) -> list[str]:
+        key = f"result.{result.commitment.criterion_id}"
+        if result.commitment.criterion.kind == CriterionKind.QUANTITATIVE:
+            return [f"{key}.result", f"{key}.actual_value", f"{key}.change_reason"]
+        return [f"{key}.result"]
+
+    def general_keys(self) -> dict[str, list[str]]:
+        """The form-wide fields the page asks for: the four texts; for the year, the
+        "4 được" (civil servants only) and the self-rating."""
+        year = self.draft.period == AssessmentPeriod.YEAR
+        return {"texts": list(TEXT_FIELDS),
+                "gains": list(GAINS_FIELDS) if year and self.draft.cadre.is_civil_servant else [],
+                "rating": ["self_rating"] if year else []}
+
+
+def _verbose(name: str) -> str:
+    return str(SelfAssessment._meta.get_field(name).verbose_name).capitalize()
