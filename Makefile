@@ -31,6 +31,7 @@ run: setup system-deps migrate
 
 test: setup system-deps
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): DROPS and recreates BENCH_DATABASE_URL, generates a province

@@ -335,12 +335,12 @@ def p1b(cycle, notes: list[str]) -> tuple[Row, list[tuple[str, int]], int | None
 # --- P5: PDFs --------------------------------------------------------------------------------
 
 class HtmlCapture:
-    """Records the HTML `reports.pdf.render_pdf` hands to `html_to_pdf`, and the time spent there."""
+    """Records the HTML `office.pdf.render_pdf` hands to `html_to_pdf`, and the time spent there."""
 
     def __init__(self):
-        import reports.pdf
+        import office.pdf
 
-        self.module, self.original = reports.pdf, reports.pdf.html_to_pdf
+        self.module, self.original = office.pdf, office.pdf.html_to_pdf
         self.html: list[str] = []
         self.seconds: list[float] = []  # per call
 
@@ -366,10 +366,10 @@ def weasyprint_alone(html: str):
     from django.conf import settings
     from weasyprint import HTML
 
-    import reports.pdf
+    import office.pdf
 
-    stylesheets = [reports.pdf._font_css()]
-    base_url, fetcher = str(settings.BASE_DIR / "static"), reports.pdf.LocalStaticFetcher()
+    stylesheets = [office.pdf._font_css()]
+    base_url, fetcher = str(settings.BASE_DIR / "static"), office.pdf.LocalStaticFetcher()
 
     def run():
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(stylesheets=stylesheets)

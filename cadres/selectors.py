@@ -6,6 +6,7 @@ explicit grants (unit manager and provincial staff manage a subtree; a reviewer 
 one unit's cadres). Nothing else — not is_superuser, not a link — gives access.
 """
 
+import re
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -248,6 +249,23 @@ def visible_ancestors(user, unit: Unit) -> QuerySet[Unit]:
     """The unit's ancestors this user may open, top first: a breadcrumb that leaks nothing."""
     paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
     return units_visible_to(user).filter(path__in=paths, archived_at__isnull=True).order_by("path")
+
+
+# Names of territorial unions, whose remainder is the place a document is dated at.
+_TERRITORIAL = re.compile(r"^(tỉnh|thành|huyện|quận|thị xã|thị) (đoàn)\s+", re.IGNORECASE)
+
+
+def place_of(unit: Unit) -> str:
+    """"Chợ Mới" for a unit under Huyện Đoàn Chợ Mới: the nearest territorial union up the
+    tree (a school or agency union has no place of its own), else the province."""
+    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
+    names = Unit.objects.filter(tenant_id=unit.tenant_id, path__in=paths).order_by("-depth").values_list(
+        "name", flat=True
+    )
+    for name in names:
+        if _TERRITORIAL.match(name):
+            return _TERRITORIAL.sub("", name)
+    return ""
 
 
 def active_positions_in_subtree(unit: Unit, cadres) -> dict[int, list[Position]]:

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "models_registry",
     "evaluations",
     "reports",
+    "portal",
 ]
 
 MIDDLEWARE = [

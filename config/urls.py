@@ -12,6 +12,7 @@ urlpatterns = [
     path("programmes/", include("models_registry.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("portal.urls")),
     path("", include("cadres.urls")),
 ]
 

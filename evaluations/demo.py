@@ -1,4 +1,4 @@
-"""Demo evaluations, called once by `cadres.demo.seed_demo` after the programmes are loaded.
+"""Demo evaluations, called once by `portal.demo.seed_demo` after the programmes are loaded.
 
 - Both demo tenants get an open 2026 cycle and a published 2026 programme that applies to
   their demo cadre (canbo.*), who has NO registration yet: the demo walk starts from zero.
@@ -14,6 +14,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from cadres.demo import DemoBuilder
 from cadres.models import Cadre, Position, PositionRole, Tenant, Unit, User
 from cadres.selectors import cadres_in_subtree
 from cadres.services.people import position_create
@@ -197,8 +198,6 @@ def seed_evaluations() -> None:
 
 def _add_can_tho_members(tenant: Tenant) -> None:
     """Three UV BCH of Đoàn phường Tân An (Cần Thơ has no fixed head count to keep)."""
-    from cadres.demo import DemoBuilder
-
     if Cadre.objects.filter(tenant=tenant, email__in=TAN_AN_MEMBERS).count() == len(TAN_AN_MEMBERS):
         return
     builder = DemoBuilder(tenant, "example.com", rng_seed=26)

@@ -1,5 +1,5 @@
 """The documents a unit sends up: the unit report and the summary of every unit, as PDF in
-the official format (`reports.pdf`) and as Excel. Both read stored figures, never compute
+the official format (`office.pdf`) and as Excel. Both read stored figures, never compute
 them: a submitted report's own, else the cycle's (`reports.figures`: live while the cycle
 is open, its snapshot once closed)."""
 
@@ -12,13 +12,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
-from cadres.imports.workbook import write_sheet
 from cadres.models import Position, PositionRole, Unit, UnitLevel
+from cadres.selectors import place_of
 from evaluations.models import Cycle, Rating
 from models_registry.models import Criterion, Programme, ProgrammeStatus, ProgrammeSubject
+from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
+from office.xlsx import write_sheet
 from reports.figures import CycleFigures, figures_entry, report_figures
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
-from reports.pdf import FONT_FAMILY, OfficialHeader, place_of, render_pdf
 from reports.services.unit_reports import parent_of
 
 NUMBER_SUFFIX = {UnitLevel.PROVINCE: "TĐTN-TCKT", UnitLevel.DISTRICT: "HĐTN"}
@@ -201,7 +202,7 @@ def summary_headers() -> list[str]:
 
 def summary_xlsx(cycle: Cycle, unit: Unit) -> bytes:
     """Two sheets: the unit's figures, and a row per unit. Text a spreadsheet would read as
-    a formula stays text (`cadres.imports.workbook`)."""
+    a formula stays text (`office.xlsx`)."""
     with translation.override(settings.LANGUAGE_CODE):
         context = summary_context(cycle, unit)
         book = Workbook(write_only=True)

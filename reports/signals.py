@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from evaluations.models import Cycle, CycleStatus, FormEvent
+from reports.services.snapshots import snapshot_take
+from reports.tasks import enqueue_rollup_cadres, enqueue_rollup_cycle
 
 
 @dataclass
@@ -28,8 +30,6 @@ class _Pending:
     flushed: bool = False
 
     def flush(self) -> None:
-        from reports.services.rollup import rollup_enqueue_cycle, rollup_enqueue_for_cadres
-
         self.flushed = True
 
         tenants = self.full | {tenant_id for tenant_id, _cycle in self.cadres}
@@ -37,11 +37,11 @@ class _Pending:
             tenant_id__in=tenants, status=CycleStatus.OPEN)}
         for cycle in open_cycles.values():
             if cycle.tenant_id in self.full:
-                rollup_enqueue_cycle(cycle)
+                enqueue_rollup_cycle(cycle)
                 continue
             ids = self.cadres.get((cycle.tenant_id, None), set()) | self.cadres.get((cycle.tenant_id, cycle.pk), set())
             if ids:
-                rollup_enqueue_for_cadres(cycle, ids)
+                enqueue_rollup_cadres(cycle, ids)
 
 
 def _gather(update) -> None:
@@ -94,14 +94,10 @@ def unit_changed(sender, instance, created: bool = False, raw: bool = False, **k
 
 
 def cycle_closing(sender, cycle: Cycle, acting_user, **kwargs) -> None:
-    from reports.services.snapshots import snapshot_take
-
     snapshot_take(cycle=cycle, acting_user=acting_user, reopen_reason=cycle.reopen_reason)
 
 
 def cycle_opened(sender, cycle: Cycle, **kwargs) -> None:
     """A new or reopened cycle is computed in full once, so that every later change costs
     only its path."""
-    from reports.services.rollup import rollup_enqueue_cycle
-
-    rollup_enqueue_cycle(cycle)
+    enqueue_rollup_cycle(cycle)

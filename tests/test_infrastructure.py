@@ -98,6 +98,7 @@ def test_a_real_worker_applies_a_confirmed_import(celery_worker_process):
     from cadres.imports.uploads import save_upload
     from cadres.models import ImportJob, Unit
     from cadres.services.imports import import_job_start
+    from cadres.tasks import enqueue_import_job
     from tests.cadres.factories import GrantFactory
     from tests.cadres.spreadsheets import units_file
 
@@ -106,6 +107,7 @@ def test_a_real_worker_applies_a_confirmed_import(celery_worker_process):
     data = units_file(["G7", "Đoàn xã Tấn Mỹ", "Đoàn cơ sở", "", "D1"])
     token = save_upload(user=manager, kind="units", unit_id=district.pk, data=data, filename="don-vi.xlsx")
     job = import_job_start(user=manager, unit=district, kind="units", token=token, filename="don-vi.xlsx")
+    enqueue_import_job(job)
     deadline = time.monotonic() + 60
     while not job.is_finished and time.monotonic() < deadline:
         time.sleep(0.3)

@@ -1,48 +1,17 @@
-"""Writing .xlsx files: the blank templates and the exports.
+"""The .xlsx files of an import: the blank templates (with a guide sheet) and the exports,
+written through `office.xlsx`, so a value that looks like a formula stays text."""
 
-Text that a spreadsheet would read as a formula (=, +, -, @, tab, CR) is written as a plain
-string cell with Excel's quote prefix, so it shows as typed and stays text when edited.
-django-import-export 4.4.3's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading
-"=" (changing the value, "=1+1" → "1+1") and leaves "+", "-" and "@" alone, so we do not
-rely on it here.
-"""
-
-import datetime
 import io
 from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from cadres.imports.reader import DATA_SHEET_TITLE
 from cadres.imports.report import Column
+from office.xlsx import write_sheet
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 GUIDE_SHEET_TITLE = "Hướng dẫn"
-
-
-def _cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    elif isinstance(value, datetime.date):
-        cell.number_format = "DD/MM/YYYY"
-    if bold:
-        cell.font = Font(bold=True)
-    return cell
-
-
-def write_sheet(book: Workbook, title: str, header: list[str], rows: Iterable[list], widths: list[int]):
-    sheet = book.create_sheet(title)
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    sheet.freeze_panes = "A2"
-    sheet.append([_cell(sheet, name, bold=True) for name in header])
-    for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
 
 
 def build_workbook(columns: list[Column], rows: Iterable[list], with_guide: bool = False) -> bytes:

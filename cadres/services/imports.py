@@ -5,7 +5,6 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
-import logging
 from dataclasses import dataclass
 from typing import Callable
 
@@ -24,7 +23,6 @@ from cadres.maintenance import analyze
 from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
 from cadres.services.audit import audit_record
 
-logger = logging.getLogger(__name__)
 # The job page shows at most this many problems; the counts cover the rest.
 STORED_PROBLEMS = 200
 # A file that writes this many rows refreshes the statistics of what it wrote.
@@ -106,27 +104,13 @@ def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
 
 @transaction.atomic
 def import_job_start(*, user, unit: Unit, kind: str, token: str, filename: str) -> ImportJob:
-    """Queue a previewed upload for writing; the worker picks it up after this commits."""
+    """A job that writes a previewed upload; `cadres.tasks.enqueue_import_job` hands it to
+    the worker."""
     job = ImportJob.objects.create(
         tenant_id=unit.tenant_id, unit=unit, user=user, kind=kind, filename=filename, upload_token=token
     )
     audit_record(actor=user, action="import.queue", obj=job, data={"kind": kind, "unit": unit.code, "file": filename})
-    transaction.on_commit(lambda: _enqueue(job.pk))
     return job
-
-
-def _enqueue(job_id: int) -> None:
-    from cadres.tasks import run_import_job
-
-    try:
-        run_import_job.apply_async(args=[job_id], retry=False)
-    except Exception:  # the broker is down: say so on the job page instead of failing the request
-        logger.exception("could not queue import job %s", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
-            status=ImportJobStatus.FAILED, finished_at=timezone.now(),
-            result={"error": gettext_now("The job queue is not answering; nothing was written. "
-                                         "Please confirm the import again in a few minutes.")},
-        )
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

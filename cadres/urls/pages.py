@@ -3,9 +3,7 @@ from django.urls import path
 from cadres.views import pages
 
 urlpatterns = [
-    path("", pages.home, name="home"),
     path("me/", pages.my_profile, name="my_profile"),
-    path("manage/", pages.manage, name="manage"),
     path("units/", pages.unit_list, name="unit_list"),
     path("units/<slug:tenant_slug>/<str:code>/", pages.unit_detail, name="unit_detail"),
     path("units/<slug:tenant_slug>/<str:code>/children/", pages.unit_children, name="unit_children"),

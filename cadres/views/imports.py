@@ -23,6 +23,7 @@ from cadres.services.imports import (
     import_job_start,
     template_file,
 )
+from cadres.tasks import enqueue_import_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A preview of thousands of rows is unreadable on a phone; counts cover the rest.
@@ -111,6 +112,7 @@ def import_confirm(request, tenant_slug: str, code: str, kind: str):
         messages.error(request, _("This upload is no longer available; please upload the file again."))
         return redirect("import_upload", tenant_slug=tenant_slug, code=code, kind=kind)
     job = import_job_start(user=request.user, unit=unit, kind=kind, token=token, filename=filename)
+    enqueue_import_job(job)
     return redirect("import_job_detail", job_id=job.pk)
 
 

@@ -1,4 +1,4 @@
-"""Read-only pages: home, my profile, the unit tree browser and cadre lists.
+"""Read-only pages: my profile, the unit tree browser and cadre lists.
 
 Each view's first line fetches its object through a selector, so a missing, archived
 or out-of-reach unit or cadre is a 404 alike.
@@ -8,29 +8,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import timezone
 
 from cadres import selectors
-from evaluations.views.assessments import home_next_steps
-from models_registry.selectors import programmes_applying_to
 
 CADRES_PER_PAGE = 50
-
-
-@login_required
-def home(request):
-    cadre = selectors.own_cadre(request.user)
-    return render(
-        request,
-        "cadres/home.html",
-        {
-            "cadre": cadre,
-            "my_positions": selectors.active_positions_of(cadre) if cadre else [],
-            "managed_roots": selectors.managed_roots(request.user),
-            "my_programmes": programmes_applying_to(request.user, cadre, timezone.localdate().year) if cadre else [],
-            "next_steps": home_next_steps(cadre) if cadre else [],
-        },
-    )
 
 
 @login_required
@@ -124,11 +105,3 @@ def unit_cadres(request, tenant_slug: str, code: str):
         },
     )
 
-
-@login_required
-def manage(request):
-    """The managers' hub: every management page in one place, so the menu stays short."""
-    access = selectors.access_for(request.user)
-    if not access.is_manager:
-        raise Http404
-    return render(request, "cadres/manage.html", {"is_provincial": bool(access.provincial_tenant_ids)})

@@ -6,9 +6,10 @@ from django.http import HttpResponse
 from django.utils import timezone, translation
 
 from cadres.models import Cadre, Unit
+from cadres.selectors import place_of
 from evaluations.models import Registration
 from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
-from reports.pdf import OfficialHeader, place_of, render_pdf
+from office.pdf import OfficialHeader, render_pdf
 
 
 def _header(form) -> OfficialHeader:

@@ -2,8 +2,9 @@
 through a permission-checked view that logs every download.
 
 A request never waits for the file and never fails because the queue is down: the job is
-created, the task queued once the transaction commits, and a broker that does not answer
-turns the job into "failed" with a message saying to try again later.
+created, the task queued once the transaction commits (`reports.tasks.enqueue_report_file`),
+and a broker that does not answer turns the job into "failed" with a message saying to try
+again later.
 """
 
 import logging
@@ -47,7 +48,8 @@ def report_file_progress(report_file: ReportFile) -> int:
 
 @transaction.atomic
 def report_file_request(*, user, unit: Unit, cycle: Cycle, kind: str) -> ReportFile:
-    """Queue one file of a unit the user manages; the worker starts after the commit."""
+    """A queued file of a unit the user manages; `reports.tasks.enqueue_report_file` hands it
+    to the worker."""
     if kind not in ReportFileKind.values:
         raise ValidationError(_("Choose one of the listed documents."), code="invalid")
     if not access_for(user).manages_path(unit.path) or unit.tenant_id != cycle.tenant_id:
@@ -56,22 +58,7 @@ def report_file_request(*, user, unit: Unit, cycle: Cycle, kind: str) -> ReportF
                                             requested_by=user)
     audit_record(actor=user, action="report_file.request", obj=report_file,
                  data={"kind": kind, "unit": unit.code, "year": cycle.year})
-    transaction.on_commit(lambda: _enqueue(report_file.pk))
     return report_file
-
-
-def _enqueue(file_id: int) -> None:
-    from reports.tasks import generate_report_file
-
-    try:
-        generate_report_file.apply_async(args=[file_id], retry=False)
-    except Exception:  # the broker is down: the page says so instead of spinning forever
-        logger.exception("could not queue report file %s", file_id)
-        ReportFile.objects.filter(pk=file_id, status=ReportFileStatus.QUEUED).update(
-            status=ReportFileStatus.FAILED, finished_at=timezone.now(),
-            error=_("The job queue is not answering; the document was not made. Please try again in a few "
-                    "minutes."),
-        )
 
 
 def report_file_run(*, file_id: int) -> ReportFile:

@@ -1,4 +1,4 @@
-"""Writing the live figures of an open cycle, and queueing recomputations.
+"""Writing the live figures of an open cycle (`reports.tasks` queues the runs).
 
 Two ways in, which converge on the same rows (a property test holds them to a brute-force
 recount after every step):
@@ -317,39 +317,4 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
 def _lock_cadre_rows(cycle: Cycle, ids: list[int]) -> dict[int, CadreFigures]:
     rows = CadreFigures.objects.select_for_update().filter(cycle=cycle, cadre_id__in=ids).order_by("cadre_id")
     return {row.cadre_id: row for row in rows}
-
-
-# --- Queueing -----------------------------------------------------------------------------
-
-def _enqueue(task, args: list, what: str) -> None:
-    try:
-        task.apply_async(args=args, retry=False)
-    except Exception:  # broker down (or, eagerly, the rollup failed): the nightly run repairs it
-        logger.exception("could not queue a rollup of %s", what)
-
-
-def rollup_enqueue_for_cadres(cycle: Cycle, cadre_ids) -> None:
-    """After the current transaction commits, re-roll these cadres' paths. A broker that
-    does not answer is logged, never raised: the nightly full run repairs what was missed."""
-    ids = sorted(set(cadre_ids))
-    tenant_id, cycle_id = cycle.tenant_id, cycle.pk
-
-    def enqueue():
-        from reports.tasks import rollup_cadres as task
-
-        _enqueue(task, [tenant_id, cycle_id, ids], f"cadres {ids} in cycle {cycle_id}")
-
-    transaction.on_commit(enqueue)
-
-
-def rollup_enqueue_cycle(cycle: Cycle) -> None:
-    """After the current transaction commits, a full run of the cycle."""
-    tenant_id, cycle_id = cycle.tenant_id, cycle.pk
-
-    def enqueue():
-        from reports.tasks import rollup_tenant as task
-
-        _enqueue(task, [tenant_id, cycle_id], f"cycle {cycle_id}")
-
-    transaction.on_commit(enqueue)
 

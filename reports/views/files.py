@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from reports.forms import FileRequestForm
 from reports.selectors import get_dashboard_unit_for_user, get_report_file_for_user
 from reports.services.files import report_file_download_log, report_file_progress, report_file_request as request_file
+from reports.tasks import enqueue_report_file
 from reports.views.common import pick_cycle
 
 
@@ -32,6 +33,7 @@ def report_file_request(request, tenant_slug: str, code: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports_unit_dashboard", tenant_slug=tenant_slug, code=code)
+    enqueue_report_file(job)
     return redirect("report_file_detail", pk=job.pk)
 
 

@@ -5,7 +5,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cadres.demo import DEMO_PASSWORD, seed_demo
+from cadres.demo import DEMO_PASSWORD
+from portal.demo import seed_demo
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,9 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from cadres.demo import DEMO_PASSWORD, seed_demo
+from cadres.demo import DEMO_PASSWORD
 from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeStatus
+from portal.demo import seed_demo
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,9 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from cadres.demo import DEMO_PASSWORD, seed_demo
+from cadres.demo import DEMO_PASSWORD
 from cadres.models import PositionRole, Unit
+from portal.demo import seed_demo
 from tests.cadres.factories import PASSWORD, CadreFactory
 
 pytestmark = pytest.mark.browser

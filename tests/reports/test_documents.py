@@ -15,6 +15,7 @@ from reports.models import ReportFile, ReportFileDownload, ReportFileKind, Repor
 from reports.selectors import get_report_file_for_user
 from reports.services.files import report_file_download_log, report_file_request, report_file_run
 from reports.services.rollup import rollup_cycle
+from reports.tasks import enqueue_report_file
 from tests.cadres.factories import GrantFactory, UnitFactory
 from tests.reports.factories import cho_moi, make_cadre
 
@@ -115,6 +116,7 @@ def test_requested_file_is_generated_on_commit_and_downloads_are_logged(w, manag
     settings.MEDIA_ROOT = tmp_path
     with django_capture_on_commit_callbacks(execute=True):
         job = report_file_request(user=manager, unit=w["root"], cycle=w["cycle"], kind=ReportFileKind.SUMMARY_PDF)
+        enqueue_report_file(job)
     job.refresh_from_db()
     assert job.status == ReportFileStatus.DONE and job.progress == 100
     assert job.filename == f"tong-hop-{w['root'].code.lower()}-2025.pdf"
@@ -141,6 +143,7 @@ def test_broker_down_marks_the_job_failed_with_a_vietnamese_message(w, manager, 
                                                                     django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = report_file_request(user=manager, unit=w["huyen"], cycle=w["cycle"], kind=ReportFileKind.UNIT_PDF)
+        enqueue_report_file(job)
     job.refresh_from_db()
     assert job.status == ReportFileStatus.FAILED
     assert "Hàng đợi công việc không phản hồi" in job.error

@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cadres.demo import seed_demo
 from cadres.models import Position, Unit, UnitLevel
 from cadres.services.imports import import_file
 from cadres.services.people import position_end
 from evaluations.models import Cycle
 from evaluations.services.cycles import cycle_close, cycle_reopen
+from portal.demo import seed_demo
 from reports.models import FiguresSnapshot, ReportFile, SnapshotCadre
 from tests.cadres.spreadsheets import cadre_row, cadres_file
 from tests.reports.pages_world import build_world

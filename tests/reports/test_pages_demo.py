@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cadres.demo import seed_demo
 from evaluations.models import Cycle
+from portal.demo import seed_demo
 from reports.models import FiguresSnapshot, ReportFile, UnitFigures
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.template import engines
 from pypdf import PdfReader
 
-from reports.pdf import OfficialHeader, html_to_pdf
+from office.pdf import OfficialHeader, html_to_pdf
 from tests.conftest import missing_service
 
 MM = 72 / 25.4
@@ -102,7 +102,7 @@ def test_documents_never_fetch_from_the_network():
 
 @pytest.mark.django_db
 def test_documents_are_dated_at_the_nearest_territorial_union():
-    from reports.pdf import place_of
+    from cadres.selectors import place_of
     from tests.cadres.factories import TenantFactory, UnitFactory
 
     root = TenantFactory(name="Tỉnh Đoàn An Giang", slug="ag").root_unit

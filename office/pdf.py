@@ -1,4 +1,6 @@
-"""PDF documents in the Đoàn's official format (domain §8), rendered by WeasyPrint.
+"""PDF documents in the Đoàn's official format (domain §8), rendered by WeasyPrint: the
+machinery every app's documents share (the forms in evaluations, the reports), so it sits
+below all of them and knows none of their models.
 
 The serif font ships with the app (static/fonts, Liberation Serif 2, which has every
 Vietnamese glyph), so a PDF looks the same on every server. WeasyPrint may only read the
@@ -6,7 +8,6 @@ app's own static files: a document never fetches anything over the network.
 """
 
 import datetime
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
@@ -35,25 +36,6 @@ class OfficialHeader:
     signer_title: str = "BÍ THƯ"
     on_behalf: str = "TM. BAN THƯỜNG VỤ"
     signer_name: str = ""
-
-
-# Names of territorial unions, whose remainder is the place a document is dated at.
-_TERRITORIAL = re.compile(r"^(tỉnh|thành|huyện|quận|thị xã|thị) (đoàn)\s+", re.IGNORECASE)
-
-
-def place_of(unit) -> str:
-    """"Chợ Mới" for a unit under Huyện Đoàn Chợ Mới: the nearest territorial union up the
-    tree (a school or agency union has no place of its own), else the province."""
-    from cadres.models import Unit
-
-    paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    names = Unit.objects.filter(tenant_id=unit.tenant_id, path__in=paths).order_by("-depth").values_list(
-        "name", flat=True
-    )
-    for name in names:
-        if _TERRITORIAL.match(name):
-            return _TERRITORIAL.sub("", name)
-    return ""
 
 
 def _font_css() -> CSS:

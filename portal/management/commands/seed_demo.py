@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
-from cadres.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, seed_demo
+from cadres.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from portal.demo import seed_demo
 
 
 class Command(BaseCommand):

@@ -1,0 +1,21 @@
+"""The demo: each app seeds its own part, in the order the layers build on each other."""
+
+from django.db import transaction
+from django_scopes import scopes_disabled
+
+from cadres.demo import seed_cadres
+from evaluations.demo import seed_evaluations
+from models_registry.seeding import load_seed_programmes
+from reports.demo import seed_reports
+
+
+def seed_demo() -> int:
+    """Create the demo tenants, programmes, forms and figures; returns how many cadres were
+    added. Safe to run again."""
+    with scopes_disabled(), transaction.atomic():
+        builders = seed_cadres()
+        for builder in builders:
+            load_seed_programmes(builder.tenant)
+        seed_evaluations()
+        seed_reports()
+        return sum(builder.created for builder in builders)

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("manage/", views.manage, name="manage"),
+]
