@@ -113,10 +113,12 @@ def broker_down():
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
-    keys = ("broker_url", "broker_write_url", "task_always_eager")
+    keys = ("broker_url", "broker_write_url", "task_always_eager", "broker_transport_options")
     previous = {key: celery_app.conf[key] for key in keys}
+    # The refusal the app sees after its connect timeout, without kombu's 6 s of reconnecting first.
+    no_retries = {**(previous["broker_transport_options"] or {}), "max_retries": 0}
     celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
-                           task_always_eager=False)
+                           task_always_eager=False, broker_transport_options=no_retries)
     reset_pools()
     yield
     celery_app.conf.update(previous)
