@@ -64,8 +64,9 @@ def module_db(request, django_db_setup, django_db_blocker, tmp_path_factory):
     """Rows a module's tests share, written once (the matrix worlds): a module-scoped
     fixture that requests this one writes them inside one transaction, rolled back when
     the module ends. Each test runs in a savepoint inside it (the `db` fixture), so what a
-    test writes is gone for the next. Hand tests a copy (`shared`), never the objects
-    themselves. What the rows enqueue on commit never runs, as in any non-transactional
+    test writes is gone for the next; the module's later tests all see the rows, whether
+    they ask for them or not. Hand tests a copy (`shared`), never the objects themselves.
+    What the rows enqueue on commit never runs, as in any non-transactional
     test; a transactional test cannot run inside the transaction, so none may be in the
     module. Files go to a media root of the module's."""
     transactional = [item.nodeid for item in request.session.items if item.module is request.module and _transactional(item)]
@@ -115,7 +116,7 @@ def broker_down():
 
     keys = ("broker_url", "broker_write_url", "task_always_eager", "broker_transport_options")
     previous = {key: celery_app.conf[key] for key in keys}
-    # The refusal the app sees after its connect timeout, without kombu's 6 s of reconnecting first.
+    # The refusal the app meets when the broker is down, at the first failed connect, not after kombu's 6 s of retries.
     no_retries = {**(previous["broker_transport_options"] or {}), "max_retries": 0}
     celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
                            task_always_eager=False, broker_transport_options=no_retries)
