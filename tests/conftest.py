@@ -5,6 +5,7 @@ the service the test is skipped on a developer machine, and fails under CI=true:
 never go green by skipping what it was meant to run.
 """
 
+import copy
 import os
 import shutil
 import subprocess
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from config.celery import app as celery_app
@@ -51,6 +53,44 @@ def pytest_runtest_setup(item):
         missing_service(f"chromium at {CHROMIUM} (make test installs it)")
 
 
+def _transactional(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))) or bool(
+        {"transactional_db", "live_server", "django_db_reset_sequences"} & set(item.fixturenames))
+
+
+@pytest.fixture(scope="module")
+def module_db(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """Rows a module's tests share, written once (the matrix worlds): a module-scoped
+    fixture that requests this one writes them inside one transaction, rolled back when
+    the module ends. Each test runs in a savepoint inside it (the `db` fixture), so what a
+    test writes is gone for the next; the module's later tests all see the rows, whether
+    they ask for them or not. Hand tests a copy (`shared`), never the objects themselves.
+    What the rows enqueue on commit never runs, as in any non-transactional
+    test; a transactional test cannot run inside the transaction, so none may be in the
+    module. Files go to a media root of the module's."""
+    transactional = [item.nodeid for item in request.session.items if item.module is request.module and _transactional(item)]
+    if transactional:
+        raise pytest.UsageError(f"module_db cannot share a module with transactional tests: {transactional}")
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
+    try:
+        with django_db_blocker.unblock(), scopes_disabled(), media, transaction.atomic():
+            yield
+            transaction.set_rollback(True)
+    finally:
+        celery_app.conf.task_always_eager = eager
+
+
+def shared(data):
+    """A test's own copy of data built once for its module (as Django's `setUpTestData`
+    hands each test a deep copy): a test may change its objects without the next one
+    seeing it. The cache starts empty, as it would for data built by the test itself."""
+    cache.clear()
+    return copy.deepcopy(data)
+
+
 @pytest.fixture(autouse=True)
 def scopes_off():
     """Test bodies reach every tenant; requests still run inside the middleware's scope."""
@@ -74,10 +114,12 @@ def broker_down():
         celery_app._pool = None
         celery_app.amqp._producer_pool = None
 
-    keys = ("broker_url", "broker_write_url", "task_always_eager")
+    keys = ("broker_url", "broker_write_url", "task_always_eager", "broker_transport_options")
     previous = {key: celery_app.conf[key] for key in keys}
+    # The refusal the app meets when the broker is down, at the first failed connect, not after kombu's 6 s of retries.
+    no_retries = {**(previous["broker_transport_options"] or {}), "max_retries": 0}
     celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
-                           task_always_eager=False)
+                           task_always_eager=False, broker_transport_options=no_retries)
     reset_pools()
     yield
     celery_app.conf.update(previous)

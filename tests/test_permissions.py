@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from cadres.models import GrantRole, ImportJob, JoinRequest, PositionRole
 from cadres.urls import urlpatterns as app_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.conftest import shared
 from tests.permissions import expectations, url_names
 
 pytestmark = pytest.mark.django_db
@@ -19,8 +20,8 @@ PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "m
             "provincial", "foreign_provincial"]
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world_once(module_db):
     tree = province_pair()
     root, d1, b1, d2, foreign_root = (tree[key] for key in ["root", "d1", "b1", "d2", "other"])
     member = CadreFactory(unit=b1)
@@ -43,6 +44,11 @@ def world():
     import_job = ImportJob.objects.create(tenant=root.tenant, unit=d1, user=people["manager"], kind="units",
                                           upload_token="x")
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job}
+
+
+@pytest.fixture
+def world(world_once, db):
+    return shared(world_once)
 
 
 expect = expectations(PERSONAS)

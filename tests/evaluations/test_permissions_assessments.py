@@ -12,7 +12,6 @@ import datetime
 import io
 
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
@@ -25,6 +24,7 @@ from evaluations.services.feedback import feedback_request_create
 from evaluations.urls.assessments import urlpatterns
 from models_registry.models import ActivityKind
 from tests.cadres.factories import UserFactory
+from tests.conftest import shared
 from tests.evaluations.factories import HOURS, YEAR, approved_registration, world as evaluation_world
 from tests.permissions import expectations, url_names
 
@@ -39,10 +39,8 @@ def png() -> SimpleUploadedFile:
     return SimpleUploadedFile("a.png", buffer.getvalue(), content_type="image/png")
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    cache.clear()
+@pytest.fixture(scope="module")
+def world_once(module_db):
     w = evaluation_world()
     people = {"outsider": UserFactory(), "member": w.member.user, "secretary": w.secretary.user,
               "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
@@ -60,6 +58,11 @@ def world(settings, tmp_path):
                                               acting_user=w.secretary.user, build_link=lambda token: token)
     return {"w": w, "people": people, "registration": registration, "draft": draft, "activity": activity,
             "initiative": initiative, "evidence": evidence, "token": token}
+
+
+@pytest.fixture
+def world(world_once, db):
+    return shared(world_once)
 
 
 expect = expectations(PERSONAS)

@@ -15,6 +15,7 @@ from evaluations.services.assessments import self_assessment_start
 from evaluations.services.registrations import registration_start
 from evaluations.urls.registrations import urlpatterns
 from tests.cadres.factories import UserFactory
+from tests.conftest import shared
 from tests.evaluations.factories import approved_registration, submitted_registration, world as evaluation_world
 from tests.permissions import expectations, url_names
 
@@ -23,9 +24,8 @@ pytestmark = pytest.mark.django_db
 PERSONAS = ["anonymous", "outsider", "member", "secretary", "deputy", "manager", "sibling", "provincial", "foreign"]
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+@pytest.fixture(scope="module")
+def world_once(module_db):
     w = evaluation_world()
     people = {"outsider": UserFactory(), "member": w.member.user, "secretary": w.secretary.user,
               "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
@@ -36,6 +36,11 @@ def world(settings, tmp_path):
     assessment = self_assessment_start(registration=approved, acting_user=w.secretary.user)
     return {"w": w, "people": people, "draft": draft, "submitted": submitted, "approved": approved,
             "assessment": assessment}
+
+
+@pytest.fixture
+def world(world_once, db):
+    return shared(world_once)
 
 
 expect = expectations(PERSONAS)

@@ -13,6 +13,7 @@ from cadres.models import GrantRole, PositionRole
 from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeParticipant, ProgrammeSubject
 from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.conftest import shared
 from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
 from tests.permissions import expectations, url_names
 
@@ -22,8 +23,8 @@ PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "m
             "provincial", "foreign_provincial"]
 
 
-@pytest.fixture
-def world():
+@pytest.fixture(scope="module")
+def world_once(module_db):
     tree = province_pair()
     root, d1, b1, d2, foreign = (tree[key] for key in ["root", "d1", "b1", "d2", "foreign"])
     people = {
@@ -53,6 +54,11 @@ def world():
         "criterion": criterion,
         "audience": audience,
     }
+
+
+@pytest.fixture
+def world(world_once, db):
+    return shared(world_once)
 
 
 expect = expectations(PERSONAS)

@@ -20,7 +20,7 @@ class World:
 
     def __getattr__(self, name):
         try:
-            return self.data[name]
+            return self.__dict__["data"][name]  # not self.data: a copy being built has none yet
         except KeyError:
             raise AttributeError(name) from None
 

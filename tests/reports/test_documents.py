@@ -17,20 +17,26 @@ from reports.services.files import report_file_download_log, report_file_request
 from reports.services.rollup import rollup_cycle
 from reports.tasks import enqueue_report_file
 from tests.cadres.factories import GrantFactory, UnitFactory
+from tests.conftest import shared
 from tests.reports.factories import cho_moi, make_cadre
 
 pytestmark = pytest.mark.django_db
 A4 = (595.28, 841.89)
 
 
-@pytest.fixture
-def w():
+@pytest.fixture(scope="module")
+def world_once(module_db):
     world = cho_moi()
     world["cadres"][0].full_name = "Lê Minh Tuấn"  # the huyện's Bí thư
     world["cadres"][0].save()
     make_cadre(world["tenant"], [(world["huyen"], PositionRole.EXECUTIVE_MEMBER)])  # not registered
     rollup_cycle(cycle=world["cycle"])  # what the on-commit re-roll does after each change
     return world
+
+
+@pytest.fixture
+def w(world_once, db):
+    return shared(world_once)
 
 
 def _flat(text: str) -> str:

@@ -41,6 +41,7 @@ from models_registry.models import (
     ProgrammeSubject,
 )
 from models_registry.selectors import deciding_position
+from tests.conftest import shared
 
 pytestmark = pytest.mark.django_db
 CADRES = 300
@@ -54,10 +55,14 @@ def generate(slug: str, cadres: int = CADRES, seed: int = 7, *extra: str) -> tup
     return Tenant.objects.get(slug=slug), out.getvalue()
 
 
+@pytest.fixture(scope="module")
+def province_once(module_db):
+    return generate("sinh-thu", CADRES, 7, "--no-rollup")
+
+
 @pytest.fixture
-def province():
-    tenant, output = generate("sinh-thu", CADRES, 7, "--no-rollup")
-    return tenant, output
+def province(province_once, db):
+    return shared(province_once)
 
 
 def test_the_command_reports_progress_and_the_accounts(province):

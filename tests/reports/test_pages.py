@@ -9,15 +9,21 @@ from cadres.models import AuditEvent, PositionRole
 from evaluations.models import CycleStatus
 from reports.models import ReportFile, ReportFileDownload, ReportFileStatus, UnitReport, UnitReportState
 from reports.services.rollup import rollup_cycle
+from tests.conftest import shared
 from tests.reports.factories import make_cadre
 from tests.reports.pages_world import build_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def w():
+@pytest.fixture(scope="module")
+def world_once(module_db):
     return build_world()
+
+
+@pytest.fixture
+def w(world_once, db):
+    return shared(world_once)
 
 
 def _as(client, w, persona):

@@ -13,15 +13,15 @@ from django.urls import reverse
 from reports.models import ReportFile, ReportFileKind, ReportFileStatus, UnitReport
 from reports.services.unit_reports import unit_report_get_or_create
 from reports.urls import urlpatterns
+from tests.conftest import shared
 from tests.permissions import expectations, url_names
 from tests.reports.pages_world import PERSONAS, build_world
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+@pytest.fixture(scope="module")
+def world_once(module_db):
     w = build_world()
     manager = w.people["manager"]
     report = unit_report_get_or_create(cycle=w.cycle, unit=w.huyen, acting_user=manager)
@@ -31,6 +31,11 @@ def world(settings, tmp_path):
     province_job = ReportFile.objects.create(tenant=w.tenant, kind=ReportFileKind.SUMMARY_PDF, unit=w.root,
                                              cycle=w.cycle, requested_by=w.people["provincial"])
     return {"w": w, "report": report, "job": job, "province_job": province_job}
+
+
+@pytest.fixture
+def world(world_once, db):
+    return shared(world_once)
 
 
 expect = expectations(PERSONAS)
