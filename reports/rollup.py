@@ -22,7 +22,7 @@ Two layers, so that one form change costs one path, not the province:
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db import connection
 
@@ -307,8 +307,9 @@ def cadre_rows(cycle: Cycle, cadre_ids: list[int], today: datetime.date | None =
 
 
 def home_cadre_sums(rows_table: str) -> list[tuple]:
-    """(unit id, `CADRE_COLUMNS`…): the cadre rows (`rows_table`) summed per home unit."""
-    sums = ", ".join(f"SUM({sql})" for _name, sql, _py in CADRE_SUMS)
+    """(unit id, `CADRE_COLUMNS`…): the cadre rows (`rows_table`) summed per home unit
+    (integers: PostgreSQL sums bigints as numeric)."""
+    sums = ", ".join(f"CAST(SUM({sql}) AS INTEGER)" for _name, sql, _py in CADRE_SUMS)
     return _fetch(f"SELECT f.unit_id, {sums} FROM {rows_table} f GROUP BY f.unit_id", [])
 
 
@@ -316,7 +317,7 @@ def home_target_sums(targets_table: str, rows_table: str) -> list[tuple]:
     """(unit id, criterion id, met, total): the per-criterion results (`targets_table`, the
     rows of `target_results_sql`) summed per home unit of their cadres."""
     return _fetch(f"""
-    SELECT f.unit_id, t.criterion_id, SUM(t.met), SUM(t.total)
+    SELECT f.unit_id, t.criterion_id, CAST(SUM(t.met) AS INTEGER), CAST(SUM(t.total) AS INTEGER)
     FROM {targets_table} t JOIN {rows_table} f ON f.cadre_id = t.cadre_id GROUP BY f.unit_id, t.criterion_id""", [])
 
 
@@ -328,15 +329,6 @@ class TreeUnit:
     path: str
     depth: int
     level: str
-
-
-@dataclass
-class Figures:
-    """What `UnitFigures` stores for one unit, before it is written."""
-
-    unit_id: int
-    values: dict[str, int] = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)
 
 
 def live_units(cycle: Cycle) -> list[TreeUnit]:
@@ -397,34 +389,35 @@ def _add_targets(into: dict[str, list[int]], targets: dict[str, list[int]]) -> N
             entry[1] += total
 
 
-def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[Figures]:
-    """Every live unit's figures from the cadre rows and per-criterion results just computed
-    (the full run's working tables) and the tree: a fixed number of queries whatever the
-    size of the province. The database sums per home unit; the subtree sums are added up
-    the tree here, deepest units first (cheaper than joining every home to its ancestors)."""
+def unit_figure_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[tuple]:
+    """Every live unit's figures, (unit id, `FIGURE_COLUMNS`…, extra), from the cadre rows
+    and per-criterion results just computed (the full run's working tables) and the tree: a
+    fixed number of queries whatever the size of the province. The database sums per home
+    unit; the subtree sums are added up the tree here, deepest units first (cheaper than
+    joining every home to its ancestors)."""
     units = live_units(cycle)
     if not units:
         return []
-    live = {unit.path: unit for unit in units}
+    grassroots = str(UnitLevel.GRASSROOTS)  # a plain str: comparing with the enum member is slow
+    live_grassroots = {unit.path for unit in units if unit.level == grassroots}
     path_of = {unit.id: unit.path for unit in units}
     covered = _covered_units(cycle)
     width = len(CADRE_COLUMNS)
+    zeros = [0] * width
     # Per path, aligned with FIGURE_COLUMNS: the unit's own values, then its subtree's.
-    sums = {unit.path: [0] * width + [1, int(unit.id in covered), int(unit.level == UnitLevel.GRASSROOTS), 0]
-            for unit in units}
+    sums = {unit.path: [*zeros, 1, int(unit.id in covered), int(unit.path in live_grassroots), 0] for unit in units}
     for unit_id, *values in home_cadre_sums(rows_table):
-        sums[path_of[unit_id]][:width] = [int(value) for value in values]
+        sums[path_of[unit_id]][:width] = values
     targets: dict[str, dict[str, list[int]]] = defaultdict(dict)
     for unit_id, criterion_id, met, total in home_target_sums(targets_table, rows_table):
-        targets[path_of[unit_id]][str(criterion_id)] = [int(met), int(total or 0)]
+        targets[path_of[unit_id]][str(criterion_id)] = [met, total]
     by_depth: dict[int, list[str]] = defaultdict(list)
     for path in sums:
         by_depth[len(path) // STEP].append(path)
     for depth in range(max(by_depth), 0, -1):
         for path in by_depth[depth]:  # everything below has been added by now
             values = sums[path]
-            unit = live.get(path)
-            if unit and unit.level == UnitLevel.GRASSROOTS and is_complete(values[0], values[1]):
+            if path in live_grassroots and is_complete(values[0], values[1]):
                 values[-1] += 1
             if depth == 1:
                 continue
@@ -436,9 +429,8 @@ def unit_figures_from_cadre_rows(cycle: Cycle, targets_table: str, rows_table: s
             if path in targets:
                 _add_targets(targets[parent], targets[path])
     programmes = unit_programmes(cycle, units)
-    return [Figures(unit.id, dict(zip(FIGURE_COLUMNS, sums[unit.path])),
-                    {"targets": dict(sorted(targets.get(unit.path, {}).items())),
-                     "unit_programmes": programmes.get(unit.path, [])})
+    return [(unit.id, *sums[unit.path], {"targets": dict(sorted(targets[unit.path].items())) if unit.path in targets else {},
+                                         "unit_programmes": programmes.get(unit.path, [])})
             for unit in units]
 
 

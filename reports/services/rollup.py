@@ -35,7 +35,6 @@ from reports.rollup import (
     CADRE_COLUMNS,
     CADRE_ROW_COLUMNS,
     FIGURE_COLUMNS,
-    Figures,
     ancestor_paths,
     cadre_rows,
     cadre_rows_sql,
@@ -46,7 +45,7 @@ from reports.rollup import (
     reference_date,
     table,
     target_results_sql,
-    unit_figures_from_cadre_rows,
+    unit_figure_rows,
 )
 
 logger = logging.getLogger(__name__)
@@ -139,8 +138,9 @@ def _write_cadre_rows(cycle: Cycle, now) -> int:
     return inserted
 
 
-def _write_unit_rows(cycle: Cycle, figures: list[Figures], now) -> int:
-    """Store every live unit's figures (`_sync`; rows of units no longer live deleted).
+def _write_unit_rows(cycle: Cycle, figures: list[tuple], now) -> int:
+    """Store every live unit's figures (rows of `unit_figure_rows`; `_sync`: rows of units
+    no longer live deleted).
     Returns the number of rows written."""
     columns = [*FIGURE_COLUMNS, "extra"]
     stored = table(UnitFigures)
@@ -149,7 +149,7 @@ def _write_unit_rows(cycle: Cycle, figures: list[Figures], now) -> int:
         cursor.execute(f"CREATE TEMP TABLE {UNITS_TABLE} AS SELECT unit_id, {', '.join(columns)} FROM {stored} WHERE 1 = 0")
         # The same serialisation as the JSON field's, so SQLite can compare the texts.
         _load(cursor, UNITS_TABLE, ["unit_id", *columns],
-              [(item.unit_id, *[item.values[name] for name in FIGURE_COLUMNS], json.dumps(item.extra)) for item in figures])
+              [(*row[:-1], json.dumps(row[-1])) for row in figures])
         written, _inserted = _sync(cursor, UnitFigures, "unit_id", columns, UNITS_TABLE, cycle, now)
     return written
 
@@ -169,7 +169,7 @@ def recompute_cycle(cycle: Cycle) -> int:
             cursor.execute("SET LOCAL jit = off")
     try:
         inserted = _write_cadre_rows(cycle, now)
-        written = _write_unit_rows(cycle, unit_figures_from_cadre_rows(cycle, TARGETS_TABLE, ROWS_TABLE), now)
+        written = _write_unit_rows(cycle, unit_figure_rows(cycle, TARGETS_TABLE, ROWS_TABLE), now)
     finally:
         _drop_temp_tables()
     if inserted >= ANALYZE_AFTER_ROWS:  # a new cycle's first run: the re-rolls' lookups need statistics
