@@ -124,14 +124,13 @@ def floor_figures(cycle) -> dict[str, int]:
 
 
 def p1a(cycle, root, notes: list[str]) -> Row:
-    from reports.models import UnitFigures
+    from reports.figures import CycleFigures
     from reports.services.rollup import rollup_cycle
 
     written = rollup_cycle(cycle=cycle)  # warm-up; it also writes the rows compared below
-    stored = UnitFigures.objects.get(cycle=cycle, unit=root)
+    stored = CycleFigures(cycle).node(root)  # as the pages read them
     floor = floor_figures(cycle)
-    stored_values = {name: stored.extra.get("targets", {}) if name == "targets" else getattr(stored, name)
-                     for name in floor}
+    stored_values = {name: stored.targets if name == "targets" else getattr(stored.figures, name) for name in floor}
     wrong = {name: (value, stored_values[name]) for name, value in floor.items() if stored_values[name] != value}
     notes.append(f"P1a: the warm-up rollup_cycle returned {written}; root figures: "
                  + ", ".join(f"{name}={value}" for name, value in floor.items() if name != "targets")

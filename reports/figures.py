@@ -15,7 +15,7 @@ from cadres.models import Unit, UnitLevel
 from cadres.text import text_sort_key
 from evaluations.models import Cycle
 from reports.models import CadreFigures, FigureColumns, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
-from reports.rollup import FIGURE_COLUMNS
+from reports.rollup import FIGURE_COLUMNS, subtree_targets
 
 
 @dataclass
@@ -30,6 +30,9 @@ class Node:
     path: str
     depth: int
     figures: FigureColumns | None
+    # Attainment of each quantitative target over the subtree, read with the live rows (a
+    # snapshot keeps it in its rows' extra).
+    targets: dict | None = None
 
     @classmethod
     def live(cls, unit: Unit, figures: FigureColumns | None) -> "Node":
@@ -67,7 +70,7 @@ class CycleFigures:
     def node(self, unit: Unit) -> Node | None:
         """The unit as the cycle shows it; None when it did not exist then."""
         if not self.is_frozen:
-            return Node.live(unit, UnitFigures.objects.filter(cycle=self.cycle, unit=unit).first())
+            return self._with_targets([Node.live(unit, UnitFigures.objects.filter(cycle=self.cycle, unit=unit).first())])[0]
         frozen = self._frozen_row(unit)
         return self._from_frozen(frozen, unit) if frozen else None
 
@@ -76,7 +79,7 @@ class CycleFigures:
         if not self.is_frozen:
             units = list(Unit.objects.get_children(unit).filter(archived_at__isnull=True).select_related("tenant"))
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(cycle=self.cycle, unit__in=units)}
-            nodes = [Node.live(u, figures.get(u.pk)) for u in units]
+            nodes = self._with_targets([Node.live(u, figures.get(u.pk)) for u in units])
         else:
             nodes = [self._from_frozen(row, row.unit) for row in self._frozen_rows().filter(parent_unit=unit)
                      .select_related("unit__tenant")]
@@ -103,12 +106,18 @@ class CycleFigures:
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(
                 cycle=self.cycle, unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id,
                 unit__level__in=levels)}
-            return [Node.live(u, figures.get(u.pk)) for u in units]
+            return self._with_targets([Node.live(u, figures.get(u.pk)) for u in units])
         top = self._frozen_row(unit)
         if top is None:
             return []
         rows = self._frozen_rows().filter(path__startswith=top.path, level__in=levels).select_related("unit")
         return [self._from_frozen(row, row.unit) for row in rows.order_by("path")]
+
+    def _with_targets(self, nodes: list[Node]) -> list[Node]:
+        targets = subtree_targets(self.cycle, [node.path for node in nodes])
+        for node in nodes:
+            node.targets = targets.get(node.path, {})
+        return nodes
 
     # --- Cadres ----------------------------------------------------------------------------
 
@@ -147,7 +156,10 @@ def figures_entry(node: Node) -> dict:
     """A unit's figures as JSON (what a submitted report keeps, what documents print)."""
     figures = node.figures
     values = {name: getattr(figures, name) for name in FIGURE_COLUMNS} if figures else {}
-    return {"code": node.code, "name": node.name, "level": node.level, **values, **(figures.extra if figures else {})}
+    entry = {"code": node.code, "name": node.name, "level": node.level, **values, **(figures.extra if figures else {})}
+    if node.targets is not None:
+        entry["targets"] = node.targets
+    return entry
 
 
 def report_figures(source: CycleFigures, unit: Unit) -> dict:

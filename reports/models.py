@@ -15,6 +15,7 @@ from django_scopes import ScopedManager
 
 from cadres.models import Cadre, Tenant, Unit, UnitLevel
 from evaluations.models import Cycle
+from models_registry.models import Criterion
 
 RATING_FIELDS = ("rated_excellent", "rated_good", "rated_completed", "rated_not_completed")
 
@@ -100,8 +101,7 @@ class UnitFigures(FigureColumns):
 
 class CadreFlags(models.Model):
     """What one cadre counts for in a cycle, at their home unit: 0/1 per figure (so sums
-    need no casts on any database) and, per quantitative criterion assessed, how many
-    commitments met their target out of how many."""
+    need no casts on any database)."""
 
     registered = models.PositiveSmallIntegerField(default=0)
     registration_approved = models.PositiveSmallIntegerField(default=0)
@@ -114,7 +114,6 @@ class CadreFlags(models.Model):
     with_initiative = models.PositiveSmallIntegerField(default=0)
     civil_servant = models.PositiveSmallIntegerField(default=0)
     four_gains = models.PositiveSmallIntegerField(default=0)
-    targets = models.TextField(blank=True)  # per quantitative criterion assessed: `reports.rollup.encode_targets`
     # The home unit's path and depth as they stood when computed.
     path = models.CharField(max_length=255)
     depth = models.PositiveSmallIntegerField()
@@ -139,6 +138,25 @@ class CadreFigures(CadreFlags):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "cadre"], name="cadre_figures_unique")]
         indexes = [models.Index(fields=["cycle", "path"], name="cadre_figures_path")]
+
+
+class UnitTargetFigures(models.Model):
+    """Per quantitative criterion, the commitments meeting their target and those assessed,
+    of the cadres at home in the unit (not its subtree) in an open cycle; kept by
+    `reports.services.rollup`, summed over a subtree when read."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="+")
+    met = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    computed_at = models.DateTimeField()
+
+    objects = ScopedManager(tenant="tenant")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit", "criterion"], name="unit_target_figures_unique")]
 
 
 class FiguresSnapshot(models.Model):
@@ -194,6 +212,8 @@ class SnapshotCadre(CadreFlags):
     snapshot = models.ForeignKey(FiguresSnapshot, on_delete=models.PROTECT, related_name="cadres_frozen")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    # {criterion id: [commitments meeting their target, commitments assessed]}
+    targets = models.JSONField(default=dict, blank=True)
 
     objects = ScopedManager(tenant="tenant")
 

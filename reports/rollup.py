@@ -10,14 +10,18 @@ cadre's forms of the cycle count at their home unit too. Archived cadres, and ca
 without an active position, are out of scope. So a cadre holding positions in two units
 of one subtree is counted once, and a subtree's figure is the plain sum of its units' own.
 
-Two layers, so that one form change costs one path, not the province:
+Stored so that one form change costs one path, not the province:
 1. **per cadre** (`cadre_rows_sql`): the home unit and 0/1 flags for what they filed, one
    pass per table (pre-aggregated per cadre, then joined), stored as `CadreFigures`;
-2. **per unit**: each cadre row joins each ancestor of its home through the path prefixes
-   (`ancestor.path = SUBSTR(path, 1, 4·d)`, an indexed equality) and is summed per ancestor
-   (`CADRE_SUMS`, the same sums in SQL and in Python); unit-side figures (units with a
+2. **per unit**: the cadre rows summed per home unit (`CADRE_SUMS`, the same sums in SQL
+   and in Python), then up the tree to every ancestor; unit-side figures (units with a
    programme, đoàn cơ sở) come from the tree; a đoàn cơ sở is complete when it has cadres
-   and every one of them registered.
+   and every one of them registered. Stored as `UnitFigures`;
+3. **quantitative targets per home unit** (`unit_target_sql`): commitments meeting their
+   target and commitments assessed, per criterion, of the cadres at home in the unit,
+   stored as `UnitTargetFigures`; a subtree's attainment is summed when read
+   (`reports.figures`). Kept per home unit, not per cadre or per subtree, because building
+   a per-cadre or per-subtree object for every criterion was most of the full run's cost.
 """
 
 import datetime
@@ -25,6 +29,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Q
 
 from cadres.models import Cadre, Position, PositionRole, Unit, UnitLevel
 from evaluations.models import (
@@ -48,6 +53,7 @@ from models_registry.models import (
     ProgrammeSubject,
 )
 from models_registry.selectors import pilot_progress
+from reports.models import UnitTargetFigures
 
 STEP = Unit.steplen
 LEVEL_ORDER = list(UnitLevel.values)  # province first: a higher rank is a lower level
@@ -57,7 +63,8 @@ FLAG_COLUMNS = [
     "late_registration", "late_self_assessment", "grassroots_secretary", "with_initiative", "civil_servant",
     "four_gains",
 ]
-CADRE_ROW_COLUMNS = ["cadre_id", "unit_id", "path", "depth", *FLAG_COLUMNS, "targets"]
+CADRE_ROW_COLUMNS = ["cadre_id", "unit_id", "path", "depth", *FLAG_COLUMNS]
+UNIT_TARGET_COLUMNS = ["unit_id", "criterion_id", "met", "total"]
 
 
 def _is(rating: str):
@@ -122,32 +129,6 @@ def _rank_case(column: str, values: list[str]) -> str:
     return f"CASE {column} {whens} END"
 
 
-def encode_targets(targets: dict[str, list[int]]) -> str:
-    """A cadre's results per quantitative criterion as stored in `CadreFigures.targets`:
-    "criterion:met:total" items in criterion order, comma-separated. Plain text because
-    building a JSON object per cadre cost a third of the full run (≈ 0.7 s at 100,000 cadres)."""
-    return ",".join(f"{key}:{met}:{total}" for key, (met, total) in sorted(targets.items(), key=lambda item: int(item[0])))
-
-
-def decode_targets(text: str) -> dict[str, list[int]]:
-    """`encode_targets` read back: {criterion id as text: [met, total]}."""
-    items = (item.split(":") for item in text.split(",") if item)
-    return {key: [int(met), int(total)] for key, met, total in items}
-
-
-def _encoded_targets_cte(source: str) -> str:
-    """CTE `target_text` (cadre_id, targets): `encode_targets` in SQL over `source`."""
-    item = "CAST(criterion_id AS TEXT) || ':' || CAST(met AS TEXT) || ':' || CAST(total AS TEXT)"
-    if connection.vendor == "postgresql":
-        return f"""target_text AS (
-      SELECT cadre_id, string_agg({item}, ',' ORDER BY criterion_id) AS targets FROM {source} GROUP BY cadre_id)"""
-    # SQLite (before 3.44) has no ORDER BY inside an aggregate: it concatenates in the order
-    # of the ordered subquery.
-    return f"""target_text AS (
-      SELECT cadre_id, group_concat({item}, ',') AS targets
-      FROM (SELECT * FROM {source} ORDER BY cadre_id, criterion_id) ordered GROUP BY cadre_id)"""
-
-
 def differs(left: str, right: str) -> str:
     """NULL-safe inequality."""
     return f"{left} IS DISTINCT FROM {right}" if connection.vendor == "postgresql" else f"{left} IS NOT {right}"
@@ -190,34 +171,52 @@ def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str,
     target_results AS (
       SELECT s.cadre_id, cm.criterion_id,
              SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met, COUNT(*) AS total
-      FROM {table(CommitmentResult)} cr
-      JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
-      JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
-      JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id
-      WHERE s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL
-        AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL{only}
+      FROM {_results_join()}
+      WHERE s.cycle_id = %s AND {_counted_results()}{only}
       GROUP BY s.cadre_id, cm.criterion_id
     )"""
     return sql, [cycle.pk, *params]
 
 
-def target_results_sql(cycle: Cycle) -> tuple[str, list]:
-    """The query of `target_results` for every cadre (the full run keeps it in a table)."""
+def _results_join() -> str:
+    return f"""{table(CommitmentResult)} cr
+      JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
+      JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
+      JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id"""
+
+
+def _counted_results() -> str:
+    """The results that count toward a target: of yearly self-assessments submitted, against
+    a target set on a quantitative criterion."""
+    return (f"s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL"
+            f" AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL")
+
+
+def unit_target_sql(cycle: Cycle, homes: str) -> tuple[str, list]:
+    """`UNIT_TARGET_COLUMNS` per home unit and quantitative criterion: commitments meeting
+    their target and commitments assessed, of the cadres at home there. `homes` is a table
+    or subquery of (cadre_id, unit_id): the full run's cadre rows, or the stored rows of a
+    few units."""
+    return f"""
+    SELECT h.unit_id, cm.criterion_id, SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met,
+           COUNT(*) AS total
+    FROM {_results_join()}
+    JOIN {homes} h ON h.cadre_id = s.cadre_id
+    WHERE s.cycle_id = %s AND {_counted_results()}
+    GROUP BY h.unit_id, cm.criterion_id""", [cycle.pk]
+
+
+def cadre_targets_sql(cycle: Cycle) -> tuple[str, list]:
+    """(cadre_id, criterion_id, met, total) for every cadre: what a snapshot keeps per cadre."""
     cte, params = _target_results_cte(cycle, None)
     return f"WITH {cte} SELECT cadre_id, criterion_id, met, total FROM target_results", params
 
 
-def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None,
-                   targets_table: str = "") -> tuple[str, list]:
+def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None) -> tuple[str, list]:
     """The CTEs ending in `cadre_rows` (`CADRE_ROW_COLUMNS`): every in-scope cadre of the
-    cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre;
-    the per-criterion results come from `targets_table` when the caller has them already."""
+    cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre."""
     reg, sa = table(Registration), table(SelfAssessment)
     home, home_params = home_cte(cycle, on, cadre_ids)
-    if targets_table:
-        targets, target_params = f"target_results AS (SELECT * FROM {targets_table})", []
-    else:
-        targets, target_params = _target_results_cte(cycle, cadre_ids)
     reg_only, reg_params = _in("r.cadre_id", cadre_ids)
     sa_only, sa_params = _in("s.cadre_id", cadre_ids)
     sec_only, sec_params = _in("p.cadre_id", cadre_ids)
@@ -225,7 +224,6 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     yearly = f"s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}'"
     finalised = f"s.state = '{AssessmentState.FINALISED}'"
     sql = f"""{home},
-    {targets},
     reg_flags AS (
       SELECT r.cadre_id,
              MAX(CASE WHEN r.submitted_at IS NOT NULL THEN 1 ELSE 0 END) AS registered,
@@ -258,7 +256,6 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
       SELECT DISTINCT i.cadre_id FROM {table(Initiative)} i
       WHERE i.tenant_id = %s AND i.date >= %s AND i.date <= %s AND i.recognised_by <> ''{ini_only}
     ),
-    {_encoded_targets_cte('target_results')},
     cadre_rows AS (
       SELECT h.cadre_id, h.unit_id, h.path, h.depth,
              COALESCE(rf.registered, 0) AS registered, COALESCE(rf.approved, 0) AS registration_approved,
@@ -268,17 +265,16 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
              CASE WHEN se.cadre_id IS NULL THEN 0 ELSE 1 END AS grassroots_secretary,
              CASE WHEN ini.cadre_id IS NULL THEN 0 ELSE 1 END AS with_initiative,
              CASE WHEN h.is_civil_servant = %s THEN 1 ELSE 0 END AS civil_servant,
-             COALESCE(sf.gains, 0) AS four_gains, COALESCE(tt.targets, '') AS targets
+             COALESCE(sf.gains, 0) AS four_gains
       FROM home h
       LEFT JOIN reg_flags rf ON rf.cadre_id = h.cadre_id
       LEFT JOIN sa_flags sf ON sf.cadre_id = h.cadre_id
       LEFT JOIN rated rt ON rt.cadre_id = h.cadre_id
       LEFT JOIN secretaries se ON se.cadre_id = h.cadre_id
       LEFT JOIN initiatives ini ON ini.cadre_id = h.cadre_id
-      LEFT JOIN target_text tt ON tt.cadre_id = h.cadre_id
     )"""
     year_start, year_end = datetime.date(cycle.year, 1, 1), datetime.date(cycle.year, 12, 31)
-    params = [*home_params, *target_params,
+    params = [*home_params,
               True, cycle.pk, *reg_params,
               True, True, True, True, True, cycle.pk, *sa_params,
               cycle.pk, *sa_params,
@@ -311,14 +307,6 @@ def home_cadre_sums(rows_table: str) -> list[tuple]:
     (integers: PostgreSQL sums bigints as numeric)."""
     sums = ", ".join(f"CAST(SUM({sql}) AS INTEGER)" for _name, sql, _py in CADRE_SUMS)
     return _fetch(f"SELECT f.unit_id, {sums} FROM {rows_table} f GROUP BY f.unit_id", [])
-
-
-def home_target_sums(targets_table: str, rows_table: str) -> list[tuple]:
-    """(unit id, criterion id, met, total): the per-criterion results (`targets_table`, the
-    rows of `target_results_sql`) summed per home unit of their cadres."""
-    return _fetch(f"""
-    SELECT f.unit_id, t.criterion_id, CAST(SUM(t.met) AS INTEGER), CAST(SUM(t.total) AS INTEGER)
-    FROM {targets_table} t JOIN {rows_table} f ON f.cadre_id = t.cadre_id GROUP BY f.unit_id, t.criterion_id""", [])
 
 
 # --- Python passes over the path prefixes (no queries) --------------------------------------
@@ -379,22 +367,12 @@ def _covered_units(cycle: Cycle) -> set[int]:
                .values_list("owner_unit_id", flat=True))
 
 
-def _add_targets(into: dict[str, list[int]], targets: dict[str, list[int]]) -> None:
-    for key, (met, total) in targets.items():
-        entry = into.get(key)
-        if entry is None:
-            into[key] = [met, total]
-        else:
-            entry[0] += met
-            entry[1] += total
-
-
-def unit_figure_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[tuple]:
+def unit_figure_rows(cycle: Cycle, rows_table: str) -> list[tuple]:
     """Every live unit's figures, (unit id, `FIGURE_COLUMNS`…, extra), from the cadre rows
-    and per-criterion results just computed (the full run's working tables) and the tree: a
-    fixed number of queries whatever the size of the province. The database sums per home
-    unit; the subtree sums are added up the tree here, deepest units first (cheaper than
-    joining every home to its ancestors)."""
+    just computed (the full run's working table) and the tree: a fixed number of queries
+    whatever the size of the province. The database sums per home unit; the subtree sums
+    are added up the tree here, deepest units first (cheaper than joining every home to its
+    ancestors)."""
     units = live_units(cycle)
     if not units:
         return []
@@ -408,9 +386,6 @@ def unit_figure_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[
     sums = {unit.path: [*zeros, 1, int(unit.id in covered), int(unit.path in live_grassroots), 0] for unit in units}
     for unit_id, *values in home_cadre_sums(rows_table):
         sums[path_of[unit_id]][:width] = values
-    targets: dict[str, dict[str, list[int]]] = defaultdict(dict)
-    for unit_id, criterion_id, met, total in home_target_sums(targets_table, rows_table):
-        targets[path_of[unit_id]][str(criterion_id)] = [met, total]
     by_depth: dict[int, list[str]] = defaultdict(list)
     for path in sums:
         by_depth[len(path) // STEP].append(path)
@@ -426,12 +401,31 @@ def unit_figure_rows(cycle: Cycle, targets_table: str, rows_table: str) -> list[
                 sums[parent] = [0] * len(values)
                 by_depth[depth - 1].append(parent)
             sums[parent] = [a + b for a, b in zip(sums[parent], values)]
-            if path in targets:
-                _add_targets(targets[parent], targets[path])
     programmes = unit_programmes(cycle, units)
-    return [(unit.id, *sums[unit.path], {"targets": dict(sorted(targets[unit.path].items())) if unit.path in targets else {},
-                                         "unit_programmes": programmes.get(unit.path, [])})
-            for unit in units]
+    return [(unit.id, *sums[unit.path], {"unit_programmes": programmes.get(unit.path, [])}) for unit in units]
+
+
+def subtree_targets(cycle: Cycle, paths: list[str]) -> dict[str, dict[str, list[int]]]:
+    """Per unit path asked for: {criterion id: [met, total]} over the stored target results
+    (`UnitTargetFigures`) of the units of its subtree as the tree stands, in criterion order.
+    One query for all, whatever their number."""
+    wanted = set(paths)
+    tops = [path for path in wanted if not any(path.startswith(other) and path != other for other in wanted)]
+    if not tops:
+        return {}
+    under = Q()
+    for top in tops:
+        under |= Q(unit__path__startswith=top)
+    sums: dict[str, dict[int, list[int]]] = {path: {} for path in wanted}
+    rows = UnitTargetFigures.objects.filter(under, cycle=cycle, unit__tenant_id=cycle.tenant_id).values_list(
+        "unit__path", "criterion_id", "met", "total")
+    for path, criterion_id, met, total in rows:
+        for prefix in ancestor_paths(path):
+            if prefix in wanted:
+                entry = sums[prefix].setdefault(criterion_id, [0, 0])
+                entry[0] += met
+                entry[1] += total
+    return {path: {str(key): value for key, value in sorted(found.items())} for path, found in sums.items()}
 
 
 def home_units(cycle: Cycle) -> dict[int, int]:

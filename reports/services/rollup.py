@@ -30,22 +30,22 @@ from django.utils.translation import gettext as _
 from cadres.maintenance import analyze
 from cadres.models import UnitLevel
 from evaluations.models import Cycle, CycleStatus
-from reports.models import CadreFigures, UnitFigures
+from reports.models import CadreFigures, UnitFigures, UnitTargetFigures
 from reports.rollup import (
     CADRE_COLUMNS,
     CADRE_ROW_COLUMNS,
     FIGURE_COLUMNS,
+    UNIT_TARGET_COLUMNS,
     ancestor_paths,
     cadre_rows,
     cadre_rows_sql,
     contribution,
-    decode_targets,
     differs,
     is_complete,
     reference_date,
     table,
-    target_results_sql,
     unit_figure_rows,
+    unit_target_sql,
 )
 
 logger = logging.getLogger(__name__)
@@ -83,10 +83,10 @@ def _analyze(cursor, name: str, key: str) -> None:
         cursor.execute(f"ANALYZE {name} ({key})")
 
 
-def _temp_table(cursor, name: str, sql: str, params: list) -> None:
+def _temp_table(cursor, name: str, sql: str, params: list, key: str) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMP TABLE {name} AS {sql}", params)
-    _analyze(cursor, name, "cadre_id")
+    _analyze(cursor, name, key)
 
 
 def _load(cursor, name: str, columns: list[str], rows: list[tuple]) -> None:
@@ -101,56 +101,92 @@ def _load(cursor, name: str, columns: list[str], rows: list[tuple]) -> None:
                            rows)
 
 
-def _sync(cursor, model, key: str, columns: list[str], work: str, cycle: Cycle, now) -> tuple[int, int]:
-    """Make the cycle's stored rows of `model` equal the working table `work` (its `key`
-    and `columns`): rows that differ updated, rows absent from it deleted, new ones inserted
-    — hash joins over the whole province, not one probe per row, and nothing moves through
-    Python. Returns (rows written, rows inserted)."""
+def _sync(cursor, model, keys: list[str], columns: list[str], work: str, cycle: Cycle, now,
+          scope: tuple[str, list] = ("", [])) -> tuple[int, int]:
+    """Make the cycle's stored rows of `model` (those matching `scope`, a condition on its
+    columns, or all) equal the working table `work` (its `keys` and `columns`): rows that
+    differ updated, rows absent from it deleted, new ones inserted — hash joins over the
+    whole province, not one probe per row, and nothing moves through Python. Returns
+    (rows written, rows inserted)."""
     stored = table(model)
+    same_key = " AND ".join(f"{{row}}.{key} = w.{key}" for key in keys)
     changed = " OR ".join(differs(f"{stored}.{column}", f"w.{column}") for column in columns)
+    within, scope_params = (f" AND {scope[0]}", scope[1]) if scope[0] else ("", [])
     stamp = connection.ops.adapt_datetimefield_value(now)
     cursor.execute(f"""
     UPDATE {stored} SET {', '.join(f'{column} = w.{column}' for column in columns)}, computed_at = %s
-    FROM {work} w WHERE {stored}.cycle_id = %s AND {stored}.{key} = w.{key} AND ({changed})""", [stamp, cycle.pk])
+    FROM {work} w WHERE {stored}.cycle_id = %s AND {same_key.format(row=stored)} AND ({changed})""", [stamp, cycle.pk])
     updated = cursor.rowcount
     # Before the insert: a table that has just grown without statistics would make this
     # anti-join crawl.
     cursor.execute(f"""
-    DELETE FROM {stored} WHERE cycle_id = %s AND NOT EXISTS (SELECT 1 FROM {work} w WHERE w.{key} = {stored}.{key})""",
-                   [cycle.pk])
+    DELETE FROM {stored} WHERE cycle_id = %s{within}
+      AND NOT EXISTS (SELECT 1 FROM {work} w WHERE {same_key.format(row=stored)})""", [cycle.pk, *scope_params])
     deleted = cursor.rowcount
+    names = [*keys, *columns]
     cursor.execute(f"""
-    INSERT INTO {stored} (tenant_id, cycle_id, computed_at, {key}, {', '.join(columns)})
-    SELECT %s, %s, %s, w.{key}, {', '.join(f'w.{column}' for column in columns)} FROM {work} w
-    WHERE NOT EXISTS (SELECT 1 FROM {stored} s WHERE s.cycle_id = %s AND s.{key} = w.{key})""",
+    INSERT INTO {stored} (tenant_id, cycle_id, computed_at, {', '.join(names)})
+    SELECT %s, %s, %s, {', '.join(f'w.{name}' for name in names)} FROM {work} w
+    WHERE NOT EXISTS (SELECT 1 FROM {stored} s WHERE s.cycle_id = %s AND {same_key.format(row='s')})""",
                    [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
     return updated + deleted + cursor.rowcount, cursor.rowcount
 
 
 def _write_cadre_rows(cycle: Cycle, now) -> int:
     """Every cadre row computed once into a working table, then stored (`_sync`; cadres out
-    of scope — no active position, archived — lose theirs). Returns how many were inserted."""
+    of scope — no active position, archived — lose theirs); then the target results per home
+    unit from them. Returns how many cadre rows were inserted."""
     with connection.cursor() as cursor:
-        _temp_table(cursor, TARGETS_TABLE, *target_results_sql(cycle))
-        sql, params = cadre_rows_sql(cycle, reference_date(cycle), targets_table=TARGETS_TABLE)
-        _temp_table(cursor, ROWS_TABLE, f"WITH {sql} SELECT {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows", params)
-        _written, inserted = _sync(cursor, CadreFigures, "cadre_id", CADRE_ROW_COLUMNS[1:], ROWS_TABLE, cycle, now)
+        sql, params = cadre_rows_sql(cycle, reference_date(cycle))
+        _temp_table(cursor, ROWS_TABLE, f"WITH {sql} SELECT {', '.join(CADRE_ROW_COLUMNS)} FROM cadre_rows", params,
+                    "cadre_id")
+        _written, inserted = _sync(cursor, CadreFigures, ["cadre_id"], CADRE_ROW_COLUMNS[1:], ROWS_TABLE, cycle, now)
+        _temp_table(cursor, TARGETS_TABLE, *unit_target_sql(cycle, ROWS_TABLE), "unit_id")
+        _sync(cursor, UnitTargetFigures, UNIT_TARGET_COLUMNS[:2], UNIT_TARGET_COLUMNS[2:], TARGETS_TABLE, cycle, now)
     return inserted
+
+
+def _write_unit_targets(cycle: Cycle, unit_ids: list[int], now) -> int:
+    """Recount the target results of the cadres at home in these few units (their stored
+    cadre rows) and write what differs; returns the rows written."""
+    if not unit_ids:
+        return 0
+    marks = ", ".join(["%s"] * len(unit_ids))
+    homes = f"(SELECT cadre_id, unit_id FROM {table(CadreFigures)} WHERE cycle_id = %s AND unit_id IN ({marks}))"
+    sql, params = unit_target_sql(cycle, homes)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [cycle.pk, *unit_ids, *params])
+        fresh = {(unit_id, criterion_id): (int(met), int(total)) for unit_id, criterion_id, met, total in cursor.fetchall()}
+    stored = {(row.unit_id, row.criterion_id): row
+              for row in UnitTargetFigures.objects.filter(cycle=cycle, unit_id__in=unit_ids)}
+    changed = []
+    for key, row in stored.items():
+        if key in fresh and (row.met, row.total) != fresh[key]:
+            row.met, row.total = fresh[key]
+            row.computed_at = now
+            changed.append(row)
+    gone = [row.pk for key, row in stored.items() if key not in fresh]
+    new = [UnitTargetFigures(tenant_id=cycle.tenant_id, cycle=cycle, unit_id=unit_id, criterion_id=criterion_id,
+                             met=met, total=total, computed_at=now)
+           for (unit_id, criterion_id), (met, total) in fresh.items() if (unit_id, criterion_id) not in stored]
+    UnitTargetFigures.objects.bulk_update(changed, ["met", "total", "computed_at"])
+    if gone:
+        UnitTargetFigures.objects.filter(pk__in=gone).delete()
+    UnitTargetFigures.objects.bulk_create(new)
+    return len(changed) + len(gone) + len(new)
 
 
 def _write_unit_rows(cycle: Cycle, figures: list[tuple], now) -> int:
     """Store every live unit's figures (rows of `unit_figure_rows`; `_sync`: rows of units
-    no longer live deleted).
-    Returns the number of rows written."""
+    no longer live deleted). Returns the number of rows written."""
     columns = [*FIGURE_COLUMNS, "extra"]
     stored = table(UnitFigures)
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {UNITS_TABLE}")
         cursor.execute(f"CREATE TEMP TABLE {UNITS_TABLE} AS SELECT unit_id, {', '.join(columns)} FROM {stored} WHERE 1 = 0")
         # The same serialisation as the JSON field's, so SQLite can compare the texts.
-        _load(cursor, UNITS_TABLE, ["unit_id", *columns],
-              [(*row[:-1], json.dumps(row[-1])) for row in figures])
-        written, _inserted = _sync(cursor, UnitFigures, "unit_id", columns, UNITS_TABLE, cycle, now)
+        _load(cursor, UNITS_TABLE, ["unit_id", *columns], [(*row[:-1], json.dumps(row[-1])) for row in figures])
+        written, _inserted = _sync(cursor, UnitFigures, ["unit_id"], columns, UNITS_TABLE, cycle, now)
     return written
 
 
@@ -169,11 +205,11 @@ def recompute_cycle(cycle: Cycle) -> int:
             cursor.execute("SET LOCAL jit = off")
     try:
         inserted = _write_cadre_rows(cycle, now)
-        written = _write_unit_rows(cycle, unit_figure_rows(cycle, TARGETS_TABLE, ROWS_TABLE), now)
+        written = _write_unit_rows(cycle, unit_figure_rows(cycle, ROWS_TABLE), now)
     finally:
         _drop_temp_tables()
     if inserted >= ANALYZE_AFTER_ROWS:  # a new cycle's first run: the re-rolls' lookups need statistics
-        analyze([CadreFigures, UnitFigures])
+        analyze([CadreFigures, UnitFigures, UnitTargetFigures])
     return written
 
 
@@ -209,7 +245,6 @@ class _Deltas:
 
     def __init__(self):
         self.values: dict[str, list[int]] = {}
-        self.targets: dict[str, dict[str, list[int]]] = {}
 
     def add(self, row: dict, sign: int) -> None:
         if not row["path"]:
@@ -219,22 +254,17 @@ class _Deltas:
             current = self.values.setdefault(prefix, [0] * len(vector))
             for index, value in enumerate(vector):
                 current[index] += sign * value
-            targets = self.targets.setdefault(prefix, {})
-            for key, (met, total) in decode_targets(row["targets"]).items():
-                entry = targets.setdefault(key, [0, 0])
-                entry[0] += sign * met
-                entry[1] += sign * total
 
 
 def _state(row: UnitFigures) -> tuple:
-    return (*[getattr(row, name) for name in FIGURE_COLUMNS], row.extra)
+    return tuple(getattr(row, name) for name in FIGURE_COLUMNS)
 
 
-def _apply(cycle: Cycle, deltas: _Deltas, now) -> int | None:
-    """Add the deltas to the unit rows, locked in path order, and write those that changed;
-    None when a row is missing (a unit created since the last full run): the caller runs
-    the full one instead."""
-    paths = sorted(deltas.values)
+def _apply(cycle: Cycle, deltas: _Deltas, homes: set[str], now) -> int | None:
+    """Add the deltas to the unit rows, locked in path order with the `homes` whose target
+    results are recounted, and write those that changed; None when a row is missing (a unit
+    created since the last full run): the caller runs the full one instead."""
+    paths = sorted(set(deltas.values) | homes)
     if not paths:
         return 0
     rows = list(UnitFigures.objects.select_for_update(of=("self",)).filter(cycle=cycle, unit__path__in=paths)
@@ -245,23 +275,15 @@ def _apply(cycle: Cycle, deltas: _Deltas, now) -> int | None:
     before = {row.pk: _state(row) for row in rows}
     for path, row in by_path.items():
         was_complete = is_complete(row.cadres, row.registered)
-        for name, value in zip(CADRE_COLUMNS, deltas.values[path]):
+        for name, value in zip(CADRE_COLUMNS, deltas.values.get(path, ())):
             setattr(row, name, getattr(row, name) + value)
-        targets = dict(row.extra.get("targets", {}))
-        for key, (met, total) in deltas.targets[path].items():
-            old_met, old_total = targets.get(key, [0, 0])
-            if old_total + total:
-                targets[key] = [old_met + met, old_total + total]
-            else:
-                targets.pop(key, None)
-        row.extra = {**row.extra, "targets": dict(sorted(targets.items()))}
         if row.unit.level == UnitLevel.GRASSROOTS and was_complete != is_complete(row.cadres, row.registered):
             for prefix in ancestor_paths(path):
                 by_path[prefix].grassroots_units_complete += -1 if was_complete else 1
     changed = [row for row in rows if _state(row) != before[row.pk]]
     for row in changed:
         row.computed_at = now
-    UnitFigures.objects.bulk_update(changed, [*FIGURE_COLUMNS, "extra", "computed_at"])
+    UnitFigures.objects.bulk_update(changed, [*FIGURE_COLUMNS, "computed_at"])
     return len(changed)
 
 
@@ -288,6 +310,10 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
                                          ignore_conflicts=True)
         stored.update(_lock_cadre_rows(cycle, missing))
     fresh = cadre_rows(cycle, ids)
+    # Any of these cadres' results may have changed with no flag changing: their homes,
+    # before and after, recount their target results.
+    homes = {row.path: row.unit_id for row in stored.values() if row.unit_id is not None}
+    homes.update({row["path"]: row["unit_id"] for row in fresh.values()})
     deltas = _Deltas()
     changed = []
     for cadre_id in ids:
@@ -298,7 +324,7 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
         if new is not None:
             deltas.add(new, +1)
         changed.append((row, new))
-    written = _apply(cycle, deltas, now)
+    written = _apply(cycle, deltas, set(homes), now)
     if written is None:
         return None
     for row, new in changed:
@@ -311,7 +337,7 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
         row.save()
     if missing:  # placeholders of cadres still counted nowhere
         CadreFigures.objects.filter(cycle=cycle, cadre_id__in=missing, unit__isnull=True).delete()
-    return written + len(changed)
+    return written + len(changed) + _write_unit_targets(cycle, sorted(set(homes.values())), now)
 
 
 def _lock_cadre_rows(cycle: Cycle, ids: list[int]) -> dict[int, CadreFigures]:

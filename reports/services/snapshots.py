@@ -15,8 +15,26 @@ from cadres.models import Unit
 from cadres.services.audit import audit_record
 from evaluations.models import Cycle
 from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
-from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, reference_date, table
+from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, cadre_targets_sql, reference_date, subtree_targets, table
 from reports.services.rollup import recompute_cycle
+
+_EMPTY_JSON = ("'{}'", "'{}'::jsonb")
+
+
+def _json_object(key: str, met: str, total: str) -> str:
+    """{key: [met, total]} aggregated over a group, as the database's JSON."""
+    if connection.vendor == "postgresql":
+        return f"jsonb_object_agg({key}, jsonb_build_array({met}, {total}))"
+    return f"json_group_object({key}, json_array({met}, {total}))"
+
+
+def _freeze_targets(cycle: Cycle, snapshot: FiguresSnapshot) -> None:
+    """Each frozen unit keeps its subtree's target attainment in its extra, as it stood."""
+    rows = list(SnapshotUnit.objects.filter(snapshot=snapshot).only("pk", "path", "extra"))
+    targets = subtree_targets(cycle, [row.path for row in rows])
+    for row in rows:
+        row.extra = {**row.extra, "targets": targets.get(row.path, {})}
+    SnapshotUnit.objects.bulk_update(rows, ["extra"], batch_size=1000)
 
 
 def snapshot_take(*, cycle: Cycle, acting_user, reopen_reason: str = "") -> FiguresSnapshot:
@@ -43,11 +61,18 @@ def snapshot_take(*, cycle: Cycle, acting_user, reopen_reason: str = "") -> Figu
              AND parent.path = SUBSTR(u.path, 1, LENGTH(u.path) - {step})
         WHERE f.cycle_id = %s""", [snapshot.pk, cycle.pk])
         units = cursor.rowcount
+        per_cadre, target_params = cadre_targets_sql(cycle)
         cursor.execute(f"""
-        INSERT INTO {table(SnapshotCadre)} (tenant_id, snapshot_id, {flags})
-        SELECT tenant_id, %s, {flags} FROM {table(CadreFigures)} WHERE cycle_id = %s AND unit_id IS NOT NULL""",
-                       [snapshot.pk, cycle.pk])
+        WITH results AS ({per_cadre}),
+        targets AS (SELECT cadre_id, {_json_object('CAST(criterion_id AS TEXT)', 'met', 'total')} AS targets
+                    FROM results GROUP BY cadre_id)
+        INSERT INTO {table(SnapshotCadre)} (tenant_id, snapshot_id, {flags}, targets)
+        SELECT f.tenant_id, %s, {', '.join(f'f.{column}' for column in CADRE_ROW_COLUMNS)},
+               COALESCE(t.targets, {_EMPTY_JSON[connection.vendor == 'postgresql']})
+        FROM {table(CadreFigures)} f LEFT JOIN targets t ON t.cadre_id = f.cadre_id
+        WHERE f.cycle_id = %s AND f.unit_id IS NOT NULL""", [*target_params, snapshot.pk, cycle.pk])
         cadres = cursor.rowcount
+    _freeze_targets(cycle, snapshot)
     audit_record(actor=acting_user, action="figures.snapshot", obj=snapshot,
                  data={"cycle": cycle.year, "version": version, "units": units, "cadres": cadres})
     return snapshot

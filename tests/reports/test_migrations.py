@@ -1,5 +1,4 @@
-"""reports 0005: the per-cadre target results keep their values when they become text, and
-come back as JSON when migrated back."""
+"""reports 0005: the per-cadre target results become per-home-unit sums, nothing lost."""
 
 import datetime
 
@@ -8,11 +7,10 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from reports.models import CadreFigures
-from reports.rollup import decode_targets
+from reports.models import UnitTargetFigures
 
 BEFORE = [("reports", "0004_snapshot_closed_cycles")]
-AFTER = [("reports", "0005_cadre_targets_as_text")]
+AFTER = [("reports", "0005_unit_target_figures")]
 
 
 @pytest.fixture
@@ -23,37 +21,36 @@ def latest_schema_after():
     executor.migrate(executor.loader.graph.leaf_nodes())
 
 
-def _cadre_rows(apps, targets_by_name: dict[str, object]) -> dict[str, int]:
+# Schema changes must run outside a transaction on SQLite.
+@pytest.mark.django_db(transaction=True)
+def test_target_results_are_summed_per_home_unit(latest_schema_after):
+    executor = MigrationExecutor(connection)
+    executor.migrate(BEFORE)
+    apps = executor.loader.project_state(BEFORE).apps
     tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    unit = apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="0001", depth=1, code="DT",
-                                                          name="Tỉnh Đoàn Di Trú", level="province")
+    Unit = apps.get_model("cadres", "Unit")
+    root = Unit.objects.create(tenant=tenant, path="0001", depth=1, code="DT", name="Tỉnh Đoàn Di Trú", level="province")
+    branch = Unit.objects.create(tenant=tenant, path="00010001", depth=2, code="CD", name="Chi đoàn 1", level="branch")
     day = datetime.date(2025, 10, 30)
     cycle = apps.get_model("evaluations", "Cycle").objects.create(
         tenant=tenant, year=2025, registration_closes=day, self_assessment_due=day, review_due=day, unit_report_due=day)
+    programme = apps.get_model("models_registry", "Programme").objects.create(
+        tenant=tenant, owner_unit=root, name="Mô hình", start_year=2025, end_year=2025)
+    group = apps.get_model("models_registry", "CriteriaGroup").objects.create(tenant=tenant, programme=programme,
+                                                                              title="Nhóm")
+    Criterion = apps.get_model("models_registry", "Criterion")
+    first, second = (Criterion.objects.create(tenant=tenant, group=group, title=f"Tiêu chí {n}", kind="quantitative")
+                     for n in (1, 2))
     Cadre, Figures = apps.get_model("cadres", "Cadre"), apps.get_model("reports", "CadreFigures")
-    ids = {}
-    for name, targets in targets_by_name.items():
+    for name, unit, targets in (("An", branch, {str(first.pk): [1, 2], str(second.pk): [0, 1]}),
+                                ("Bình", branch, {str(first.pk): [1, 1]}),
+                                ("Chi", root, {str(second.pk): [1, 1]}),
+                                ("Dũng", root, {})):
         cadre = Cadre.objects.create(tenant=tenant, full_name=name, sort_key=name, search_text=name)
-        ids[name] = Figures.objects.create(tenant=tenant, cycle=cycle, cadre=cadre, unit=unit, path="0001", depth=1,
-                                           computed_at=timezone.now(), targets=targets).pk
-    return ids
-
-
-# Schema changes must run outside a transaction on SQLite.
-@pytest.mark.django_db(transaction=True)
-def test_target_results_keep_their_values_both_ways(latest_schema_after):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    ids = _cadre_rows(executor.loader.project_state(BEFORE).apps,
-                      {"An": {"12": [1, 2], "4": [0, 1]}, "Bình": {}})
+        Figures.objects.create(tenant=tenant, cycle=cycle, cadre=cadre, unit=unit, path=unit.path, depth=unit.depth,
+                               computed_at=timezone.now(), targets=targets)
 
     MigrationExecutor(connection).migrate(AFTER)
-    stored = dict(CadreFigures.objects.values_list("pk", "targets"))
-    assert stored == {ids["An"]: "4:0:1,12:1:2", ids["Bình"]: ""}
-    assert decode_targets(stored[ids["An"]]) == {"4": [0, 1], "12": [1, 2]}
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    Figures = executor.loader.project_state(BEFORE).apps.get_model("reports", "CadreFigures")
-    assert dict(Figures.objects.values_list("pk", "targets")) == {ids["An"]: {"4": [0, 1], "12": [1, 2]},
-                                                                  ids["Bình"]: {}}
+    sums = {(row.unit_id, row.criterion_id): (row.met, row.total) for row in UnitTargetFigures.objects.all()}
+    assert sums == {(branch.pk, first.pk): (2, 3), (branch.pk, second.pk): (0, 1), (root.pk, second.pk): (1, 1)}

@@ -12,6 +12,7 @@ from django_celery_beat.models import PeriodicTask
 
 from cadres.models import PositionRole, UnitLevel
 from evaluations.models import FormAction, FormEvent, Registration, RegistrationState
+from reports.figures import CycleFigures
 from reports.models import UnitFigures
 from reports.services.rollup import rollup_cadres, rollup_cycle
 from tests.reports.factories import (
@@ -82,10 +83,10 @@ def test_targets_attainment_counts_commitments_meeting_their_target():
         registration = make_registration(cycle, programme, cadre, unit, targets=[Decimal(2), Decimal(1)])
         make_self_assessment(registration, rating="good", actuals=actuals)
     rollup_cycle(cycle=cycle)
-    row = UnitFigures.objects.get(cycle=cycle, unit=tenant.root_unit)
+    node = CycleFigures(cycle).node(tenant.root_unit)
     first, second = programme.groups.get().criteria.order_by("position")
-    assert row.extra["targets"] == {str(first.pk): [2, 3], str(second.pk): [1, 3]}
-    assert row.rated_good == 3
+    assert node.targets == {str(first.pk): [2, 3], str(second.pk): [1, 3]}
+    assert node.figures.rated_good == 3
 
 
 def test_incremental_recompute_writes_the_cadre_and_the_units_above_only():

@@ -25,7 +25,7 @@ from evaluations.models import (
 from evaluations.services.cycles import cycle_close
 from models_registry.models import Programme, ProgrammeStatus
 from reports.models import FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
-from reports.rollup import CADRE_COLUMNS, FIGURE_COLUMNS
+from reports.rollup import CADRE_COLUMNS, FIGURE_COLUMNS, subtree_targets
 from reports.services.rollup import rollup_cadres, rollup_cycle
 from tests.cadres.factories import GrantFactory
 from tests.reports.factories import (
@@ -192,11 +192,14 @@ def recount(tenant, cycle) -> dict[int, dict]:
 
 
 def stored(cycle) -> dict[int, dict]:
+    """The live figures as pages read them (`reports.figures`)."""
     rows = {}
-    for row in UnitFigures.objects.filter(cycle=cycle):
+    figures = list(UnitFigures.objects.filter(cycle=cycle).select_related("unit"))
+    targets = subtree_targets(cycle, [row.unit.path for row in figures])
+    for row in figures:
         values = {f.name: getattr(row, f.name) for f in UnitFigures._meta.concrete_fields
                   if f.name not in ("id", "tenant", "cycle", "unit", "extra", "computed_at")}
-        values["targets"] = row.extra["targets"]
+        values["targets"] = targets[row.unit.path]
         rows[row.unit_id] = values
     return rows
 
