@@ -124,10 +124,13 @@ def _sync(cursor, model, keys: list[str], columns: list[str], work: str, cycle: 
       AND NOT EXISTS (SELECT 1 FROM {work} w WHERE {same_key.format(row=stored)})""", [cycle.pk, *scope_params])
     deleted = cursor.rowcount
     names = [*keys, *columns]
+    # NOT IN, not NOT EXISTS: the stored keys are read (and hashed) once, before the insert.
+    # A correlated anti-join against a table growing under it (a new cycle's first run, its
+    # statistics saying empty) re-read every row inserted so far: 56 s for 100,000 cadres.
     cursor.execute(f"""
     INSERT INTO {stored} (tenant_id, cycle_id, computed_at, {', '.join(names)})
     SELECT %s, %s, %s, {', '.join(f'w.{name}' for name in names)} FROM {work} w
-    WHERE NOT EXISTS (SELECT 1 FROM {stored} s WHERE s.cycle_id = %s AND {same_key.format(row='s')})""",
+    WHERE ({', '.join(f'w.{key}' for key in keys)}) NOT IN (SELECT {', '.join(keys)} FROM {stored} WHERE cycle_id = %s)""",
                    [cycle.tenant_id, cycle.pk, stamp, cycle.pk])
     return updated + deleted + cursor.rowcount, cursor.rowcount
 
