@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
@@ -185,3 +186,12 @@ def celery_worker_process(transactional_db):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def latest_schema_after():
+    """For migration tests, which migrate back: every app is brought forward again
+    afterwards, so the tests that follow see the whole schema."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

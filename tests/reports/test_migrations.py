@@ -13,14 +13,6 @@ BEFORE = [("reports", "0004_snapshot_closed_cycles")]
 AFTER = [("reports", "0005_unit_target_figures")]
 
 
-@pytest.fixture
-def latest_schema_after():
-    """Every app is brought forward again afterwards, so the tests that follow see the whole schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 # Schema changes must run outside a transaction on SQLite.
 @pytest.mark.django_db(transaction=True)
 def test_target_results_are_summed_per_home_unit(latest_schema_after):
