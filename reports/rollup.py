@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from cadres.models import Cadre, Position, PositionRole, Unit, UnitLevel
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT
 from evaluations.models import (
-    AssessmentPeriod,
     AssessmentState,
     Commitment,
     CommitmentResult,
@@ -194,7 +194,7 @@ def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str,
       JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
       JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
       JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id
-      WHERE s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL
+      WHERE s.cycle_id = %s AND {YEARLY_SELF_ASSESSMENT.sql_where('s')} AND s.submitted_at IS NOT NULL
         AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL{only}
       GROUP BY s.cadre_id, cm.criterion_id
     )"""
@@ -222,7 +222,7 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     sa_only, sa_params = _in("s.cadre_id", cadre_ids)
     sec_only, sec_params = _in("p.cadre_id", cadre_ids)
     ini_only, ini_params = _in("i.cadre_id", cadre_ids)
-    yearly = f"s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}'"
+    yearly = f"s.cycle_id = %s AND {YEARLY_SELF_ASSESSMENT.sql_where('s')}"
     finalised = f"s.state = '{AssessmentState.FINALISED}'"
     sql = f"""{home},
     {targets},

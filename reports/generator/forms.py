@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils import timezone, translation
 
 from cadres.models import PositionRole, UnitLevel
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT
 from evaluations.models import (
     Activity,
     AssessmentPeriod,
@@ -272,7 +273,7 @@ class FormWriter:
     def _assessment(self, person: Person, registration: Registration, period: str, state: str,
                     rating: str | None) -> SelfAssessment:
         rng, clock = self.rng, self.clock
-        yearly = period == AssessmentPeriod.YEAR
+        yearly = period in YEARLY_SELF_ASSESSMENT.periods
         if yearly:
             created = clock.at(clock.day((8, 1), (9, 20)))
         else:
