@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
@@ -89,6 +90,15 @@ def shared(data):
     seeing it. The cache starts empty, as it would for data built by the test itself."""
     cache.clear()
     return copy.deepcopy(data)
+
+
+@pytest.fixture
+def latest_schema_after():
+    """For a migration test: migrating back unapplies what depends on the migration too, so
+    every app is brought forward again afterwards and the tests that follow see the whole schema."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
 
 
 @pytest.fixture(autouse=True)

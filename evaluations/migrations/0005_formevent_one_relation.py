@@ -24,11 +24,6 @@ class Migration(migrations.Migration):
             field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+',
                                     to='contenttypes.contenttype'),
         ),
-        migrations.AlterField(
-            model_name='formevent',
-            name='form_id',
-            field=models.PositiveBigIntegerField(),
-        ),
         migrations.AddIndex(
             model_name='formevent',
             index=models.Index(fields=['form_type', 'form_id', 'created_at'], name='form_event_timeline'),

@@ -40,15 +40,6 @@ def _at(year, month, day, hour, minute=0):
     return datetime.datetime(year, month, day, hour, minute, tzinfo=datetime.UTC)
 
 
-@pytest.fixture
-def latest_schema_after():
-    """Migrating back unapplies what depends on the migration too: every app is brought
-    forward again afterwards, so the tests that follow see the whole schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 # Schema changes must run outside a transaction on SQLite, so this test cannot be wrapped in one;
 # it runs on SQLite and on PostgreSQL alike.
 @pytest.mark.django_db(transaction=True)

@@ -2,8 +2,6 @@
 self_assessment) to the one relation (form_type, form_id) without loss, and back when
 migrated back; the timeline of each form still shows every event."""
 
-import datetime
-
 import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
@@ -12,27 +10,15 @@ from django_scopes import scopes_disabled
 
 from evaluations.models import FormEvent, Registration, SelfAssessment
 from evaluations.selectors import form_timeline
+from tests.historical import historical_cycle
 
 BEFORE = [("evaluations", "0002_cycle_reopen_reason_assessment_cadre_index")]
 AFTER = [("evaluations", "0005_formevent_one_relation")]
 
 
-@pytest.fixture
-def latest_schema_after():
-    """Every app is brought forward again afterwards, so the tests that follow see the whole schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def _old_forms(apps) -> dict[str, object]:
     """Two registrations and a self-assessment under the old schema, with their events."""
-    tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    unit = apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="0001", depth=1, code="DT",
-                                                          name="Tỉnh Đoàn Di Trú", level="province")
-    day = datetime.date(2025, 10, 30)
-    cycle = apps.get_model("evaluations", "Cycle").objects.create(
-        tenant=tenant, year=2025, registration_closes=day, self_assessment_due=day, review_due=day, unit_report_due=day)
+    tenant, unit, cycle = historical_cycle(apps)
     programme = apps.get_model("models_registry", "Programme").objects.create(
         tenant=tenant, owner_unit=unit, name="Mô hình", start_year=2025, end_year=2025)
     Cadre, Registration = apps.get_model("cadres", "Cadre"), apps.get_model("evaluations", "Registration")

@@ -1,7 +1,6 @@
 """reports 0005: the per-cadre target results keep their values when they become text, and
 come back as JSON when migrated back."""
 
-import datetime
 
 import pytest
 from django.db import connection
@@ -10,26 +9,14 @@ from django.utils import timezone
 
 from reports.models import CadreFigures
 from reports.rollup import decode_targets
+from tests.historical import historical_cycle
 
 BEFORE = [("reports", "0004_snapshot_closed_cycles")]
 AFTER = [("reports", "0005_cadre_targets_as_text")]
 
 
-@pytest.fixture
-def latest_schema_after():
-    """Every app is brought forward again afterwards, so the tests that follow see the whole schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 def _cadre_rows(apps, targets_by_name: dict[str, object]) -> dict[str, int]:
-    tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    unit = apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="0001", depth=1, code="DT",
-                                                          name="Tỉnh Đoàn Di Trú", level="province")
-    day = datetime.date(2025, 10, 30)
-    cycle = apps.get_model("evaluations", "Cycle").objects.create(
-        tenant=tenant, year=2025, registration_closes=day, self_assessment_due=day, review_due=day, unit_report_due=day)
+    tenant, unit, cycle = historical_cycle(apps)
     Cadre, Figures = apps.get_model("cadres", "Cadre"), apps.get_model("reports", "CadreFigures")
     ids = {}
     for name, targets in targets_by_name.items():
