@@ -76,6 +76,8 @@ class FormKind(Generic[F]):
     in_figures: bool = False
     # The registration whose commitments the form reports on (a registration: itself).
     registration_of: Callable[[F], Registration] = field(default=lambda form: form)
+    # The fields that differ between two of its snapshots (a resubmission's changes).
+    diff: Callable[[Snapshot | None, Snapshot | None], list[FieldChange]] = diff_snapshots
 
     def __str__(self) -> str:
         return self.key
@@ -106,9 +108,6 @@ class FormKind(Generic[F]):
             return "1 = 1"
         values = ", ".join(f"'{period}'" for period in sorted(self.periods))
         return f"{alias}.period IN ({values})"
-
-    def diff(self, before: Snapshot | None, after: Snapshot | None) -> list[FieldChange]:
-        return diff_snapshots(before, after)
 
     def commitments(self, form: F) -> QuerySet[Commitment]:
         return Commitment.objects.filter(registration=self.registration_of(form))

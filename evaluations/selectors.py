@@ -180,9 +180,10 @@ def resubmission_diff(form) -> list[FieldChange]:
     returned = next((event for event in events if event.action == FormAction.RETURN), None)
     if returned is None:
         return []
+    kind = kind_of(form)
     if events[0].action == FormAction.RESUBMIT:
-        return diff_snapshots(returned.snapshot, events[0].snapshot)
-    return diff_snapshots(returned.snapshot, kind_of(form).snapshot(form))
+        return kind.diff(returned.snapshot, events[0].snapshot)
+    return kind.diff(returned.snapshot, kind.snapshot(form))
 
 
 # --- Progress ---------------------------------------------------------------------------

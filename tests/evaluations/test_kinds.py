@@ -2,6 +2,7 @@
 exactly one kind, and a form no kind declares raises instead of taking another's branch."""
 
 import pytest
+from django.core import mail
 from django.db import connection
 from django.template.loader import get_template
 
@@ -16,8 +17,9 @@ from evaluations.kinds import (
 )
 from evaluations.models import AssessmentPeriod, DeadlineKind, FormAction, FormEvent, Registration, SelfAssessment
 from evaluations.models.forms import FormBase
-from evaluations.services.assessments import self_assessment_start
-from tests.evaluations.factories import approved_registration
+from evaluations.services.assessments import self_assessment_autosave, self_assessment_start
+from evaluations.workflow import registration_return, self_assessment_return, self_assessment_submit
+from tests.evaluations.factories import approved_registration, submitted_registration
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,7 @@ def test_each_kind_declares_everything(kind):
     assert set(kind.notices) <= set(kind.flow.steps) and all(callable(notice) for notice in kind.notices.values())
     assert FormAction.RETURN in kind.notices  # the cadre always hears that a form came back
     get_template(kind.pdf_template)
-    assert callable(kind.snapshot) and callable(kind.registration_of)
+    assert callable(kind.snapshot) and callable(kind.registration_of) and callable(kind.diff)
     assert kind.deadline is None or kind.deadline in DeadlineKind.values
     # A reminder is of the deadline: one without the other would remind of nothing or never.
     assert (kind.reminder is None) == (kind.deadline is None)
@@ -97,3 +99,26 @@ def test_a_quarterly_check_in_re_rolls_nothing(w, monkeypatch):
     assert marked == []
     FormEvent.objects.create(tenant_id=yearly.tenant_id, form=yearly, action=FormAction.SUBMIT, to_state="submitted")
     assert marked == [(yearly.tenant_id, yearly.cadre_id, yearly.cycle_id)]
+
+
+def test_the_return_notice_names_the_kind_of_form(w, django_capture_on_commit_callbacks):
+    registration = submitted_registration(w, w.secretary)
+    criterion = str(registration.commitments.first().criterion_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_return(registration=registration, comments={criterion: "Cụ thể hơn"}, acting_user=w.g1_secretary.user,
+                            expected_version=registration.lock_version)
+    assert mail.outbox[-1].subject.startswith("Bản đăng ký của bạn bị trả lại để sửa")
+
+    quarterly = self_assessment_start(registration=approved_registration(w), period=AssessmentPeriod.Q1,
+                                      acting_user=w.member.user)
+    for result in quarterly.results.all():
+        key = f"result.{result.commitment.criterion_id}.result"
+        self_assessment_autosave(self_assessment=quarterly, field=key, value="Đã làm", expected_version=0,
+                                 acting_user=w.member.user)
+    quarterly = self_assessment_submit(self_assessment=quarterly, acting_user=w.member.user,
+                                       expected_version=quarterly.lock_version)
+    with django_capture_on_commit_callbacks(execute=True):
+        self_assessment_return(self_assessment=quarterly, comments={}, general_comment="Bổ sung minh chứng",
+                               acting_user=w.secretary.user, expected_version=quarterly.lock_version)
+    assert mail.outbox[-1].subject.startswith("Bản kiểm điểm của bạn bị trả lại để sửa")
+    assert "Bổ sung minh chứng" in mail.outbox[-1].body
