@@ -158,16 +158,16 @@ def _approved_2025(cycle: Cycle, programme: Programme, district: Unit, reviewer:
         for form, applicable in zip(forms, plans) for index, item in enumerate(applicable, start=1)
     )
     FormEvent.objects.bulk_create(
-        [FormEvent(tenant_id=cycle.tenant_id, registration=form, actor=form.cadre.user, action=FormAction.SUBMIT,
+        [FormEvent(tenant_id=cycle.tenant_id, form=form, actor=form.cadre.user, action=FormAction.SUBMIT,
                    from_state=RegistrationState.DRAFT, to_state=RegistrationState.SUBMITTED) for form in forms]
-        + [FormEvent(tenant_id=cycle.tenant_id, registration=form, actor=reviewer, action=FormAction.APPROVE,
+        + [FormEvent(tenant_id=cycle.tenant_id, form=form, actor=reviewer, action=FormAction.APPROVE,
                      from_state=RegistrationState.SUBMITTED, to_state=RegistrationState.APPROVED) for form in forms]
     )
     # auto_now_add stamped today: put the history back in March 2025.
     ids = [form.pk for form in forms]
     Registration.objects.filter(pk__in=ids).update(created_at=submitted)
-    FormEvent.objects.filter(registration_id__in=ids, action=FormAction.SUBMIT).update(created_at=submitted)
-    FormEvent.objects.filter(registration_id__in=ids, action=FormAction.APPROVE).update(created_at=approved)
+    FormEvent.objects.filter(registration__in=ids, action=FormAction.SUBMIT).update(created_at=submitted)
+    FormEvent.objects.filter(registration__in=ids, action=FormAction.APPROVE).update(created_at=approved)
     return len(forms)
 
 

@@ -1,6 +1,7 @@
 """The state machine of both forms, declared on the transition engine (`cadres.transitions`):
 per action, the states it starts from and leads to, and who may take it (`rules`). The
 services that take the actions are in `workflow`; pages ask `can_act` before offering them.
+Each form kind names its flow (`kinds`).
 
 Registration (a1 ĐKCT01)::
 
@@ -58,9 +59,8 @@ def _cycle_open(user: User, form: FormBase) -> None:
 
 def _form_event(move: Move[F]) -> None:
     form = move.obj
-    link = {"registration": form} if isinstance(form, Registration) else {"self_assessment": form}
-    FormEvent.objects.create(tenant_id=form.tenant_id, actor=move.actor, action=move.action, from_state=move.source,
-                             to_state=move.target, is_late=form.is_late, **move.outcome.event, **link)
+    FormEvent.objects.create(tenant_id=form.tenant_id, form=form, actor=move.actor, action=move.action,
+                             from_state=move.source, to_state=move.target, is_late=form.is_late, **move.outcome.event)
 
 
 def _form_flow(name: str, steps: Mapping[str, Step[F]]) -> Flow[F]:
@@ -97,6 +97,3 @@ ASSESSMENT_FLOW: Flow[SelfAssessment] = _form_flow("selfassessment", {
         allowed_if(can_finalise, _("Only the unit's Standing Committee can decide the final rating.")),)),
 })
 
-
-def flow_of(form: Registration | SelfAssessment) -> Flow[Registration] | Flow[SelfAssessment]:
-    return REGISTRATION_FLOW if isinstance(form, Registration) else ASSESSMENT_FLOW

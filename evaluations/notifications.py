@@ -28,38 +28,32 @@ def _cadre_email(form) -> str:
     return cadre.email or (cadre.user.email if cadre.user_id and cadre.user.email else "")
 
 
-def _context(form, **extra) -> dict:
-    from evaluations.models import Registration
-
-    kind = "registration" if isinstance(form, Registration) else "self_assessment"
+def _context(kind, form, **extra) -> dict:
     return {"form": form, "kind": kind, "cadre": form.cadre, "cycle": form.cycle, **extra}
 
 
-def form_returned(form) -> None:
+# The notices a kind sends (`kinds.FormKind.notices`): each takes the form's kind and the form.
+
+
+def form_returned(kind, form) -> None:
     event = form.events.filter(action="return").order_by("-created_at", "-id").first()
     comments = []
     if event is not None:
-        titles = dict(form_criteria(form))
+        titles = dict(kind.commitments(form).values_list("criterion_id", "criterion__title"))
         comments = [(titles.get(int(key), key), text) for key, text in event.criterion_comments.items()]
     send_templated("returned", _cadre_email(form),
-                   _context(form, general_comment=event.comment if event else "", comments=comments))
+                   _context(kind, form, general_comment=event.comment if event else "", comments=comments))
 
 
-def form_approved(form) -> None:
-    send_templated("approved", _cadre_email(form), _context(form))
+def form_approved(kind, form) -> None:
+    send_templated("approved", _cadre_email(form), _context(kind, form))
 
 
-def form_rated(form) -> None:
-    send_templated("rated", _cadre_email(form), _context(form))
+def form_rated(kind, form) -> None:
+    send_templated("rated", _cadre_email(form), _context(kind, form))
 
 
 def feedback_requested(request, link: str) -> None:
     send_templated("feedback_request", request.email, {"request": request, "cadre": request.cadre, "link": link,
                                                        "cycle": request.cycle})
 
-
-def form_criteria(form):
-    from evaluations.models import Commitment, Registration
-
-    registration = form if isinstance(form, Registration) else form.registration
-    return Commitment.objects.filter(registration=registration).values_list("criterion_id", "criterion__title")

@@ -14,9 +14,9 @@ from cadres.models import Cadre, Unit
 from cadres.selectors import access_for, cadres_visible_to
 from cadres.text import fold
 from evaluations.checks import effective_deadline, extension_until
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     Activity,
-    AssessmentPeriod,
     AssessmentState,
     Cycle,
     CycleStatus,
@@ -32,7 +32,7 @@ from evaluations.models import (
 )
 from evaluations.progress import commitment_progress
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
-from evaluations.snapshots import FieldChange, diff_snapshots, snapshot_of
+from evaluations.snapshots import FieldChange, diff_snapshots
 from models_registry.models import Programme, ProgrammeStatus, ProgrammeSubject
 from models_registry.selectors import deciding_position
 
@@ -180,9 +180,10 @@ def resubmission_diff(form) -> list[FieldChange]:
     returned = next((event for event in events if event.action == FormAction.RETURN), None)
     if returned is None:
         return []
+    kind = kind_of(form)
     if events[0].action == FormAction.RESUBMIT:
-        return diff_snapshots(returned.snapshot, events[0].snapshot)
-    return diff_snapshots(returned.snapshot, snapshot_of(form))
+        return kind.diff(returned.snapshot, events[0].snapshot)
+    return kind.diff(returned.snapshot, kind.snapshot(form))
 
 
 # --- Progress ---------------------------------------------------------------------------
@@ -270,7 +271,7 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
         valid = registrations.filter(state=RegistrationState.APPROVED).first()
         if valid is None:
             continue
-        yearly = SelfAssessment.objects.filter(registration__in=registrations, period=AssessmentPeriod.YEAR).first()
+        yearly = YEARLY_SELF_ASSESSMENT.forms(registration__in=registrations).first()
         due = _due(cycle, cadre, valid.unit, DeadlineKind.SELF_ASSESSMENT)
         if yearly is None or yearly.state == AssessmentState.DRAFT:
             steps.append(NextStep("self_assess", _("File your self-assessment for %(year)d.") % {"year": cycle.year},

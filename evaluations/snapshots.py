@@ -8,6 +8,7 @@ any two revisions compare without reading the programme again.
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 
@@ -19,6 +20,8 @@ COMMITMENT_FIELDS = ("text", "target", "measures")
 ASSESSMENT_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "gains_people", "gains_work",
                      "gains_organisation", "gains_public", "self_rating")
 RESULT_FIELDS = ("result", "actual_value", "change_reason")
+# {"fields": {key: value}, "labels": {key: label}}
+Snapshot = dict[str, Any]
 
 
 def plain(value):
@@ -34,7 +37,7 @@ def _label(model, field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
-def registration_snapshot(registration: Registration) -> dict:
+def registration_snapshot(registration: Registration) -> Snapshot:
     fields, labels = {}, {}
     for name in HEADER_FIELDS + REGISTRATION_FIELDS:
         fields[name] = plain(getattr(registration, name))
@@ -47,7 +50,7 @@ def registration_snapshot(registration: Registration) -> dict:
     return {"fields": fields, "labels": labels}
 
 
-def self_assessment_snapshot(assessment: SelfAssessment) -> dict:
+def self_assessment_snapshot(assessment: SelfAssessment) -> Snapshot:
     fields, labels = {}, {}
     for name in ASSESSMENT_FIELDS:
         fields[name] = plain(getattr(assessment, name))
@@ -63,10 +66,6 @@ def self_assessment_snapshot(assessment: SelfAssessment) -> dict:
         fields[key] = sorted(evidence.original_name for evidence in result.evidence.all())
         labels[key] = f"{title} – {_('evidence')}"
     return {"fields": fields, "labels": labels}
-
-
-def snapshot_of(form) -> dict:
-    return registration_snapshot(form) if isinstance(form, Registration) else self_assessment_snapshot(form)
 
 
 @dataclass(frozen=True)

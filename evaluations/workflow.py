@@ -19,16 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.services.audit import audit_record
-from cadres.transitions import Flow, Outcome, Refusal, User, act
-from evaluations import notifications
+from cadres.transitions import Outcome, Refusal, User, act
 from evaluations.checks import check_deadline
-from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW, SUPERSEDED
+from evaluations.flows import SUPERSEDED
+from evaluations.kinds import REGISTRATION, YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
-    AssessmentPeriod,
     AssessmentState,
     CapMode,
     Commitment,
-    DeadlineKind,
     EvaluationSettings,
     FormAction,
     FormEvent,
@@ -39,12 +37,11 @@ from evaluations.models import (
 )
 from evaluations.services.assessments import refresh_computed, self_assessment_errors
 from evaluations.services.registrations import fill_header, registration_errors
-from evaluations.snapshots import diff_snapshots, snapshot_of
+from evaluations.snapshots import Snapshot
 
 R, A = RegistrationState, AssessmentState
 Form = Registration | SelfAssessment
 F = TypeVar("F", Registration, SelfAssessment)
-Snapshot = dict[str, object]
 
 
 def _noted(*, comment: str = "", fields: Iterable[str] = (), snapshot: Snapshot | None = None, changed: Iterable[str] = (),
@@ -60,23 +57,35 @@ def last_return(form: Form) -> FormEvent | None:
     return form.events.filter(action=FormAction.RETURN).order_by("-created_at", "-id").first()
 
 
-def _submit(flow: Flow[F], form: F, *, acting_user: User, expected_version: object, deadline_kind: str | None,
+def _take(form: F, action: str, *, acting_user: User, expected_version: object,
+          change: Callable[[F], Outcome | None] | None = None) -> F:
+    """Take `action` on the form through its kind's flow; the kind's notice for it, if any,
+    goes out once the transaction commits."""
+    kind = kind_of(form)
+    done = act(kind.flow, form, action, acting_user=acting_user, expected_version=expected_version, change=change)
+    kind.notify(done, action)
+    return done
+
+
+def _submit(form: F, *, acting_user: User, expected_version: object, deadline_kind: str | None,
             check_content: Callable[[F], tuple[str, ...]]) -> None:
+    kind = kind_of(form)
+
     def change(locked: F) -> Outcome:
         # Only the first submission is held to the deadline: fixing a returned form is not late.
         if deadline_kind and locked.state in (R.DRAFT, A.DRAFT):
             locked.is_late = check_deadline(cycle=locked.cycle, unit=locked.unit, cadre_id=locked.cadre_id,
                                             kind=deadline_kind, today=timezone.localdate())
         content_fields: tuple[str, ...] = check_content(locked)
-        snapshot = snapshot_of(locked)
+        snapshot = kind.snapshot(locked)
         resubmit = locked.state in (R.RETURNED, A.RETURNED)
         returned = last_return(locked) if resubmit else None
-        changed = [field.key for field in diff_snapshots(returned.snapshot if returned else None, snapshot)]
+        changed = [field.key for field in kind.diff(returned.snapshot if returned else None, snapshot)]
         locked.submitted_at = timezone.now()
         return _noted(fields=["submitted_at", "is_late", *content_fields], snapshot=snapshot,
                       changed=changed if resubmit else ())
 
-    act(flow, form, FormAction.SUBMIT, acting_user=acting_user, expected_version=expected_version, change=change)
+    _take(form, FormAction.SUBMIT, acting_user=acting_user, expected_version=expected_version, change=change)
 
 
 def _raise_errors(errors: dict[str, str]) -> None:
@@ -103,11 +112,10 @@ def _clean_comments(form: Form, comments: dict[str, str] | None) -> dict[str, st
 
 
 def form_criteria_ids(form: Form) -> list[int]:
-    registration = form if isinstance(form, Registration) else form.registration
-    return list(Commitment.objects.filter(registration=registration).values_list("criterion_id", flat=True))
+    return list(kind_of(form).commitments(form).values_list("criterion_id", flat=True))
 
 
-def _return(flow: Flow[F], form: F, *, comments: dict[str, str] | None, general_comment: str, acting_user: User,
+def _return(form: F, *, comments: dict[str, str] | None, general_comment: str, acting_user: User,
             expected_version: object) -> None:
     def change(locked: F) -> Outcome:
         cleaned = _clean_comments(locked, comments)
@@ -115,10 +123,9 @@ def _return(flow: Flow[F], form: F, *, comments: dict[str, str] | None, general_
         if not cleaned and not comment:
             raise Refusal(_("Say what needs to change: comment on at least one criterion or on the whole form."),
                           "invalid")
-        return _noted(comment=comment, criterion_comments=cleaned, snapshot=snapshot_of(locked))
+        return _noted(comment=comment, criterion_comments=cleaned, snapshot=kind_of(locked).snapshot(locked))
 
-    act(flow, form, FormAction.RETURN, acting_user=acting_user, expected_version=expected_version, change=change)
-    notifications.form_returned(form)
+    _take(form, FormAction.RETURN, acting_user=acting_user, expected_version=expected_version, change=change)
 
 
 # --- Registration -----------------------------------------------------------------------
@@ -135,8 +142,8 @@ def _check_registration(form: Registration) -> tuple[str, ...]:
 def registration_submit(*, registration: Registration, acting_user: User, expected_version: object) -> Registration:
     """draft/returned → submitted by the cadre; the identity header is captured now. A first
     submission after the deadline needs an extension and is then marked late."""
-    deadline = DeadlineKind.REGISTRATION if registration.revision == 1 else None
-    _submit(REGISTRATION_FLOW, registration, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
+    deadline = REGISTRATION.deadline if registration.revision == 1 else None
+    _submit(registration, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
             check_content=_check_registration)
     return registration
 
@@ -145,7 +152,7 @@ def registration_submit(*, registration: Registration, acting_user: User, expect
 def registration_return(*, registration: Registration, comments: dict[str, str], general_comment: str = "",
                         acting_user: User, expected_version: object) -> Registration:
     """submitted → returned by the reviewer, with a comment per criterion id that needs work."""
-    _return(REGISTRATION_FLOW, registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
+    _return(registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
             expected_version=expected_version)
     return registration
 
@@ -159,13 +166,12 @@ def registration_approve(*, registration: Registration, acting_user: User, expec
         locked.approved_at, locked.approved_by = timezone.now(), acting_user
         return _noted(comment=(comment or "").strip(), fields=["approved_at", "approved_by"])
 
-    form = act(REGISTRATION_FLOW, registration, FormAction.APPROVE, acting_user=acting_user,
-               expected_version=expected_version, change=change)
+    form = _take(registration, FormAction.APPROVE, acting_user=acting_user, expected_version=expected_version,
+                 change=change)
     if form.previous_id:
         previous = Registration.objects.get(pk=form.previous_id)
-        act(REGISTRATION_FLOW, previous, SUPERSEDED, acting_user=acting_user, expected_version=previous.lock_version,
-            change=lambda locked: Outcome(data={"by": form.pk}))
-    notifications.form_approved(form)
+        _take(previous, SUPERSEDED, acting_user=acting_user, expected_version=previous.lock_version,
+              change=lambda locked: Outcome(data={"by": form.pk}))
     return form
 
 
@@ -178,8 +184,8 @@ def _no_open_amendment(locked: Registration) -> None:
 def registration_amend(*, registration: Registration, acting_user: User, expected_version: object) -> Registration:
     """Open an amendment of an approved registration: a new draft revision with the same
     content, linked to it. The approved revision stays valid until the amendment is approved."""
-    form = act(REGISTRATION_FLOW, registration, FormAction.AMEND, acting_user=acting_user,
-               expected_version=expected_version, change=_no_open_amendment)
+    form = _take(registration, FormAction.AMEND, acting_user=acting_user, expected_version=expected_version,
+                 change=_no_open_amendment)
     fields = ("tenant_id", "cycle_id", "cadre_id", "programme_id", "unit_id", "role", "full_name", "birth_date",
               "union_position", "job_title", "unit_name", "planned_initiative", "is_late")
     amendment = Registration.objects.create(revision=form.revision + 1, previous=form,
@@ -189,7 +195,7 @@ def registration_amend(*, registration: Registration, acting_user: User, expecte
                    text=c.text, minimum=c.minimum, target=c.target, measures=c.measures)
         for c in form.commitments.all()
     )
-    FormEvent.objects.create(tenant_id=amendment.tenant_id, registration=amendment, actor=acting_user,
+    FormEvent.objects.create(tenant_id=amendment.tenant_id, form=amendment, actor=acting_user,
                              action=FormAction.AMEND, from_state=R.APPROVED, to_state=R.DRAFT,
                              comment=_("Amends revision %(n)d.") % {"n": form.revision})
     audit_record(actor=acting_user, action="registration.amend", obj=amendment, data={"previous": form.pk})
@@ -209,9 +215,8 @@ def _check_assessment(form: SelfAssessment) -> tuple[str, ...]:
 def self_assessment_submit(*, self_assessment: SelfAssessment, acting_user: User,
                            expected_version: object) -> SelfAssessment:
     """draft/returned → submitted by the cadre; the yearly one is held to the deadline."""
-    deadline = DeadlineKind.SELF_ASSESSMENT if self_assessment.period == AssessmentPeriod.YEAR else None
-    _submit(ASSESSMENT_FLOW, self_assessment, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
-            check_content=_check_assessment)
+    _submit(self_assessment, acting_user=acting_user, expected_version=expected_version,
+            deadline_kind=kind_of(self_assessment).deadline, check_content=_check_assessment)
     return self_assessment
 
 
@@ -219,7 +224,7 @@ def self_assessment_submit(*, self_assessment: SelfAssessment, acting_user: User
 def self_assessment_return(*, self_assessment: SelfAssessment, comments: dict[str, str], general_comment: str = "",
                            acting_user: User, expected_version: object) -> SelfAssessment:
     """submitted → returned by the reviewer, with a comment per criterion id."""
-    _return(ASSESSMENT_FLOW, self_assessment, comments=comments, general_comment=general_comment, acting_user=acting_user,
+    _return(self_assessment, comments=comments, general_comment=general_comment, acting_user=acting_user,
             expected_version=expected_version)
     return self_assessment
 
@@ -239,8 +244,8 @@ def self_assessment_propose(*, self_assessment: SelfAssessment, rating: str, com
         locked.proposed_by = acting_user
         return _noted(comment=locked.reviewer_comment, fields=["proposed_rating", "reviewer_comment", "proposed_by"])
 
-    return act(ASSESSMENT_FLOW, self_assessment, FormAction.PROPOSE, acting_user=acting_user,
-               expected_version=expected_version, change=change)
+    return _take(self_assessment, FormAction.PROPOSE, acting_user=acting_user, expected_version=expected_version,
+                 change=change)
 
 
 def excellent_share_check(form: SelfAssessment, rating: str) -> str | None:
@@ -250,10 +255,10 @@ def excellent_share_check(form: SelfAssessment, rating: str) -> str | None:
     settings = EvaluationSettings.objects.filter(tenant_id=form.tenant_id).first()
     if settings is None or settings.excellent_cap_mode == CapMode.OFF or rating != Rating.EXCELLENT:
         return None
-    if form.period != AssessmentPeriod.YEAR:
+    if not kind_of(form).is_yearly:
         return None
-    excellent = (SelfAssessment.objects.filter(cycle=form.cycle, unit=form.unit, period=AssessmentPeriod.YEAR,
-                                               state=A.FINALISED, final_rating=Rating.EXCELLENT)
+    excellent = (YEARLY_SELF_ASSESSMENT.forms(cycle=form.cycle, unit=form.unit, state=A.FINALISED,
+                                              final_rating=Rating.EXCELLENT)
                  .exclude(pk=form.pk).values("cadre_id").distinct().count() + 1)
     assessed = max(Registration.objects.filter(cycle=form.cycle, unit=form.unit, state=R.APPROVED)
                    .values("cadre_id").distinct().count(), 1)
@@ -284,7 +289,5 @@ def self_assessment_finalise(*, self_assessment: SelfAssessment, rating: str, co
         return _noted(comment=locked.collective_comment,
                       fields=["final_rating", "collective_comment", "finalised_by", "finalised_at"])
 
-    form = act(ASSESSMENT_FLOW, self_assessment, FormAction.FINALISE, acting_user=acting_user,
-               expected_version=expected_version, change=change)
-    notifications.form_rated(form)
-    return form
+    return _take(self_assessment, FormAction.FINALISE, acting_user=acting_user, expected_version=expected_version,
+                 change=change)

@@ -32,8 +32,8 @@ from django.db import connection
 from django.db.models import Q
 
 from cadres.models import Cadre, Position, PositionRole, Unit, UnitLevel
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT
 from evaluations.models import (
-    AssessmentPeriod,
     AssessmentState,
     Commitment,
     CommitmentResult,
@@ -188,7 +188,7 @@ def _results_join() -> str:
 def _counted_results() -> str:
     """The results that count toward a target: of yearly self-assessments submitted, against
     a target set on a quantitative criterion."""
-    return (f"s.period = '{AssessmentPeriod.YEAR}' AND s.submitted_at IS NOT NULL"
+    return (f"{YEARLY_SELF_ASSESSMENT.sql_where('s')} AND s.submitted_at IS NOT NULL"
             f" AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL")
 
 
@@ -221,7 +221,7 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     sa_only, sa_params = _in("s.cadre_id", cadre_ids)
     sec_only, sec_params = _in("p.cadre_id", cadre_ids)
     ini_only, ini_params = _in("i.cadre_id", cadre_ids)
-    yearly = f"s.cycle_id = %s AND s.period = '{AssessmentPeriod.YEAR}'"
+    yearly = f"s.cycle_id = %s AND {YEARLY_SELF_ASSESSMENT.sql_where('s')}"
     finalised = f"s.state = '{AssessmentState.FINALISED}'"
     sql = f"""{home},
     reg_flags AS (

@@ -1,9 +1,9 @@
 """Keep the figures fresh without the apps below knowing about reports.
 
-Whatever changes what a cadre counts for — a form transition (its `FormEvent`), a position
-started or ended, a cadre archived or marked CCVC, a sáng kiến logged — marks the cadre;
-when the transaction commits, the marked cadres of each open cycle are re-rolled in one
-task (`rollup_cadres`: their paths only). A change to the tree (a unit added, changed,
+Whatever changes what a cadre counts for — a transition (its `FormEvent`) of a form whose
+kind counts in the figures, a position started or ended, a cadre archived or marked CCVC,
+a sáng kiến logged — marks the cadre; when the transaction commits, the marked cadres of
+each open cycle are re-rolled in one task (`rollup_cadres`: their paths only). A change to the tree (a unit added, changed,
 moved or archived) asks for one full run of the tenant's open cycles instead. Many changes
 in one transaction (an import) are gathered into one task, not one per row.
 
@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from evaluations.kinds import kind_of
 from evaluations.models import Cycle, CycleStatus, FormEvent
 from reports.services.snapshots import snapshot_take
 from reports.tasks import enqueue_rollup_cadres, enqueue_rollup_cycle
@@ -72,8 +73,9 @@ def _mark_tree(tenant_id: int) -> None:
 def form_event_saved(sender, instance: FormEvent, created: bool, raw: bool = False, **kwargs) -> None:
     if not created or raw:
         return
-    form = instance.registration if instance.registration_id else instance.self_assessment
-    _mark(form.tenant_id, form.cadre_id, form.cycle_id)
+    form = instance.form  # the form it was created with: no query
+    if kind_of(form).in_figures:
+        _mark(form.tenant_id, form.cadre_id, form.cycle_id)
 
 
 def cadre_changed(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:

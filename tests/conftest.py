@@ -92,6 +92,15 @@ def shared(data):
     return copy.deepcopy(data)
 
 
+@pytest.fixture
+def latest_schema_after():
+    """For a migration test: migrating back unapplies what depends on the migration too, so
+    every app is brought forward again afterwards and the tests that follow see the whole schema."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.fixture(autouse=True)
 def scopes_off():
     """Test bodies reach every tenant; requests still run inside the middleware's scope."""
@@ -186,12 +195,3 @@ def celery_worker_process(transactional_db):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.unlink(missing_ok=True)
-
-
-@pytest.fixture
-def latest_schema_after():
-    """For migration tests, which migrate back: every app is brought forward again
-    afterwards, so the tests that follow see the whole schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -20,7 +20,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy, pgettext
 
 from cadres.forms.fields import DecimalText, TextField
-from evaluations.models import AssessmentPeriod, Commitment, Rating, Registration, SelfAssessment
+from evaluations.kinds import kind_of
+from evaluations.models import Commitment, Rating, Registration, SelfAssessment
 from evaluations.templatetags.assessment_ui import amount
 from models_registry.models import CriterionKind, MeasureUnit, Period
 from models_registry.templatetags.programmes import target_text
@@ -220,7 +221,7 @@ class SelfAssessmentDraftForm(DraftForm):
                 label=_("Reason for the change"), max_length=500, required=False,
                 help_text=_("Required only when the actual value differs from the activity log.")),
                 result, "change_reason")
-        year = assessment.period == AssessmentPeriod.YEAR
+        year = kind_of(assessment).is_yearly
         for name in TEXT_FIELDS:
             self.add(name, TextField(label=_verbose(name), max_length=4000, required=False, widget=_textarea(),
                                      help_text=_("Required.") if year and name in ("strengths", "weaknesses") else ""),
@@ -242,7 +243,7 @@ class SelfAssessmentDraftForm(DraftForm):
     def general_keys(self) -> dict[str, list[str]]:
         """The form-wide fields the page asks for: the four texts; for the year, the
         "4 được" (civil servants only) and the self-rating."""
-        year = self.draft.period == AssessmentPeriod.YEAR
+        year = kind_of(self.draft).is_yearly
         return {"texts": list(TEXT_FIELDS),
                 "gains": list(GAINS_FIELDS) if year and self.draft.cadre.is_civil_servant else [],
                 "rating": ["self_rating"] if year else []}

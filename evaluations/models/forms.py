@@ -1,4 +1,5 @@
-"""The two forms and their timeline.
+"""The forms and their timeline. What each kind of form does (its flow, snapshot, notices,
+PDF, reminder, place in the figures) is declared in `evaluations.kinds`.
 
 Both forms carry `lock_version` (bumped by every transition: a reviewer acting on a page
 loaded before another one acted is refused) and `field_versions` (one counter per draft
@@ -6,8 +7,9 @@ field, bumped by autosave: a stale tab cannot overwrite newer text).
 """
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from django_scopes import ScopedManager
 
@@ -72,6 +74,9 @@ class FormBase(models.Model):
     is_late = models.BooleanField(_("late"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Its timeline; `FormEvent.objects.filter(registration=…)` (the model's name) reads it too.
+    events = GenericRelation("evaluations.FormEvent", content_type_field="form_type", object_id_field="form_id",
+                             related_query_name="%(class)s")
     # A field of each form, with its own choices; both share draft, submitted and returned.
     state: str
 
@@ -199,10 +204,6 @@ class SelfAssessment(FormBase):
         return f"KĐCT01 {self.cadre} {self.cycle}"
 
     @property
-    def is_yearly(self) -> bool:
-        return self.period == AssessmentPeriod.YEAR
-
-    @property
     def is_finalised(self) -> bool:
         return self.state == AssessmentState.FINALISED
 
@@ -248,13 +249,16 @@ class EvidenceFile(models.Model):
 
 class FormEvent(models.Model):
     """One transition of one form, written by the transition in its transaction. Submissions
-    and returns keep a full snapshot of the form so any two can be compared."""
+    and returns keep a full snapshot of the form so any two can be compared.
+
+    The form is any kind's (`form`: its model and id), so a new kind needs no column; a
+    form's timeline is read through the (form_type, form_id) index. Deleting a form deletes
+    its events (`FormBase.events`)."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, null=True, blank=True,
-                                     related_name="events")
-    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, null=True, blank=True,
-                                        related_name="events")
+    form_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    form_id = models.PositiveBigIntegerField()
+    form = GenericForeignKey("form_type", "form_id")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     action = models.CharField(max_length=12, choices=FormAction.choices)
     from_state = models.CharField(max_length=12, blank=True)
@@ -272,11 +276,7 @@ class FormEvent(models.Model):
 
     class Meta:
         ordering = ["created_at", "id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(registration__isnull=True) ^ Q(self_assessment__isnull=True), name="form_event_one_form"
-            )
-        ]
+        indexes = [models.Index(fields=["form_type", "form_id", "created_at"], name="form_event_timeline")]
 
     @property
     def is_first_submission(self) -> bool:

@@ -13,6 +13,7 @@ from cadres.services.audit import audit_record
 from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open
 from evaluations.forms.drafts import GAINS_FIELDS, SelfAssessmentDraftForm, unknown_field
+from evaluations.kinds import kind_of
 from evaluations.models import (
     AssessmentPeriod,
     Commitment,
@@ -74,7 +75,7 @@ def self_assessment_start(*, registration: Registration, period: str = Assessmen
         value = computed_value(commitment, period)
         CommitmentResult.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment,
                                         commitment=commitment, computed_value=value, actual_value=value)
-    FormEvent.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment, actor=acting_user,
+    FormEvent.objects.create(tenant_id=assessment.tenant_id, form=assessment, actor=acting_user,
                              action=FormAction.CREATE, to_state=assessment.state)
     audit_record(actor=acting_user, action="self_assessment.create", obj=assessment,
                  data={"registration": registration.pk, "period": period})
@@ -139,7 +140,7 @@ def self_assessment_errors(assessment: SelfAssessment) -> dict[str, str]:
             errors[f"{key}.result"] = _("Describe what you achieved for this commitment.")
         if result.actual_value != result.computed_value and not result.change_reason.strip():
             errors[f"{key}.change_reason"] = _("You changed the value from the activity log: say why.")
-    if assessment.period == AssessmentPeriod.YEAR:
+    if kind_of(assessment).is_yearly:
         for name in ("strengths", "weaknesses"):
             if not getattr(assessment, name).strip():
                 errors[name] = _("This field cannot be empty.")

@@ -14,8 +14,9 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from cadres.transitions import check
-from evaluations.flows import EDIT, flow_of
+from evaluations.flows import EDIT
 from evaluations.forms.drafts import DraftForm
+from evaluations.kinds import kind_of
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,7 @@ def parse_int(value) -> int:
 def lock_editable_form(form: models.Model, *, acting_user) -> models.Model:
     """The form row locked for writing, after its flow's "edit" checks (owner, cycle, state)."""
     locked = type(form).objects.select_for_update(of=("self",)).select_related("cycle").get(pk=form.pk)
-    check(flow_of(locked), locked, EDIT, acting_user)
+    check(kind_of(locked).flow, locked, EDIT, acting_user)
     return locked
 
 

@@ -57,7 +57,7 @@ def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acti
                    minimum=item.target, target=item.target)
         for index, item in enumerate(applicable, start=1)
     )
-    FormEvent.objects.create(tenant_id=registration.tenant_id, registration=registration, actor=acting_user,
+    FormEvent.objects.create(tenant_id=registration.tenant_id, form=registration, actor=acting_user,
                              action=FormAction.CREATE, to_state=registration.state)
     audit_record(actor=acting_user, action="registration.create", obj=registration,
                  data={"programme": programme.pk, "cycle": cycle.year})

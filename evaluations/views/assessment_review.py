@@ -15,6 +15,7 @@ from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import ASSESSMENT_FLOW, EDIT
 from evaluations.forms.assessments import RatingForm
+from evaluations.kinds import kind_of
 from evaluations.models import Activity, FeedbackRequest, FormAction, Rating
 from evaluations.rules import can_finalise, can_review, is_owner
 from evaluations.selectors import feedback_for, form_timeline, get_self_assessment_for_user, return_comments_for
@@ -29,7 +30,8 @@ def _review_context(request, form) -> dict:
     user = request.user
     reviewer, btv = can_review(user, form), can_finalise(user, form)
     context = {
-        "form": form, "is_owner": is_owner(user, form), "can_edit": can_act(ASSESSMENT_FLOW, form, EDIT, user),
+        "form": form, "kind": kind_of(form), "is_owner": is_owner(user, form),
+        "can_edit": can_act(ASSESSMENT_FLOW, form, EDIT, user),
         "reviewer": can_act(ASSESSMENT_FLOW, form, FormAction.PROPOSE, user),
         "btv": can_act(ASSESSMENT_FLOW, form, FormAction.FINALISE, user),
         "comments": return_comments_for(form), "timeline": form_timeline(form),

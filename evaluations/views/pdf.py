@@ -7,6 +7,7 @@ from django.utils import timezone, translation
 
 from cadres.models import Cadre, Unit
 from cadres.selectors import place_of
+from evaluations.kinds import kind_of
 from evaluations.models import Registration
 from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
 from office.pdf import OfficialHeader, render_pdf
@@ -21,12 +22,14 @@ def _header(form) -> OfficialHeader:
                           place=place_of(unit), date=date)
 
 
-def _pdf_response(template: str, context: dict, filename: str) -> HttpResponse:
+def _pdf_response(form, context: dict) -> HttpResponse:
+    """The form in its kind's official layout."""
+    kind = kind_of(form)
     # The paper form is Vietnamese whatever language the reader's screen uses.
     with translation.override("vi"):
-        content = render_pdf(template, context)
+        content = render_pdf(kind.pdf_template, {"header": _header(form), "form": form, "kind": kind, **context})
     response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'attachment; filename="{kind.pdf_name}-{form.cycle.year}-{form.pk}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -46,17 +49,13 @@ def _name(user) -> str:
 @login_required
 def registration_pdf(request, pk: int):
     registration = get_registration_for_user(request.user, pk)
-    context = {"header": _header(registration), "form": registration, "commitments": _commitments(registration),
-               "reviewer_name": _name(registration.approved_by)}
-    return _pdf_response("evaluations/pdf/registration.html", context,
-                         f"DKCT01-{registration.cycle.year}-{registration.pk}.pdf")
+    return _pdf_response(registration, {"commitments": _commitments(registration),
+                                        "reviewer_name": _name(registration.approved_by)})
 
 
 @login_required
 def self_assessment_pdf(request, pk: int):
     assessment = get_self_assessment_for_user(request.user, pk)
     results = assessment.results.select_related("commitment__criterion").order_by("commitment__position", "id")
-    context = {"header": _header(assessment), "form": assessment, "registration": assessment.registration,
-               "results": results, "reviewer_name": _name(assessment.proposed_by)}
-    return _pdf_response("evaluations/pdf/self_assessment.html", context,
-                         f"KDCT01-{assessment.cycle.year}-{assessment.pk}.pdf")
+    return _pdf_response(assessment, {"registration": assessment.registration, "results": results,
+                                      "reviewer_name": _name(assessment.proposed_by)})

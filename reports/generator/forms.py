@@ -19,6 +19,7 @@ from decimal import Decimal
 from django.utils import timezone, translation
 
 from cadres.models import PositionRole, UnitLevel
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT
 from evaluations.models import (
     Activity,
     AssessmentPeriod,
@@ -111,7 +112,7 @@ class FormWriter:
             self.role_labels = {role: str(label) for role, label in PositionRole.choices}
             self.amend_comment = str(translation.gettext("Amends revision %(n)d.") % {"n": 1})
             self.kind_labels = {kind: str(label) for kind, label in K.choices}
-        self.events: list[FormEvent] = []  # the current chunk's timeline
+        self.events: list[tuple[Registration | SelfAssessment, FormEvent]] = []  # the current chunk's timeline
         self.kinds = {criterion.pk: criterion.kind for plan in programmes.cadre_programmes
                       for group in plan.groups for criterion in group.criteria.all()}
 
@@ -138,7 +139,7 @@ class FormWriter:
     # --- one chunk ------------------------------------------------------------------------
 
     def _chunk(self, plans) -> None:
-        self.events: list[FormEvent] = []
+        self.events = []
         # (person, revision 1, the live revision, applicable criteria, yearly assessment state, rating, quarterly)
         filed = []
         firsts, amendments = [], []
@@ -178,8 +179,10 @@ class FormWriter:
         self._insert("self-assessments", SelfAssessment, assessments)
         self._insert("results", CommitmentResult,
                      [row for form in assessments for row in self._results(form, commitments[form.registration])])
-        # Each event holds its form, inserted above: bulk_create copies the form's new id.
-        self._insert("form events", FormEvent, self.events)
+        # Each event's form was inserted above: its new id is known now.
+        for form, event in self.events:
+            event.form = form
+        self._insert("form events", FormEvent, [event for _form, event in self.events])
         activities, initiatives = [], []
         for person, *_rest in plans:
             activities.extend(self._activities(person))
@@ -190,10 +193,9 @@ class FormWriter:
     # --- registrations --------------------------------------------------------------------
 
     def _event(self, form, action: str, from_state: str, to_state: str, at, actor=None, **extra) -> None:
-        link = {"registration": form} if isinstance(form, Registration) else {"self_assessment": form}
-        self.events.append(FormEvent(tenant_id=self.tenant_id, actor=actor, action=action, from_state=from_state,
-                                     to_state=to_state, is_late=form.is_late and action != F.CREATE, created_at=at,
-                                     **link, **extra))
+        self.events.append((form, FormEvent(tenant_id=self.tenant_id, actor=actor, action=action,
+                                            from_state=from_state, to_state=to_state,
+                                            is_late=form.is_late and action != F.CREATE, created_at=at, **extra)))
 
     def _return_comments(self, applicable) -> dict:
         picked = self.rng.sample(applicable, min(len(applicable), self.rng.randint(1, 2)))
@@ -271,7 +273,7 @@ class FormWriter:
     def _assessment(self, person: Person, registration: Registration, period: str, state: str,
                     rating: str | None) -> SelfAssessment:
         rng, clock = self.rng, self.clock
-        yearly = period == AssessmentPeriod.YEAR
+        yearly = period in YEARLY_SELF_ASSESSMENT.periods
         if yearly:
             created = clock.at(clock.day((8, 1), (9, 20)))
         else:

@@ -24,16 +24,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Tenant, Unit
-from evaluations.models import (
-    AssessmentPeriod,
-    Cycle,
-    CycleDeadline,
-    CycleStatus,
-    DeadlineKind,
-    Registration,
-    RegistrationState,
-    SelfAssessment,
-)
+from evaluations.kinds import KINDS, FormKind
+from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineKind, RegistrationState
 from reports.models import ReminderKind, ReminderLog, UnitReport, UnitReportState
 from reports.rollup import home_units
 
@@ -98,21 +90,23 @@ def _reviewers(unit_ids) -> dict[int, set[int]]:
     return found
 
 
-def _missing(cycle: Cycle) -> dict[str, dict[int, list[int]]]:
-    """Per form kind: home unit → cadres who still owe that form."""
+Missing = dict[FormKind, dict[int, list[int]]]
+
+
+def _missing(cycle: Cycle) -> Missing:
+    """Per form kind with a reminder: home unit → cadres who owe that form and have not
+    submitted it."""
     homes = home_units(cycle)
-    registered = set(Registration.objects.filter(cycle=cycle, submitted_at__isnull=False)
-                     .values_list("cadre_id", flat=True))
-    approved = set(Registration.objects.filter(cycle=cycle, state=RegistrationState.APPROVED)
-                   .values_list("cadre_id", flat=True))
-    assessed = set(SelfAssessment.objects.filter(cycle=cycle, period=AssessmentPeriod.YEAR,
-                                                 submitted_at__isnull=False).values_list("cadre_id", flat=True))
-    missing = {DeadlineKind.REGISTRATION: defaultdict(list), DeadlineKind.SELF_ASSESSMENT: defaultdict(list)}
-    for cadre_id, unit_id in homes.items():
-        if cadre_id not in registered:
-            missing[DeadlineKind.REGISTRATION][unit_id].append(cadre_id)
-        elif cadre_id in approved and cadre_id not in assessed:
-            missing[DeadlineKind.SELF_ASSESSMENT][unit_id].append(cadre_id)
+    missing: Missing = {}
+    for kind in KINDS:
+        if kind.reminder is None:
+            continue
+        owing = kind.reminder.owed_by(cycle) if kind.reminder.owed_by else None
+        filed = set(kind.forms(cycle=cycle, submitted_at__isnull=False).values_list("cadre_id", flat=True))
+        missing[kind] = by_unit = defaultdict(list)
+        for cadre_id, unit_id in homes.items():
+            if cadre_id not in filed and (owing is None or cadre_id in owing):
+                by_unit[unit_id].append(cadre_id)
     return missing
 
 
@@ -122,23 +116,22 @@ def _reports_outstanding(cycle: Cycle, tree: _Tree) -> list[Unit]:
     return [unit for unit in tree.units.values() if unit.depth > 1 and unit.pk not in sent]
 
 
-def _digest_items(cycle: Cycle, tree: _Tree, missing, today: datetime.date) -> dict[int, list[str]]:
+def _digest_items(cycle: Cycle, tree: _Tree, missing: Missing, today: datetime.date) -> dict[int, list[str]]:
     soon = {today + datetime.timedelta(days=n) for n in reminder_days()}
     items: dict[int, list[str]] = defaultdict(list)
-    texts = {DeadlineKind.REGISTRATION: _("Register your commitments (ĐKCT01) by %(date)s."),
-             DeadlineKind.SELF_ASSESSMENT: _("File your self-assessment (KĐCT01) by %(date)s.")}
     for kind, by_unit in missing.items():
-        owed = [(cadre_id, tree.deadline(tree.units[unit_id], kind)) for unit_id, cadres in by_unit.items()
+        owed = [(cadre_id, tree.deadline(tree.units[unit_id], kind.deadline)) for unit_id, cadres in by_unit.items()
                 for cadre_id in cadres if unit_id in tree.units]
         owed = [(cadre_id, due) for cadre_id, due in owed if due in soon]
         users = dict(Cadre.objects.filter(pk__in=[c for c, _due in owed], user__isnull=False)
                      .values_list("pk", "user_id"))
         for cadre_id, due in owed:
             if cadre_id in users:
-                items[users[cadre_id]].append(texts[kind] % {"date": _fmt(due)})
+                items[users[cadre_id]].append(kind.reminder.digest % {"date": _fmt(due)})
     waiting = defaultdict(int)
-    for model in (Registration, SelfAssessment):
-        for unit_id in model.objects.filter(cycle=cycle, state="submitted").values_list("unit_id", flat=True):
+    for kind in KINDS:
+        # "submitted" is the same state in every kind's flow: waiting for its reviewer.
+        for unit_id in kind.forms(cycle=cycle, state=RegistrationState.SUBMITTED).values_list("unit_id", flat=True):
             waiting[unit_id] += 1
     due_units = {u: tree.deadline(tree.units[u], DeadlineKind.REVIEW) for u in waiting if u in tree.units}
     due_units = {u: due for u, due in due_units.items() if due in soon}
@@ -157,22 +150,19 @@ def _digest_items(cycle: Cycle, tree: _Tree, missing, today: datetime.date) -> d
     return items
 
 
-def _escalation_items(cycle: Cycle, tree: _Tree, missing, today: datetime.date) -> dict[int, list[str]]:
+def _escalation_items(cycle: Cycle, tree: _Tree, missing: Missing, today: datetime.date) -> dict[int, list[str]]:
     """The day after a deadline: to the parent unit's managers, who is late below them."""
     yesterday = today - datetime.timedelta(days=1)
     late: dict[int, list[str]] = defaultdict(list)  # parent unit id → lines
-    labels = {DeadlineKind.REGISTRATION: _("%(unit)s: %(n)d cadres have not registered: %(names)s."),
-              DeadlineKind.SELF_ASSESSMENT: _("%(unit)s: %(n)d cadres have not filed their self-assessment: "
-                                              "%(names)s.")}
     for kind, by_unit in missing.items():
         overdue = {u: cadres for u, cadres in by_unit.items()
                    if u in tree.units and tree.parent(tree.units[u])
-                   and tree.deadline(tree.units[u], kind) == yesterday}
+                   and tree.deadline(tree.units[u], kind.deadline) == yesterday}
         names = dict(Cadre.objects.filter(pk__in=[c for cadres in overdue.values() for c in cadres])
                      .values_list("pk", "full_name"))
         for unit_id, cadres in sorted(overdue.items(), key=lambda item: tree.units[item[0]].path):
             unit = tree.units[unit_id]
-            late[tree.parent(unit).pk].append(labels[kind] % {
+            late[tree.parent(unit).pk].append(kind.reminder.escalation % {
                 "unit": unit.name, "n": len(cadres), "names": ", ".join(sorted(names[c] for c in cadres))})
     for unit in sorted(_reports_outstanding(cycle, tree), key=lambda u: u.path):
         if tree.deadline(unit, DeadlineKind.UNIT_REPORT, from_parent=True) == yesterday:

@@ -1,6 +1,5 @@
 """reports 0005: the per-cadre target results become per-home-unit sums, nothing lost."""
 
-import datetime
 
 import pytest
 from django.db import connection
@@ -8,6 +7,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from reports.models import UnitTargetFigures
+from tests.historical import historical_cycle
 
 BEFORE = [("reports", "0004_snapshot_closed_cycles")]
 AFTER = [("reports", "0005_unit_target_figures")]
@@ -19,13 +19,9 @@ def test_target_results_are_summed_per_home_unit(latest_schema_after):
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     apps = executor.loader.project_state(BEFORE).apps
-    tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    Unit = apps.get_model("cadres", "Unit")
-    root = Unit.objects.create(tenant=tenant, path="0001", depth=1, code="DT", name="Tỉnh Đoàn Di Trú", level="province")
-    branch = Unit.objects.create(tenant=tenant, path="00010001", depth=2, code="CD", name="Chi đoàn 1", level="branch")
-    day = datetime.date(2025, 10, 30)
-    cycle = apps.get_model("evaluations", "Cycle").objects.create(
-        tenant=tenant, year=2025, registration_closes=day, self_assessment_due=day, review_due=day, unit_report_due=day)
+    tenant, root, cycle = historical_cycle(apps)
+    branch = apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="00010001", depth=2, code="CD",
+                                                            name="Chi đoàn 1", level="branch")
     programme = apps.get_model("models_registry", "Programme").objects.create(
         tenant=tenant, owner_unit=root, name="Mô hình", start_year=2025, end_year=2025)
     group = apps.get_model("models_registry", "CriteriaGroup").objects.create(tenant=tenant, programme=programme,

@@ -118,9 +118,9 @@ def test_form_transitions_queue_one_rollup_of_their_cadre_on_commit(django_captu
     Registration.objects.filter(pk=registration.pk).update(state=RegistrationState.SUBMITTED)
     before = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        FormEvent.objects.create(tenant=w["tenant"], registration=registration, action=FormAction.RETURN,
+        FormEvent.objects.create(tenant=w["tenant"], form=registration, action=FormAction.RETURN,
                                  from_state="approved", to_state="submitted")
-        FormEvent.objects.create(tenant=w["tenant"], registration=registration, action=FormAction.RESUBMIT,
+        FormEvent.objects.create(tenant=w["tenant"], form=registration, action=FormAction.RESUBMIT,
                                  from_state="submitted", to_state="submitted")
     assert len(callbacks) == 2  # one gathering both events, then the one task it queues
     after = dict(UnitFigures.objects.filter(cycle=w["cycle"]).values_list("unit_id", "computed_at"))
