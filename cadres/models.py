@@ -5,6 +5,7 @@ Tenant-owned models use a scoped manager (django-scopes): a query outside an act
 """
 
 import secrets
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
@@ -13,10 +14,13 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from django_scopes import ScopedManager
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from cadres.scoping import TenantManager, scoped_by_tenant
 from cadres.text import fold, person_sort_key
+
+if TYPE_CHECKING:
+    from cadres.scoping import TenantScoped
 
 
 class UserManager(DjangoUserManager):
@@ -122,8 +126,14 @@ def new_join_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-class UnitManager(MP_NodeManager):
-    pass
+if TYPE_CHECKING:
+
+    class UnitManager(TenantScoped["Unit"], MP_NodeManager["Unit"]): ...
+
+else:
+
+    class UnitManager(scoped_by_tenant(MP_NodeManager)):
+        pass
 
 
 class Unit(MP_Node):
@@ -144,7 +154,7 @@ class Unit(MP_Node):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant", _manager_class=UnitManager)
+    objects = UnitManager()
 
     class Meta:
         verbose_name = _("unit")
@@ -205,7 +215,7 @@ class Cadre(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("cadre")
@@ -247,6 +257,18 @@ class PositionQuerySet(models.QuerySet):
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
 
 
+_PositionManagerBase = models.Manager.from_queryset(PositionQuerySet)
+
+if TYPE_CHECKING:
+
+    class PositionManager(TenantScoped["Position"], _PositionManagerBase["Position"]): ...
+
+else:
+
+    class PositionManager(scoped_by_tenant(_PositionManagerBase)):
+        pass
+
+
 class Position(models.Model):
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="positions", verbose_name=_("cadre"))
@@ -257,7 +279,7 @@ class Position(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant", _manager_class=models.Manager.from_queryset(PositionQuerySet))
+    objects = PositionManager()
 
     class Meta:
         verbose_name = _("position")
@@ -292,7 +314,7 @@ class Grant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("grant")
@@ -325,7 +347,7 @@ class JoinRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("join request")
@@ -346,7 +368,7 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -384,7 +406,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at"]

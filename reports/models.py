@@ -11,9 +11,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from cadres.models import Cadre, Tenant, Unit, UnitLevel
+from cadres.scoping import TenantManager
 from evaluations.models import Cycle
 
 RATING_FIELDS = ("rated_excellent", "rated_good", "rated_completed", "rated_not_completed")
@@ -87,7 +87,7 @@ class UnitFigures(FigureColumns):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     computed_at = models.DateTimeField()
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("unit figures")
@@ -134,7 +134,7 @@ class CadreFigures(CadreFlags):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     computed_at = models.DateTimeField()
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "cadre"], name="cadre_figures_unique")]
@@ -154,7 +154,7 @@ class FiguresSnapshot(models.Model):
                                    related_name="+")
     reopen_reason = models.CharField(max_length=500, blank=True)  # why the previous version was reopened
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("figures snapshot")
@@ -180,7 +180,7 @@ class SnapshotUnit(FigureColumns):
     level = models.CharField(max_length=20, choices=UnitLevel.choices)
     sector = models.CharField(max_length=20, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "unit"], name="snapshot_unit_unique")]
@@ -195,7 +195,7 @@ class SnapshotCadre(CadreFlags):
     cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "cadre"], name="snapshot_cadre_unique")]
@@ -238,7 +238,7 @@ class UnitReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("unit report")
@@ -301,7 +301,7 @@ class ReportFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -329,7 +329,7 @@ class ReportFileDownload(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -350,7 +350,7 @@ class ReminderLog(models.Model):
     items = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day", "kind"], name="reminder_once_a_day")]

@@ -9,9 +9,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from django_scopes import ScopedManager
 
 from cadres.models import Cadre, PositionRole, Tenant, Unit
+from cadres.scoping import TenantManager
 from evaluations.models.cycles import Cycle
 from models_registry.models import Criterion, Programme
 
@@ -113,7 +113,7 @@ class Registration(FormBase):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("registration")
@@ -150,7 +150,7 @@ class Commitment(models.Model):
     target = models.DecimalField(_("target"), max_digits=7, decimal_places=2, null=True, blank=True)
     measures = models.TextField(_("measures"), blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -185,7 +185,7 @@ class SelfAssessment(FormBase):
                                      related_name="+")
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("self-assessment")
@@ -219,7 +219,7 @@ class CommitmentResult(models.Model):
     actual_value = models.DecimalField(_("actual value"), max_digits=9, decimal_places=2, null=True, blank=True)
     change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["commitment__position", "id"]
@@ -243,7 +243,7 @@ class EvidenceFile(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
 
 class FormEvent(models.Model):
@@ -268,7 +268,7 @@ class FormEvent(models.Model):
     is_late = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["created_at", "id"]
