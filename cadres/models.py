@@ -4,8 +4,9 @@ Tenant-owned models use a scoped manager (django-scopes): a query outside an act
 `scope(tenant=...)` raises instead of leaking another province's rows.
 """
 
+import datetime
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
@@ -23,22 +24,27 @@ if TYPE_CHECKING:
     from cadres.scoping import TenantScoped
 
 
-class UserManager(DjangoUserManager):
+class UserManager(DjangoUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str | None, password: str | None, **extra_fields: Any) -> "User":
         email = self.normalize_email(email) or None
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    # Accounts have no username, so these drop Django's first parameter.
+    def create_user(  # type: ignore[override]
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -48,27 +54,29 @@ class User(AbstractUser):
     """An account. Logs in by email or by phone; a superuser is a platform admin
     and sees no tenant data unless granted a role there."""
 
-    username = None
-    first_name = None
-    last_name = None
-    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    # The stubs type AbstractUser's columns as always there; this model drops three and lets
+    # email be empty (an account may log in by phone).
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)  # type: ignore[assignment]
     phone = models.CharField(_("phone"), max_length=10, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # One spelling per address: lookups stay exact and use the unique index.
         self.email = self.email.strip().lower() or None if self.email else None
         super().save(*args, **kwargs)
@@ -92,7 +100,7 @@ class Tenant(models.Model):
         verbose_name_plural = _("tenants")
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -154,21 +162,21 @@ class Unit(MP_Node):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = UnitManager()
+    objects: ClassVar[UnitManager] = UnitManager()
 
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="unit_code_unique_in_tenant")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = fold(f"{self.code} {self.name}")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("Units are archived, never deleted."))
 
     @property
@@ -179,7 +187,7 @@ class Unit(MP_Node):
         """Q matching this unit and everything below it, for a relation reached via `prefix`."""
         return Q(**{f"{prefix}path__startswith": self.path})
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         parent = Unit.objects.get_parent(self) if self.path and self.depth > 1 else None
         if parent is not None and UnitLevel.rank(self.level) <= UnitLevel.rank(parent.level):
@@ -223,10 +231,10 @@ class Cadre(models.Model):
         ordering = ["sort_key", "id"]
         indexes = [models.Index(fields=["tenant", "sort_key"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.full_name = " ".join(self.full_name.split())
         self.sort_key = person_sort_key(self.full_name)
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:250]
@@ -246,12 +254,12 @@ class PositionRole(models.TextChoices):
         return [cls.SECRETARY, cls.DEPUTY_SECRETARY, cls.STANDING_MEMBER]
 
 
-class PositionQuerySet(models.QuerySet):
-    def active(self, on=None):
+class PositionQuerySet(models.QuerySet["Position"]):
+    def active(self, on: datetime.date | None = None) -> Self:
         on = on or timezone.localdate()
         return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
 
-    def held(self, on=None):
+    def held(self, on: datetime.date | None = None) -> Self:
         """Active on `on` or starting after it: what a cadre holds or has already been appointed to."""
         on = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
@@ -292,7 +300,7 @@ class Position(models.Model):
         ]
         indexes = [models.Index(fields=["unit", "role"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
 
 
@@ -321,7 +329,7 @@ class Grant(models.Model):
         verbose_name_plural = _("grants")
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="grant_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
 
 
@@ -374,7 +382,7 @@ class AuditEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
 
 

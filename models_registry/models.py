@@ -127,7 +127,7 @@ class Programme(models.Model):
         ]
         indexes = [models.Index(fields=["tenant", "status", "start_year", "end_year"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -165,7 +165,7 @@ class CriteriaGroup(models.Model):
         verbose_name_plural = _("criteria groups")
         ordering = ["position", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -197,7 +197,7 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
         ordering = ["position", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -231,7 +231,7 @@ class AudienceTarget(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.criterion} / {self.audience_key}"
 
     @property

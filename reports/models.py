@@ -94,7 +94,7 @@ class UnitFigures(FigureColumns):
         verbose_name_plural = _("unit figures")
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_figures_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.cycle}"
 
 
@@ -162,7 +162,7 @@ class FiguresSnapshot(models.Model):
         ordering = ["cycle", "-version"]
         constraints = [models.UniqueConstraint(fields=["cycle", "version"], name="figures_snapshot_version")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.cycle} v{self.version}"
 
 
@@ -245,7 +245,7 @@ class UnitReport(models.Model):
         verbose_name_plural = _("unit reports")
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_report_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.cycle}"
 
     @property

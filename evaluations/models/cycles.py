@@ -53,7 +53,7 @@ class Cycle(models.Model):
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="cycle_unique_year")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
     @property

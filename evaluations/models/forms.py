@@ -124,7 +124,7 @@ class Registration(FormBase):
         ]
         indexes = [models.Index(fields=["cycle", "unit", "state"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"ĐKCT01 {self.cadre} {self.cycle}"
 
     @property
@@ -195,7 +195,7 @@ class SelfAssessment(FormBase):
         # The second: one cadre's forms when their figures are re-rolled.
         indexes = [models.Index(fields=["cycle", "unit", "state"]), models.Index(fields=["cycle", "cadre"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"KĐCT01 {self.cadre} {self.cycle}"
 
     @property

@@ -1,11 +1,11 @@
-from typing import ClassVar, TypeVar
+from typing import TypeVar
 
 from django.db import models
 
 _N = TypeVar("_N", bound=Node)
 
 class Node(models.Model):
-    node_order_by: ClassVar[list[str]]
+    node_order_by: list[str]
 
     class Meta:
         abstract = True
