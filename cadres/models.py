@@ -9,7 +9,7 @@ import secrets
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -86,6 +86,10 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split()[-1] if self.full_name else ""
+
+
+# Who `request.user` may be: an account, or a visitor who is not logged in.
+AnyUser = User | AnonymousUser
 
 
 class Tenant(models.Model):
