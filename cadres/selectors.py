@@ -70,8 +70,9 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def access_for(user: AnyUser) -> Access:
-    if not user.is_authenticated or not user.is_active:
+def access_for(user: AnyUser | None) -> Access:
+    """What the user may reach; nothing for a visitor, or for the system acting (None)."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return Access()
     cached: Access | None = getattr(user, "_access", None)
     if cached is not None:
