@@ -29,9 +29,11 @@ run: setup system-deps migrate
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# mypy's Django plugin loads the settings: DEBUG=1 lets them load without production secrets.
 test: setup system-deps
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
+	DEBUG=1 $(BIN)/mypy
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The benchmark (bench/README.md): DROPS and recreates BENCH_DATABASE_URL, generates a province

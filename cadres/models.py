@@ -4,37 +4,47 @@ Tenant-owned models use a scoped manager (django-scopes): a query outside an act
 `scope(tenant=...)` raises instead of leaking another province's rows.
 """
 
+import datetime
 import secrets
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager as DjangoUserManager
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager as DjangoUserManager
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from django_scopes import ScopedManager
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
+from cadres.scoping import TenantManager, scoped_by_tenant
 from cadres.text import fold, person_sort_key
 
+if TYPE_CHECKING:
+    from cadres.scoping import TenantScoped
 
-class UserManager(DjangoUserManager):
+
+class UserManager(DjangoUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email, password, **extra_fields):
+    def _create_user(self, email: str | None, password: str | None, **extra_fields: Any) -> "User":
         email = self.normalize_email(email) or None
         user = self.model(email=email, **extra_fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_user(self, email=None, password=None, **extra_fields):
+    # Accounts have no username, so these drop Django's first parameter.
+    def create_user(  # type: ignore[override]
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra_fields)
 
-    def create_superuser(self, email=None, password=None, **extra_fields):
+    def create_superuser(  # type: ignore[override]
+        self, email: str | None = None, password: str | None = None, **extra_fields: Any
+    ) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
@@ -44,27 +54,29 @@ class User(AbstractUser):
     """An account. Logs in by email or by phone; a superuser is a platform admin
     and sees no tenant data unless granted a role there."""
 
-    username = None
-    first_name = None
-    last_name = None
-    email = models.EmailField(_("email"), unique=True, null=True, blank=True)
+    # The stubs type AbstractUser's columns as always there; this model drops three and lets
+    # email be empty (an account may log in by phone).
+    username = None  # type: ignore[assignment]
+    first_name = None  # type: ignore[assignment]
+    last_name = None  # type: ignore[assignment]
+    email = models.EmailField(_("email"), unique=True, null=True, blank=True)  # type: ignore[assignment]
     phone = models.CharField(_("phone"), max_length=10, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"#{self.pk}"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # One spelling per address: lookups stay exact and use the unique index.
         self.email = self.email.strip().lower() or None if self.email else None
         super().save(*args, **kwargs)
@@ -74,6 +86,10 @@ class User(AbstractUser):
 
     def get_short_name(self):
         return self.full_name.split()[-1] if self.full_name else ""
+
+
+# Who `request.user` may be: an account, or a visitor who is not logged in.
+AnyUser = User | AnonymousUser
 
 
 class Tenant(models.Model):
@@ -88,7 +104,7 @@ class Tenant(models.Model):
         verbose_name_plural = _("tenants")
         ordering = ["name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -122,8 +138,14 @@ def new_join_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(8))
 
 
-class UnitManager(MP_NodeManager):
-    pass
+if TYPE_CHECKING:
+
+    class UnitManager(TenantScoped["Unit"], MP_NodeManager["Unit"]): ...
+
+else:
+
+    class UnitManager(scoped_by_tenant(MP_NodeManager)):
+        pass
 
 
 class Unit(MP_Node):
@@ -144,21 +166,21 @@ class Unit(MP_Node):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant", _manager_class=UnitManager)
+    objects: ClassVar[UnitManager] = UnitManager()
 
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="unit_code_unique_in_tenant")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.search_text = fold(f"{self.code} {self.name}")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise ValidationError(_("Units are archived, never deleted."))
 
     @property
@@ -169,7 +191,7 @@ class Unit(MP_Node):
         """Q matching this unit and everything below it, for a relation reached via `prefix`."""
         return Q(**{f"{prefix}path__startswith": self.path})
 
-    def clean(self):
+    def clean(self) -> None:
         super().clean()
         parent = Unit.objects.get_parent(self) if self.path and self.depth > 1 else None
         if parent is not None and UnitLevel.rank(self.level) <= UnitLevel.rank(parent.level):
@@ -205,7 +227,7 @@ class Cadre(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("cadre")
@@ -213,10 +235,10 @@ class Cadre(models.Model):
         ordering = ["sort_key", "id"]
         indexes = [models.Index(fields=["tenant", "sort_key"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.full_name = " ".join(self.full_name.split())
         self.sort_key = person_sort_key(self.full_name)
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:250]
@@ -236,15 +258,27 @@ class PositionRole(models.TextChoices):
         return [cls.SECRETARY, cls.DEPUTY_SECRETARY, cls.STANDING_MEMBER]
 
 
-class PositionQuerySet(models.QuerySet):
-    def active(self, on=None):
+class PositionQuerySet(models.QuerySet["Position"]):
+    def active(self, on: datetime.date | None = None) -> Self:
         on = on or timezone.localdate()
         return self.filter(start_date__lte=on).filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
 
-    def held(self, on=None):
+    def held(self, on: datetime.date | None = None) -> Self:
         """Active on `on` or starting after it: what a cadre holds or has already been appointed to."""
         on = on or timezone.localdate()
         return self.filter(Q(end_date__isnull=True) | Q(end_date__gte=on))
+
+
+_PositionManagerBase = models.Manager.from_queryset(PositionQuerySet)
+
+if TYPE_CHECKING:
+
+    class PositionManager(TenantScoped["Position"], _PositionManagerBase["Position"]): ...
+
+else:
+
+    class PositionManager(scoped_by_tenant(_PositionManagerBase)):
+        pass
 
 
 class Position(models.Model):
@@ -257,7 +291,7 @@ class Position(models.Model):
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant", _manager_class=models.Manager.from_queryset(PositionQuerySet))
+    objects = PositionManager()
 
     class Meta:
         verbose_name = _("position")
@@ -270,7 +304,7 @@ class Position(models.Model):
         ]
         indexes = [models.Index(fields=["unit", "role"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
 
 
@@ -292,14 +326,14 @@ class Grant(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("grant")
         verbose_name_plural = _("grants")
         constraints = [models.UniqueConstraint(fields=["user", "unit", "role"], name="grant_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"
 
 
@@ -325,7 +359,7 @@ class JoinRequest(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("join request")
@@ -346,13 +380,13 @@ class AuditEvent(models.Model):
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.action} {self.object_type}#{self.object_id}"
 
 
@@ -384,7 +418,7 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at"]

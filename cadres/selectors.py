@@ -7,6 +7,7 @@ one unit's cadres). Nothing else — not is_superuser, not a link — gives acce
 """
 
 import re
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -18,6 +19,7 @@ from django.http import Http404
 from django_scopes import scopes_disabled
 
 from cadres.models import (
+    AnyUser,
     Cadre,
     Grant,
     GrantRole,
@@ -28,6 +30,7 @@ from cadres.models import (
     PositionRole,
     Tenant,
     Unit,
+    User,
 )
 from cadres.text import fold, text_sort_key
 
@@ -67,10 +70,11 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def access_for(user) -> Access:
-    if not user.is_authenticated or not user.is_active:
+def access_for(user: AnyUser | None) -> Access:
+    """What the user may reach; nothing for a visitor, or for the system acting (None)."""
+    if user is None or not user.is_authenticated or not user.is_active:
         return Access()
-    cached = getattr(user, "_access", None)
+    cached: Access | None = getattr(user, "_access", None)
     if cached is not None:
         return cached
     # Runs before the request's tenant scope exists; every row is filtered by this user.
@@ -98,33 +102,33 @@ def access_for(user) -> Access:
         provincial_tenant_ids=frozenset(t for role, _u, _p, t in grants if role == GrantRole.PROVINCIAL_STAFF),
         cadre_id=cadre.id if cadre else None,
     )
-    user._access = access
+    setattr(user, "_access", access)  # kept on the user object for the rest of the request
     return access
 
 
-def _paths_q(paths, prefix: str = "") -> Q:
+def _paths_q(paths: Collection[str], prefix: str = "") -> Q:
     if not paths:
         return Q(pk__in=[])
     return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
 
 
-def tenants_visible_to(user) -> QuerySet[Tenant]:
+def tenants_visible_to(user: AnyUser) -> QuerySet[Tenant]:
     return Tenant.objects.filter(pk__in=access_for(user).tenant_ids)
 
 
-def units_managed_by(user) -> QuerySet[Unit]:
+def units_managed_by(user: AnyUser) -> QuerySet[Unit]:
     """Units in the subtrees this user manages (Ban Thường vụ, office staff, provincial staff)."""
     return Unit.objects.filter(_paths_q(access_for(user).managed_paths))
 
 
-def units_visible_to(user) -> QuerySet[Unit]:
+def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     """Managed subtrees, plus the units where the user holds a position or reviews."""
     access = access_for(user)
     own = access.member_unit_ids | access.reviewed_unit_ids
     return Unit.objects.filter(_paths_q(access.managed_paths) | Q(pk__in=own))
 
 
-def cadres_visible_to(user) -> QuerySet[Cadre]:
+def cadres_visible_to(user: AnyUser) -> QuerySet[Cadre]:
     """Cadres holding an active position in a managed subtree or a reviewed unit; and oneself."""
     access = access_for(user)
     in_scope = Position.objects.active().filter(
@@ -135,7 +139,7 @@ def cadres_visible_to(user) -> QuerySet[Cadre]:
     )
 
 
-def get_unit_for_user(user, tenant_slug: str, code: str) -> Unit:
+def get_unit_for_user(user: AnyUser, tenant_slug: str, code: str) -> Unit:
     """The unit, or 404 when it is missing, archived or outside the user's reach alike."""
     unit = units_visible_to(user).filter(tenant__slug=tenant_slug, code=code, archived_at__isnull=True).first()
     if unit is None:
@@ -143,14 +147,14 @@ def get_unit_for_user(user, tenant_slug: str, code: str) -> Unit:
     return unit
 
 
-def get_managed_unit_for_user(user, tenant_slug: str, code: str) -> Unit:
+def get_managed_unit_for_user(user: AnyUser, tenant_slug: str, code: str) -> Unit:
     unit = units_managed_by(user).filter(tenant__slug=tenant_slug, code=code, archived_at__isnull=True).first()
     if unit is None:
         raise Http404
     return unit
 
 
-def get_cadre_for_user(user, cadre_id: int) -> Cadre:
+def get_cadre_for_user(user: AnyUser, cadre_id: int) -> Cadre:
     cadre = cadres_visible_to(user).filter(pk=cadre_id).first()
     if cadre is None:
         raise Http404
@@ -196,12 +200,13 @@ def children_with_counts(unit: Unit) -> list[Unit]:
     unit_counts = {row["branch"]: row["n"] for row in descendants}
     cadre_counts = {row["branch"]: row["n"] for row in cadres}
     for child in children:
-        child.unit_count = unit_counts.get(child.path, 0)
-        child.cadre_count = cadre_counts.get(child.path, 0)
+        # Counts for the tree page, set on these instances only.
+        child.unit_count = unit_counts.get(child.path, 0)  # type: ignore[attr-defined]
+        child.cadre_count = cadre_counts.get(child.path, 0)  # type: ignore[attr-defined]
     return children
 
 
-def search_units(user, query: str, limit: int = 50) -> QuerySet[Unit]:
+def search_units(user: AnyUser, query: str, limit: int = 50) -> QuerySet[Unit]:
     """Managed units whose code or name contains every word of the query, diacritics ignored."""
     units = units_managed_by(user).filter(archived_at__isnull=True)
     for word in fold(query).split():
@@ -216,13 +221,13 @@ def positions_of(cadre: Cadre) -> QuerySet[Position]:
 # --- Pages: home, profile, tree browser -------------------------------------------------
 
 
-def own_cadre(user) -> Cadre | None:
+def own_cadre(user: AnyUser) -> Cadre | None:
     """The logged-in user's own cadre profile, if their account has one."""
     cadre_id = access_for(user).cadre_id
     return Cadre.objects.filter(pk=cadre_id).first() if cadre_id else None
 
 
-def managed_roots(user) -> QuerySet[Unit]:
+def managed_roots(user: AnyUser) -> QuerySet[Unit]:
     """The tops of the subtrees this user manages, where the tree browser starts."""
     return (
         Unit.objects.filter(path__in=access_for(user).managed_paths, archived_at__isnull=True)
@@ -231,7 +236,7 @@ def managed_roots(user) -> QuerySet[Unit]:
     )
 
 
-def manages_unit(user, unit: Unit) -> bool:
+def manages_unit(user: AnyUser, unit: Unit) -> bool:
     return access_for(user).manages_path(unit.path)
 
 
@@ -245,7 +250,7 @@ def active_positions_of(cadre: Cadre) -> QuerySet[Position]:
     )
 
 
-def visible_ancestors(user, unit: Unit) -> QuerySet[Unit]:
+def visible_ancestors(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
     """The unit's ancestors this user may open, top first: a breadcrumb that leaks nothing."""
     paths = [unit.path[:end] for end in range(Unit.steplen, len(unit.path), Unit.steplen)]
     return units_visible_to(user).filter(path__in=paths, archived_at__isnull=True).order_by("path")
@@ -268,7 +273,7 @@ def place_of(unit: Unit) -> str:
     return ""
 
 
-def active_positions_in_subtree(unit: Unit, cadres) -> dict[int, list[Position]]:
+def active_positions_in_subtree(unit: Unit, cadres: Iterable[Cadre]) -> dict[int, list[Position]]:
     """Each listed cadre's active positions inside the unit's subtree, in one query."""
     positions = (
         Position.objects.active()
@@ -285,16 +290,16 @@ def active_positions_in_subtree(unit: Unit, cadres) -> dict[int, list[Position]]
 # --- Accounts: invitations, join codes, MFA ----------------------------------------------
 
 
-def can_use_mfa(user) -> bool:
+def can_use_mfa(user: AnyUser) -> bool:
     """TOTP is for staff: whoever manages a subtree (Ban Thường vụ, office, provincial staff)."""
     return access_for(user).is_manager
 
 
-def _in_managed_subtrees(user) -> QuerySet[Position]:
+def _in_managed_subtrees(user: AnyUser) -> QuerySet[Position]:
     return Position.objects.active().filter(_paths_q(access_for(user).managed_paths, "unit__"))
 
 
-def get_managed_cadre_for_user(user, cadre_id: int) -> Cadre:
+def get_managed_cadre_for_user(user: AnyUser, cadre_id: int) -> Cadre:
     """A cadre holding an active position in a subtree the user manages, or 404."""
     cadre = (
         Cadre.objects.filter(pk=cadre_id, archived_at__isnull=True, pk__in=_in_managed_subtrees(user).values("cadre_id"))
@@ -320,7 +325,7 @@ def unit_by_join_code(code: str) -> Unit | None:
         return Unit.objects.filter(join_code=code, archived_at__isnull=True).select_related("tenant").first()
 
 
-def join_requests_for(user) -> QuerySet[JoinRequest]:
+def join_requests_for(user: AnyUser) -> QuerySet[JoinRequest]:
     """Join requests of the units this user manages or reviews (the unit's Bí thư)."""
     access = access_for(user)
     return JoinRequest.objects.filter(
@@ -329,14 +334,14 @@ def join_requests_for(user) -> QuerySet[JoinRequest]:
     ).select_related("unit", "cadre")
 
 
-def get_pending_join_request_for_user(user, request_id: int) -> JoinRequest:
+def get_pending_join_request_for_user(user: AnyUser, request_id: int) -> JoinRequest:
     join_request = join_requests_for(user).filter(pk=request_id, status=JoinRequestStatus.PENDING).first()
     if join_request is None:
         raise Http404
     return join_request
 
 
-def can_invite(user, cadre: Cadre) -> bool:
+def can_invite(user: AnyUser, cadre: Cadre) -> bool:
     """Whether to offer "send an invitation": a managed cadre with an email and no password yet."""
     account = cadre.user
     if account is None or not account.email or account.has_usable_password():
@@ -344,7 +349,7 @@ def can_invite(user, cadre: Cadre) -> bool:
     return _in_managed_subtrees(user).filter(cadre=cadre).exists()
 
 
-def get_import_job_for_user(user, job_id: int) -> ImportJob:
+def get_import_job_for_user(user: User, job_id: int) -> ImportJob:
     """One's own import job, on a unit one still manages; 404 otherwise."""
     job = (
         ImportJob.objects.filter(pk=job_id, user=user, unit__in=units_managed_by(user))

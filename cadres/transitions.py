@@ -26,12 +26,13 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.functional import Promise
 
+from cadres.models import User as Account
 from cadres.services.audit import audit_record
 
 M = TypeVar("M", bound=models.Model)
-# The acting user as views and services pass it: a user, an anonymous one, or None for the
-# system (seeding, demo data).
-User = Any
+# The acting user as services pass it: a logged-in account (views act only for those), or
+# None for the system (seeding, demo data).
+User = Account | None
 
 
 class Refusal(ValidationError):

@@ -100,7 +100,7 @@ class FormKind(Generic[F]):
         return Q() if self.periods is None else Q(period__in=sorted(self.periods))
 
     def forms(self, **filters: Any) -> QuerySet[F]:
-        return self.model.objects.filter(self.rows, **filters)
+        return self.model._default_manager.filter(self.rows, **filters)
 
     def sql_where(self, alias: str) -> str:
         """`rows` in SQL, for the set-based rollup; the values are the model's choices, not input."""

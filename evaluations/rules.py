@@ -21,7 +21,7 @@ from operator import or_
 
 from django.db.models import Exists, OuterRef, Q
 
-from cadres.models import Grant, GrantRole, Position, PositionRole, Unit
+from cadres.models import AnyUser, Cadre, Grant, GrantRole, Position, PositionRole, Unit
 from cadres.selectors import access_for
 
 
@@ -57,7 +57,7 @@ def _not_own(user) -> Q:
     return Q(tenant_id__in=access.tenant_ids) & ~Q(cadre_id=access.cadre_id or 0)
 
 
-def reviewer_q(user) -> Q:
+def reviewer_q(user: AnyUser | None) -> Q:
     """Forms this user reviews (whatever their state)."""
     access = access_for(user)
     not_secretary = ~Q(role=PositionRole.SECRETARY)
@@ -81,7 +81,7 @@ def visible_q(user) -> Q:
     )
 
 
-def is_cadre(user, cadre) -> bool:
+def is_cadre(user: AnyUser | None, cadre: Cadre) -> bool:
     """Whether this user is that cadre (their own profile)."""
     access = access_for(user)
     return access.cadre_id is not None and access.cadre_id == cadre.pk

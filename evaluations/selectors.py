@@ -5,12 +5,13 @@ A missing or out-of-scope form is a 404 alike."""
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db.models import Count, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Unit
+from cadres.models import AnyUser, Cadre, Unit
 from cadres.selectors import access_for, cadres_visible_to
 from cadres.text import fold
 from evaluations.checks import effective_deadline, extension_until
@@ -18,6 +19,7 @@ from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     Activity,
     AssessmentState,
+    Commitment,
     Cycle,
     CycleStatus,
     DeadlineKind,
@@ -30,7 +32,7 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
-from evaluations.progress import commitment_progress
+from evaluations.progress import Progress, commitment_progress
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
 from evaluations.snapshots import FieldChange, diff_snapshots
 from models_registry.models import Programme, ProgrammeStatus, ProgrammeSubject
@@ -43,16 +45,16 @@ __all__ = ["can_finalise", "can_review", "effective_deadline", "is_owner"]
 # --- Access -----------------------------------------------------------------------------
 
 
-def registrations_visible_to(user) -> QuerySet[Registration]:
+def registrations_visible_to(user: AnyUser) -> QuerySet[Registration]:
     return Registration.objects.filter(visible_q(user)).select_related("cadre", "unit", "programme", "cycle")
 
 
-def self_assessments_visible_to(user) -> QuerySet[SelfAssessment]:
+def self_assessments_visible_to(user: AnyUser) -> QuerySet[SelfAssessment]:
     return SelfAssessment.objects.filter(visible_q(user)).select_related("cadre", "unit", "registration__programme",
                                                                           "cycle")
 
 
-def get_registration_for_user(user, pk) -> Registration:
+def get_registration_for_user(user: AnyUser, pk: int | str) -> Registration:
     """The registration, or 404 when missing or out of the user's reach alike."""
     form = registrations_visible_to(user).filter(pk=pk if str(pk).isdigit() else 0).first()
     if form is None:
@@ -60,14 +62,14 @@ def get_registration_for_user(user, pk) -> Registration:
     return form
 
 
-def get_self_assessment_for_user(user, pk) -> SelfAssessment:
+def get_self_assessment_for_user(user: AnyUser, pk: int | str) -> SelfAssessment:
     form = self_assessments_visible_to(user).filter(pk=pk if str(pk).isdigit() else 0).first()
     if form is None:
         raise Http404
     return form
 
 
-def get_evidence_for_user(user, pk) -> EvidenceFile:
+def get_evidence_for_user(user: AnyUser, pk: int | str) -> EvidenceFile:
     """An evidence file of a self-assessment the user may read (for a download view)."""
     evidence = EvidenceFile.objects.filter(
         pk=pk if str(pk).isdigit() else 0, result__self_assessment__in=self_assessments_visible_to(user)
@@ -77,19 +79,19 @@ def get_evidence_for_user(user, pk) -> EvidenceFile:
     return evidence
 
 
-def activities_visible_to(user) -> QuerySet[Activity]:
+def activities_visible_to(user: AnyUser) -> QuerySet[Activity]:
     """Activities of the cadres the user sees (themselves, reviewed units, managed subtrees)."""
     return Activity.objects.filter(cadre__in=cadres_visible_to(user))
 
 
-def get_activity_for_user(user, pk) -> Activity:
+def get_activity_for_user(user: AnyUser, pk: int | str) -> Activity:
     activity = activities_visible_to(user).filter(pk=pk if str(pk).isdigit() else 0).first()
     if activity is None:
         raise Http404
     return activity
 
 
-def get_initiative_for_user(user, pk) -> Initiative:
+def get_initiative_for_user(user: AnyUser, pk: int | str) -> Initiative:
     initiative = Initiative.objects.filter(cadre__in=cadres_visible_to(user),
                                            pk=pk if str(pk).isdigit() else 0).first()
     if initiative is None:
@@ -110,15 +112,18 @@ def initiatives_of(cadre: Cadre, year: int) -> QuerySet[Initiative]:
 
 @dataclass
 class ReviewQueue:
-    items: QuerySet  # forms in the chosen state, oldest submission first
+    items: QuerySet[Registration] | QuerySet[SelfAssessment]  # forms in the chosen state, oldest submission first
     counts: dict[str, int]  # state → number of forms the user reviews or rates (before the state filter)
     state: str
 
 
-def review_queue(user, *, kind: str = "registration", state: str = "", cycle: Cycle | None = None,
+def review_queue(user: AnyUser, *, kind: str = "registration", state: str = "", cycle: Cycle | None = None,
                  unit: Unit | None = None, search: str = "") -> ReviewQueue:
     """Forms this user reviews (and, for self-assessments, rates as BTV), with counts per
     state. Default state: what awaits them (submitted; proposed ratings for the BTV)."""
+    forms: QuerySet[Registration] | QuerySet[SelfAssessment]
+    states: type[RegistrationState] | type[AssessmentState]
+    default: str
     if kind == "registration":
         forms, states = Registration.objects.filter(reviewer_q(user)), RegistrationState
         default = RegistrationState.SUBMITTED
@@ -142,9 +147,14 @@ def review_queue(user, *, kind: str = "registration", state: str = "", cycle: Cy
 # --- Timeline, return comments, diffs ---------------------------------------------------
 
 
-def form_timeline(form) -> QuerySet[FormEvent]:
+def _events(form: Registration | SelfAssessment) -> QuerySet[FormEvent]:
+    # The generic relation's manager is untyped in django-stubs.
+    return cast(QuerySet[FormEvent], form.events.all())
+
+
+def form_timeline(form: Registration | SelfAssessment) -> QuerySet[FormEvent]:
     """Every recorded transition of the form, oldest first, with who acted."""
-    return form.events.select_related("actor").order_by("created_at", "id")
+    return _events(form).select_related("actor").order_by("created_at", "id")
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ class ReturnComments:
     by_criterion: dict[int, str]  # criterion id → the reviewer's comment beside that field
 
 
-def return_comments_for(form) -> ReturnComments | None:
+def return_comments_for(form: Registration | SelfAssessment) -> ReturnComments | None:
     """The reviewer's comments the cadre must address, while the form is returned."""
     if form.state not in (RegistrationState.RETURNED, AssessmentState.RETURNED):
         return None
@@ -163,16 +173,16 @@ def return_comments_for(form) -> ReturnComments | None:
     return ReturnComments(event.comment, {int(key): text for key, text in event.criterion_comments.items()})
 
 
-def snapshots_of(form) -> QuerySet[FormEvent]:
+def snapshots_of(form: Registration | SelfAssessment) -> QuerySet[FormEvent]:
     """Events carrying a full snapshot (submissions and returns): pick any two to compare."""
-    return form.events.exclude(snapshot=None).order_by("created_at", "id")
+    return _events(form).exclude(snapshot=None).order_by("created_at", "id")
 
 
 def revision_diff(before: FormEvent, after: FormEvent) -> list[FieldChange]:
     return diff_snapshots(before.snapshot, after.snapshot)
 
 
-def resubmission_diff(form) -> list[FieldChange]:
+def resubmission_diff(form: Registration | SelfAssessment) -> list[FieldChange]:
     """What changed since the last return: against the resubmission when there is one,
     else against the draft being fixed. [] when the form was never returned."""
     events = list(form.events.filter(action__in=[FormAction.RETURN, FormAction.RESUBMIT])
@@ -189,7 +199,9 @@ def resubmission_diff(form) -> list[FieldChange]:
 # --- Progress ---------------------------------------------------------------------------
 
 
-def registration_progress(registration: Registration, today: datetime.date | None = None) -> list[tuple]:
+def registration_progress(
+    registration: Registration, today: datetime.date | None = None
+) -> list[tuple[Commitment, Progress | None]]:
     """(commitment, Progress or None) for each commitment, e.g. "2 giờ/tuần: 7/8 tuần đạt"."""
     commitments = registration.commitments.select_related("criterion", "registration__cycle")
     return [(commitment, commitment_progress(commitment, today=today)) for commitment in commitments]
@@ -198,7 +210,7 @@ def registration_progress(registration: Registration, today: datetime.date | Non
 # --- Feedback ---------------------------------------------------------------------------
 
 
-def feedback_for(user, self_assessment: SelfAssessment) -> QuerySet[Feedback]:
+def feedback_for(user: AnyUser, self_assessment: SelfAssessment) -> QuerySet[Feedback]:
     """Comments gathered on the cadre in the cycle: for their reviewer and BTV only, never
     for the cadre themselves (empty for anyone else)."""
     if is_owner(user, self_assessment) or not (can_review(user, self_assessment)
@@ -254,7 +266,8 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
     for programme in programmes_for_cadre(cadre, cycle):
         registrations = Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
         current = registrations.exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first()
-        unit = current.unit if current else deciding_position(programme, cadre, on).unit
+        # programmes_for_cadre lists only programmes under which the cadre has a deciding position.
+        unit = current.unit if current else deciding_position(programme, cadre, on).unit  # type: ignore[union-attr]
         reg_due = _due(cycle, cadre, unit, DeadlineKind.REGISTRATION)
         if current is None:
             steps.append(NextStep("register", _("Register your commitments under “%(p)s”.") % {"p": programme.name},
@@ -285,12 +298,12 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
 # --- Cycle administration ---------------------------------------------------------------
 
 
-def cycles_visible_to(user) -> QuerySet[Cycle]:
+def cycles_visible_to(user: AnyUser) -> QuerySet[Cycle]:
     """Cycles of the tenants the user belongs to (anyone with a role there reads the dates)."""
     return Cycle.objects.filter(tenant_id__in=access_for(user).tenant_ids).select_related("tenant")
 
 
-def get_cycle_for_user(user, pk, *, provincial: bool = False) -> Cycle:
+def get_cycle_for_user(user: AnyUser, pk: int | str, *, provincial: bool = False) -> Cycle:
     """The cycle, or 404; with `provincial`, only for the provincial staff of its tenant."""
     cycles = cycles_visible_to(user)
     if provincial:

@@ -12,9 +12,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from django_scopes import ScopedManager
 
 from cadres.models import PositionRole, Tenant, Unit, UnitLevel
+from cadres.scoping import TenantManager
 
 
 class ProgrammeSubject(models.TextChoices):
@@ -115,7 +115,7 @@ class Programme(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("programme")
@@ -127,7 +127,7 @@ class Programme(models.Model):
         ]
         indexes = [models.Index(fields=["tenant", "status", "start_year", "end_year"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property
@@ -158,14 +158,14 @@ class CriteriaGroup(models.Model):
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("criteria group")
         verbose_name_plural = _("criteria groups")
         ordering = ["position", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
 
@@ -190,14 +190,14 @@ class Criterion(models.Model):
     )
     modified_since_copy = models.BooleanField(default=False)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
         ordering = ["position", "id"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.title
 
     @property
@@ -219,7 +219,7 @@ class AudienceTarget(models.Model):
     # None: the criterion's own target (or, for non-quantitative criteria, no number at all).
     target = models.DecimalField(_("target"), max_digits=7, decimal_places=2, null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("audience target")
@@ -231,7 +231,7 @@ class AudienceTarget(models.Model):
             )
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.criterion} / {self.audience_key}"
 
     @property
@@ -247,7 +247,7 @@ class ProgrammeParticipant(models.Model):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="programme_participations")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("participating unit")
@@ -264,7 +264,7 @@ class RegistrySettings(models.Model):
     block_similar = models.BooleanField(_("refuse publishing a programme too similar to another"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("programme settings")

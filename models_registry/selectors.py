@@ -22,6 +22,7 @@ says "applies" (with its target, or the criterion's when it has none) or "does n
 apply". When rows exist and none matches, the criterion does not apply.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +31,7 @@ from typing import NamedTuple
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from cadres.models import Cadre, Position, PositionRole, Tenant, Unit, UnitLevel
+from cadres.models import AnyUser, Cadre, Position, PositionRole, Tenant, Unit, UnitLevel
 from cadres.selectors import access_for, units_managed_by, units_visible_to
 from models_registry.models import (
     AudienceTarget,
@@ -73,7 +74,7 @@ def _with_owner(programmes: QuerySet[Programme]) -> QuerySet[Programme]:
     return programmes.select_related("owner_unit", "parent__owner_unit", "tenant")
 
 
-def _ancestor_programme_ids(user) -> list[int]:
+def _ancestor_programme_ids(user: AnyUser) -> list[int]:
     """Published programmes of units above the user's units whose khối reaches them."""
     access = access_for(user)
     own_paths = set(access.managed_paths) | set(
@@ -93,7 +94,7 @@ def _ancestor_programme_ids(user) -> list[int]:
     return [pk for pk, sectors in candidates if not sectors or "" in reach or reach & set(sectors)]
 
 
-def programmes_visible_to(user) -> QuerySet[Programme]:
+def programmes_visible_to(user: AnyUser) -> QuerySet[Programme]:
     """Programmes this user may read (drafts only when they manage the owner unit)."""
     own = Q(owner_unit__in=units_visible_to(user)) & (
         ~Q(status=ProgrammeStatus.DRAFT) | Q(owner_unit__in=units_managed_by(user))
@@ -101,13 +102,13 @@ def programmes_visible_to(user) -> QuerySet[Programme]:
     return _with_owner(Programme.objects.filter(own | Q(pk__in=_ancestor_programme_ids(user))))
 
 
-def programmes_editable_by(user) -> QuerySet[Programme]:
+def programmes_editable_by(user: AnyUser) -> QuerySet[Programme]:
     """Programmes this user manages (edit drafts, publish, archive, start a new version):
     those owned by a unit in a subtree they manage."""
     return _with_owner(Programme.objects.filter(owner_unit__in=units_managed_by(user)))
 
 
-def get_programme_for_user(user, pk) -> Programme:
+def get_programme_for_user(user: AnyUser, pk: int | str) -> Programme:
     """The programme, or 404 when it is missing or out of the user's reach alike."""
     programme = programmes_visible_to(user).filter(pk=pk).first()
     if programme is None:
@@ -115,14 +116,14 @@ def get_programme_for_user(user, pk) -> Programme:
     return programme
 
 
-def get_editable_programme_for_user(user, pk) -> Programme:
+def get_editable_programme_for_user(user: AnyUser, pk: int | str) -> Programme:
     programme = programmes_editable_by(user).filter(pk=pk).first()
     if programme is None:
         raise Http404
     return programme
 
 
-def can_edit_programme(user, programme: Programme) -> bool:
+def can_edit_programme(user: AnyUser, programme: Programme) -> bool:
     return access_for(user).manages_path(programme.owner_unit.path)
 
 
@@ -235,7 +236,7 @@ def _sector_applies(programme: Programme, unit: Unit) -> bool:
     return not programme.sectors or not unit.sector or unit.sector in programme.sectors
 
 
-def deciding_position(programme: Programme, cadre: Cadre, on=None) -> Position | None:
+def deciding_position(programme: Programme, cadre: Cadre, on: datetime.date | None = None) -> Position | None:
     """The position that decides the cadre's targets under this programme (module
     docstring), or None when they hold no active position the programme covers."""
     owner = programme.owner_unit
@@ -252,7 +253,7 @@ def deciding_position(programme: Programme, cadre: Cadre, on=None) -> Position |
                                          _ROLE_ORDER.index(p.role), p.unit.path))
 
 
-def audience_for(programme: Programme, cadre: Cadre, on=None) -> Audience | None:
+def audience_for(programme: Programme, cadre: Cadre, on: datetime.date | None = None) -> Audience | None:
     position = deciding_position(programme, cadre, on)
     if position is None:
         return None
@@ -260,7 +261,7 @@ def audience_for(programme: Programme, cadre: Cadre, on=None) -> Audience | None
                     civil_servant=cadre.is_civil_servant, unit=position.unit)
 
 
-def applicable_criteria(programme: Programme, cadre: Cadre, on=None) -> list[Applicable]:
+def applicable_criteria(programme: Programme, cadre: Cadre, on: datetime.date | None = None) -> list[Applicable]:
     """Exactly the criteria and targets that apply to this cadre, in order: [] when the
     programme is for units, or the cadre holds no active position it covers (ask
     `audience_for` to tell the two apart from a real empty list)."""
@@ -333,7 +334,7 @@ def programme_coverage(tenant: Tenant, year: int, root: Unit | None = None, max_
     return Coverage(year=year, rows=[CoverageRow(unit, by_unit.get(unit.pk, [])) for unit in units.order_by("path")])
 
 
-def programmes_applying_to(user, cadre: Cadre, year: int) -> list[Programme]:
+def programmes_applying_to(user: AnyUser, cadre: Cadre, year: int) -> list[Programme]:
     """The published cadre programmes this user sees that cover `year` and under which the
     cadre holds a covering position ("my programmes" on the home page)."""
     programmes = programmes_visible_to(user).filter(

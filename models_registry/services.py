@@ -21,14 +21,17 @@ demo data act as nobody); these functions also refuse what is wrong whoever asks
 tenant's objects, a non-draft programme, invalid content.
 """
 
+from collections.abc import Iterable
 from decimal import Decimal
+from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from cadres.models import Tenant, Unit
+from cadres.models import Tenant, Unit, User as Account
 from cadres.services.audit import audit_record
 from cadres.transitions import Flow, Outcome, Step, User, act, allowed_if
 from models_registry.content import content_of, write_content
@@ -52,6 +55,11 @@ from models_registry.validation import (
     clean_programme_fields,
     clean_text,
 )
+
+# Values as a form or a seed file gives them; models_registry.validation cleans them.
+RawInt = int | str | None
+RawDecimal = Decimal | int | str | None
+_Ordered = TypeVar("_Ordered", CriteriaGroup, Criterion)
 
 D, P = ProgrammeStatus.DRAFT, ProgrammeStatus.PUBLISHED
 # What changes a draft in place; each is its own audit action ("programme.<edit>").
@@ -83,7 +91,7 @@ PROGRAMME_FLOW: Flow[Programme] = Flow(
 )
 
 
-def _same_tenant(programme: Programme, *objects) -> None:
+def _same_tenant(programme: Programme, *objects: Unit) -> None:
     if any(obj.tenant_id != programme.tenant_id for obj in objects):
         raise ValidationError(_("This belongs to another province."), code="foreign")
 
@@ -97,7 +105,8 @@ def _check_parent(*, owner_unit: Unit, subject: str, parent: Programme | None, p
         raise ValidationError({"parent": _("A programme inherits from a programme of its own unit or of a unit above it.")})
     if parent.subject != subject:
         raise ValidationError({"parent": _("A programme inherits from a programme with the same subject.")})
-    ancestor, seen = parent, set()
+    ancestor: Programme | None = parent
+    seen = set()
     while ancestor is not None and ancestor.pk not in seen:
         if programme is not None and (ancestor.pk == programme.pk or ancestor.series == programme.series):
             raise ValidationError({"parent": _("A programme cannot inherit from itself or from a programme that "
@@ -108,8 +117,9 @@ def _check_parent(*, owner_unit: Unit, subject: str, parent: Programme | None, p
 
 @transaction.atomic
 def programme_create(
-    *, owner_unit: Unit, name: str, start_year, end_year=None, subject: str = ProgrammeSubject.CADRES,
-    description: str = "", sectors=(), parent: Programme | None = None, pilot_quota=None, acting_user=None,
+    *, owner_unit: Unit, name: str, start_year: RawInt, end_year: RawInt = None, subject: str = ProgrammeSubject.CADRES,
+    description: str = "", sectors: Iterable[str] = (), parent: Programme | None = None, pilot_quota: RawInt = None,
+    acting_user: User = None,
 ) -> Programme:
     """A new draft. Under a parent, its groups, criteria and audience targets are copied as a
     starting point, each criterion marked as inherited; the unit then makes it its own."""
@@ -126,8 +136,9 @@ def programme_create(
 
 
 def programme_update(
-    *, programme: Programme, expected_version: object, name: str, start_year, end_year, description: str = "",
-    sectors=(), parent: Programme | None = None, pilot_quota=None, acting_user: User = None,
+    *, programme: Programme, expected_version: object, name: str, start_year: RawInt, end_year: RawInt,
+    description: str = "", sectors: Iterable[str] = (), parent: Programme | None = None, pilot_quota: RawInt = None,
+    acting_user: User = None,
 ) -> Programme:
     """Change a draft's own fields (the subject is fixed at creation). A new parent does not
     copy its content again."""
@@ -136,7 +147,7 @@ def programme_update(
     _check_parent(owner_unit=programme.owner_unit, subject=programme.subject, parent=parent, programme=programme)
 
     def change(locked: Programme) -> Outcome:
-        changes = {key: [str(getattr(locked, key)), str(value)] for key, value in fields.items()
+        changes: dict[str, list[object]] = {key: [str(getattr(locked, key)), str(value)] for key, value in fields.items()
                    if getattr(locked, key) != value}
         if locked.parent_id != (parent.pk if parent else None):
             changes["parent"] = [locked.parent_id, parent.pk if parent else None]
@@ -149,7 +160,7 @@ def programme_update(
                change=change)
 
 
-def _user(acting_user):
+def _user(acting_user: User) -> Account | None:
     return acting_user if acting_user is not None and acting_user.is_authenticated else None
 
 
@@ -198,21 +209,21 @@ def group_delete(*, group: CriteriaGroup, expected_version: object, acting_user:
         change=change)
 
 
-def _reorder(queryset, ids, label: str) -> None:
+def _reorder(queryset: QuerySet[_Ordered], ids: list[int | str], label: str) -> None:
     rows = {row.pk: row for row in queryset}
     try:
-        ids = [int(pk) for pk in ids]
+        order = [int(pk) for pk in ids]
     except (TypeError, ValueError):
-        ids = []
-    if sorted(ids) != sorted(rows):
+        order = []
+    if sorted(order) != sorted(rows):
         raise ValidationError(_("The list of %(items)s to order does not match the programme; reload the page.")
                               % {"items": label})
-    for position, pk in enumerate(ids, start=1):
+    for position, pk in enumerate(order, start=1):
         rows[pk].position = position
     queryset.model.objects.bulk_update(rows.values(), ["position"])
 
 
-def groups_reorder(*, programme: Programme, expected_version: object, group_ids: list,
+def groups_reorder(*, programme: Programme, expected_version: object, group_ids: list[int | str],
                    acting_user: User = None) -> None:
     """Put the programme's groups in this order (every group id, once)."""
     def change(locked: Programme) -> Outcome:
@@ -227,8 +238,8 @@ def groups_reorder(*, programme: Programme, expected_version: object, group_ids:
 
 
 def criterion_create(
-    *, group: CriteriaGroup, expected_version: object, title: str, kind: str, guidance: str = "", target=None,
-    measure: str = "", period: str = "", activity_kinds=(), acting_user: User = None,
+    *, group: CriteriaGroup, expected_version: object, title: str, kind: str, guidance: str = "", target: RawDecimal = None,
+    measure: str = "", period: str = "", activity_kinds: Iterable[str] = (), acting_user: User = None,
 ) -> Criterion:
     """A new criterion at the end of the group, written by the unit (not inherited)."""
     fields = clean_criterion_fields(title=title, kind=kind, guidance=guidance, target=target, measure=measure,
@@ -246,8 +257,8 @@ def criterion_create(
 
 
 def criterion_update(
-    *, criterion: Criterion, expected_version: object, title: str, kind: str, guidance: str = "", target=None,
-    measure: str = "", period: str = "", activity_kinds=(), acting_user: User = None,
+    *, criterion: Criterion, expected_version: object, title: str, kind: str, guidance: str = "", target: RawDecimal = None,
+    measure: str = "", period: str = "", activity_kinds: Iterable[str] = (), acting_user: User = None,
 ) -> Criterion:
     """Edit a criterion; an inherited one is then marked as changed since copying."""
     fields = clean_criterion_fields(title=title, kind=kind, guidance=guidance, target=target, measure=measure,
@@ -256,7 +267,7 @@ def criterion_update(
         if fields["kind"] != CriterionKind.QUANTITATIVE:
             raise ValidationError({"kind": _("Remove the audience targets before making this criterion "
                                              "non-quantitative.")})
-        check_target(row.target, fields["measure"], fields["period"])
+        check_target(row.target, fields["measure"], fields["period"])  # type: ignore[arg-type]  # target=None excluded
 
     def change(locked: Programme) -> Outcome:
         changes = {key: [str(getattr(criterion, key)), str(value)] for key, value in fields.items()
@@ -282,7 +293,7 @@ def criterion_delete(*, criterion: Criterion, expected_version: object, acting_u
         expected_version=expected_version, change=change)
 
 
-def criteria_reorder(*, group: CriteriaGroup, expected_version: object, criterion_ids: list,
+def criteria_reorder(*, group: CriteriaGroup, expected_version: object, criterion_ids: list[int | str],
                      acting_user: User = None) -> None:
     """Put the group's criteria in this order (every criterion id of the group, once)."""
     def change(locked: Programme) -> Outcome:
@@ -298,7 +309,7 @@ def criteria_reorder(*, group: CriteriaGroup, expected_version: object, criterio
 
 def audience_target_set(
     *, criterion: Criterion, expected_version: object, unit_level: str = "", role: str = "", full_time: str = "",
-    civil_servant: str = "", applies: bool = True, target=None, acting_user: User = None,
+    civil_servant: str = "", applies: bool = True, target: RawDecimal = None, acting_user: User = None,
 ) -> AudienceTarget:
     """Create or replace the criterion's row for this audience (level, role, chuyên trách,
     CCVC; "" = any): its own target, the criterion's (target=None), or "does not apply"."""
@@ -379,7 +390,7 @@ def programme_publish(
     is archived. `enforce_similarity=False` is for loading published seed documents."""
     if not Criterion.objects.filter(group__programme=programme).exists():
         raise ValidationError(_("Add at least one criterion before publishing."))
-    if programme.parent_id and programme.parent.status == ProgrammeStatus.DRAFT:
+    if programme.parent is not None and programme.parent.status == ProgrammeStatus.DRAFT:
         raise ValidationError(_("The parent programme is still a draft: it must be published first."))
     result: SimilarityResult | None = None
 
@@ -414,7 +425,7 @@ def programme_archive(*, programme: Programme, acting_user: User = None) -> Prog
 
 
 @transaction.atomic
-def programme_new_version(*, programme: Programme, acting_user=None) -> Programme:
+def programme_new_version(*, programme: Programme, acting_user: User = None) -> Programme:
     """The next draft version of a published (or archived) programme, with its content; the
     published version stays as it is until the draft is published."""
     if programme.status == ProgrammeStatus.DRAFT:
@@ -460,7 +471,7 @@ def registry_settings_for(tenant: Tenant) -> RegistrySettings:
 
 @transaction.atomic
 def registry_settings_update(
-    *, tenant: Tenant, similarity_threshold, block_similar: bool, acting_user=None
+    *, tenant: Tenant, similarity_threshold: RawDecimal, block_similar: bool, acting_user: User = None
 ) -> RegistrySettings:
     """Set the similarity threshold (0.30–1.00) and whether a near-copy blocks publishing."""
     try:

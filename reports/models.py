@@ -11,9 +11,9 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from cadres.models import Cadre, Tenant, Unit, UnitLevel
+from cadres.scoping import TenantManager
 from evaluations.models import Cycle
 from models_registry.models import Criterion
 
@@ -88,14 +88,14 @@ class UnitFigures(FigureColumns):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     computed_at = models.DateTimeField()
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("unit figures")
         verbose_name_plural = _("unit figures")
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_figures_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.cycle}"
 
 
@@ -133,7 +133,7 @@ class CadreFigures(CadreFlags):
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, related_name="+")
     computed_at = models.DateTimeField()
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "cadre"], name="cadre_figures_unique")]
@@ -153,7 +153,7 @@ class UnitTargetFigures(models.Model):
     total = models.PositiveIntegerField(default=0)
     computed_at = models.DateTimeField()
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "unit", "criterion"], name="unit_target_figures_unique")]
@@ -172,7 +172,7 @@ class FiguresSnapshot(models.Model):
                                    related_name="+")
     reopen_reason = models.CharField(max_length=500, blank=True)  # why the previous version was reopened
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("figures snapshot")
@@ -180,7 +180,7 @@ class FiguresSnapshot(models.Model):
         ordering = ["cycle", "-version"]
         constraints = [models.UniqueConstraint(fields=["cycle", "version"], name="figures_snapshot_version")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.cycle} v{self.version}"
 
 
@@ -198,7 +198,7 @@ class SnapshotUnit(FigureColumns):
     level = models.CharField(max_length=20, choices=UnitLevel.choices)
     sector = models.CharField(max_length=20, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "unit"], name="snapshot_unit_unique")]
@@ -215,7 +215,7 @@ class SnapshotCadre(CadreFlags):
     # {criterion id: [commitments meeting their target, commitments assessed]}
     targets = models.JSONField(default=dict, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["snapshot", "cadre"], name="snapshot_cadre_unique")]
@@ -258,14 +258,14 @@ class UnitReport(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("unit report")
         verbose_name_plural = _("unit reports")
         constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="unit_report_unique")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.unit} {self.cycle}"
 
     @property
@@ -321,7 +321,7 @@ class ReportFile(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -349,7 +349,7 @@ class ReportFileDownload(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -370,7 +370,7 @@ class ReminderLog(models.Model):
     items = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "day", "kind"], name="reminder_once_a_day")]

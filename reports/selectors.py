@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from cadres.models import Cadre, Unit
+from cadres.models import AnyUser, Cadre, Unit
 from cadres.selectors import access_for, get_managed_unit_for_user, units_managed_by
 from evaluations.models import Cycle
 from reports.figures import CycleFigures, Node
@@ -109,7 +109,7 @@ def unregistered_cadres(unit: Unit, cycle: Cycle, source: CycleFigures | None = 
 # --- Unit reports -------------------------------------------------------------------------
 
 
-def get_unit_report_for_user(user, pk) -> UnitReport:
+def get_unit_report_for_user(user: AnyUser, pk: int | str) -> UnitReport:
     """A report of a unit the user manages (its own managers and every level above)."""
     report = (UnitReport.objects.filter(pk=pk if str(pk).isdigit() else 0, unit__in=units_managed_by(user))
               .select_related("unit", "cycle").first())
@@ -118,7 +118,7 @@ def get_unit_report_for_user(user, pk) -> UnitReport:
     return report
 
 
-def reports_awaiting_decision(user, cycle: Cycle) -> QuerySet[UnitReport]:
+def reports_awaiting_decision(user: AnyUser, cycle: Cycle) -> QuerySet[UnitReport]:
     """Submitted reports of units whose parent this user manages (units strictly inside a
     managed subtree), oldest first."""
     clauses = Q(pk__in=[])
@@ -132,12 +132,12 @@ def reports_awaiting_decision(user, cycle: Cycle) -> QuerySet[UnitReport]:
 # --- Generated files ----------------------------------------------------------------------
 
 
-def report_files_for(user, unit: Unit, cycle: Cycle) -> QuerySet[ReportFile]:
+def report_files_for(user: AnyUser, unit: Unit, cycle: Cycle) -> QuerySet[ReportFile]:
     return ReportFile.objects.filter(unit=unit, cycle=cycle, unit__in=units_managed_by(user)).order_by(
         "-created_at", "-id")
 
 
-def get_report_file_for_user(user, pk) -> ReportFile:
+def get_report_file_for_user(user: AnyUser, pk: int | str) -> ReportFile:
     """A generated file of a unit the user manages; 404 for anyone else (a manager of
     another huyện asking for the province summary included)."""
     found = (ReportFile.objects.filter(pk=pk if str(pk).isdigit() else 0, unit__in=units_managed_by(user))

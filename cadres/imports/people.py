@@ -18,7 +18,7 @@ from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
 from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_row
 from cadres.imports.values import GENDERS, ROLES
-from cadres.models import Cadre, Position, Unit
+from cadres.models import Cadre, Position, Unit, User
 from cadres.selectors import subtree
 from cadres.services.people import cadre_create, cadre_update, position_create
 
@@ -190,7 +190,7 @@ class CadrePlan:
                                              "date": _display(start)})
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
-    def apply(self, acting_user, progress: Progress = no_progress) -> None:
+    def apply(self, acting_user: User | None, progress: Progress = no_progress) -> None:
         """Write the planned changes. Call inside a transaction."""
         todo = [row for row in self.rows if row.result.status in (RowStatus.NEW, RowStatus.CHANGED)]
         for done, row in enumerate(todo):

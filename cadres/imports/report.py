@@ -4,6 +4,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy
 
 
@@ -21,7 +22,7 @@ class Column:
     key: str
     header: str
     required: bool
-    note: str
+    note: str | Promise
     example: str = ""
 
 
@@ -66,7 +67,7 @@ class RowResult:
         return self.status == RowStatus.ERROR
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> str | Promise:
         return RowStatus(self.status).label
 
 

@@ -7,6 +7,8 @@ page behind it (rate limit, password rules, Vietnamese templates) is the reset p
 already have. A signed token of our own would need its own "used" bookkeeping.
 """
 
+from typing import Any
+
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
@@ -15,14 +17,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, JoinRequest, JoinRequestStatus, Unit, new_join_code
+from cadres.models import Cadre, JoinRequest, JoinRequestStatus, Unit, User, new_join_code
 from cadres.selectors import invitable_cadres
 from cadres.services.audit import audit_record
 from cadres.services.people import cadre_create, position_create
 
 
-def _send_invitation(cadre: Cadre, acting_user) -> None:
-    user = cadre.user
+def _send_invitation(cadre: Cadre, user: User, acting_user: User) -> None:
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     adapter = get_adapter()
     adapter.send_mail(
@@ -37,7 +38,7 @@ def _send_invitation(cadre: Cadre, acting_user) -> None:
 
 
 @transaction.atomic
-def cadre_invite(*, cadre: Cadre, acting_user) -> None:
+def cadre_invite(*, cadre: Cadre, acting_user: User) -> None:
     """Email the cadre a one-time link to set their password (sent after commit)."""
     user = cadre.user
     if user is None or not user.email:
@@ -46,12 +47,12 @@ def cadre_invite(*, cadre: Cadre, acting_user) -> None:
         raise ValidationError(
             _("%(name)s already has a password; they can use “Forgot password?”.") % {"name": cadre.full_name}
         )
-    _send_invitation(cadre, acting_user)
+    _send_invitation(cadre, user, acting_user)
     audit_record(actor=acting_user, action="cadre.invite", obj=cadre, data={"email": user.email})
 
 
 @transaction.atomic
-def cadre_invite_all(*, unit: Unit, acting_user) -> int:
+def cadre_invite_all(*, unit: Unit, acting_user: User) -> int:
     """Invite every cadre of the unit's subtree who has an email and no password yet."""
     count = 0
     for cadre in invitable_cadres(unit):
@@ -62,7 +63,7 @@ def cadre_invite_all(*, unit: Unit, acting_user) -> int:
 
 
 @transaction.atomic
-def unit_join_code_regenerate(*, unit: Unit, acting_user) -> Unit:
+def unit_join_code_regenerate(*, unit: Unit, acting_user: User) -> Unit:
     """A new join code; the old one stops working at once."""
     while True:
         code = new_join_code()
@@ -76,7 +77,7 @@ def unit_join_code_regenerate(*, unit: Unit, acting_user) -> Unit:
 
 
 @transaction.atomic
-def join_request_create(*, unit: Unit, role: str, password: str, **profile) -> JoinRequest:
+def join_request_create(*, unit: Unit, role: str, password: str, **profile: Any) -> JoinRequest:
     """A person who entered the unit's join code: an account that can log in, a cadre
     profile without position, and a pending request for the unit's Bí thư to decide."""
     try:
@@ -84,6 +85,7 @@ def join_request_create(*, unit: Unit, role: str, password: str, **profile) -> J
     except IntegrityError as exc:  # two registrations racing for the same email or phone
         raise ValidationError(_("This email or phone number is already registered.")) from exc
     user = cadre.user
+    assert user is not None, "a join request gives an email or phone, so the cadre has an account"
     user.set_password(password)
     user.save(update_fields=["password"])
     join_request = JoinRequest.objects.create(tenant=unit.tenant, unit=unit, cadre=cadre, role=role)
@@ -91,7 +93,7 @@ def join_request_create(*, unit: Unit, role: str, password: str, **profile) -> J
     return join_request
 
 
-def _decide(join_request: JoinRequest, status: str, acting_user) -> JoinRequest:
+def _decide(join_request: JoinRequest, status: str, acting_user: User) -> JoinRequest:
     join_request.status = status
     join_request.decided_by = acting_user
     join_request.decided_at = timezone.now()
@@ -102,7 +104,7 @@ def _decide(join_request: JoinRequest, status: str, acting_user) -> JoinRequest:
 
 
 @transaction.atomic
-def join_request_approve(*, join_request: JoinRequest, acting_user) -> JoinRequest:
+def join_request_approve(*, join_request: JoinRequest, acting_user: User) -> JoinRequest:
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequestStatus.PENDING:
         raise ValidationError(_("This request has already been decided."))
@@ -114,7 +116,7 @@ def join_request_approve(*, join_request: JoinRequest, acting_user) -> JoinReque
 
 
 @transaction.atomic
-def join_request_reject(*, join_request: JoinRequest, acting_user) -> JoinRequest:
+def join_request_reject(*, join_request: JoinRequest, acting_user: User) -> JoinRequest:
     """The account stays (it holds no position, so it reaches nothing but its own profile)."""
     join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
     if join_request.status != JoinRequestStatus.PENDING:

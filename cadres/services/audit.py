@@ -1,9 +1,15 @@
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from cadres.models import AuditEvent
+from cadres.models import AuditEvent, Tenant, User
 
 
-def audit_record(*, actor, action: str, obj: models.Model, tenant=None, data: dict | None = None) -> AuditEvent:
+def audit_record(
+    *, actor: User | AnonymousUser | None, action: str, obj: models.Model, tenant: Tenant | None = None,
+    data: dict[str, Any] | None = None,
+) -> AuditEvent:
     """Write one audit row. Call it inside the transaction of the change it describes."""
     return AuditEvent.objects.create(
         tenant_id=tenant.pk if tenant is not None else getattr(obj, "tenant_id", None),

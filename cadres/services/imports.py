@@ -5,12 +5,14 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Protocol
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as gettext_now, gettext_lazy as _
 
 from cadres.imports import people, units
@@ -27,15 +29,19 @@ from cadres.services.audit import audit_record
 STORED_PROBLEMS = 200
 # A file that writes this many rows refreshes the statistics of what it wrote.
 ANALYZE_AFTER_ROWS = 1000
-ANALYZED = {"units": [Unit], "cadres": [User, Cadre, Position]}
+ANALYZED: dict[str, list[type[models.Model]]] = {"units": [Unit], "cadres": [User, Cadre, Position]}
+
+
+class Plan(Protocol):
+    def apply(self, acting_user: User | None, progress: Progress = ...) -> None: ...
 
 
 @dataclass(frozen=True)
 class Kind:
     columns: list[Column]
-    plan: Callable
-    export_rows: Callable
-    title: str
+    plan: Callable[[Unit, list[tuple[int, dict[str, Any]]], ImportReport], Plan]
+    export_rows: Callable[[Unit], list[list[Any]]]
+    title: str | Promise
     file_stem: str
 
 
@@ -49,7 +55,7 @@ class _RollBack(Exception):
     """Raised inside the import's transaction to undo every row once one has failed."""
 
 
-def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user=None,
+def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user: User | None = None,
                 filename: str = "", progress: Progress = no_progress) -> ImportReport:
     """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does."""
     spec = KINDS[kind]
@@ -99,11 +105,12 @@ def _progress_key(job_id: int) -> str:
 
 def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
     """(rows written, rows to write) while the job runs, from the cache; None before that."""
-    return cache.get(_progress_key(job.pk))
+    progress: tuple[int, int] | None = cache.get(_progress_key(job.pk))
+    return progress
 
 
 @transaction.atomic
-def import_job_start(*, user, unit: Unit, kind: str, token: str, filename: str) -> ImportJob:
+def import_job_start(*, user: User, unit: Unit, kind: str, token: str, filename: str) -> ImportJob:
     """A job that writes a previewed upload; `cadres.tasks.enqueue_import_job` hands it to
     the worker."""
     job = ImportJob.objects.create(

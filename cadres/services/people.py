@@ -1,17 +1,15 @@
 """Actions on cadres, their accounts and positions."""
 
 import datetime
+from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Position, Tenant, Unit
+from cadres.models import Cadre, Position, Tenant, Unit, User
 from cadres.services.audit import audit_record
-
-User = get_user_model()
 
 PROFILE_FIELDS = (
     "full_name", "birth_date", "gender", "phone", "email", "ethnicity",
@@ -19,7 +17,7 @@ PROFILE_FIELDS = (
 )
 
 
-def _check_login_free(*, email: str, phone: str, user=None) -> None:
+def _check_login_free(*, email: str, phone: str, user: User | None = None) -> None:
     others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
     # Emails are stored lower-case, so an exact match can use the unique index.
     if email and others.filter(email=email).exists():
@@ -29,7 +27,7 @@ def _check_login_free(*, email: str, phone: str, user=None) -> None:
 
 
 @transaction.atomic
-def cadre_create(*, tenant: Tenant, full_name: str, acting_user=None, **profile) -> Cadre:
+def cadre_create(*, tenant: Tenant, full_name: str, acting_user: User | None = None, **profile: Any) -> Cadre:
     """A cadre with a login account (no usable password until they accept an invitation)."""
     email = (profile.get("email") or "").strip().lower()
     phone = profile.get("phone") or ""
@@ -45,7 +43,7 @@ def cadre_create(*, tenant: Tenant, full_name: str, acting_user=None, **profile)
 
 
 @transaction.atomic
-def cadre_update(*, cadre: Cadre, acting_user=None, **profile) -> Cadre:
+def cadre_update(*, cadre: Cadre, acting_user: User | None = None, **profile: Any) -> Cadre:
     """Change profile fields; the account's email, phone and name follow the profile."""
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
@@ -60,7 +58,7 @@ def cadre_update(*, cadre: Cadre, acting_user=None, **profile) -> Cadre:
             setattr(cadre, key, value)
     if not changes:
         return cadre
-    if cadre.user_id:
+    if cadre.user is not None:
         _check_login_free(email=cadre.email, phone=cadre.phone, user=cadre.user)
         cadre.user.email = cadre.email or None
         cadre.user.phone = cadre.phone or None
@@ -73,7 +71,7 @@ def cadre_update(*, cadre: Cadre, acting_user=None, **profile) -> Cadre:
 
 @transaction.atomic
 def position_create(
-    *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None, acting_user=None
+    *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None, acting_user: User | None = None
 ) -> Position:
     """The cadre's (unit, role) position from `start_date` (default today); the one they already
     hold or have been appointed to, if any, is returned unchanged."""
@@ -90,7 +88,7 @@ def position_create(
 
 
 @transaction.atomic
-def position_end(*, position: Position, end_date: datetime.date, acting_user=None) -> Position:
+def position_end(*, position: Position, end_date: datetime.date, acting_user: User | None = None) -> Position:
     position.end_date = end_date
     position.full_clean()
     position.save(update_fields=["end_date"])

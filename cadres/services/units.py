@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from cadres.models import Tenant, Unit, UnitLevel
+from cadres.models import Tenant, Unit, UnitLevel, User
 from cadres.services.audit import audit_record
 
 
@@ -21,7 +21,7 @@ def _check_level(level: str, parent: Unit | None) -> None:
 
 
 @transaction.atomic
-def tenant_create(*, name: str, slug: str, root_code: str, root_name: str = "", acting_user=None) -> Tenant:
+def tenant_create(*, name: str, slug: str, root_code: str, root_name: str = "", acting_user: User | None = None) -> Tenant:
     tenant = Tenant.objects.create(name=name, slug=slug)
     # A new root's path depends on every tenant's roots, so this one query spans tenants.
     with scopes_disabled():
@@ -33,7 +33,7 @@ def tenant_create(*, name: str, slug: str, root_code: str, root_name: str = "", 
 
 
 @transaction.atomic
-def unit_create(*, parent: Unit, code: str, name: str, level: str, sector: str = "", acting_user=None) -> Unit:
+def unit_create(*, parent: Unit, code: str, name: str, level: str, sector: str = "", acting_user: User | None = None) -> Unit:
     _check_level(level, parent)
     if Unit.objects.filter(tenant_id=parent.tenant_id, code=code).exists():
         raise ValidationError({"code": _("Code %(code)s is already used in this province.") % {"code": code}})
@@ -49,7 +49,7 @@ def unit_create(*, parent: Unit, code: str, name: str, level: str, sector: str =
 
 @transaction.atomic
 def unit_update(
-    *, unit: Unit, name: str, level: str, sector: str = "", parent: Unit | None = None, acting_user=None
+    *, unit: Unit, name: str, level: str, sector: str = "", parent: Unit | None = None, acting_user: User | None = None
 ) -> Unit:
     """Rename, relabel or move a unit. Moving keeps its history: only its path changes."""
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
@@ -79,7 +79,7 @@ def unit_update(
 
 
 @transaction.atomic
-def unit_archive(*, unit: Unit, acting_user=None) -> Unit:
+def unit_archive(*, unit: Unit, acting_user: User | None = None) -> Unit:
     """Archive a unit and its subtree; forms and reports keep pointing at them."""
     now = timezone.now()
     archived = Unit.objects.filter(path__startswith=unit.path, archived_at__isnull=True).update(archived_at=now)

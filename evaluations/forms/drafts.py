@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.forms.boundfield import BoundField
 from django.urls import reverse
 from django.utils.translation import gettext as _, gettext_lazy, pgettext
@@ -95,7 +96,7 @@ class DraftForm(forms.Form):
     def __init__(self, draft, posted=None, errors: dict | None = None):
         super().__init__(data={}, label_suffix="")
         self.draft = draft
-        self.rows: dict[str, tuple[object, str]] = {}  # key -> (the row it is stored in, the attribute)
+        self.rows: dict[str, tuple[models.Model, str]] = {}  # key -> (the row it is stored in, the attribute)
         self.add_fields()
         self.data = {key: field.initial for key, field in self.fields.items()}
         self.data.update({key: posted[key] for key in self.fields if posted and key in posted})
@@ -106,7 +107,7 @@ class DraftForm(forms.Form):
     def add_fields(self) -> None:
         raise NotImplementedError
 
-    def add(self, key: str, field: forms.Field, row, attribute: str, *, size: dict | None = None) -> None:
+    def add(self, key: str, field: forms.Field, row: models.Model, attribute: str, *, size: dict | None = None) -> None:
         """Field `key`, stored in `row.attribute`, with the attributes htmx posts it by."""
         select = isinstance(field.widget, forms.Select)
         target = f"#st-{dom_id(key)}"
@@ -122,7 +123,7 @@ class DraftForm(forms.Form):
         self.fields[key] = field
         self.rows[key] = (row, attribute)
 
-    def cleaned(self, key: str, value) -> tuple[object, str, object]:
+    def cleaned(self, key: str, value: object) -> tuple[models.Model, str, object]:
         """The row and attribute of `key` and `value` cleaned by its field; a key that is
         not on this form, or a value its field refuses, raises a ValidationError keyed by it."""
         if key not in self.fields:

@@ -6,9 +6,9 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from django_scopes import ScopedManager
 
 from cadres.models import Cadre, Tenant, Unit
+from cadres.scoping import TenantManager
 
 
 class CycleStatus(models.TextChoices):
@@ -45,7 +45,7 @@ class Cycle(models.Model):
     reopen_reason = models.CharField(_("reason for reopening"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("evaluation cycle")
@@ -53,7 +53,7 @@ class Cycle(models.Model):
         ordering = ["-year"]
         constraints = [models.UniqueConstraint(fields=["tenant", "year"], name="cycle_unique_year")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return str(self.year)
 
     @property
@@ -87,7 +87,7 @@ class CycleDeadline(models.Model):
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                related_name="+")
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "unit", "kind"], name="cycle_deadline_unique")]
@@ -106,7 +106,7 @@ class DeadlineExtension(models.Model):
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["cycle", "cadre", "kind"], name="extension_unique")]
@@ -128,4 +128,4 @@ class EvaluationSettings(models.Model):
                                           default=CapMode.OFF)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()

@@ -4,9 +4,9 @@ for the reviewer's eyes only."""
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_scopes import ScopedManager
 
 from cadres.models import Cadre, Tenant
+from cadres.scoping import TenantManager
 from evaluations.models.cycles import Cycle
 
 
@@ -30,7 +30,7 @@ class FeedbackRequest(models.Model):
                                      related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at"]
@@ -42,7 +42,7 @@ class Feedback(models.Model):
     text = models.TextField(_("comment"))
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["created_at"]

@@ -11,9 +11,9 @@ from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelatio
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
-from django_scopes import ScopedManager
 
 from cadres.models import Cadre, PositionRole, Tenant, Unit
+from cadres.scoping import TenantManager
 from evaluations.models.cycles import Cycle
 from models_registry.models import Criterion, Programme
 
@@ -118,7 +118,7 @@ class Registration(FormBase):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("registration")
@@ -129,7 +129,7 @@ class Registration(FormBase):
         ]
         indexes = [models.Index(fields=["cycle", "unit", "state"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"ĐKCT01 {self.cadre} {self.cycle}"
 
     @property
@@ -155,7 +155,7 @@ class Commitment(models.Model):
     target = models.DecimalField(_("target"), max_digits=7, decimal_places=2, null=True, blank=True)
     measures = models.TextField(_("measures"), blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["position", "id"]
@@ -190,7 +190,7 @@ class SelfAssessment(FormBase):
                                      related_name="+")
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         verbose_name = _("self-assessment")
@@ -200,7 +200,7 @@ class SelfAssessment(FormBase):
         # The second: one cadre's forms when their figures are re-rolled.
         indexes = [models.Index(fields=["cycle", "unit", "state"]), models.Index(fields=["cycle", "cadre"])]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"KĐCT01 {self.cadre} {self.cycle}"
 
     @property
@@ -220,7 +220,7 @@ class CommitmentResult(models.Model):
     actual_value = models.DecimalField(_("actual value"), max_digits=9, decimal_places=2, null=True, blank=True)
     change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["commitment__position", "id"]
@@ -244,7 +244,7 @@ class EvidenceFile(models.Model):
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
 
 class FormEvent(models.Model):
@@ -272,7 +272,7 @@ class FormEvent(models.Model):
     is_late = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = ScopedManager(tenant="tenant")
+    objects = TenantManager()
 
     class Meta:
         ordering = ["created_at", "id"]

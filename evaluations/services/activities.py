@@ -6,13 +6,14 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User
 from evaluations.checks import check_cycle_open
 from evaluations.models import Activity, Cycle, Initiative
 from evaluations.rules import is_cadre
@@ -22,7 +23,7 @@ from models_registry.models import ActivityKind
 MAX_HOURS = Decimal("24")
 
 
-def _check_writable(*, cadre: Cadre, date, acting_user) -> datetime.date:
+def _check_writable(*, cadre: Cadre, date: object, acting_user: User) -> datetime.date:
     if not is_cadre(acting_user, cadre):
         raise Refusal(_("Cadres log their own activities."), "forbidden")
     if not isinstance(date, datetime.date):
@@ -35,7 +36,7 @@ def _check_writable(*, cadre: Cadre, date, acting_user) -> datetime.date:
     return date
 
 
-def _clean_hours(kind: str, hours) -> Decimal | None:
+def _clean_hours(kind: str, hours: object) -> Decimal | None:
     if kind != ActivityKind.VOLUNTEER_HOURS:
         return None
     try:
@@ -47,7 +48,7 @@ def _clean_hours(kind: str, hours) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-def _text(value, field: str, max_length: int, required: bool = False) -> str:
+def _text(value: str | None, field: str, max_length: int, required: bool = False) -> str:
     text = " ".join((value or "").split())
     if required and not text:
         raise ValidationError({field: _("This field cannot be empty.")})
@@ -57,8 +58,9 @@ def _text(value, field: str, max_length: int, required: bool = False) -> str:
 
 
 @transaction.atomic
-def activity_log(*, cadre: Cadre, kind: str, date: datetime.date, hours=None, description: str = "", photo=None,
-                 acting_user) -> Activity:
+def activity_log(*, cadre: Cadre, kind: str, date: datetime.date, hours: Decimal | str | None = None,
+                 description: str = "", photo: "UploadedFile[bytes] | None" = None,
+                 acting_user: User) -> Activity:
     """Log one activity; volunteer hours need the number of hours. The optional photo must
     be a JPEG, PNG or WebP image of at most 5 MB (checked by content)."""
     if kind not in ActivityKind.values:
@@ -80,7 +82,7 @@ def activity_log(*, cadre: Cadre, kind: str, date: datetime.date, hours=None, de
 
 
 @transaction.atomic
-def activity_delete(*, activity: Activity, acting_user) -> None:
+def activity_delete(*, activity: Activity, acting_user: User) -> None:
     _check_writable(cadre=activity.cadre, date=activity.date, acting_user=acting_user)
     audit_record(actor=acting_user, action="activity.delete", obj=activity,
                  data={"kind": activity.kind, "date": activity.date.isoformat()})
@@ -91,8 +93,9 @@ def activity_delete(*, activity: Activity, acting_user) -> None:
 
 
 @transaction.atomic
-def initiative_log(*, cadre: Cadre, title: str, date: datetime.date, recognised_by: str = "", document=None,
-                   acting_user) -> Initiative:
+def initiative_log(*, cadre: Cadre, title: str, date: datetime.date, recognised_by: str = "",
+                   document: "UploadedFile[bytes] | None" = None,
+                   acting_user: User) -> Initiative:
     """Record a sáng kiến; the optional document is a photo, PDF or .docx of at most 5 MB."""
     _check_writable(cadre=cadre, date=date, acting_user=acting_user)
     initiative = Initiative(tenant_id=cadre.tenant_id, cadre=cadre, title=_text(title, "title", 300, required=True),
@@ -110,7 +113,7 @@ def initiative_log(*, cadre: Cadre, title: str, date: datetime.date, recognised_
 
 
 @transaction.atomic
-def initiative_delete(*, initiative: Initiative, acting_user) -> None:
+def initiative_delete(*, initiative: Initiative, acting_user: User) -> None:
     _check_writable(cadre=initiative.cadre, date=initiative.date, acting_user=acting_user)
     audit_record(actor=acting_user, action="initiative.delete", obj=initiative, data={"title": initiative.title})
     name = initiative.document.name

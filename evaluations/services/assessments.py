@@ -6,11 +6,12 @@ import datetime
 from decimal import Decimal
 
 from django.core.files.base import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User
 from evaluations.checks import check_cycle_open
 from evaluations.forms.drafts import GAINS_FIELDS, SelfAssessmentDraftForm, unknown_field
 from evaluations.kinds import kind_of
@@ -53,7 +54,7 @@ def computed_value(commitment: Commitment, period: str) -> Decimal | None:
 
 @transaction.atomic
 def self_assessment_start(*, registration: Registration, period: str = AssessmentPeriod.YEAR,
-                          acting_user) -> SelfAssessment:
+                          acting_user: User) -> SelfAssessment:
     """The cadre's self-assessment of an approved registration for a period (the year, or
     a quarter for a check-in), actual values pre-filled from the activity log. Returns the
     existing one for that period."""
@@ -94,15 +95,17 @@ def refresh_computed(assessment: SelfAssessment) -> None:
 
 
 @transaction.atomic
-def self_assessment_autosave(*, self_assessment: SelfAssessment, field: str, value, expected_version,
-                             acting_user) -> AutosaveResult:
+def self_assessment_autosave(*, self_assessment: SelfAssessment, field: str, value: object,
+                             expected_version: object, acting_user: User) -> AutosaveResult:
     """Save one draft field (see `services.drafts`)."""
     return autosave(form=self_assessment, field=field, value=value, expected_version=expected_version,
                     acting_user=acting_user, fields=SelfAssessmentDraftForm)
 
 
 @transaction.atomic
-def evidence_add(*, self_assessment: SelfAssessment, criterion_id, upload, acting_user) -> EvidenceFile:
+def evidence_add(
+    *, self_assessment: SelfAssessment, criterion_id: int | str, upload: "UploadedFile[bytes]", acting_user: User
+) -> EvidenceFile:
     """Attach a photo, PDF or .docx (checked by content, at most 5 MB) to one result."""
     locked = lock_editable_form(self_assessment, acting_user=acting_user)
     result = locked.results.filter(commitment__criterion_id=criterion_id if str(criterion_id).isdigit() else 0).first()
@@ -120,7 +123,7 @@ def evidence_add(*, self_assessment: SelfAssessment, criterion_id, upload, actin
 
 
 @transaction.atomic
-def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
+def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     assessment = evidence.result.self_assessment
     lock_editable_form(assessment, acting_user=acting_user)
     name = evidence.file.name
@@ -128,7 +131,8 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user) -> None:
                  data={"evidence": evidence.pk})
     evidence.delete()
     # The file goes only once the row is gone for good.
-    transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))
+    # A stored evidence row always has its file's name.
+    transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))  # type: ignore[arg-type]
 
 
 def self_assessment_errors(assessment: SelfAssessment) -> dict[str, str]:

@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Position, Tenant, Unit
+from cadres.models import AnyUser, Cadre, Position, Tenant, Unit
 from cadres.selectors import access_for
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User
 from evaluations.checks import check_cycle_open, check_same_tenant, effective_deadline
 from evaluations.models import (
     CapMode,
@@ -27,7 +27,7 @@ from evaluations.signals import cycle_closing, cycle_opened
 DATE_FIELDS = ("registration_closes", "self_assessment_due", "review_due", "unit_report_due")
 
 
-def _require_provincial(user, tenant_id: int) -> None:
+def _require_provincial(user: AnyUser | None, tenant_id: int) -> None:
     if tenant_id not in access_for(user).provincial_tenant_ids:
         raise Refusal(_("Only provincial staff open, change and close evaluation cycles."), "forbidden")
 
@@ -37,7 +37,7 @@ def default_dates(year: int) -> dict[str, datetime.date]:
             "review_due": datetime.date(year, 10, 15), "unit_report_due": default_unit_report_due(year)}
 
 
-def _clean_dates(year: int, dates: dict) -> dict[str, datetime.date]:
+def _clean_dates(year: int, dates: dict[str, datetime.date | None]) -> dict[str, datetime.date]:
     cleaned = {**default_dates(year), **{key: value for key, value in dates.items() if value}}
     errors = {key: _("Choose a date in %(year)d.") % {"year": year}
               for key in DATE_FIELDS if not isinstance(cleaned[key], datetime.date) or cleaned[key].year != year}
@@ -51,7 +51,7 @@ def _clean_dates(year: int, dates: dict) -> dict[str, datetime.date]:
 
 
 @transaction.atomic
-def cycle_open(*, tenant: Tenant, year: int, acting_user, **dates) -> Cycle:
+def cycle_open(*, tenant: Tenant, year: int, acting_user: User, **dates: datetime.date | None) -> Cycle:
     """Open the tenant's cycle for a year (dates default: 31/3, 30/9, 15/10 and 30/10). A
     year that has a cycle already is refused: a closed one is reopened with a reason."""
     _require_provincial(acting_user, tenant.pk)
@@ -70,7 +70,7 @@ def cycle_open(*, tenant: Tenant, year: int, acting_user, **dates) -> Cycle:
 
 
 @transaction.atomic
-def cycle_reopen(*, cycle: Cycle, reason: str, acting_user) -> Cycle:
+def cycle_reopen(*, cycle: Cycle, reason: str, acting_user: User) -> Cycle:
     """Make a closed cycle writable again, for a reason that is recorded. Its frozen figures
     stay readable; closing it again freezes the next version."""
     _require_provincial(acting_user, cycle.tenant_id)
@@ -90,7 +90,7 @@ def cycle_reopen(*, cycle: Cycle, reason: str, acting_user) -> Cycle:
 
 
 @transaction.atomic
-def cycle_update_dates(*, cycle: Cycle, acting_user, **dates) -> Cycle:
+def cycle_update_dates(*, cycle: Cycle, acting_user: User, **dates: datetime.date | None) -> Cycle:
     _require_provincial(acting_user, cycle.tenant_id)
     check_cycle_open(cycle)
     current = {key: getattr(cycle, key) for key in DATE_FIELDS}
@@ -105,7 +105,7 @@ def cycle_update_dates(*, cycle: Cycle, acting_user, **dates) -> Cycle:
 
 
 @transaction.atomic
-def cycle_close(*, cycle: Cycle, acting_user) -> Cycle:
+def cycle_close(*, cycle: Cycle, acting_user: User) -> Cycle:
     """Make the cycle read-only: every write on its forms is refused from now on, and its
     figures are frozen (`cycle_closing`)."""
     _require_provincial(acting_user, cycle.tenant_id)
@@ -119,7 +119,7 @@ def cycle_close(*, cycle: Cycle, acting_user) -> Cycle:
 
 
 @transaction.atomic
-def cycle_deadline_set(*, cycle: Cycle, unit: Unit, kind: str, date: datetime.date, acting_user) -> CycleDeadline:
+def cycle_deadline_set(*, cycle: Cycle, unit: Unit, kind: str, date: datetime.date, acting_user: User) -> CycleDeadline:
     """A unit's earlier deadline for its subtree, never later than the one above it."""
     check_same_tenant(cycle, unit)
     if not access_for(acting_user).manages_path(unit.path):
@@ -140,7 +140,7 @@ def cycle_deadline_set(*, cycle: Cycle, unit: Unit, kind: str, date: datetime.da
     return row
 
 
-def _may_extend(user, cadre: Cadre) -> bool:
+def _may_extend(user: AnyUser | None, cadre: Cadre) -> bool:
     """Managers of, or the reviewer at, a unit where the cadre holds a position; not oneself."""
     access = access_for(user)
     if access.cadre_id == cadre.pk:
@@ -151,7 +151,7 @@ def _may_extend(user, cadre: Cadre) -> bool:
 
 @transaction.atomic
 def deadline_extension_grant(*, cycle: Cycle, cadre: Cadre, kind: str, until: datetime.date, reason: str = "",
-                             acting_user) -> DeadlineExtension:
+                             acting_user: User) -> DeadlineExtension:
     """Let one cadre submit after a deadline until `until` (their submission is marked late)."""
     check_same_tenant(cycle, cadre)
     if not _may_extend(acting_user, cadre):
@@ -182,8 +182,8 @@ def evaluation_settings_for(tenant: Tenant) -> EvaluationSettings:
 
 
 @transaction.atomic
-def evaluation_settings_update(*, tenant: Tenant, excellent_cap_percent, excellent_cap_mode: str,
-                               acting_user) -> EvaluationSettings:
+def evaluation_settings_update(*, tenant: Tenant, excellent_cap_percent: int | str, excellent_cap_mode: str,
+                               acting_user: User) -> EvaluationSettings:
     """Cap the share of "xuất sắc" ratings in a unit (1–100 %), warning or blocking; or no cap."""
     _require_provincial(acting_user, tenant.pk)
     try:

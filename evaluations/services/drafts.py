@@ -9,14 +9,17 @@ Resending a value already stored (a retry after a dropped connection) is a succe
 """
 
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.db import models
 from django.utils.translation import gettext as _
 
-from cadres.transitions import check
+from cadres.transitions import User, check
 from evaluations.flows import EDIT
 from evaluations.forms.drafts import DraftForm
 from evaluations.kinds import kind_of
+from evaluations.models import Registration, SelfAssessment
+
+F = TypeVar("F", Registration, SelfAssessment)
 
 
 @dataclass(frozen=True)
@@ -28,21 +31,22 @@ class AutosaveResult:
     message: str = ""
 
 
-def parse_int(value) -> int:
+def parse_int(value: object) -> int:
     try:
-        return int(value)
+        number: int = int(value)  # type: ignore[call-overload]  # anything posted: what int() refuses is -1
+        return number
     except (TypeError, ValueError):
         return -1
 
 
-def lock_editable_form(form: models.Model, *, acting_user) -> models.Model:
+def lock_editable_form(form: F, *, acting_user: User) -> F:
     """The form row locked for writing, after its flow's "edit" checks (owner, cycle, state)."""
-    locked = type(form).objects.select_for_update(of=("self",)).select_related("cycle").get(pk=form.pk)
+    locked = type(form)._default_manager.select_for_update(of=("self",)).select_related("cycle").get(pk=form.pk)
     check(kind_of(locked).flow, locked, EDIT, acting_user)
     return locked
 
 
-def autosave(*, form: models.Model, field: str, value, expected_version, acting_user,
+def autosave(*, form: F, field: str, value: object, expected_version: object, acting_user: User,
              fields: type[DraftForm]) -> AutosaveResult:
     """Save one field when its version matches. `fields` is the draft's form: its field
     `field` says where the value is stored and cleans it (a ValidationError keyed by the

@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from cadres.models import Cadre
+from cadres.models import AnyUser, Cadre
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User
 from evaluations import notifications
 from evaluations.checks import check_cycle_open, check_same_tenant
 from evaluations.models import Cycle, Feedback, FeedbackRequest, FeedbackSource, Registration
@@ -29,13 +29,13 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def reviews_cadre(user, cadre: Cadre, cycle: Cycle) -> bool:
+def reviews_cadre(user: AnyUser | None, cadre: Cadre, cycle: Cycle) -> bool:
     """Whether the user reviews one of the cadre's registrations in this cycle."""
     return Registration.objects.filter(reviewer_q(user), cycle=cycle, cadre=cadre).exists()
 
 
 @transaction.atomic
-def feedback_request_create(*, cycle: Cycle, cadre: Cadre, source: str, acting_user, email: str = "",
+def feedback_request_create(*, cycle: Cycle, cadre: Cadre, source: str, acting_user: User, email: str = "",
                             build_link: Callable[[str], str]) -> tuple[FeedbackRequest, str]:
     """A one-time link for comments on the cadre; returns the request and the raw token
     (shown once: only its hash is stored). For the cấp ủy the link is emailed to `email`

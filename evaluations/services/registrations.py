@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Cadre
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User
 from evaluations.checks import check_cycle_open, check_same_tenant
 from evaluations.forms.drafts import RegistrationDraftForm, below_minimum
 from evaluations.models import Commitment, Cycle, FormAction, FormEvent, Registration, RegistrationState
@@ -32,7 +32,7 @@ def fill_header(registration: Registration) -> None:
 
 
 @transaction.atomic
-def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acting_user) -> Registration:
+def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acting_user: User) -> Registration:
     """The cadre's draft for this programme and cycle, with one commitment per applicable
     criterion (quantitative targets pre-filled with the minimum). Returns the existing
     open form when there is one."""
@@ -65,8 +65,8 @@ def registration_start(*, cycle: Cycle, programme: Programme, cadre: Cadre, acti
 
 
 @transaction.atomic
-def registration_autosave(*, registration: Registration, field: str, value, expected_version,
-                          acting_user) -> AutosaveResult:
+def registration_autosave(*, registration: Registration, field: str, value: object,
+                          expected_version: object, acting_user: User) -> AutosaveResult:
     """Save one draft field (module `services.drafts`): refused, with the current value,
     when another tab saved it since; a target below the minimum raises, nothing written."""
     return autosave(form=registration, field=field, value=value, expected_version=expected_version,

@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
@@ -300,7 +301,7 @@ class Edit:
     form: Callable  # (request, programme, target) -> the bound form
     run: Callable  # (programme, target, form, expected_version=, acting_user=) -> None
     fragment: str  # fields | groups | group | criterion | participants: re-rendered for htmx
-    message: str
+    message: str | Promise
     form_key: str = ""  # a form with fields, shown bound on a refusal (keyed by the fragment's pk if any)
     anchor: str = ""  # where a plain POST lands back on the editor, when not on the fragment
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Unit
+from cadres.models import Unit, User as Account
 from cadres.selectors import access_for
 from cadres.services.audit import audit_record
 from evaluations.models import Cycle
@@ -47,7 +47,7 @@ def report_file_progress(report_file: ReportFile) -> int:
 
 
 @transaction.atomic
-def report_file_request(*, user, unit: Unit, cycle: Cycle, kind: str) -> ReportFile:
+def report_file_request(*, user: Account, unit: Unit, cycle: Cycle, kind: str) -> ReportFile:
     """A queued file of a unit the user manages; `reports.tasks.enqueue_report_file` hands it
     to the worker."""
     if kind not in ReportFileKind.values:
@@ -69,7 +69,7 @@ def report_file_run(*, file_id: int) -> ReportFile:
             return report_file
         report_file.status, report_file.progress = ReportFileStatus.RUNNING, 10
         report_file.save(update_fields=["status", "progress"])
-    build, stem, extension = BUILDERS[report_file.kind]
+    build, stem, extension = BUILDERS[ReportFileKind(report_file.kind)]
     try:
         data = build(report_file.cycle, report_file.unit)
     except Exception:
@@ -88,7 +88,7 @@ def report_file_run(*, file_id: int) -> ReportFile:
 
 
 @transaction.atomic
-def report_file_download_log(*, report_file: ReportFile, user) -> ReportFileDownload:
+def report_file_download_log(*, report_file: ReportFile, user: Account) -> ReportFileDownload:
     """Record one download; the view calls it before streaming the file."""
     if report_file.status != ReportFileStatus.DONE:
         raise ValidationError(_("This document is not ready yet."), code="state")

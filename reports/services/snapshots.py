@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from cadres.models import Unit
 from cadres.services.audit import audit_record
+from cadres.transitions import User
 from evaluations.models import Cycle
 from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
 from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, cadre_targets_sql, reference_date, subtree_targets, table
@@ -37,7 +38,7 @@ def _freeze_targets(cycle: Cycle, snapshot: FiguresSnapshot) -> None:
     SnapshotUnit.objects.bulk_update(rows, ["extra"], batch_size=1000)
 
 
-def snapshot_take(*, cycle: Cycle, acting_user, reopen_reason: str = "") -> FiguresSnapshot:
+def snapshot_take(*, cycle: Cycle, acting_user: User, reopen_reason: str = "") -> FiguresSnapshot:
     """Call inside the closing transaction, the cycle row held."""
     recompute_cycle(cycle)
     version = (FiguresSnapshot.objects.filter(cycle=cycle).aggregate(top=Max("version"))["top"] or 0) + 1

@@ -61,7 +61,7 @@ def _has_parent(user: User, report: UnitReport) -> bool:
 
 
 def _not_the_submitter(user: User, report: UnitReport) -> bool:
-    return bool(user.pk != report.submitted_by_id)
+    return user is not None and user.pk != report.submitted_by_id
 
 
 def _cycle_open(user: User, report: UnitReport) -> None:

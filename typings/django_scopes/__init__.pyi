@@ -1,0 +1,16 @@
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from django.db import models
+
+class ScopeError(Exception): ...
+
+@contextmanager
+def scope(**scope: Any) -> Iterator[None]: ...
+@contextmanager
+def scopes_disabled() -> Iterator[None]: ...
+def get_scope() -> dict[str, Any]: ...
+
+# The manager class it builds is local to this function; cadres.scoping names it for mypy.
+def ScopedManager(_manager_class: type[models.Manager[Any]] = ..., **scopes: str) -> models.Manager[Any]: ...
