@@ -26,10 +26,12 @@ Stored so that one form change costs one path, not the province:
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Model, Q
 
 from cadres.models import Cadre, Position, PositionRole, Unit, UnitLevel
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT
@@ -55,6 +57,10 @@ from models_registry.models import (
 from models_registry.selectors import pilot_progress
 from reports.models import UnitTargetFigures
 
+# A cadre row (`CADRE_ROW_COLUMNS` → value) and the parameters of a raw query.
+CadreRow = dict[str, Any]
+Params = list[Any]
+
 STEP = Unit.steplen
 LEVEL_ORDER = list(UnitLevel.values)  # province first: a higher rank is a lower level
 ROLE_ORDER = list(PositionRole.values)  # Bí thư first
@@ -67,12 +73,12 @@ CADRE_ROW_COLUMNS = ["cadre_id", "unit_id", "path", "depth", *FLAG_COLUMNS]
 UNIT_TARGET_COLUMNS = ["unit_id", "criterion_id", "met", "total"]
 
 
-def _is(rating: str):
+def _is(rating: str) -> Callable[[CadreRow], int]:
     return lambda row: int(row["rating"] == rating)
 
 
 # Each unit figure over cadre rows: (column, SQL over the row alias `f`, the same in Python).
-CADRE_SUMS = [
+CADRE_SUMS: list[tuple[str, str, Callable[[CadreRow], int]]] = [
     ("cadres", "1", lambda row: 1),
     ("registered", "f.registered", lambda row: row["registered"]),
     ("registrations_approved", "f.registration_approved", lambda row: row["registration_approved"]),
@@ -106,19 +112,19 @@ def ancestor_paths(path: str) -> list[str]:
     return [path[:end] for end in range(STEP, len(path) + 1, STEP)]
 
 
-def home_rank(level: str, depth: int, role: str, path: str) -> tuple:
+def home_rank(level: str, depth: int, role: str, path: str) -> tuple[int, int, int, str]:
     """Sort key of a position; the smallest decides the cadre's home unit (module docstring)."""
     return (-LEVEL_ORDER.index(level), -depth, ROLE_ORDER.index(role), path)
 
 
-def contribution(row: dict) -> list[int]:
+def contribution(row: CadreRow) -> list[int]:
     """What one cadre row adds to each of `CADRE_COLUMNS` of every unit above its home."""
     return [python(row) for _name, _sql, python in CADRE_SUMS]
 
 
 # --- SQL ----------------------------------------------------------------------------------
 
-def table(model) -> str:
+def table(model: type[Model]) -> str:
     """The model's table, quoted for raw SQL."""
     return connection.ops.quote_name(model._meta.db_table)
 
@@ -134,13 +140,13 @@ def differs(left: str, right: str) -> str:
     return f"{left} IS DISTINCT FROM {right}" if connection.vendor == "postgresql" else f"{left} IS NOT {right}"
 
 
-def _in(column: str, ids: list[int] | None) -> tuple[str, list]:
+def _in(column: str, ids: list[int] | None) -> tuple[str, Params]:
     if ids is None:
         return "", []
     return f" AND {column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
-def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tuple[str, list]:
+def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tuple[str, Params]:
     """CTEs `ranked` and `home` (cadre_id, unit_id, path, depth, is_civil_servant)."""
     only, params = _in("p.cadre_id", cadre_ids)
     sql = f"""
@@ -163,7 +169,7 @@ def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tu
     return sql, [cycle.tenant_id, on, on, *params]
 
 
-def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str, list]:
+def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str, Params]:
     """CTE `target_results` (cadre_id, criterion_id, met, total): the quantitative commitments
     of the yearly self-assessments submitted, per cadre and criterion."""
     only, params = _in("s.cadre_id", cadre_ids)
@@ -192,7 +198,7 @@ def _counted_results() -> str:
             f" AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL")
 
 
-def unit_target_sql(cycle: Cycle, homes: str) -> tuple[str, list]:
+def unit_target_sql(cycle: Cycle, homes: str) -> tuple[str, Params]:
     """`UNIT_TARGET_COLUMNS` per home unit and quantitative criterion: commitments meeting
     their target and commitments assessed, of the cadres at home there. `homes` is a table
     or subquery of (cadre_id, unit_id): the full run's cadre rows, or the stored rows of a
@@ -206,13 +212,13 @@ def unit_target_sql(cycle: Cycle, homes: str) -> tuple[str, list]:
     GROUP BY h.unit_id, cm.criterion_id""", [cycle.pk]
 
 
-def cadre_targets_sql(cycle: Cycle) -> tuple[str, list]:
+def cadre_targets_sql(cycle: Cycle) -> tuple[str, Params]:
     """(cadre_id, criterion_id, met, total) for every cadre: what a snapshot keeps per cadre."""
     cte, params = _target_results_cte(cycle, None)
     return f"WITH {cte} SELECT cadre_id, criterion_id, met, total FROM target_results", params
 
 
-def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None) -> tuple[str, list]:
+def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None) -> tuple[str, Params]:
     """The CTEs ending in `cadre_rows` (`CADRE_ROW_COLUMNS`): every in-scope cadre of the
     cycle's tenant, or only `cadre_ids`. Each source table is read once, grouped per cadre."""
     reg, sa = table(Registration), table(SelfAssessment)
@@ -284,13 +290,13 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     return sql, params
 
 
-def _fetch(sql: str, params: list) -> list[tuple]:
+def _fetch(sql: str, params: Params) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return cursor.fetchall()
+        return list(cursor.fetchall())
 
 
-def cadre_rows(cycle: Cycle, cadre_ids: list[int], today: datetime.date | None = None) -> dict[int, dict]:
+def cadre_rows(cycle: Cycle, cadre_ids: list[int], today: datetime.date | None = None) -> dict[int, CadreRow]:
     """The cadre rows of a few cadres, computed now (out-of-scope cadres are absent)."""
     if not cadre_ids:
         return {}
@@ -302,7 +308,7 @@ def cadre_rows(cycle: Cycle, cadre_ids: list[int], today: datetime.date | None =
     return rows
 
 
-def home_cadre_sums(rows_table: str) -> list[tuple]:
+def home_cadre_sums(rows_table: str) -> list[tuple[Any, ...]]:
     """(unit id, `CADRE_COLUMNS`…): the cadre rows (`rows_table`) summed per home unit
     (integers: PostgreSQL sums bigints as numeric)."""
     sums = ", ".join(f"CAST(SUM({sql}) AS INTEGER)" for _name, sql, _py in CADRE_SUMS)
@@ -329,7 +335,7 @@ def is_complete(cadres: int, registered: int) -> bool:
     return bool(cadres) and registered == cadres
 
 
-def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]]:
+def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict[str, Any]]]:
     """Per unit path: each published unit-subject programme whose owner subtree meets the
     unit's, with participants in the unit's subtree and, down to huyện level, how many
     huyện meet the pilot quota (`pilot_progress`)."""
@@ -344,7 +350,7 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict]
             programme__in=programmes, unit__archived_at__isnull=True).values_list("programme_id", "unit__path"):
         for prefix in ancestor_paths(path):
             participants[programme_id][prefix] += 1
-    by_path: dict[str, list[dict]] = defaultdict(list)
+    by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for programme in programmes:
         owner = programme.owner_unit.path
         districts = [(row.district.path, row.meets_quota) for row in pilot_progress(programme)]
@@ -367,7 +373,7 @@ def _covered_units(cycle: Cycle) -> set[int]:
                .values_list("owner_unit_id", flat=True))
 
 
-def unit_figure_rows(cycle: Cycle, rows_table: str) -> list[tuple]:
+def unit_figure_rows(cycle: Cycle, rows_table: str) -> list[tuple[Any, ...]]:
     """Every live unit's figures, (unit id, `FIGURE_COLUMNS`…, extra), from the cadre rows
     just computed (the full run's working table) and the tree: a fixed number of queries
     whatever the size of the province. The database sums per home unit; the subtree sums

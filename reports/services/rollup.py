@@ -19,11 +19,16 @@ A closed cycle is frozen (`reports.services.snapshots`): the full run refuses it
 incremental steps queued before the close are discarded.
 """
 
+import datetime
 import json
 import logging
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.backends.utils import CursorWrapper
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +41,8 @@ from reports.rollup import (
     CADRE_ROW_COLUMNS,
     FIGURE_COLUMNS,
     UNIT_TARGET_COLUMNS,
+    CadreRow,
+    Params,
     ancestor_paths,
     cadre_rows,
     cadre_rows_sql,
@@ -78,18 +85,18 @@ def _lock_cycle(cycle: Cycle, *, exclusive: bool) -> str | None:
 TARGETS_TABLE, ROWS_TABLE, UNITS_TABLE = "rollup_targets", "rollup_cadre_rows", "rollup_unit_rows"
 
 
-def _analyze(cursor, name: str, key: str) -> None:
+def _analyze(cursor: CursorWrapper, name: str, key: str) -> None:
     if connection.vendor == "postgresql":  # a new table has no statistics: the joins on its key need them
         cursor.execute(f"ANALYZE {name} ({key})")
 
 
-def _temp_table(cursor, name: str, sql: str, params: list, key: str) -> None:
+def _temp_table(cursor: CursorWrapper, name: str, sql: str, params: Params, key: str) -> None:
     cursor.execute(f"DROP TABLE IF EXISTS {name}")
     cursor.execute(f"CREATE TEMP TABLE {name} AS {sql}", params)
     _analyze(cursor, name, key)
 
 
-def _load(cursor, name: str, columns: list[str], rows: list[tuple]) -> None:
+def _load(cursor: CursorWrapper, name: str, columns: list[str], rows: list[tuple[Any, ...]]) -> None:
     """Rows from Python into a working table (keyed by its first column): COPY on PostgreSQL."""
     if connection.vendor == "postgresql":
         with cursor.cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
@@ -101,8 +108,8 @@ def _load(cursor, name: str, columns: list[str], rows: list[tuple]) -> None:
                            rows)
 
 
-def _sync(cursor, model, keys: list[str], columns: list[str], work: str, cycle: Cycle, now,
-          scope: tuple[str, list] = ("", [])) -> tuple[int, int]:
+def _sync(cursor: CursorWrapper, model: type[Model], keys: list[str], columns: list[str], work: str, cycle: Cycle,
+          now: datetime.datetime, scope: tuple[str, Params] = ("", [])) -> tuple[int, int]:
     """Make the cycle's stored rows of `model` (those matching `scope`, a condition on its
     columns, or all) equal the working table `work` (its `keys` and `columns`): rows that
     differ updated, rows absent from it deleted, new ones inserted — hash joins over the
@@ -135,7 +142,7 @@ def _sync(cursor, model, keys: list[str], columns: list[str], work: str, cycle: 
     return updated + deleted + cursor.rowcount, cursor.rowcount
 
 
-def _write_cadre_rows(cycle: Cycle, now) -> int:
+def _write_cadre_rows(cycle: Cycle, now: datetime.datetime) -> int:
     """Every cadre row computed once into a working table, then stored (`_sync`; cadres out
     of scope — no active position, archived — lose theirs); then the target results per home
     unit from them. Returns how many cadre rows were inserted."""
@@ -149,7 +156,7 @@ def _write_cadre_rows(cycle: Cycle, now) -> int:
     return inserted
 
 
-def _write_unit_targets(cycle: Cycle, unit_ids: list[int], now) -> int:
+def _write_unit_targets(cycle: Cycle, unit_ids: list[int], now: datetime.datetime) -> int:
     """Recount the target results of the cadres at home in these few units (their stored
     cadre rows) and write what differs; returns the rows written."""
     if not unit_ids:
@@ -179,7 +186,7 @@ def _write_unit_targets(cycle: Cycle, unit_ids: list[int], now) -> int:
     return len(changed) + len(gone) + len(new)
 
 
-def _write_unit_rows(cycle: Cycle, figures: list[tuple], now) -> int:
+def _write_unit_rows(cycle: Cycle, figures: list[tuple[Any, ...]], now: datetime.datetime) -> int:
     """Store every live unit's figures (rows of `unit_figure_rows`; `_sync`: rows of units
     no longer live deleted). Returns the number of rows written."""
     columns = [*FIGURE_COLUMNS, "extra"]
@@ -227,29 +234,29 @@ def rollup_cycle(*, cycle: Cycle) -> int:
 
 # --- One path at a time -------------------------------------------------------------------
 
-def _placeholder(cycle: Cycle, cadre_id: int, now) -> CadreFigures:
+def _placeholder(cycle: Cycle, cadre_id: int, now: datetime.datetime) -> CadreFigures:
     """A cadre counted nowhere yet (depth 0 joins no unit)."""
     return CadreFigures(tenant_id=cycle.tenant_id, cycle=cycle, cadre_id=cadre_id, unit=None, path="", depth=0,
                         computed_at=now)
 
 
-def _same(row: CadreFigures, new: dict | None) -> bool:
+def _same(row: CadreFigures, new: CadreRow | None) -> bool:
     if new is None:
         return row.unit_id is None
     return all(getattr(row, column) == new[column] for column in CADRE_ROW_COLUMNS if column != "cadre_id")
 
 
-def _as_row(row: CadreFigures) -> dict:
+def _as_row(row: CadreFigures) -> CadreRow:
     return {column: getattr(row, column) for column in CADRE_ROW_COLUMNS}
 
 
 class _Deltas:
     """What to add to each unit on the paths concerned, keyed by unit path."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.values: dict[str, list[int]] = {}
 
-    def add(self, row: dict, sign: int) -> None:
+    def add(self, row: CadreRow, sign: int) -> None:
         if not row["path"]:
             return
         vector = contribution(row)
@@ -259,11 +266,11 @@ class _Deltas:
                 current[index] += sign * value
 
 
-def _state(row: UnitFigures) -> tuple:
+def _state(row: UnitFigures) -> tuple[int, ...]:
     return tuple(getattr(row, name) for name in FIGURE_COLUMNS)
 
 
-def _apply(cycle: Cycle, deltas: _Deltas, homes: set[str], now) -> int | None:
+def _apply(cycle: Cycle, deltas: _Deltas, homes: set[str], now: datetime.datetime) -> int | None:
     """Add the deltas to the unit rows, locked in path order with the `homes` whose target
     results are recounted, and write those that changed; None when a row is missing (a unit
     created since the last full run): the caller runs the full one instead."""
@@ -290,7 +297,7 @@ def _apply(cycle: Cycle, deltas: _Deltas, homes: set[str], now) -> int | None:
     return len(changed)
 
 
-def rollup_cadres(*, cycle: Cycle, cadre_ids) -> int:
+def rollup_cadres(*, cycle: Cycle, cadre_ids: Iterable[int]) -> int:
     """Recompute a few cadres and the units above them; returns the rows written."""
     ids = sorted({int(cadre_id) for cadre_id in cadre_ids})
     written = _rollup_cadres(cycle, ids) if len(ids) <= INCREMENTAL_LIMIT else None
