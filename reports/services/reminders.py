@@ -55,6 +55,13 @@ class _Tree:
     def parent(self, unit: Unit) -> Unit | None:
         return self.by_path.get(unit.path[:-Unit.steplen]) if unit.depth > 1 else None
 
+    def parent_of(self, unit: Unit) -> Unit:
+        """The parent of a unit known to have a live one."""
+        parent = self.parent(unit)
+        if parent is None:
+            raise KeyError(unit.path)
+        return parent
+
     def deadline(self, unit: Unit, kind: str, from_parent: bool = False) -> datetime.date:
         """`effective_deadline`, for every unit at once; a unit report's is set from the parent up."""
         end = len(unit.path) - (Unit.steplen if from_parent else 0)
@@ -103,7 +110,8 @@ def _missing(cycle: Cycle) -> Missing:
             continue
         owing = kind.reminder.owed_by(cycle) if kind.reminder.owed_by else None
         filed = set(kind.forms(cycle=cycle, submitted_at__isnull=False).values_list("cadre_id", flat=True))
-        missing[kind] = by_unit = defaultdict(list)
+        by_unit: defaultdict[int, list[int]] = defaultdict(list)
+        missing[kind] = by_unit
         for cadre_id, unit_id in homes.items():
             if cadre_id not in filed and (owing is None or cadre_id in owing):
                 by_unit[unit_id].append(cadre_id)
@@ -120,33 +128,36 @@ def _digest_items(cycle: Cycle, tree: _Tree, missing: Missing, today: datetime.d
     soon = {today + datetime.timedelta(days=n) for n in reminder_days()}
     items: dict[int, list[str]] = defaultdict(list)
     for kind, by_unit in missing.items():
-        owed = [(cadre_id, tree.deadline(tree.units[unit_id], kind.deadline)) for unit_id, cadres in by_unit.items()
+        reminder, deadline = kind.reminder, kind.deadline
+        if reminder is None or deadline is None:  # `_missing` keeps only kinds with both
+            continue
+        owed = [(cadre_id, tree.deadline(tree.units[unit_id], deadline)) for unit_id, cadres in by_unit.items()
                 for cadre_id in cadres if unit_id in tree.units]
         owed = [(cadre_id, due) for cadre_id, due in owed if due in soon]
         users = dict(Cadre.objects.filter(pk__in=[c for c, _due in owed], user__isnull=False)
                      .values_list("pk", "user_id"))
         for cadre_id, due in owed:
             if cadre_id in users:
-                items[users[cadre_id]].append(kind.reminder.digest % {"date": _fmt(due)})
-    waiting = defaultdict(int)
+                items[users[cadre_id]].append(reminder.digest % {"date": _fmt(due)})
+    waiting: defaultdict[int, int] = defaultdict(int)
     for kind in KINDS:
         # "submitted" is the same state in every kind's flow: waiting for its reviewer.
         for unit_id in kind.forms(cycle=cycle, state=RegistrationState.SUBMITTED).values_list("unit_id", flat=True):
             waiting[unit_id] += 1
     due_units = {u: tree.deadline(tree.units[u], DeadlineKind.REVIEW) for u in waiting if u in tree.units}
     due_units = {u: due for u, due in due_units.items() if due in soon}
-    for unit_id, users in _reviewers(due_units).items():
-        for user_id in users:
+    for unit_id, reviewer_ids in _reviewers(due_units).items():
+        for user_id in reviewer_ids:
             items[user_id].append(_("%(n)d forms of %(unit)s await your review; review is due by %(date)s.") % {
                 "n": waiting[unit_id], "unit": tree.units[unit_id].name, "date": _fmt(due_units[unit_id])})
     reports_due = {u.pk: tree.deadline(u, DeadlineKind.UNIT_REPORT, from_parent=True)
                    for u in _reports_outstanding(cycle, tree)}
     reports_due = {u: due for u, due in reports_due.items() if due in soon}
-    for unit_id, users in _managers(reports_due).items():
+    for unit_id, manager_ids in _managers(reports_due).items():
         unit = tree.units[unit_id]
-        for user_id in users:
+        for user_id in manager_ids:
             items[user_id].append(_("The report of %(unit)s is due at %(parent)s by %(date)s.") % {
-                "unit": unit.name, "parent": tree.parent(unit).name, "date": _fmt(reports_due[unit_id])})
+                "unit": unit.name, "parent": tree.parent_of(unit).name, "date": _fmt(reports_due[unit_id])})
     return items
 
 
@@ -155,18 +166,21 @@ def _escalation_items(cycle: Cycle, tree: _Tree, missing: Missing, today: dateti
     yesterday = today - datetime.timedelta(days=1)
     late: dict[int, list[str]] = defaultdict(list)  # parent unit id → lines
     for kind, by_unit in missing.items():
+        reminder, deadline = kind.reminder, kind.deadline
+        if reminder is None or deadline is None:  # `_missing` keeps only kinds with both
+            continue
         overdue = {u: cadres for u, cadres in by_unit.items()
                    if u in tree.units and tree.parent(tree.units[u])
-                   and tree.deadline(tree.units[u], kind.deadline) == yesterday}
+                   and tree.deadline(tree.units[u], deadline) == yesterday}
         names = dict(Cadre.objects.filter(pk__in=[c for cadres in overdue.values() for c in cadres])
                      .values_list("pk", "full_name"))
         for unit_id, cadres in sorted(overdue.items(), key=lambda item: tree.units[item[0]].path):
             unit = tree.units[unit_id]
-            late[tree.parent(unit).pk].append(kind.reminder.escalation % {
+            late[tree.parent_of(unit).pk].append(reminder.escalation % {
                 "unit": unit.name, "n": len(cadres), "names": ", ".join(sorted(names[c] for c in cadres))})
     for unit in sorted(_reports_outstanding(cycle, tree), key=lambda u: u.path):
         if tree.deadline(unit, DeadlineKind.UNIT_REPORT, from_parent=True) == yesterday:
-            late[tree.parent(unit).pk].append(_("%(unit)s has not sent its report (due %(date)s).") % {
+            late[tree.parent_of(unit).pk].append(_("%(unit)s has not sent its report (due %(date)s).") % {
                 "unit": unit.name, "date": _fmt(yesterday)})
     items: dict[int, list[str]] = defaultdict(list)
     for unit_id, users in _managers(late).items():
@@ -179,8 +193,8 @@ def _send(tenant: Tenant, kind: str, items: dict[int, list[str]], today: datetim
     from django.contrib.auth import get_user_model
 
     sent = 0
-    emails = dict(get_user_model().objects.filter(pk__in=items, is_active=True, email__isnull=False)
-                  .values_list("pk", "email"))
+    emails = {pk: email for pk, email in get_user_model().objects.filter(pk__in=items, is_active=True)
+              .values_list("pk", "email") if email}
     for user_id, lines in sorted(items.items()):
         if user_id not in emails or not lines:
             continue
