@@ -128,7 +128,8 @@ def p1a(cycle, root, notes: list[str]) -> Row:
     from reports.services.rollup import rollup_cycle
 
     written = rollup_cycle(cycle=cycle)  # warm-up; it also writes the rows compared below
-    stored = CycleFigures(cycle).node(root)  # as the pages read them
+    source = CycleFigures(cycle)
+    stored = source.with_targets([source.node(root)])[0]  # as the pages read them
     floor = floor_figures(cycle)
     stored_values = {name: stored.targets if name == "targets" else getattr(stored.figures, name) for name in floor}
     wrong = {name: (value, stored_values[name]) for name, value in floor.items() if stored_values[name] != value}

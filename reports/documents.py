@@ -168,7 +168,9 @@ def _child_cells(figures: dict) -> list[str]:
 def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
     """A row per unit of the subtree down to đoàn cơ sở level, in tree order, as the cycle
     reads them (the tree as it stood for a closed cycle)."""
-    nodes = CycleFigures(cycle).subtree(unit)
+    source = CycleFigures(cycle)
+    nodes = source.subtree(unit)
+    source.with_targets(nodes[:1])  # only the top unit's attainment is printed
     rows = []
     for node in nodes:
         row = {"unit": node.unit, "code": node.code, "indent": node.depth - nodes[0].depth, **figures_entry(node)}

@@ -70,7 +70,7 @@ class CycleFigures:
     def node(self, unit: Unit) -> Node | None:
         """The unit as the cycle shows it; None when it did not exist then."""
         if not self.is_frozen:
-            return self._with_targets([Node.live(unit, UnitFigures.objects.filter(cycle=self.cycle, unit=unit).first())])[0]
+            return Node.live(unit, UnitFigures.objects.filter(cycle=self.cycle, unit=unit).first())
         frozen = self._frozen_row(unit)
         return self._from_frozen(frozen, unit) if frozen else None
 
@@ -79,7 +79,7 @@ class CycleFigures:
         if not self.is_frozen:
             units = list(Unit.objects.get_children(unit).filter(archived_at__isnull=True).select_related("tenant"))
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(cycle=self.cycle, unit__in=units)}
-            nodes = self._with_targets([Node.live(u, figures.get(u.pk)) for u in units])
+            nodes = [Node.live(u, figures.get(u.pk)) for u in units]
         else:
             nodes = [self._from_frozen(row, row.unit) for row in self._frozen_rows().filter(parent_unit=unit)
                      .select_related("unit__tenant")]
@@ -106,17 +106,20 @@ class CycleFigures:
             figures = {f.unit_id: f for f in UnitFigures.objects.filter(
                 cycle=self.cycle, unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id,
                 unit__level__in=levels)}
-            return self._with_targets([Node.live(u, figures.get(u.pk)) for u in units])
+            return [Node.live(u, figures.get(u.pk)) for u in units]
         top = self._frozen_row(unit)
         if top is None:
             return []
         rows = self._frozen_rows().filter(path__startswith=top.path, level__in=levels).select_related("unit")
         return [self._from_frozen(row, row.unit) for row in rows.order_by("path")]
 
-    def _with_targets(self, nodes: list[Node]) -> list[Node]:
-        targets = subtree_targets(self.cycle, [node.path for node in nodes])
-        for node in nodes:
-            node.targets = targets.get(node.path, {})
+    def with_targets(self, nodes: list[Node]) -> list[Node]:
+        """The nodes with their subtree's target attainment (one query for all; a snapshot's
+        rows carry it already). Only where it is shown: it reads every unit below."""
+        if not self.is_frozen:
+            targets = subtree_targets(self.cycle, [node.path for node in nodes])
+            for node in nodes:
+                node.targets = targets.get(node.path, {})
         return nodes
 
     # --- Cadres ----------------------------------------------------------------------------
@@ -165,9 +168,11 @@ def figures_entry(node: Node) -> dict:
 def report_figures(source: CycleFigures, unit: Unit) -> dict:
     """The unit's figures and each direct sub-unit's (JSON-ready), as the cycle reads them."""
     node = source.node(unit)
+    children = sorted(source.children(unit), key=lambda n: n.path)
+    source.with_targets([node, *children] if node else children)
     computed = getattr(node.figures, "computed_at", None) if node else None
     when = computed or (source.snapshot.created_at if source.snapshot else timezone.now())
     return {"computed_at": when.isoformat(),
             "unit": figures_entry(node) if node else {"code": unit.code, "name": unit.name, "level": unit.level},
-            "children": [figures_entry(child) for child in sorted(source.children(unit), key=lambda n: n.path)]}
+            "children": [figures_entry(child) for child in children]}
 

@@ -83,7 +83,8 @@ def test_targets_attainment_counts_commitments_meeting_their_target():
         registration = make_registration(cycle, programme, cadre, unit, targets=[Decimal(2), Decimal(1)])
         make_self_assessment(registration, rating="good", actuals=actuals)
     rollup_cycle(cycle=cycle)
-    node = CycleFigures(cycle).node(tenant.root_unit)
+    source = CycleFigures(cycle)
+    node = source.with_targets([source.node(tenant.root_unit)])[0]
     first, second = programme.groups.get().criteria.order_by("position")
     assert node.targets == {str(first.pk): [2, 3], str(second.pk): [1, 3]}
     assert node.figures.rated_good == 3
