@@ -70,7 +70,7 @@ def test_template_has_the_header_and_a_guide():
     guide = list(book["Hướng dẫn"].values)
     assert guide[0] == ("Cột", "Bắt buộc", "Cách ghi", "Ví dụ")
     assert guide[1] == ("Họ và tên", "có", "Họ, tên đệm và tên.", "Nguyễn Thị Thu Hà")
-    assert guide[len(CADRE_HEADER)] == (
+    assert guide[CADRE_HEADER.index("Ngày bắt đầu") + 1] == (
         "Ngày bắt đầu", "không", "dd/mm/yyyy, hoặc ô ngày của Excel: ngày cán bộ bắt đầu giữ chức vụ; để trống là "
         "ngày nhập dữ liệu. Chức vụ cán bộ đang giữ thì giữ nguyên ngày cũ.", "01/10/2022")
 
