@@ -112,7 +112,9 @@ class CadreRow:
         return row
 
 
-def _display(value) -> str:
+def _display(value, key: str = "") -> str:
+    if key == "gender":
+        value = GENDERS.label(value)
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -185,7 +187,7 @@ class CadrePlan:
                     if known != value:
                         row.result.fail(BY_KEY[key], _("Row %(row)s gives “%(value)s” for the same cadre: write the "
                                                        "same on each of their rows, or leave the cell empty.")
-                                        % {"row": number, "value": _display(known)})
+                                        % {"row": number, "value": _display(known, key)})
                 position = (row.data["unit"], row.data["role"])
                 if None not in position:
                     number = positions.setdefault(position, row.result.number)
@@ -298,8 +300,9 @@ class CadrePlan:
                 continue
             profile = self._profile(row) if row is lead else {}
             row.profile = {key: value for key, value in profile.items() if getattr(row.cadre, key) != value}
-            row.result.changes = [f"{BY_KEY[key].header}: {_display(getattr(row.cadre, key))} → {_display(value)}"
-                                  for key, value in row.profile.items()]
+            row.result.changes = [
+                f"{BY_KEY[key].header}: {_display(getattr(row.cadre, key), key)} → {_display(value, key)}"
+                for key, value in row.profile.items()]
             if row.position is None:
                 start = row.data["start_date"] or today
                 if not self._check_end(row, start):
