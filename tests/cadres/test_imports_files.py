@@ -75,6 +75,15 @@ def test_template_has_the_header_and_a_guide():
         "ngày nhập dữ liệu. Chức vụ cán bộ đang giữ thì giữ nguyên ngày cũ.", "01/10/2022")
 
 
+def test_the_cadre_template_explains_one_row_per_position_and_the_round_trip():
+    book = openpyxl.load_workbook(io.BytesIO(template_file(kind="cadres")))
+    guide = [row[0] for row in book["Hướng dẫn"].values if row and row[0]]
+    assert {"Dân tộc", "Chức vụ chuyên môn", "Đảng viên", "Ngày kết thúc"} <= set(guide)
+    assert any(line.startswith("Mỗi dòng là một chức vụ. Cán bộ giữ nhiều chức vụ thì ghi mỗi chức vụ một dòng, "
+                               "cùng họ tên và cùng email hoặc số điện thoại") for line in guide)
+    assert any(line.startswith("Tệp tải về bằng nút “Xuất dữ liệu hiện có” nhập lại được nguyên trạng") for line in guide)
+
+
 def test_export_makes_formulae_inert(tree):
     CadreFactory(unit=tree["g1"], full_name="=1+1", email="a@example.vn")
     CadreFactory(unit=tree["g1"], full_name="@SUM(A1)", email="b@example.vn")
