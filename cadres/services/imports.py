@@ -5,7 +5,7 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,7 +43,7 @@ class Kind:
     export_rows: Callable[[Unit], list[list[Any]]]
     title: str | Promise
     file_stem: str
-    guide_notes: list[str | Promise]
+    guide_notes: Sequence[str | Promise]
 
 
 KINDS = {
