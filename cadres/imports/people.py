@@ -96,7 +96,8 @@ class CadreRow:
     result: RowResult
     data: dict[str, Any]
     given: set[str]  # the columns the file has: a column left out keeps every value
-    lead: "CadreRow | None" = None  # the cadre's first row in the file, which carries the profile
+    # Once the rows are grouped, the cadre's first row in the file, which carries the profile.
+    lead: "CadreRow | None" = None
     unit: Unit | None = None
     cadre: Cadre | None = None
     profile: dict[str, Any] | None = None
@@ -106,6 +107,7 @@ class CadreRow:
 
     @property
     def first(self) -> "CadreRow":
+        # While grouping, `lead` may point at a row that has since joined an earlier group.
         row = self
         while row.lead is not None and row.lead is not row:
             row = row.lead
