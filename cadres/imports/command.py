@@ -1,4 +1,5 @@
-"""The shared body of `import_units` and `import_cadres`: a whole tenant, the root's subtree."""
+"""The shared bodies of the import commands (`import_units`, `import_cadres`) and the export
+commands (`export_units`, `export_cadres`): a whole tenant, or one unit's subtree."""
 
 from pathlib import Path
 
@@ -6,8 +7,16 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
-from cadres.models import Tenant
-from cadres.services.imports import import_file
+from cadres.models import Tenant, Unit
+from cadres.services.imports import export_file, import_file
+
+
+def _tenant(slug: str) -> Tenant:
+    # Tenant is not scoped: it is the thing that picks the scope.
+    found = Tenant.objects.filter(slug=slug).first()
+    if found is None:
+        raise CommandError(_("No province with slug %(slug)s.") % {"slug": slug})
+    return found
 
 
 class ImportCommand(BaseCommand):
@@ -23,10 +32,7 @@ class ImportCommand(BaseCommand):
             data = Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}) from exc
-        # Tenant is not scoped: it is the thing that picks the scope.
-        found = Tenant.objects.filter(slug=tenant).first()
-        if found is None:
-            raise CommandError(_("No province with slug %(slug)s.") % {"slug": tenant})
+        found = _tenant(tenant)
         with scope(tenant=found):
             report = import_file(kind=self.kind, root=found.root_unit, data=data, dry_run=dry_run,
                                  filename=Path(file).name)
@@ -39,3 +45,29 @@ class ImportCommand(BaseCommand):
             self.stdout.write(_("Dry run: nothing was written."))
         else:
             self.stdout.write(self.style.SUCCESS(_("Import saved.")))
+
+
+class ExportCommand(BaseCommand):
+    """Writes the workbook the export page gives, which the matching import takes back unchanged."""
+
+    kind = ""
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tenant", required=True, help="slug of the tỉnh/thành đoàn")
+        parser.add_argument("--unit", help="code of the unit whose subtree to export (default: the whole tenant)")
+        parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
+
+    def handle(self, *args, tenant, unit, output, **options):
+        found = _tenant(tenant)
+        with scope(tenant=found):
+            root = found.root_unit if unit is None else (
+                Unit.objects.filter(tenant=found, code=unit, archived_at__isnull=True).first())
+            if root is None:
+                raise CommandError(_("No unit with code %(code)s in %(tenant)s, or it is archived.")
+                                   % {"code": unit, "tenant": found.name})
+            data = export_file(kind=self.kind, root=root)
+        try:
+            Path(output).write_bytes(data)
+        except OSError as exc:
+            raise CommandError(_("Cannot write %(file)s: %(error)s") % {"file": output, "error": exc.strerror}) from exc
+        self.stdout.write(_("Wrote %(file)s: %(unit)s and the units below it.") % {"file": output, "unit": root.name})

@@ -1,11 +1,17 @@
 """Import of cadres and their positions into one managed subtree.
 
-A cadre is recognised by email or phone within the tenant. Planning looks up units, cadres,
-accounts and positions for the whole file in batched queries; applying writes through
-cadre_create / cadre_update / position_create, so each change is audited.
+A row is one position. A cadre is recognised by email or phone within the tenant, and rows
+that share an email or a phone under the same name are one cadre holding several positions,
+so the export (one row per position) imports back unchanged. Planning looks up units,
+cadres, accounts and positions for the whole file in batched queries; applying writes
+through cadre_create / cadre_update / position_create / position_end, so each change is
+audited.
 """
 
+import datetime
+from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -20,23 +26,38 @@ from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_
 from cadres.imports.values import GENDERS, ROLES
 from cadres.models import Cadre, Position, Unit, User
 from cadres.selectors import subtree
-from cadres.services.people import cadre_create, cadre_update, position_create
+from cadres.services.people import cadre_create, cadre_update, check_position_dates, position_create, position_end
 
 COLUMNS = [
     Column("full_name", "Họ và tên", True, gettext_lazy("Family, middle and given name."), "Nguyễn Thị Thu Hà"),
     Column("birth_date", "Ngày sinh", False, gettext_lazy("dd/mm/yyyy, or an Excel date."), "17/05/1998"),
     Column("gender", "Giới tính", False, gettext_lazy("Nam, Nữ or Khác."), "Nữ"),
+    Column("ethnicity", "Dân tộc", False, gettext_lazy("For example Kinh, Khmer, Hoa, Chăm."), "Kinh"),
     Column("phone", "Số điện thoại", False, gettext_lazy(
         "0xxxxxxxxx or +84…; a phone or an email is required, and identifies a cadre already known."),
         "0912345678"),
     Column("email", "Email", False, gettext_lazy("Becomes the cadre's login."), "thuha@example.vn"),
-    Column("unit", "Mã đơn vị", True, gettext_lazy("Code of the unit where the cadre holds the position."), "CD-AP1"),
-    Column("role", "Chức vụ", True, gettext_lazy("Bí thư, Phó Bí thư, UV BTV, UV BCH or Chuyên trách."), "Bí thư"),
+    Column("job_title", "Chức vụ chuyên môn", False, gettext_lazy(
+        "The cadre's post at work or school, for example Giáo viên, Chuyên viên."), "Giáo viên"),
+    Column("is_party_member", "Đảng viên", False, gettext_lazy("“x” or “có” for yes; empty or “không” for no."), ""),
     Column("is_full_time", "Chuyên trách", False, gettext_lazy("“x” or “có” for yes; empty or “không” for no."), ""),
     Column("is_civil_servant", "CCVC", False, gettext_lazy("“x” or “có” for yes; empty or “không” for no."), "x"),
+    Column("unit", "Mã đơn vị", True, gettext_lazy("Code of the unit where the cadre holds the position."), "CD-AP1"),
+    Column("role", "Chức vụ", True, gettext_lazy("Bí thư, Phó Bí thư, UV BTV, UV BCH or Chuyên trách."), "Bí thư"),
     Column("start_date", "Ngày bắt đầu", False, gettext_lazy(
         "dd/mm/yyyy, or an Excel date: when the cadre took the position; empty means the day of the import. "
         "A position the cadre already holds keeps its date."), "01/10/2022"),
+    Column("end_date", "Ngày kết thúc", False, gettext_lazy(
+        "dd/mm/yyyy, or an Excel date: the last day in the position; empty leaves the position open, "
+        "or as it is for a position the cadre already holds."), ""),
+]
+GUIDE_NOTES = [
+    gettext_lazy("Each row is one position. A cadre with several positions takes one row for each, with the same "
+                 "name and the same email or phone; on their other rows the other cells may be left empty, and a "
+                 "cell filled on several rows must say the same on each."),
+    gettext_lazy("A file from “Export current data” imports back as it is: only what you change in it is saved. "
+                 "For a cadre with several rows, change each of their rows. Empty cells keep what is saved, "
+                 "except the yes/no columns, where empty means no; a column left out of the file keeps every value."),
 ]
 BY_KEY = {column.key: column for column in COLUMNS}
 READERS = {
@@ -47,26 +68,55 @@ READERS = {
     "email": values.email,
     "unit": values.code,
     "role": ROLES.parse,
+    "ethnicity": lambda raw: values.text(raw, 50),
+    "job_title": lambda raw: values.text(raw, 200),
+    "is_party_member": values.boolean,
     "is_full_time": values.boolean,
     "is_civil_servant": values.boolean,
     "start_date": values.start_date,
+    "end_date": values.end_date,
 }
-POSITION_FIELDS = ("unit", "role", "start_date")
-# Blank text cells keep what a known cadre has; blank yes/no cells mean "no".
-OPTIONAL_PROFILE = ("birth_date", "gender", "phone", "email")
+POSITION_FIELDS = ("unit", "role", "start_date", "end_date")
+PROFILE_FIELDS = [column.key for column in COLUMNS if column.key not in POSITION_FIELDS]
+# Blank cells keep what a known cadre has, except yes/no cells, where blank means "no".
+YES_NO = ("is_party_member", "is_full_time", "is_civil_servant")
+
+
+@dataclass
+class HeldPosition:
+    """The position of the cadre a row names, as it is saved."""
+
+    pk: int
+    start_date: datetime.date
+    end_date: datetime.date | None
 
 
 @dataclass
 class CadreRow:
     result: RowResult
-    data: dict
+    data: dict[str, Any]
+    given: set[str]  # the columns the file has: a column left out keeps every value
+    # Once the rows are grouped, the cadre's first row in the file, which carries the profile.
+    lead: "CadreRow | None" = None
     unit: Unit | None = None
     cadre: Cadre | None = None
-    profile: dict | None = None
+    profile: dict[str, Any] | None = None
+    position: HeldPosition | None = None
     needs_position: bool = False
+    ends: datetime.date | None = None  # a new end date for `position`
+
+    @property
+    def first(self) -> "CadreRow":
+        # While grouping, `lead` may point at a row that has since joined an earlier group.
+        row = self
+        while row.lead is not None and row.lead is not row:
+            row = row.lead
+        return row
 
 
-def _display(value) -> str:
+def _display(value, key: str = "") -> str:
+    if key == "gender":
+        value = GENDERS.label(value)
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -87,22 +137,69 @@ class CadrePlan:
             if not (data["phone"] or data["email"]) and not any(
                     p.column in (BY_KEY["phone"].header, BY_KEY["email"].header) for p in result.problems):
                 result.fail(BY_KEY["phone"], _("Give a phone number or an email."))
-            self.rows.append(CadreRow(result, data))
-        self._check_duplicates()
+            self.rows.append(CadreRow(result, data, set(cells)))
+        self._group_rows()
+        self._merge_profiles()
         self._find_units()
         self._find_cadres()
         self._describe_changes()
 
-    def _check_duplicates(self) -> None:
-        for key in ("email", "phone"):
-            seen: dict[str, int] = {}
-            for row in self.rows:
+    def _group_rows(self) -> None:
+        """Rows sharing an email or a phone under the same name are one cadre; under another
+        name, the repeated email or phone is an error."""
+        first: dict[tuple[str, str], CadreRow] = {}
+        for row in self.rows:
+            row.lead = row
+            for key in ("email", "phone"):
                 value = row.data[key]
-                if value and value in seen:
+                if not value:
+                    continue
+                earlier = first.setdefault((key, value), row)
+                if earlier is row:
+                    continue
+                if earlier.data["full_name"] != row.data["full_name"]:
                     row.result.fail(BY_KEY[key], _("%(value)s already appears in row %(row)s.")
-                                    % {"value": value, "row": seen[value]})
-                elif value:
-                    seen[value] = row.result.number
+                                    % {"value": value, "row": earlier.result.number})
+                    continue
+                # Join the two groups under the earlier first row.
+                mine, theirs = row.first, earlier.first
+                if mine is not theirs:
+                    later, sooner = sorted((mine, theirs), key=lambda r: r.result.number, reverse=True)
+                    later.lead = sooner
+        for row in self.rows:
+            row.lead = row.first
+
+    def _merge_profiles(self) -> None:
+        """A cadre's rows give one profile: a cell left empty takes what another of their rows
+        says, two different values are an error, and a position may appear only once."""
+        groups: dict[int, list[CadreRow]] = defaultdict(list)
+        for row in self.rows:
+            groups[row.first.result.number].append(row)
+        for rows in groups.values():
+            if len(rows) == 1:
+                continue
+            merged: dict[str, tuple[Any, int]] = {}
+            positions: dict[tuple[str, str], int] = {}
+            for row in rows:
+                for key in PROFILE_FIELDS:
+                    value = row.data[key]
+                    if value is None:
+                        continue
+                    known, number = merged.setdefault(key, (value, row.result.number))
+                    if known != value:
+                        row.result.fail(BY_KEY[key], _("Row %(row)s gives “%(value)s” for the same cadre: write the "
+                                                       "same on each of their rows, or leave the cell empty.")
+                                        % {"row": number, "value": _display(known, key)})
+                position = (row.data["unit"], row.data["role"])
+                if None not in position:
+                    number = positions.setdefault(position, row.result.number)
+                    if number != row.result.number:
+                        row.result.fail(BY_KEY["role"], _("This position already appears in row %(row)s.")
+                                        % {"row": number})
+            given = set().union(*(row.given for row in rows))
+            for row in rows:
+                row.data.update({key: merged[key][0] if key in merged else None for key in PROFILE_FIELDS})
+                row.given = given
 
     def _find_units(self) -> None:
         codes = {row.data["unit"] for row in self.rows if row.data["unit"]}
@@ -137,12 +234,21 @@ class CadrePlan:
                 # Emails compare case-insensitively, as the services' own check does.
                 accounts.update({(key, value): pk for pk, value in
                                  users.filter(**{f"key_{key}__in": batch}).values_list("pk", f"key_{key}")})
-        # Positions the matched cadres hold (or are appointed to): which, and whether any lies in this subtree.
-        held, inside, anywhere = set(), set(), set()
+        # Positions the matched cadres hold (or are appointed to): which, and whether any lies in this subtree;
+        # and those that have ended, so a row that ends a position finds it again in the next import.
+        today = timezone.localdate()
+        held: dict[tuple[int, int, str], HeldPosition] = {}
+        ended: dict[tuple[int, int, str, datetime.date], HeldPosition] = {}
+        inside, anywhere = set(), set()
         for batch in batched(cadres):
-            for cadre_id, unit_id, role, path in Position.objects.held().filter(cadre_id__in=batch).values_list(
-                    "cadre_id", "unit_id", "role", "unit__path"):
-                held.add((cadre_id, unit_id, role))
+            for pk, cadre_id, unit_id, role, start, end, path in (
+                    Position.objects.filter(cadre_id__in=batch).order_by("start_date", "pk").values_list(
+                        "pk", "cadre_id", "unit_id", "role", "start_date", "end_date", "unit__path")):
+                if end is not None and end < today:
+                    ended.setdefault((cadre_id, unit_id, role, end), HeldPosition(pk, start, end))
+                    continue
+                # The earliest, as position_create finds it.
+                held.setdefault((cadre_id, unit_id, role), HeldPosition(pk, start, end))
                 anywhere.add(cadre_id)
                 if path.startswith(self.root.path):
                     inside.add(cadre_id)
@@ -166,28 +272,53 @@ class CadrePlan:
                                else _("Phone %(phone)s belongs to another account.") % {"phone": value})
                     row.result.fail(BY_KEY[key], message)
             if row.cadre is not None and row.unit is not None:
-                row.needs_position = (row.cadre.pk, row.unit.pk, row.data["role"]) not in held
+                key = (row.cadre.pk, row.unit.pk, row.data["role"])
+                end = row.data["end_date"]
+                row.position = held.get(key) or (ended.get((*key, end)) if end else None)
+
+    def _profile(self, row: CadreRow) -> dict[str, Any]:
+        return {key: bool(value) if key in YES_NO else value for key, value in row.data.items()
+                if key in PROFILE_FIELDS and key in row.given and (value is not None or key in YES_NO)}
+
+    def _check_end(self, row: CadreRow, start: datetime.date) -> bool:
+        try:
+            check_position_dates(start, row.data["end_date"])
+        except ValidationError as exc:
+            fail_from(row.result, exc, BY_KEY)
+        return row.result.ok
 
     def _describe_changes(self) -> None:
+        today = timezone.localdate()
         for row in self.rows:
             if not row.result.ok:
                 continue
-            profile = {key: value for key, value in row.data.items()
-                       if key not in POSITION_FIELDS and not (key in OPTIONAL_PROFILE and value is None)}
-            profile["is_full_time"] = bool(profile.get("is_full_time"))
-            profile["is_civil_servant"] = bool(profile.get("is_civil_servant"))
+            lead, end = row.first, row.data["end_date"]
             if row.cadre is None:
-                row.profile = profile
-                row.result.status = RowStatus.NEW
+                # A new cadre: their first row creates them, and each of their rows is a new position.
+                if self._check_end(row, row.data["start_date"] or today):
+                    row.profile = self._profile(row) if row is lead else {}
+                    row.needs_position = True
+                    row.result.status = RowStatus.NEW
                 continue
+            profile = self._profile(row) if row is lead else {}
             row.profile = {key: value for key, value in profile.items() if getattr(row.cadre, key) != value}
-            row.result.changes = [f"{BY_KEY[key].header}: {_display(getattr(row.cadre, key))} → {_display(value)}"
-                                  for key, value in row.profile.items()]
-            if row.needs_position:
-                start = row.data["start_date"] or timezone.localdate()
+            row.result.changes = [
+                f"{BY_KEY[key].header}: {_display(getattr(row.cadre, key), key)} → {_display(value, key)}"
+                for key, value in row.profile.items()]
+            if row.position is None:
+                start = row.data["start_date"] or today
+                if not self._check_end(row, start):
+                    continue
+                row.needs_position = True
                 row.result.changes.append(_("New position: %(role)s at %(unit)s from %(date)s")
                                           % {"role": ROLES.label(row.data["role"]), "unit": row.unit.code,
                                              "date": _display(start)})
+            elif end is not None and end != row.position.end_date:
+                if not self._check_end(row, row.position.start_date):
+                    continue
+                row.ends = end
+                row.result.changes.append(f"{BY_KEY['end_date'].header}: {_display(row.position.end_date)} → "
+                                          f"{_display(end)}")
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
     def apply(self, acting_user: User | None, progress: Progress = no_progress) -> None:
@@ -196,15 +327,22 @@ class CadrePlan:
         for done, row in enumerate(todo):
             progress(done, len(todo))
             try:
-                if row.cadre is None:
+                if row.first is not row:
+                    row.cadre = row.first.cadre
+                    if row.cadre is None:
+                        continue  # their first row failed, so nothing is written
+                elif row.cadre is None:
                     row.cadre = cadre_create(tenant=self.root.tenant, acting_user=acting_user, **row.profile)
-                    row.needs_position = True
                 elif row.profile:
                     cadre_update(cadre=row.cadre, acting_user=acting_user, **row.profile)
                 if row.needs_position:
                     # No date: the day the import is written, which position_create defaults to.
                     position_create(cadre=row.cadre, unit=row.unit, role=row.data["role"],
-                                    start_date=row.data["start_date"], acting_user=acting_user)
+                                    start_date=row.data["start_date"], end_date=row.data["end_date"],
+                                    acting_user=acting_user)
+                elif row.ends is not None and row.position is not None:
+                    position_end(position=Position.objects.get(pk=row.position.pk), end_date=row.ends,
+                                 acting_user=acting_user)
             except ValidationError as exc:
                 fail_from(row.result, exc, BY_KEY)
 
@@ -215,13 +353,25 @@ def plan_cadres(root: Unit, sheet_rows: list[tuple[int, dict]], report: ImportRe
     return plan
 
 
-def export_rows(root: Unit) -> list[list]:
+def export_rows(root: Unit) -> list[list[Any]]:
     """One row per position held (or appointed to) in the subtree, in the import's columns, with
-    its start date, so importing the file again gives the same positions."""
+    the cadre's whole profile on each and the position's dates, so importing the file again
+    changes nothing."""
     positions = (Position.objects.held()
                  .filter(unit__tenant_id=root.tenant_id, unit__path__startswith=root.path,
                          unit__archived_at__isnull=True, cadre__archived_at__isnull=True)
-                 .select_related("cadre", "unit").order_by("unit__path", "cadre__sort_key", "cadre_id"))
-    return [[p.cadre.full_name, p.cadre.birth_date, GENDERS.label(p.cadre.gender), p.cadre.phone, p.cadre.email,
-             p.unit.code, ROLES.label(p.role), "x" if p.cadre.is_full_time else "",
-             "x" if p.cadre.is_civil_servant else "", p.start_date] for p in positions]
+                 .select_related("cadre", "unit").order_by("unit__path", "cadre__sort_key", "cadre_id", "start_date"))
+
+    def cell(position: Position, key: str) -> Any:
+        cadre = position.cadre
+        if key == "gender":
+            return GENDERS.label(cadre.gender)
+        if key in YES_NO:
+            return "x" if getattr(cadre, key) else ""
+        if key == "unit":
+            return position.unit.code
+        if key == "role":
+            return ROLES.label(position.role)
+        return getattr(position, key) if key in POSITION_FIELDS else getattr(cadre, key)
+
+    return [[cell(position, column.key) for column in COLUMNS] for position in positions]

@@ -32,6 +32,9 @@ COLUMNS = [
         "Code of the parent unit: one of your units or another row of this file; "
         "required for a new unit, empty keeps the current parent."), "DCS-MHD"),
 ]
+GUIDE_NOTES = [
+    gettext_lazy("A file from “Export current data” imports back as it is: only what you change in it is saved."),
+]
 BY_KEY = {column.key: column for column in COLUMNS}
 READERS = {
     "code": values.code,

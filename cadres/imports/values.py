@@ -127,15 +127,25 @@ def date(raw) -> datetime.date:
     return value
 
 
-def start_date(raw) -> datetime.date:
-    """When a position starts: a term may be appointed ahead, up to the end of next year; the
-    bounds catch a mistyped year, which would leave the position out of every year's figures."""
+def _term_date(raw, message: str) -> datetime.date:
+    # A term may be appointed ahead, up to the end of next year; the bounds catch a mistyped
+    # year, which would leave the position out of every year's figures.
     value = _calendar_date(raw)
     latest = datetime.date(timezone.localdate().year + 1, 12, 31)
     if not EARLIEST_START <= value <= latest:
-        raise CellError(_("A start date must lie between %(earliest)s and %(latest)s.")
-                        % {"earliest": EARLIEST_START.strftime("%d/%m/%Y"), "latest": latest.strftime("%d/%m/%Y")})
+        raise CellError(message % {"earliest": EARLIEST_START.strftime("%d/%m/%Y"),
+                                   "latest": latest.strftime("%d/%m/%Y")})
     return value
+
+
+def start_date(raw) -> datetime.date:
+    """When a position starts."""
+    return _term_date(raw, _("A start date must lie between %(earliest)s and %(latest)s."))
+
+
+def end_date(raw) -> datetime.date:
+    """When a position ends (its last day)."""
+    return _term_date(raw, _("An end date must lie between %(earliest)s and %(latest)s."))
 
 
 def boolean(raw) -> bool:

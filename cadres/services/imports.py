@@ -5,7 +5,7 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,11 +43,12 @@ class Kind:
     export_rows: Callable[[Unit], list[list[Any]]]
     title: str | Promise
     file_stem: str
+    guide_notes: Sequence[str | Promise]
 
 
 KINDS = {
-    "units": Kind(units.COLUMNS, units.plan_units, units.export_rows, _("Units"), "don-vi"),
-    "cadres": Kind(people.COLUMNS, people.plan_cadres, people.export_rows, _("Cadres"), "can-bo"),
+    "units": Kind(units.COLUMNS, units.plan_units, units.export_rows, _("Units"), "don-vi", units.GUIDE_NOTES),
+    "cadres": Kind(people.COLUMNS, people.plan_cadres, people.export_rows, _("Cadres"), "can-bo", people.GUIDE_NOTES),
 }
 
 
@@ -91,12 +92,15 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
 
 
 def export_file(*, kind: str, root: Unit) -> bytes:
+    """`root`'s subtree in the import's columns: the export page and `manage.py export_<kind>`
+    both write this, and importing it unchanged changes nothing."""
     spec = KINDS[kind]
     return build_workbook(spec.columns, spec.export_rows(root))
 
 
 def template_file(*, kind: str) -> bytes:
-    return build_workbook(KINDS[kind].columns, [], with_guide=True)
+    spec = KINDS[kind]
+    return build_workbook(spec.columns, [], guide_notes=spec.guide_notes)
 
 
 def _progress_key(job_id: int) -> str:

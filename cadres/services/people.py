@@ -69,21 +69,32 @@ def cadre_update(*, cadre: Cadre, acting_user: User | None = None, **profile: An
     return cadre
 
 
+def check_position_dates(start_date: datetime.date, end_date: datetime.date | None) -> None:
+    if end_date is not None and end_date < start_date:
+        raise ValidationError({"end_date": _("A position cannot end before it starts (%(start)s).")
+                               % {"start": start_date.strftime("%d/%m/%Y")}})
+
+
 @transaction.atomic
 def position_create(
-    *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None, acting_user: User | None = None
+    *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None, acting_user: User | None = None
 ) -> Position:
-    """The cadre's (unit, role) position from `start_date` (default today); the one they already
-    hold or have been appointed to, if any, is returned unchanged."""
+    """The cadre's (unit, role) position from `start_date` (default today), until `end_date` if
+    given; the one they already hold or have been appointed to, if any, is returned unchanged."""
     if unit.tenant_id != cadre.tenant_id:
         raise ValidationError({"unit": _("The unit belongs to another province.")})
     existing = Position.objects.held().filter(cadre=cadre, unit=unit, role=role).order_by("start_date", "pk").first()
     if existing is not None:
         return existing
     start_date = start_date or timezone.localdate()
-    position = Position.objects.create(tenant_id=cadre.tenant_id, cadre=cadre, unit=unit, role=role, start_date=start_date)
-    audit_record(actor=acting_user, action="position.create", obj=position,
-                 data={"cadre": cadre.pk, "unit": unit.code, "role": role, "start_date": start_date.isoformat()})
+    check_position_dates(start_date, end_date)
+    position = Position.objects.create(tenant_id=cadre.tenant_id, cadre=cadre, unit=unit, role=role,
+                                       start_date=start_date, end_date=end_date)
+    data = {"cadre": cadre.pk, "unit": unit.code, "role": role, "start_date": start_date.isoformat()}
+    if end_date is not None:
+        data["end_date"] = end_date.isoformat()
+    audit_record(actor=acting_user, action="position.create", obj=position, data=data)
     return position
 
 

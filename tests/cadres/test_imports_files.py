@@ -70,9 +70,18 @@ def test_template_has_the_header_and_a_guide():
     guide = list(book["Hướng dẫn"].values)
     assert guide[0] == ("Cột", "Bắt buộc", "Cách ghi", "Ví dụ")
     assert guide[1] == ("Họ và tên", "có", "Họ, tên đệm và tên.", "Nguyễn Thị Thu Hà")
-    assert guide[len(CADRE_HEADER)] == (
+    assert guide[CADRE_HEADER.index("Ngày bắt đầu") + 1] == (
         "Ngày bắt đầu", "không", "dd/mm/yyyy, hoặc ô ngày của Excel: ngày cán bộ bắt đầu giữ chức vụ; để trống là "
         "ngày nhập dữ liệu. Chức vụ cán bộ đang giữ thì giữ nguyên ngày cũ.", "01/10/2022")
+
+
+def test_the_cadre_template_explains_one_row_per_position_and_the_round_trip():
+    book = openpyxl.load_workbook(io.BytesIO(template_file(kind="cadres")))
+    guide = [row[0] for row in book["Hướng dẫn"].values if row and row[0]]
+    assert {"Dân tộc", "Chức vụ chuyên môn", "Đảng viên", "Ngày kết thúc"} <= set(guide)
+    assert any(line.startswith("Mỗi dòng là một chức vụ. Cán bộ giữ nhiều chức vụ thì ghi mỗi chức vụ một dòng, "
+                               "cùng họ tên và cùng email hoặc số điện thoại") for line in guide)
+    assert any(line.startswith("Tệp tải về bằng nút “Xuất dữ liệu hiện có” nhập lại được nguyên trạng") for line in guide)
 
 
 def test_export_makes_formulae_inert(tree):
