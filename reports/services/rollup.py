@@ -4,13 +4,15 @@ Two ways in, which converge on the same rows (a property test holds them to a br
 recount after every step):
 
 - `rollup_cycle`, the full run (nightly, the shell, a new cycle, closing one): every cadre
-  row is computed in one set-based pass, then every unit's figures are summed from them;
-  only rows that changed are written. It holds the cycle row exclusively, so no incremental step
+  row is computed in one set-based pass into a working table, the target results per home
+  unit from it, then every unit's figures are summed from them; each stored table is synced
+  from its working table in SQL, so only rows that changed are written. It holds the cycle row exclusively, so no incremental step
   interleaves with it; a worker killed mid-run leaves the previous rows whole and the rerun
   writes what an uninterrupted run would have.
 - `rollup_cadres`, after a form or a position changes: the cadre's row is recomputed and
   the difference is added to the units on the path above its home (old and new home, if it
-  moved) — the unit's depth + 1 rows, whatever the size of the province. It holds the
+  moved) — the unit's depth + 1 rows, whatever the size of the province — and those homes
+  recount their target results (rows written only where a result changed). It holds the
   cycle row in share mode only (incremental steps never wait for each other there) and
   locks the cadre rows, then the unit rows in path order, so concurrent steps neither
   deadlock nor lose an update.
