@@ -8,13 +8,17 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.translation import gettext
 from django_celery_beat.models import PeriodicTask
 
-from cadres.models import PositionRole, UnitLevel
-from evaluations.models import FormAction, FormEvent, Registration, RegistrationState
+from cadres.models import GrantRole, PositionRole, UnitLevel
+from evaluations.models import CommitmentResult, FormAction, FormEvent, Registration, RegistrationState
+from evaluations.services.cycles import cycle_close
+from reports.documents import unit_report_context
 from reports.figures import CycleFigures
 from reports.models import UnitFigures
 from reports.services.rollup import rollup_cadres, rollup_cycle
+from tests.cadres.factories import GrantFactory
 from tests.reports.factories import (
     add_unit,
     cho_moi,
@@ -88,6 +92,20 @@ def test_targets_attainment_counts_commitments_meeting_their_target():
     first, second = programme.groups.get().criteria.order_by("position")
     assert node.targets == {str(first.pk): [2, 3], str(second.pk): [1, 3]}
     assert node.figures.rated_good == 3
+    # The unit report prints them: live while the cycle is open, from the snapshot once closed.
+    printed = [(gettext("Target met: %(title)s") % {"title": first.title}, "2/3"),
+               (gettext("Target met: %(title)s") % {"title": second.title}, "1/3")]
+    assert _target_lines(cycle, tenant.root_unit) == printed
+    staff = GrantFactory(unit=tenant.root_unit, role=GrantRole.PROVINCIAL_STAFF, tenant=tenant).user
+    cycle_close(cycle=cycle, acting_user=staff)
+    CommitmentResult.objects.all().delete()  # the world changes after the close
+    assert _target_lines(cycle, tenant.root_unit) == printed
+
+
+def _target_lines(cycle, unit) -> list[tuple[str, str]]:
+    prefix = gettext("Target met: %(title)s") % {"title": ""}
+    return [(line.label, line.value) for line in unit_report_context(cycle, unit)["lines"]
+            if line.label.startswith(prefix)]
 
 
 def test_incremental_recompute_writes_the_cadre_and_the_units_above_only():
