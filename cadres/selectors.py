@@ -378,12 +378,13 @@ def unit_audit_events(unit: Unit) -> QuerySet[AuditEvent]:
     The caller has checked that the user manages `unit` (`get_managed_unit_for_user`)."""
     events = AuditEvent.objects.filter(tenant_id=unit.tenant_id)
     if unit.depth > 1:
-        day = TruncDate(OuterRef("created_at"))
+        day = OuterRef("day")
         held_then = Position.objects.filter(
             Q(end_date__isnull=True) | Q(end_date__gte=day),
             cadre_id=OuterRef("cadre_id"), unit__path__startswith=unit.path, start_date__lte=day,
         )
-        events = events.filter(Q(unit__path__startswith=unit.path) | Q(unit__isnull=True) & Exists(held_then))
+        events = events.annotate(day=TruncDate("created_at")).filter(
+            Q(unit__path__startswith=unit.path) | Q(unit__isnull=True) & Exists(held_then))
     return _listed(events)
 
 

@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 
@@ -209,7 +210,7 @@ def describe(event: AuditEvent) -> list[Change]:
         changes.append(Change(str(KEY_LABELS["from"]), _value(state, data.pop("from")), _value(state, data.pop("to"))))
     for key, value in data.items():
         field = _field(model, key)
-        label = str(KEY_LABELS.get(key) or (field.verbose_name if field is not None else key))
+        label = capfirst(str(KEY_LABELS.get(key) or (field.verbose_name if field is not None else key)))
         if isinstance(value, list) and len(value) == 2:
             changes.append(Change(label, _value(field, value[0]), _value(field, value[1])))
         elif isinstance(value, dict | list):
@@ -225,7 +226,7 @@ def object_label(event: AuditEvent) -> str:
     model = _model(event.object_type)
     kind = str(model._meta.verbose_name) if model is not None else event.object_type
     whose = [subject for subject in (event.cadre, event.unit) if subject is not None]
-    return " · ".join([kind.capitalize(), *map(str, whose)])
+    return " · ".join([capfirst(kind), *map(str, whose)])
 
 
 def actor_label(event: AuditEvent) -> str:

@@ -20,14 +20,10 @@ def _day(label: Any) -> forms.DateField:
 class AuditFilterForm(forms.Form):
     """The audit trail's filters: one kind of action, a range of days (both ends included)."""
 
-    action = forms.ChoiceField(label=_("Action"), required=False,
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=action_choices,
                                error_messages={"invalid_choice": _("Choose one of the listed actions.")})
     since = _day(_("From"))
     until = _day(_("To"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["action"].choices = action_choices()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
