@@ -123,6 +123,11 @@ class UnitLevel(models.TextChoices):
     def rank(cls, level: str) -> int:
         return list(cls.values).index(level)
 
+    @classmethod
+    def is_at_least(cls, level: str, other: str) -> bool:
+        """Whether `level` is `other` or higher: "huyện and above" whatever the unit's depth."""
+        return cls.rank(level) <= cls.rank(other)
+
 
 class Sector(models.TextChoices):
     RESIDENTIAL = "residential", _("Residential")
