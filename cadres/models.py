@@ -386,8 +386,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40, blank=True)
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Never in the way of a change (like `object_id`, which is no foreign key at all).
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -60,13 +60,13 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="auditevent",
             name="cadre",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
                                     related_name="+", to="cadres.cadre"),
         ),
         migrations.AddField(
             model_name="auditevent",
             name="unit",
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT,
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL,
                                     related_name="+", to="cadres.unit"),
         ),
         migrations.RunPython(fill_subjects, migrations.RunPython.noop),
