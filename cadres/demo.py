@@ -100,7 +100,8 @@ class DemoBuilder:
             birth_date=birth,
             email=email,
             phone=f"0{self.phone_base + len(self.emails) * 100 + serial % 100}",
-            is_full_time=role in (PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY) and unit.depth <= 2,
+            is_full_time=role in (PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY)
+            and UnitLevel.is_at_least(unit.level, UnitLevel.DISTRICT),
             is_civil_servant=unit.sector == Sector.CIVIL_SERVICE,
             job_title="",
         )

@@ -123,6 +123,11 @@ class UnitLevel(models.TextChoices):
     def rank(cls, level: str) -> int:
         return list(cls.values).index(level)
 
+    @classmethod
+    def is_at_least(cls, level: str, other: str) -> bool:
+        """Whether `level` is `other` or higher: "huyện and above" whatever the unit's depth."""
+        return cls.rank(level) <= cls.rank(other)
+
 
 class Sector(models.TextChoices):
     RESIDENTIAL = "residential", _("Residential")
@@ -368,7 +373,11 @@ class JoinRequest(models.Model):
 
 
 class AuditEvent(models.Model):
-    """What changed, by whom, written by the service that changed it, in its transaction."""
+    """What changed, by whom, written by the service that changed it, in its transaction.
+
+    `unit` and `cadre` say whose trail the row belongs to (the unit it happened in, the
+    cadre it is about), so a unit's subtree or a cadre's history is one indexed query.
+    Either may be empty: a tenant's cycle has neither, a cadre's profile no unit."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor = models.ForeignKey(
@@ -377,6 +386,9 @@ class AuditEvent(models.Model):
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40, blank=True)
+    # Never in the way of a change (like `object_id`, which is no foreign key at all).
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
     data = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 

@@ -6,6 +6,7 @@ explicit grants (unit manager and provincial staff manage a subtree; a reviewer 
 one unit's cadres). Nothing else — not is_superuser, not a link — gives access.
 """
 
+import datetime
 import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -13,13 +14,14 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.db.models import Count, Q, QuerySet
-from django.db.models.functions import Substr
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr, TruncDate
 from django.http import Http404
 from django_scopes import scopes_disabled
 
 from cadres.models import (
     AnyUser,
+    AuditEvent,
     Cadre,
     Grant,
     GrantRole,
@@ -341,12 +343,17 @@ def get_pending_join_request_for_user(user: AnyUser, request_id: int) -> JoinReq
     return join_request
 
 
+def manages_cadre(user: AnyUser, cadre: Cadre) -> bool:
+    """Whether the cadre holds an active position in a subtree the user manages."""
+    return _in_managed_subtrees(user).filter(cadre=cadre).exists()
+
+
 def can_invite(user: AnyUser, cadre: Cadre) -> bool:
     """Whether to offer "send an invitation": a managed cadre with an email and no password yet."""
     account = cadre.user
     if account is None or not account.email or account.has_usable_password():
         return False
-    return _in_managed_subtrees(user).filter(cadre=cadre).exists()
+    return manages_cadre(user, cadre)
 
 
 def get_import_job_for_user(user: User, job_id: int) -> ImportJob:
@@ -359,3 +366,50 @@ def get_import_job_for_user(user: User, job_id: int) -> ImportJob:
     if job is None:
         raise Http404
     return job
+
+
+# --- Audit trail ---------------------------------------------------------------------------
+
+
+def unit_audit_events(unit: Unit) -> QuerySet[AuditEvent]:
+    """What happened in the unit's subtree, newest first: rows in its units (archived ones
+    too), and rows about a cadre alone (a profile change) while they held a position there.
+    The root's trail is the whole tenant's, rows of the tenant itself (a cycle) included.
+    The caller has checked that the user manages `unit` (`get_managed_unit_for_user`)."""
+    events = AuditEvent.objects.filter(tenant_id=unit.tenant_id)
+    if unit.depth > 1:
+        day = OuterRef("day")
+        held_then = Position.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day),
+            cadre_id=OuterRef("cadre_id"), unit__path__startswith=unit.path, start_date__lte=day,
+        )
+        events = events.annotate(day=TruncDate("created_at")).filter(
+            Q(unit__path__startswith=unit.path) | Q(unit__isnull=True) & Exists(held_then))
+    return _listed(events)
+
+
+def cadre_audit_events(user: AnyUser, cadre: Cadre) -> QuerySet[AuditEvent]:
+    """The cadre's own trail as a manager of one of their units reads it: rows about them in
+    the subtrees the user manages, and those tied to no unit (their profile). The caller
+    has fetched the cadre with `get_managed_cadre_for_user`."""
+    managed = _paths_q(access_for(user).managed_paths, "unit__")
+    return _listed(AuditEvent.objects.filter(managed | Q(unit__isnull=True), cadre=cadre, tenant_id=cadre.tenant_id))
+
+
+def filter_audit_events(
+    events: QuerySet[AuditEvent], *, action: str = "", since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> QuerySet[AuditEvent]:
+    """Narrowed to one action code and to local days from `since` to `until`, both included."""
+    if action:
+        events = events.filter(action=action)
+    if since is not None:
+        events = events.filter(created_at__date__gte=since)
+    if until is not None:
+        events = events.filter(created_at__date__lte=until)
+    return events
+
+
+def _listed(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+    # What a row of the page prints, fetched with it: a page is the same queries whatever its rows.
+    return events.select_related("actor", "unit", "cadre").order_by("-created_at", "-id")

@@ -157,7 +157,8 @@ def programme_participants(programme: Programme) -> QuerySet[Unit]:
 
 @dataclass
 class PilotRow:
-    """One huyện-level unit (a child of the tenant root) and its participants in a unit programme."""
+    """One huyện-level unit (level "district": a huyện đoàn or an equivalent, wherever it
+    sits in the tree) and its participants in a unit programme."""
 
     district: Unit
     participants: int
@@ -168,20 +169,28 @@ class PilotRow:
         return self.quota is None or self.participants >= self.quota
 
 
+def _with_ancestors(path: str) -> list[str]:
+    return [path[:end] for end in range(Unit.steplen, len(path) + 1, Unit.steplen)]
+
+
 def pilot_progress(programme: Programme) -> list[PilotRow]:
-    """Participants of a unit-subject programme counted per huyện-level unit under its owner
-    (e.g. "Chi đoàn 3 có": at least 5 pilot chi đoàn per huyện), in tree order."""
+    """Participants of a unit-subject programme counted per huyện-level unit under its owner,
+    or the one the owner sits in (e.g. "Chi đoàn 3 có": at least 5 pilot chi đoàn per huyện),
+    in tree order. The level says what is a huyện, not the depth: a xã đoàn directly under the
+    tỉnh (after 1/7/2025) is a cơ sở, so it gets no row and its pilots count in none."""
     owner = programme.owner_unit
-    district_len = 2 * Unit.steplen
-    districts = Unit.objects.filter(tenant_id=programme.tenant_id, depth=2, archived_at__isnull=True)
-    if owner.depth >= 2:
-        districts = districts.filter(path=owner.path[:district_len])
-    else:
-        districts = districts.filter(path__startswith=owner.path)
+    districts = list(Unit.objects.filter(
+        Q(path__startswith=owner.path) | Q(path__in=_with_ancestors(owner.path)),
+        tenant_id=programme.tenant_id, level=UnitLevel.DISTRICT, archived_at__isnull=True,
+    ).order_by("path"))
+    by_path = {district.path: district for district in districts}
     counts: dict[str, int] = defaultdict(int)
     for path in programme_participants(programme).values_list("path", flat=True):
-        counts[path[:district_len]] += 1
-    return [PilotRow(district, counts[district.path], programme.pilot_quota) for district in districts.order_by("path")]
+        # Levels only go down the tree, so at most one of the ancestors is a huyện.
+        district = next((above for above in _with_ancestors(path) if above in by_path), None)
+        if district is not None:
+            counts[district] += 1
+    return [PilotRow(district, counts[district.path], programme.pilot_quota) for district in districts]
 
 
 # --- Audience -----------------------------------------------------------------------------

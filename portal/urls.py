@@ -5,4 +5,8 @@ from portal import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("manage/", views.manage, name="manage"),
+    path("units/<slug:tenant_slug>/<str:code>/audit/", views.unit_audit, name="unit_audit"),
+    path("units/<slug:tenant_slug>/<str:code>/audit.xlsx", views.unit_audit, {"export": True}, name="unit_audit_export"),
+    path("cadres/<int:cadre_id>/audit/", views.cadre_audit, name="cadre_audit"),
+    path("cadres/<int:cadre_id>/audit.xlsx", views.cadre_audit, {"export": True}, name="cadre_audit_export"),
 ]

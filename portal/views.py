@@ -1,13 +1,23 @@
-"""Pages that gather several apps: the home page and the managers' hub."""
+"""Pages that gather several apps: the home page, the managers' hub and the audit trail."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from cadres import selectors
+from cadres.models import AuditEvent
 from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
+from portal.audit import trail_row, trail_xlsx
+from portal.forms import AuditFilterForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVENTS_PER_PAGE = 50
+# A download is built in the request: past this many rows, narrow the dates.
+EXPORT_ROWS = 20000
 
 
 @login_required
@@ -32,4 +42,37 @@ def manage(request):
     access = selectors.access_for(request.user)
     if not access.is_manager:
         raise Http404
-    return render(request, "portal/manage.html", {"is_provincial": bool(access.provincial_tenant_ids)})
+    return render(request, "portal/manage.html", {
+        "is_provincial": bool(access.provincial_tenant_ids),
+        "managed_roots": selectors.managed_roots(request.user),
+    })
+
+
+@login_required
+def unit_audit(request: HttpRequest, tenant_slug: str, code: str, export: bool = False) -> HttpResponse:
+    """What happened in a unit's subtree, for its managers and the provincial staff."""
+    unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
+    return _trail(request, selectors.unit_audit_events(unit), export, f"nhat-ky-{unit.code}.xlsx", {
+        "unit": unit, "tenant_slug": tenant_slug, "ancestors": [*selectors.visible_ancestors(request.user, unit), unit],
+    })
+
+
+@login_required
+def cadre_audit(request: HttpRequest, cadre_id: int, export: bool = False) -> HttpResponse:
+    """A cadre's own trail, for the managers of their units."""
+    cadre = selectors.get_managed_cadre_for_user(request.user, cadre_id)
+    return _trail(request, selectors.cadre_audit_events(request.user, cadre), export, f"nhat-ky-can-bo-{cadre.pk}.xlsx",
+                  {"cadre": cadre})
+
+
+def _trail(request: HttpRequest, events: QuerySet[AuditEvent], export: bool, filename: str, context: dict) -> HttpResponse:
+    filters = AuditFilterForm(request.GET)
+    if filters.is_valid():
+        events = selectors.filter_audit_events(events, **filters.filters())
+        if export:
+            response = HttpResponse(trail_xlsx(events[:EXPORT_ROWS].iterator()), content_type=XLSX)
+            response["Content-Disposition"] = f'attachment; filename="{filename}"'
+            return response
+        page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(page=page, rows=[trail_row(event) for event in page.object_list])
+    return render(request, "portal/audit.html", {"page": None, **context, "filters": filters, "export_rows": EXPORT_ROWS})

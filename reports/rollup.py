@@ -359,7 +359,7 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict[
                 continue
             entry = {"programme": programme.pk, "name": programme.name,
                      "participants": participants[programme.pk].get(unit.path, 0), "quota": programme.pilot_quota}
-            if unit.depth <= 2:
+            if UnitLevel.is_at_least(unit.level, UnitLevel.DISTRICT):
                 inside = [meets for path, meets in districts if path.startswith(unit.path)]
                 entry.update(districts=len(inside), districts_meeting_quota=sum(inside))
             by_path[unit.path].append(entry)

@@ -3,19 +3,34 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
-from cadres.models import AuditEvent, Tenant, User
+from cadres.models import AuditEvent, Cadre, Tenant, Unit, User
+
+
+def _subjects(obj: models.Model) -> tuple[int | None, int | None]:
+    """(unit id, cadre id) of the trails the row belongs to: the object itself when it is a
+    unit or a cadre, else the unit and cadre it points to (a programme's owner unit)."""
+    if isinstance(obj, Unit):
+        return obj.pk, None
+    if isinstance(obj, Cadre):
+        return None, obj.pk
+    unit_id = getattr(obj, "unit_id", None) or getattr(obj, "owner_unit_id", None)
+    return unit_id, getattr(obj, "cadre_id", None)
 
 
 def audit_record(
     *, actor: User | AnonymousUser | None, action: str, obj: models.Model, tenant: Tenant | None = None,
-    data: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None, unit: Unit | None = None, cadre: Cadre | None = None,
 ) -> AuditEvent:
-    """Write one audit row. Call it inside the transaction of the change it describes."""
+    """Write one audit row. Call it inside the transaction of the change it describes.
+    `unit` and `cadre` name whose trail it is when `obj` does not say (a cycle's row about one unit)."""
+    unit_id, cadre_id = _subjects(obj)
     return AuditEvent.objects.create(
         tenant_id=tenant.pk if tenant is not None else getattr(obj, "tenant_id", None),
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),
+        unit_id=unit.pk if unit is not None else unit_id,
+        cadre_id=cadre.pk if cadre is not None else cadre_id,
         data=data or {},
     )

@@ -34,6 +34,7 @@ def cadre_detail(request, cadre_id: int):
             "cadre": cadre,
             "positions": selectors.positions_of(cadre),
             "can_invite": selectors.can_invite(request.user, cadre),
+            "managed": selectors.manages_cadre(request.user, cadre),
         },
     )
 

@@ -135,7 +135,7 @@ def cycle_deadline_set(*, cycle: Cycle, unit: Unit, kind: str, date: datetime.da
     row, _created = CycleDeadline.objects.update_or_create(
         cycle=cycle, unit=unit, kind=kind, defaults={"tenant_id": cycle.tenant_id, "date": date, "set_by": acting_user}
     )
-    audit_record(actor=acting_user, action="cycle.deadline_set", obj=cycle,
+    audit_record(actor=acting_user, action="cycle.deadline_set", obj=cycle, unit=unit,
                  data={"unit": unit.code, "kind": kind, "date": date.isoformat()})
     return row
 
@@ -166,7 +166,7 @@ def deadline_extension_grant(*, cycle: Cycle, cadre: Cadre, kind: str, until: da
         defaults={"tenant_id": cycle.tenant_id, "until": until, "reason": (reason or "").strip()[:300],
                   "granted_by": acting_user},
     )
-    audit_record(actor=acting_user, action="cycle.extension_grant", obj=cycle,
+    audit_record(actor=acting_user, action="cycle.extension_grant", obj=cycle, cadre=cadre,
                  data={"cadre": cadre.pk, "kind": kind, "until": until.isoformat()})
     return row
 

@@ -1,0 +1,41 @@
+"""Forms of the pages that gather several apps."""
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from portal.audit import action_choices
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _day(label: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=False, input_formats=DATE_FORMATS,
+                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"invalid": _("Enter a date as dd/mm/yyyy.")})
+
+
+class AuditFilterForm(forms.Form):
+    """The audit trail's filters: one kind of action, a range of days (both ends included)."""
+
+    action = forms.ChoiceField(label=_("Action"), required=False, choices=action_choices,
+                               error_messages={"invalid_choice": _("Choose one of the listed actions.")})
+    since = _day(_("From"))
+    until = _day(_("To"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since: datetime.date | None = data.get("since")
+        until: datetime.date | None = data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+    def filters(self) -> dict[str, Any]:
+        """What to narrow the trail by; nothing while the form is invalid (the page says why)."""
+        if not self.is_valid():
+            return {}
+        return {"action": self.cleaned_data["action"], "since": self.cleaned_data["since"],
+                "until": self.cleaned_data["until"]}
