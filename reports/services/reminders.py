@@ -15,6 +15,8 @@ on the same day send nothing.
 import datetime
 import logging
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -72,7 +74,7 @@ class _Tree:
         return self.cycle.date_for(kind)
 
 
-def _managers(unit_ids) -> dict[int, set[int]]:
+def _managers(unit_ids: Iterable[int]) -> dict[int, set[int]]:
     """Unit → users managing it there (leadership positions, manager and provincial grants)."""
     found = defaultdict(set)
     for unit_id, user_id in Position.objects.active().filter(
@@ -85,7 +87,7 @@ def _managers(unit_ids) -> dict[int, set[int]]:
     return found
 
 
-def _reviewers(unit_ids) -> dict[int, set[int]]:
+def _reviewers(unit_ids: Iterable[int]) -> dict[int, set[int]]:
     found = defaultdict(set)
     for unit_id, user_id in Position.objects.active().filter(
             unit_id__in=unit_ids, role=PositionRole.SECRETARY, cadre__user__isnull=False,
@@ -97,7 +99,7 @@ def _reviewers(unit_ids) -> dict[int, set[int]]:
     return found
 
 
-Missing = dict[FormKind, dict[int, list[int]]]
+Missing = dict[FormKind[Any], dict[int, list[int]]]
 
 
 def _missing(cycle: Cycle) -> Missing:
