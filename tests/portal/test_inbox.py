@@ -57,7 +57,7 @@ def test_each_kind_reaches_who_acts_on_it_and_nobody_else(w):
     # The deputy holds a reviewer grant on the chi đoàn: its forms and join requests too.
     assert kinds(w.deputy.user) == kinds(w.secretary.user)
     assert ("self_assessment", "Lê Văn Bình") in kinds(w.g1_secretary.user)
-    # The district's Bí thư decides G1's report; the G1 Bí thư who submitted it does not see it.
+    # The district's Bí thư decides G1's report, not G1's own Bí thư.
     assert ("unit_report", "Đoàn xã Mỹ Hội Đông") in kinds(district.user)
     assert ("unit_report", "Đoàn xã Mỹ Hội Đông") not in kinds(w.g1_secretary.user)
     for outsider in (w.sibling.user, w.foreign_cadre.user, w.member.user):
@@ -83,6 +83,14 @@ def test_an_amendment_and_a_proposed_rating_are_their_own_kinds(w):
     assert kinds(w.secretary.user, kind="rating") == [("rating", "Phạm Thu Hà")]
     assert kinds(w.secretary.user, kind="amendment") == [("amendment", "Trần Thị Mai")]
     assert kinds(w.provincial, unit=w.g2) == []
+
+
+def test_a_report_one_submitted_oneself_waits_for_another_manager(w):
+    district = CadreFactory(unit=w.d1, role=PositionRole.SECRETARY, full_name="Huỳnh Văn Huyện")
+    deputy = CadreFactory(unit=w.d1, role=PositionRole.DEPUTY_SECRETARY, full_name="Mai Văn Phó")
+    submitted_report(w, w.g1, district.user)  # a district manager may write a sub-unit's report
+    assert ("unit_report", "Đoàn xã Mỹ Hội Đông") not in kinds(district.user)
+    assert ("unit_report", "Đoàn xã Mỹ Hội Đông") in kinds(deputy.user)
 
 
 def test_a_closed_cycle_leaves_nothing_to_do(w):
