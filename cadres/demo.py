@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from django.contrib.auth.hashers import make_password
 
 from cadres.models import Cadre, Grant, GrantRole, PositionRole, Sector, Tenant, Unit, UnitLevel
+from cadres.services.accounts import join_request_create
 from cadres.services.people import cadre_create, position_create
 from cadres.services.units import tenant_create, unit_create
 
@@ -219,7 +220,26 @@ DEMO_ACCOUNTS = [
 ]
 
 
+# Someone who entered the join code of each demo Bí thư's unit and waits for them.
+JOIN_REQUESTS = [
+    ("an-giang", "CM-X05-A1", "Phan Thị Mỹ Linh", "moi.angiang@example.com"),
+    ("can-tho", "Q01-P01", "Lâm Quốc Việt", "moi.cantho@example.com"),
+]
+
+
+def seed_join_requests() -> None:
+    for slug, code, name, email in JOIN_REQUESTS:
+        if Cadre.objects.filter(tenant__slug=slug, email=email).exists():
+            continue
+        join_request_create(unit=Unit.objects.get(tenant__slug=slug, code=code), role=PositionRole.EXECUTIVE_MEMBER,
+                            password=DEMO_PASSWORD, full_name=name, email=email, gender="female",
+                            birth_date=datetime.date(2001, 5, 19))
+
+
 def seed_cadres() -> list[DemoBuilder]:
-    """The demo tenants, their units, cadres and personas (`portal.demo` adds the rest);
-    run with scopes disabled. Each builder counts the cadres it added."""
-    return [seed_an_giang(), seed_can_tho()]
+    """The demo tenants, their units, cadres and personas, the pending join requests
+    (`portal.demo` adds the rest); run with scopes disabled. Each builder counts the
+    cadres it added."""
+    builders = [seed_an_giang(), seed_can_tho()]
+    seed_join_requests()
+    return builders

@@ -130,6 +130,19 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     return Unit.objects.filter(_paths_q(access.managed_paths) | Q(pk__in=own))
 
 
+def units_to_filter_by(user: AnyUser, depth: int = 2) -> QuerySet[Unit]:
+    """The units a list's "unit" filter offers, by path: where a Bí thư serves; for a
+    manager, their subtrees down to `depth` levels below the top (not every chi đoàn of a
+    province)."""
+    access = access_for(user)
+    if not access.is_manager:
+        units = units_visible_to(user)
+    else:
+        tops = min(len(path) for path in access.managed_paths) // Unit.steplen
+        units = units_managed_by(user).filter(depth__lte=tops + depth)
+    return units.filter(archived_at__isnull=True).order_by("path")
+
+
 def cadres_visible_to(user: AnyUser) -> QuerySet[Cadre]:
     """Cadres holding an active position in a managed subtree or a reviewed unit; and oneself."""
     access = access_for(user)

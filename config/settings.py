@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cadres.context_processors.navigation",
+                "portal.context_processors.inbox",
             ],
         },
     },

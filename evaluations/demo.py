@@ -2,7 +2,9 @@
 
 - Both demo tenants get an open 2026 cycle and a published 2026 programme that applies to
   their demo cadre (canbo.*), who has NO registration yet: the demo walk starts from zero.
-- Each demo Bí thư (bithu.*) finds a few submitted forms of their unit's cadres in the queue.
+- Each demo Bí thư (bithu.*) finds one of each kind of form in their inbox: registrations
+  to review, an amendment, a self-assessment to propose and a rating to finalise (the
+  join request and the unit report are seeded by `cadres.demo` and `reports.demo`).
 - An Giang has a CLOSED 2025 cycle in which all 402 cadres of Huyện Đoàn Chợ Mới (41 đoàn
   cơ sở) hold an approved registration, as seed 001 reports (402/402 = 100%).
 
@@ -18,18 +20,29 @@ from cadres.demo import DemoBuilder
 from cadres.models import Cadre, Position, PositionRole, Tenant, Unit, User
 from cadres.selectors import cadres_in_subtree
 from cadres.services.people import position_create
+from evaluations.forms.drafts import GAINS_FIELDS
 from evaluations.models import (
+    AssessmentState,
     Commitment,
     Cycle,
     CycleStatus,
     FormAction,
     FormEvent,
+    Rating,
     Registration,
     RegistrationState,
+    SelfAssessment,
 )
+from evaluations.services.assessments import self_assessment_autosave, self_assessment_start
 from evaluations.services.cycles import cycle_close, cycle_open, default_dates
 from evaluations.services.registrations import registration_autosave, registration_start
-from evaluations.workflow import registration_submit
+from evaluations.workflow import (
+    registration_amend,
+    registration_approve,
+    registration_submit,
+    self_assessment_propose,
+    self_assessment_submit,
+)
 from models_registry.content import content_of, write_content
 from models_registry.models import CriteriaGroup, CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import audience_for, criteria_for_audience, deciding_position
@@ -41,9 +54,10 @@ CAN_THO_SEED = "can-tho-2023-can-bo-doan-trach-nhiem"
 NINH_KIEU_KEY = "demo-ninh-kieu-2026"
 AN_GIANG_KEY = "demo-cho-moi-2025-2026"
 # Commune committee members who also sit in Chi đoàn ấp Mỹ Hòa, so its Bí thư has forms
-# to review without adding cadres to Chợ Mới's 402.
-MY_HOA_MEMBERS = [f"ag.cm-x05.{n}@example.com" for n in (4, 5, 6)]
-TAN_AN_MEMBERS = [f"ct.q01-p01.uv{n}@example.com" for n in (1, 2, 3)]
+# to review without adding cadres to Chợ Mới's 402. In `_inbox_for_bi_thu`'s order: two
+# registrations, then an amendment, a self-assessment and a proposed rating.
+MY_HOA_MEMBERS = [f"ag.cm-x05.{n}@example.com" for n in (4, 5, 6, 7, 8)]
+TAN_AN_MEMBERS = [f"ct.q01-p01.uv{n}@example.com" for n in (1, 2, 3, 4, 5)]
 
 
 def _user(email: str) -> User:
@@ -118,13 +132,73 @@ def _submitted(cycle: Cycle, programme: Programme, cadre: Cadre) -> None:
     registration_submit(registration=registration, acting_user=cadre.user, expected_version=registration.lock_version)
 
 
-def _queue_for_bi_thu(cycle: Cycle, programme: Programme, unit: Unit, emails: list[str]) -> None:
+def _approved(cycle: Cycle, programme: Programme, cadre: Cadre, reviewer: User) -> Registration:
+    _submitted(cycle, programme, cadre)
+    registration = Registration.objects.get(cycle=cycle, cadre=cadre, programme=programme, revision=1)
+    if registration.state == RegistrationState.SUBMITTED:
+        registration_approve(registration=registration, acting_user=reviewer,
+                             expected_version=registration.lock_version)
+        registration.refresh_from_db()
+    return registration
+
+
+def _amended(registration: Registration) -> None:
+    """The approved registration amended (one more measure) and sent for review again."""
+    user = registration.cadre.user
+    amendment = Registration.objects.filter(previous=registration).first()
+    if amendment is None:
+        amendment = registration_amend(registration=registration, acting_user=user,
+                                       expected_version=registration.lock_version)
+        commitment = amendment.commitments.order_by("position").first()
+        if commitment is not None:
+            key = f"commitment.{commitment.criterion_id}.measures"
+            registration_autosave(registration=amendment, field=key, value="Thêm một buổi sinh hoạt mỗi quý.",
+                                  expected_version=amendment.field_versions.get(key, 0), acting_user=user)
+            amendment.refresh_from_db()
+    if amendment.state == RegistrationState.DRAFT:
+        registration_submit(registration=amendment, acting_user=user, expected_version=amendment.lock_version)
+
+
+def _self_assessed(registration: Registration) -> SelfAssessment:
+    """The yearly self-assessment filled and submitted, as the cadre would."""
+    user = registration.cadre.user
+    form = self_assessment_start(registration=registration, acting_user=user)
+    if form.state != AssessmentState.DRAFT:
+        return form
+    answers = {f"result.{result.commitment.criterion_id}.result": "Đã thực hiện đầy đủ, có minh chứng trong sổ."
+               for result in form.results.select_related("commitment")}
+    answers.update(strengths="Nhiệt tình, sâu sát đoàn viên.", weaknesses="Chưa chủ động báo cáo định kỳ.",
+                   self_rating=Rating.GOOD)
+    if registration.cadre.is_civil_servant:
+        answers.update({name: "yes" for name in GAINS_FIELDS})
+    for field, value in answers.items():
+        self_assessment_autosave(self_assessment=form, field=field, value=value,
+                                 expected_version=form.field_versions.get(field, 0), acting_user=user)
+        form.refresh_from_db()
+    self_assessment_submit(self_assessment=form, acting_user=user, expected_version=form.lock_version)
+    form.refresh_from_db()
+    return form
+
+
+def _inbox_for_bi_thu(cycle: Cycle, programme: Programme, unit: Unit, emails: list[str]) -> None:
+    """The unit's Bí thư finds one of each kind of form waiting for them."""
+    reviewer = Position.objects.active().get(unit=unit, role=PositionRole.SECRETARY).cadre.user
+    cadres = []
     for email in emails:
         cadre = Cadre.objects.get(tenant=unit.tenant, email=email)
         if not Position.objects.active().filter(cadre=cadre, unit=unit).exists():
             position_create(cadre=cadre, unit=unit, role=PositionRole.EXECUTIVE_MEMBER,
                             start_date=datetime.date(2024, 1, 1))
+        cadres.append(cadre)
+    *to_review, to_amend, to_propose, to_rate = cadres
+    for cadre in to_review:
         _submitted(cycle, programme, cadre)
+    _amended(_approved(cycle, programme, to_amend, reviewer))
+    _self_assessed(_approved(cycle, programme, to_propose, reviewer))
+    rated = _self_assessed(_approved(cycle, programme, to_rate, reviewer))
+    if rated.state == AssessmentState.SUBMITTED:
+        self_assessment_propose(self_assessment=rated, rating=Rating.GOOD, comment="Hoàn thành tốt nhiệm vụ.",
+                                acting_user=reviewer, expected_version=rated.lock_version)
 
 
 def _approved_2025(cycle: Cycle, programme: Programme, district: Unit, reviewer: User) -> int:
@@ -179,7 +253,7 @@ def seed_evaluations() -> None:
     ag_programme = _an_giang_programme(an_giang)
     ag_cycle = _open_cycle(an_giang, OPEN_YEAR, ag_staff)
     my_hoa = Unit.objects.get(tenant=an_giang, code="CM-X05-A1")
-    _queue_for_bi_thu(ag_cycle, ag_programme, my_hoa, MY_HOA_MEMBERS)
+    _inbox_for_bi_thu(ag_cycle, ag_programme, my_hoa, MY_HOA_MEMBERS)
     if not Cycle.objects.filter(tenant=an_giang, year=CLOSED_YEAR).exists():
         closed = cycle_open(tenant=an_giang, year=CLOSED_YEAR, acting_user=ag_staff)
         cho_moi = Unit.objects.get(tenant=an_giang, code="CM")
@@ -190,14 +264,14 @@ def seed_evaluations() -> None:
     ct_cycle = _open_cycle(can_tho, OPEN_YEAR, ct_staff)
     tan_an = Unit.objects.get(tenant=can_tho, code="Q01-P01")
     _add_can_tho_members(can_tho)
-    _queue_for_bi_thu(ct_cycle, ct_programme, tan_an, TAN_AN_MEMBERS)
+    _inbox_for_bi_thu(ct_cycle, ct_programme, tan_an, TAN_AN_MEMBERS)
     assert not Registration.objects.filter(
         Q(cadre__email="canbo.angiang@example.com") | Q(cadre__email="canbo.cantho@example.com"),
         cycle__status=CycleStatus.OPEN).exists()
 
 
 def _add_can_tho_members(tenant: Tenant) -> None:
-    """Three UV BCH of Đoàn phường Tân An (Cần Thơ has no fixed head count to keep)."""
+    """Five UV BCH of Đoàn phường Tân An (Cần Thơ has no fixed head count to keep)."""
     if Cadre.objects.filter(tenant=tenant, email__in=TAN_AN_MEMBERS).count() == len(TAN_AN_MEMBERS):
         return
     builder = DemoBuilder(tenant, "example.com", rng_seed=26)

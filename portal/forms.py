@@ -1,12 +1,15 @@
-"""Forms of the pages that gather several apps."""
+"""Forms of the pages that gather several apps: the audit trail's and the inbox's filters."""
 
 import datetime
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from cadres.models import Unit
 from portal.audit import action_choices
+from portal.selectors import KINDS
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -39,3 +42,23 @@ class AuditFilterForm(forms.Form):
             return {}
         return {"action": self.cleaned_data["action"], "since": self.cleaned_data["since"],
                 "until": self.cleaned_data["until"]}
+
+
+class InboxFilterForm(forms.Form):
+    """Kind and unit; a value not offered (a tampered link) is an error the page ignores."""
+
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    unit = forms.ChoiceField(label=_("Unit"), required=False)
+
+    def __init__(self, *args: Any, units: Iterable[Unit], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.units = {str(unit.pk): unit for unit in units}
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [("", _("Everything"))] + [
+            (kind.key, kind.label) for kind in KINDS]
+        cast(forms.ChoiceField, self.fields["unit"]).choices = [("", _("All units"))] + [
+            (pk, unit.name) for pk, unit in self.units.items()]
+
+    def chosen(self) -> tuple[str, Unit | None]:
+        """The valid filters (call after `is_valid`): the kind's key or "", the unit or None."""
+        data = getattr(self, "cleaned_data", {})
+        return data.get("kind", ""), self.units.get(data.get("unit", ""))

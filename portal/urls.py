@@ -4,6 +4,7 @@ from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("inbox/", views.inbox, name="inbox"),
     path("manage/", views.manage, name="manage"),
     path("units/<slug:tenant_slug>/<str:code>/audit/", views.unit_audit, name="unit_audit"),
     path("units/<slug:tenant_slug>/<str:code>/audit.xlsx", views.unit_audit, {"export": True}, name="unit_audit_export"),

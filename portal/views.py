@@ -1,23 +1,28 @@
-"""Pages that gather several apps: the home page, the managers' hub and the audit trail."""
+"""Pages that gather several apps: the home page, the inbox, the managers' hub and the
+audit trail."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cadres import selectors
 from cadres.models import AuditEvent
 from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
 from portal.audit import trail_row, trail_xlsx
-from portal.forms import AuditFilterForm
+from portal.forms import AuditFilterForm, InboxFilterForm
+from portal.selectors import Inbox
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVENTS_PER_PAGE = 50
 # A download is built in the request: past this many rows, narrow the dates.
 EXPORT_ROWS = 20000
+INBOX_PER_PAGE = 30
 
 
 @login_required
@@ -34,6 +39,19 @@ def home(request):
             "next_steps": home_next_steps(cadre) if cadre else [],
         },
     )
+
+
+@login_required
+def inbox(request):
+    """Everything awaiting the user's decision, oldest first, each linking to where they act."""
+    if not selectors.access_for(request.user).is_reviewer:
+        raise Http404
+    filters = InboxFilterForm(request.GET or None, units=selectors.units_to_filter_by(request.user))
+    if filters.is_bound and not filters.is_valid():
+        messages.warning(request, _("A filter that is not offered here was ignored."))
+    kind, unit = filters.chosen()
+    page = Paginator(Inbox(request.user, kind=kind, unit=unit), INBOX_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/inbox.html", {"page": page, "filters": filters})
 
 
 @login_required

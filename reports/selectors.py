@@ -118,15 +118,16 @@ def get_unit_report_for_user(user: AnyUser, pk: int | str) -> UnitReport:
     return report
 
 
-def reports_awaiting_decision(user: AnyUser, cycle: Cycle) -> QuerySet[UnitReport]:
+def reports_awaiting_decision(user: AnyUser, cycle: Cycle | None = None) -> QuerySet[UnitReport]:
     """Submitted reports of units whose parent this user manages (units strictly inside a
-    managed subtree), oldest first."""
+    managed subtree), oldest first; of one cycle, or of every cycle."""
     clauses = Q(pk__in=[])
     for path in access_for(user).managed_paths:
         clauses |= Q(unit__path__startswith=path, unit__depth__gt=len(path) // Unit.steplen)
-    return (UnitReport.objects.filter(clauses, cycle=cycle, state__in=[UnitReportState.SUBMITTED,
-                                                                       UnitReportState.RESUBMITTED])
-            .select_related("unit").order_by("submitted_at", "id"))
+    reports = UnitReport.objects.filter(clauses, state__in=[UnitReportState.SUBMITTED, UnitReportState.RESUBMITTED])
+    if cycle is not None:
+        reports = reports.filter(cycle=cycle)
+    return reports.select_related("unit").order_by("submitted_at", "id")
 
 
 # --- Generated files ----------------------------------------------------------------------

@@ -64,6 +64,9 @@ MATRIX = [
     ("my_profile", lambda w: [], "get", EVERYONE),
     ("manage", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
                                            foreign_provincial=200, secretary=200)),
+    # The inbox: whoever decides something (a Bí thư, a manager); out of reach for the rest.
+    ("inbox", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
+                                          foreign_provincial=200, secretary=200)),
     ("unit_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
                                               foreign_provincial=200, secretary=200)),
     ("unit_detail", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),

@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.models import Unit
-from cadres.selectors import access_for, own_cadre, units_managed_by, units_visible_to
+from cadres.selectors import access_for, own_cadre, units_to_filter_by
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import EDIT, REGISTRATION_FLOW
@@ -291,10 +290,7 @@ def review_queue(request):
     if not (access.reviewed_unit_ids or access.is_manager):
         raise Http404
     cycles = list(Cycle.objects.filter(tenant_id__in=access.tenant_ids).order_by("-year"))
-    tops = min((len(path) for path in access.managed_paths), default=0) // Unit.steplen
-    units = (units_visible_to(request.user) if not access.is_manager else
-             units_managed_by(request.user).filter(depth__lte=tops + UNIT_FILTER_DEPTH))
-    units = units.filter(archived_at__isnull=True).order_by("path")
+    units = list(units_to_filter_by(request.user, UNIT_FILTER_DEPTH))
     filters = ReviewFilterForm(request.GET or None, units=units, cycles=cycles)
     data = filters.cleaned_data if filters.is_valid() else {}
     cycle = next((c for c in cycles if str(c.pk) == data.get("cycle")), None) or (cycles[0] if cycles else None)

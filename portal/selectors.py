@@ -1,0 +1,181 @@
+"""The inbox ("Việc cần làm / Cần duyệt"): everything that awaits the user's decision, across
+the apps, decided here once for the inbox page, its count on the home page and in the menu.
+
+Each kind of item is the rows its own app's rules give the user (`evaluations.rules`,
+`cadres.selectors.join_requests_for`, `reports.selectors.reports_awaiting_decision`), in
+the one state where the user's action is possible: the same checks the services run, so
+an item listed here is one the person can act on. The kinds are read as one SQL UNION,
+oldest first, so a page costs the same few queries whatever the number of items: the
+count, the page's (kind, id, since) rows, then one query per kind on the page.
+"""
+
+import datetime
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, overload
+
+from django.db.models import CharField, DateTimeField, F, Model, QuerySet, Value
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from cadres.models import AnyUser, JoinRequest, JoinRequestStatus, Unit
+from cadres.selectors import access_for, join_requests_for
+from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
+from evaluations.rules import btv_q, reviewer_q
+from reports.models import UnitReport
+from reports.selectors import reports_awaiting_decision
+
+
+@dataclass(frozen=True)
+class InboxKind:
+    key: str
+    label: Any  # a lazy translation
+    model: type[Model]
+    # The rows of this kind awaiting the user, in the state where they act.
+    awaiting: Callable[[AnyUser], QuerySet[Any]]
+    since: str  # the field saying since when it waits
+    related: tuple[str, ...]  # what an item's line and link read
+    link: Callable[[Any], str]
+
+
+def _open_forms(model: type[Registration] | type[SelfAssessment]) -> QuerySet[Any]:
+    # Every form action needs the cycle open (`evaluations.flows`).
+    return model._default_manager.filter(cycle__status=CycleStatus.OPEN)
+
+
+def _registrations(user: AnyUser, *, amendments: bool) -> QuerySet[Registration]:
+    return _open_forms(Registration).filter(reviewer_q(user), state=RegistrationState.SUBMITTED,
+                                            previous__isnull=not amendments)
+
+
+def _to_propose(user: AnyUser) -> QuerySet[SelfAssessment]:
+    return _open_forms(SelfAssessment).filter(reviewer_q(user), state=AssessmentState.SUBMITTED)
+
+
+def _to_finalise(user: AnyUser) -> QuerySet[SelfAssessment]:
+    return _open_forms(SelfAssessment).filter(btv_q(user), state=AssessmentState.PROPOSED)
+
+
+def _unit_reports(user: AnyUser) -> QuerySet[UnitReport]:
+    # The flow lets another manager of the higher unit decide on a report one submitted.
+    return reports_awaiting_decision(user).filter(cycle__status=CycleStatus.OPEN).exclude(
+        submitted_by_id=getattr(user, "pk", None))
+
+
+def _join_requests(user: AnyUser) -> QuerySet[JoinRequest]:
+    return join_requests_for(user).filter(status=JoinRequestStatus.PENDING)
+
+
+def _registration_link(form: Registration) -> str:
+    return reverse("registration_detail", args=[form.pk])
+
+
+def _assessment_link(form: SelfAssessment) -> str:
+    return reverse("self_assessment_detail", args=[form.pk])
+
+
+def _report_link(report: UnitReport) -> str:
+    return f"{reverse('unit_report', args=[report.unit.tenant.slug, report.unit.code])}?cycle={report.cycle.year}"
+
+
+def _join_link(join_request: JoinRequest) -> str:
+    return f"{reverse('join_request_list')}#join-{join_request.pk}"
+
+
+FORM_RELATED = ("cadre", "unit", "cycle")
+KINDS: tuple[InboxKind, ...] = (
+    InboxKind("registration", _("Registration to review"), Registration,
+              lambda user: _registrations(user, amendments=False), "submitted_at", FORM_RELATED, _registration_link),
+    InboxKind("amendment", _("Amendment to review"), Registration,
+              lambda user: _registrations(user, amendments=True), "submitted_at", FORM_RELATED, _registration_link),
+    InboxKind("self_assessment", _("Self-assessment: propose a rating"), SelfAssessment, _to_propose,
+              "submitted_at", FORM_RELATED, _assessment_link),
+    # A proposal has no time of its own: the form's last change is the proposal.
+    InboxKind("rating", _("Rating to finalise"), SelfAssessment, _to_finalise, "updated_at", FORM_RELATED,
+              _assessment_link),
+    InboxKind("unit_report", _("Unit report to accept"), UnitReport, _unit_reports, "submitted_at",
+              ("unit__tenant", "cycle"), _report_link),
+    InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",
+              ("cadre", "unit"), _join_link),
+)
+KIND_BY_KEY = {kind.key: kind for kind in KINDS}
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    kind: InboxKind
+    obj: Any  # the form, report or join request
+    since: datetime.datetime
+
+    @property
+    def url(self) -> str:
+        return self.kind.link(self.obj)
+
+    @property
+    def title(self) -> str:
+        """Who or what: the cadre, or the unit whose report it is."""
+        cadre = getattr(self.obj, "cadre", None)
+        return str(cadre.full_name if cadre is not None else self.obj.unit.name)
+
+    @property
+    def unit(self) -> Unit:
+        unit: Unit = self.obj.unit
+        return unit
+
+
+class Inbox(Sequence[InboxItem]):
+    """The user's awaiting items, optionally of one kind or within one unit's subtree: a
+    sequence of `InboxItem`, oldest first, read a slice at a time (a `Paginator`'s page)."""
+
+    def __init__(self, user: AnyUser, *, kind: str = "", unit: Unit | None = None) -> None:
+        access = access_for(user)
+        kinds = [KIND_BY_KEY[kind]] if kind in KIND_BY_KEY else list(KINDS)
+        parts = []
+        for item_kind in kinds if access.is_reviewer else []:
+            rows = item_kind.awaiting(user).filter(tenant_id__in=access.tenant_ids)
+            if unit is not None:
+                rows = rows.filter(unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path)
+            parts.append(rows.order_by().annotate(
+                item_kind=Value(item_kind.key, output_field=CharField()), item_id=F("pk"),
+                # A submitted form always has its submission time; created_at is only a floor.
+                item_since=Coalesce(F(item_kind.since), F("created_at"), output_field=DateTimeField()),
+            ).values_list("item_kind", "item_id", "item_since"))
+        # Only managers and Bí thư have anything to decide: nobody else pays for a query.
+        self._rows = parts[0].union(*parts[1:], all=True).order_by("item_since", "item_kind", "item_id") \
+            if parts else None
+
+    def __len__(self) -> int:
+        return self._rows.count() if self._rows is not None else 0
+
+    @overload
+    def __getitem__(self, index: int) -> InboxItem: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[InboxItem]: ...
+
+    def __getitem__(self, index: int | slice) -> InboxItem | list[InboxItem]:
+        if isinstance(index, int):
+            return self[index:index + 1][0]
+        return list(_hydrated(list(self._rows[index]))) if self._rows is not None else []
+
+
+def _hydrated(rows: list[tuple[str, int, datetime.datetime]]) -> Iterable[InboxItem]:
+    """The page's items with their objects: one query per kind on the page."""
+    wanted: dict[str, list[int]] = {}
+    for key, pk, _since in rows:
+        wanted.setdefault(key, []).append(pk)
+    found: dict[tuple[str, int], Model] = {}
+    for key, pks in wanted.items():
+        kind = KIND_BY_KEY[key]
+        queryset = kind.model._default_manager.filter(pk__in=pks).select_related(*kind.related)
+        found.update({(key, obj.pk): obj for obj in queryset})
+    for key, pk, since in rows:
+        obj = found.get((key, pk))
+        if obj is not None:  # acted on between the two reads
+            yield InboxItem(KIND_BY_KEY[key], obj, since)
+
+
+def inbox_count(user: AnyUser) -> int:
+    """How many items await the user (the home page's and the menu's "N việc chờ duyệt")."""
+    return len(Inbox(user))
