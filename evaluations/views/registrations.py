@@ -24,6 +24,7 @@ from evaluations.forms.drafts import RegistrationDraftForm
 from evaluations.forms.registrations import ReviewFilterForm
 from evaluations.models import Cycle, FormAction, Registration, RegistrationState
 from evaluations.selectors import (
+    amendment_diff,
     can_review,
     form_timeline,
     get_registration_for_user,
@@ -207,13 +208,16 @@ def _detail_page(request, registration, *, typed=None, error="", status=200):
     for row in rows:
         row.typed = typed.get(str(row.criterion.pk), "")
     amendment = Registration.objects.filter(previous=registration).first()
+    owner = is_owner(request.user, registration)
     return render(request, "evaluations/registrations/detail.html", {
         "form": registration, "rows": rows, "initiative": draft["planned_initiative"],
-        "owner": is_owner(request.user, registration), "reviewer": reviewer,
+        "owner": owner, "reviewer": reviewer,
         "can_act": can_act(REGISTRATION_FLOW, registration, FormAction.APPROVE, request.user),
         "editable": can_act(REGISTRATION_FLOW, registration, EDIT, request.user),
         "comments": return_comments_for(registration),
-        "diff": resubmission_diff(registration) if reviewer or is_owner(request.user, registration) else [],
+        "diff": resubmission_diff(registration) if reviewer or owner else [],
+        "amendment_diff": amendment_diff(registration) if reviewer or owner else None,
+        "can_amend": can_act(REGISTRATION_FLOW, registration, FormAction.AMEND, request.user),
         "timeline": form_timeline(registration).select_related("actor__cadre"), "amendment": amendment,
         "general_typed": typed.get("", ""), "error": error,
     }, status=status)
