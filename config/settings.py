@@ -244,6 +244,10 @@ MEDIA_URL = "/media/"
 # Reminder digests go out this many days before each deadline.
 REMINDER_DAYS_BEFORE = tuple(int(d) for d in env_list("REMINDER_DAYS_BEFORE", ["7", "1"]))
 
+# A unit report whose registration or self-assessment rate is below this percentage is
+# submitted only once the manager confirms, the rates in front of them.
+REPORT_CONFIRM_BELOW_PERCENT = env_int("REPORT_CONFIRM_BELOW_PERCENT", 80)
+
 # Uploads: a spreadsheet of a whole province stays well under this.
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)

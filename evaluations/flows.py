@@ -6,7 +6,8 @@ Each form kind names its flow (`kinds`).
 Registration (a1 ĐKCT01)::
 
     draft ──submit──▶ submitted ──approve──▶ approved ──amend──▶ new revision (draft) …
-                      │    ▲                      approving the amendment supersedes it
+                      │    ▲                      approving the amendment supersedes it;
+                      │    │                      no amending once the yearly rating is final
                 return│    │submit (resubmit)
                       ▼    │
                      returned
@@ -29,9 +30,10 @@ from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
-from cadres.transitions import Flow, Move, Step, User, allowed_if
+from cadres.transitions import Flow, Move, Refusal, Step, User, allowed_if
 from evaluations.checks import check_cycle_open
 from evaluations.models import (
+    AssessmentPeriod,
     AssessmentState,
     FormAction,
     FormEvent,
@@ -55,6 +57,17 @@ _CANNOT_CHANGE = _("This form is “%(state)s” and can no longer be changed.")
 
 def _cycle_open(user: User, form: FormBase) -> None:
     check_cycle_open(form.cycle)
+
+
+def _not_rated(user: User, form: Registration) -> None:
+    """The final yearly rating was decided on this registration chain's commitments: an
+    amendment may no longer change them."""
+    rated = SelfAssessment.objects.filter(
+        registration__cycle_id=form.cycle_id, registration__cadre_id=form.cadre_id,
+        registration__programme_id=form.programme_id, period=AssessmentPeriod.YEAR, state=A.FINALISED)
+    if rated.exists():
+        raise Refusal(_("The yearly self-assessment of this registration has its final rating: the registration "
+                        "can no longer be amended."), "state")
 
 
 def _form_event(move: Move[F]) -> None:
@@ -81,7 +94,7 @@ REGISTRATION_FLOW: Flow[Registration] = _form_flow("registration", {
         allowed_if(can_review, _("Only the reviewer of this form can approve it.")),)),
     # The approved revision stays as it is; the amendment records its own creation.
     FormAction.AMEND: Step({R.APPROVED: R.APPROVED}, checks=(
-        allowed_if(is_owner, _("Only the cadre who owns this form can amend it.")),), has_event=False),
+        allowed_if(is_owner, _("Only the cadre who owns this form can amend it.")), _not_rated), has_event=False),
     # Taken by approving the amendment (`workflow.registration_approve`), never from a page.
     SUPERSEDED: Step({R.APPROVED: R.SUPERSEDED}, has_event=False),
 })

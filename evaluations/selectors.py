@@ -182,6 +182,15 @@ def revision_diff(before: FormEvent, after: FormEvent) -> list[FieldChange]:
     return diff_snapshots(before.snapshot, after.snapshot)
 
 
+def amendment_diff(registration: Registration) -> list[FieldChange] | None:
+    """An amendment's changes against the approved revision it amends (frozen since its
+    approval, so read as it is); None for a first revision."""
+    if registration.previous is None:
+        return None
+    kind = kind_of(registration)
+    return kind.diff(kind.snapshot(registration.previous), kind.snapshot(registration))
+
+
 def resubmission_diff(form: Registration | SelfAssessment) -> list[FieldChange]:
     """What changed since the last return: against the resubmission when there is one,
     else against the draft being fixed. [] when the form was never returned."""

@@ -35,7 +35,7 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
-from evaluations.services.assessments import refresh_computed, self_assessment_errors
+from evaluations.services.assessments import refresh_computed, self_assessment_errors, self_assessments_follow
 from evaluations.services.registrations import fill_header, registration_errors
 from evaluations.snapshots import Snapshot
 
@@ -161,7 +161,7 @@ def registration_return(*, registration: Registration, comments: dict[str, str],
 def registration_approve(*, registration: Registration, acting_user: User, expected_version: object,
                          comment: str = "") -> Registration:
     """submitted → approved by the reviewer; the form is locked. Approving an amendment
-    supersedes the revision it amends."""
+    supersedes the revision it amends and moves that revision's self-assessments onto it."""
     def change(locked: Registration) -> Outcome:
         locked.approved_at, locked.approved_by = timezone.now(), acting_user
         return _noted(comment=(comment or "").strip(), fields=["approved_at", "approved_by"])
@@ -172,6 +172,7 @@ def registration_approve(*, registration: Registration, acting_user: User, expec
         previous = Registration.objects.get(pk=form.previous_id)
         _take(previous, SUPERSEDED, acting_user=acting_user, expected_version=previous.lock_version,
               change=lambda locked: Outcome(data={"by": form.pk}))
+        self_assessments_follow(previous=previous, amendment=form, acting_user=acting_user)
     return form
 
 

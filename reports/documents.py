@@ -18,7 +18,7 @@ from evaluations.models import Cycle, Rating
 from models_registry.models import Criterion, Programme, ProgrammeStatus, ProgrammeSubject
 from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
 from office.xlsx import write_sheet
-from reports.figures import CycleFigures, figures_entry, report_figures
+from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
 from reports.services.unit_reports import parent_of
 
@@ -33,8 +33,7 @@ def percent(part: int, whole: int) -> str:
     """"100%", "2,3%" (Vietnamese decimal comma); "–" for nothing to count."""
     if not whole:
         return "–"
-    value = round(100 * part / whole, 1)
-    return f"{value:g}".replace(".", ",") + "%"
+    return rate_text(round(100 * part / whole, 1))
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,11 @@ from reports.models import CadreFigures, FigureColumns, FiguresSnapshot, Snapsho
 from reports.rollup import FIGURE_COLUMNS, subtree_targets
 
 
+def rate_text(rate: float | None) -> str:
+    """A percentage as Vietnamese print it: "100%", "2,3%" (decimal comma); "–" for none."""
+    return "–" if rate is None else f"{rate:g}".replace(".", ",") + "%"
+
+
 @dataclass
 class Node:
     """A unit as a page of the cycle shows it: the unit today (for links), its name, code,

@@ -27,11 +27,17 @@ class UnitReportForm(VersionForm):
                                   widget=forms.Textarea(attrs={"rows": 5}))
     proposals = forms.CharField(label=_("Proposals"), required=False, max_length=MAX_LENGTHS["proposals"],
                                 widget=forms.Textarea(attrs={"rows": 5}))
+    # Offered beside the rates when they are below the threshold; the service refuses without it.
+    confirm_low_rates = forms.BooleanField(label=_("I have seen these rates and submit the report anyway"),
+                                           required=False)
 
     NARRATIVE = ("document_number", "achievements", "limitations", "proposals")
 
     def narrative(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.NARRATIVE}
+
+    def narrative_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.NARRATIVE]
 
 
 class ReturnForm(VersionForm):

@@ -22,32 +22,39 @@ get_dashboard_unit_for_user = get_managed_unit_for_user
 
 
 class ReportStatus:
-    NOT_STARTED = "not_started"
-    SUBMITTED = "submitted"
+    NOT_STARTED = "not_started"  # not submitted, the due date not passed ("Chưa nộp")
+    OVERDUE = "overdue"  # not submitted, the due date passed
+    SUBMITTED = "submitted"  # on time ("Đúng hạn"), awaiting the parent
+    LATE = "late"  # first submitted after the due date ("Nộp muộn"), awaiting the parent
     ACCEPTED = "accepted"
     RETURNED = "returned"
-    LATE = "late"
 
 
 STATUS_CLASS = {
     ReportStatus.NOT_STARTED: "badge",
+    ReportStatus.OVERDUE: "badge badge-error",
     ReportStatus.SUBMITTED: "badge badge-warn",
+    ReportStatus.LATE: "badge badge-error",
     ReportStatus.ACCEPTED: "badge badge-ok",
     ReportStatus.RETURNED: "badge badge-warn",
-    ReportStatus.LATE: "badge badge-error",
 }
 
 
-def report_status(report: UnitReport | None, due: datetime.date, today: datetime.date) -> str:
-    """Not started (no report or a draft, before the due date), submitted (awaiting the
-    parent), accepted, returned, or late (not submitted by the due date, or submitted after it)."""
+def report_timeliness(report: UnitReport | None, due: datetime.date, today: datetime.date) -> str:
+    """Not submitted (before the due date, or overdue after it), submitted on time, or late
+    (first submitted after it); a draft has not been submitted, a returned one has."""
     if report is None or report.state == UnitReportState.DRAFT:
-        return ReportStatus.LATE if today > due else ReportStatus.NOT_STARTED
-    if report.state == UnitReportState.ACCEPTED:
-        return ReportStatus.ACCEPTED
-    if report.state == UnitReportState.RETURNED:
-        return ReportStatus.RETURNED
+        return ReportStatus.OVERDUE if today > due else ReportStatus.NOT_STARTED
     return ReportStatus.LATE if report.is_late else ReportStatus.SUBMITTED
+
+
+def report_status(report: UnitReport | None, due: datetime.date, today: datetime.date) -> str:
+    """Accepted or returned once the parent decided; until then its timeliness."""
+    if report is not None and report.state == UnitReportState.ACCEPTED:
+        return ReportStatus.ACCEPTED
+    if report is not None and report.state == UnitReportState.RETURNED:
+        return ReportStatus.RETURNED
+    return report_timeliness(report, due, today)
 
 
 @dataclass

@@ -97,6 +97,7 @@ class DraftForm(forms.Form):
         super().__init__(data={}, label_suffix="")
         self.draft = draft
         self.rows: dict[str, tuple[models.Model, str]] = {}  # key -> (the row it is stored in, the attribute)
+        self.groups: dict[str, str] = {}  # key -> what it belongs to, for the error summary
         self.add_fields()
         self.data = {key: field.initial for key, field in self.fields.items()}
         self.data.update({key: posted[key] for key in self.fields if posted and key in posted})
@@ -107,8 +108,10 @@ class DraftForm(forms.Form):
     def add_fields(self) -> None:
         raise NotImplementedError
 
-    def add(self, key: str, field: forms.Field, row: models.Model, attribute: str, *, size: dict | None = None) -> None:
-        """Field `key`, stored in `row.attribute`, with the attributes htmx posts it by."""
+    def add(self, key: str, field: forms.Field, row: models.Model, attribute: str, *, size: dict | None = None,
+            group: str = "") -> None:
+        """Field `key`, stored in `row.attribute`, with the attributes htmx posts it by;
+        `group` names what it belongs to (its criterion) where its label alone does not."""
         select = isinstance(field.widget, forms.Select)
         target = f"#st-{dom_id(key)}"
         field.widget.attrs.update({
@@ -122,6 +125,17 @@ class DraftForm(forms.Form):
         field.initial = shown(getattr(row, attribute))
         self.fields[key] = field
         self.rows[key] = (row, attribute)
+        self.groups[key] = group
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(the field's id, "Criterion – label: message") for each field in error, in the
+        page's order, the form's own errors first (no id): the links above the form."""
+        summary = [("", " ".join(self.non_field_errors()))] if self.non_field_errors() else []
+        for key in self.fields:
+            if self.has_error(key):
+                name = " – ".join(part for part in (self.groups[key], str(self.fields[key].label)) if part)
+                summary.append((dom_id(key), f"{name}: {' '.join(self.errors[key])}"))
+        return summary
 
     def cleaned(self, key: str, value: object) -> tuple[models.Model, str, object]:
         """The row and attribute of `key` and `value` cleaned by its field; a key that is
@@ -152,18 +166,20 @@ class RegistrationDraftForm(DraftForm):
         self.commitments = list(registration.commitments.select_related("criterion"))
         for commitment in self.commitments:
             key, kind = f"commitment.{commitment.criterion_id}", commitment.criterion.kind
+            title = commitment.criterion.title
             self.add(f"{key}.text", TextField(label=_("Your commitment, in your own words"), max_length=2000,
-                                              required=False, widget=_textarea()), commitment, "text")
+                                              required=False, widget=_textarea()), commitment, "text", group=title)
             if kind == CriterionKind.QUANTITATIVE:
                 minimum = target_text(commitment.criterion, commitment.minimum)
                 self.add(f"{key}.target", DecimalText(
                     label=_("Your target"), required=False, min_value=Decimal(0), max_value=MAX_TARGET, places=2,
                     validators=[_at_least(commitment)], error_messages={"invalid": NUMBER},
                     help_text=_("Not lower than the minimum: %(minimum)s.") % {"minimum": minimum.lower()}
-                    if minimum else ""), commitment, "target", size={"inputmode": "decimal", "size": "8"})
+                    if minimum else ""), commitment, "target", size={"inputmode": "decimal", "size": "8"}, group=title)
             # Stored for every kind; the page asks for measures where they make sense (`shown_keys`).
             self.add(f"{key}.measures", TextField(label=_("How you will do it (measures)"), max_length=2000,
-                                                  required=False, widget=_textarea()), commitment, "measures")
+                                                  required=False, widget=_textarea()), commitment, "measures",
+                     group=title)
         self.add("planned_initiative", TextField(label=_("Planned initiative (title)"), max_length=300,
                                                  required=False, help_text=_("Optional: the sáng kiến you plan "
                                                                              "this year.")),
@@ -206,10 +222,10 @@ class SelfAssessmentDraftForm(DraftForm):
         assessment: SelfAssessment = self.draft
         self.results = list(assessment.results.select_related("commitment__criterion").prefetch_related("evidence"))
         for result in self.results:
-            key = f"result.{result.commitment.criterion_id}"
+            key, title = f"result.{result.commitment.criterion_id}", result.commitment.criterion.title
             self.add(f"{key}.result", TextField(
                 label=_("What you achieved"), max_length=4000, required=False, widget=_textarea(),
-                help_text=_("Required: describe what you did for this commitment.")), result, "result")
+                help_text=_("Required: describe what you did for this commitment.")), result, "result", group=title)
             value = f"{amount(result.computed_value)} {unit_of(self.progress.get(result.commitment_id))}".strip()
             computed = (_("From your activity log: %(value)s.") % {"value": value}
                         if result.computed_value is not None else _("Your activity log has nothing for this yet."))
@@ -217,11 +233,11 @@ class SelfAssessmentDraftForm(DraftForm):
                 label=_("Actual value"), required=False, min_value=Decimal(0), max_value=MAX_VALUE, places=2,
                 error_messages={"invalid": NUMBER},
                 help_text=f"{computed} " + _("If you change it, say why in the box below.")),
-                result, "actual_value", size={"inputmode": "decimal", "class": "short"})
+                result, "actual_value", size={"inputmode": "decimal", "class": "short"}, group=title)
             self.add(f"{key}.change_reason", TextField(
                 label=_("Reason for the change"), max_length=500, required=False,
                 help_text=_("Required only when the actual value differs from the activity log.")),
-                result, "change_reason")
+                result, "change_reason", group=title)
         year = kind_of(assessment).is_yearly
         for name in TEXT_FIELDS:
             self.add(name, TextField(label=_verbose(name), max_length=4000, required=False, widget=_textarea(),

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from cadres.services.audit import audit_record
@@ -65,22 +66,53 @@ def self_assessment_start(*, registration: Registration, period: str = Assessmen
     check_cycle_open(registration.cycle)
     if registration.state != RegistrationState.APPROVED:
         raise Refusal(_("A self-assessment starts from an approved registration."), "state")
-    existing = SelfAssessment.objects.filter(registration=registration, period=period).first()
+    # One per period for the whole registration chain (its revisions), whichever it was started on.
+    existing = SelfAssessment.objects.filter(
+        registration__cycle_id=registration.cycle_id, registration__cadre_id=registration.cadre_id,
+        registration__programme_id=registration.programme_id, period=period).first()
     if existing is not None:
         return existing
     assessment = SelfAssessment.objects.create(
         tenant_id=registration.tenant_id, cycle=registration.cycle, cadre=registration.cadre,
         unit=registration.unit, role=registration.role, registration=registration, period=period,
     )
-    for commitment in registration.commitments.select_related("criterion", "registration__cycle"):
-        value = computed_value(commitment, period)
-        CommitmentResult.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment,
-                                        commitment=commitment, computed_value=value, actual_value=value)
+    _add_results(assessment, registration.commitments.all())
     FormEvent.objects.create(tenant_id=assessment.tenant_id, form=assessment, actor=acting_user,
                              action=FormAction.CREATE, to_state=assessment.state)
     audit_record(actor=acting_user, action="self_assessment.create", obj=assessment,
                  data={"registration": registration.pk, "period": period})
     return assessment
+
+
+def _add_results(assessment: SelfAssessment, commitments: QuerySet[Commitment]) -> None:
+    """A result per commitment, its actual value pre-filled from the activity log."""
+    for commitment in commitments.select_related("criterion", "registration__cycle"):
+        value = computed_value(commitment, assessment.period)
+        CommitmentResult.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment,
+                                        commitment=commitment, computed_value=value, actual_value=value)
+
+
+def self_assessments_follow(*, previous: Registration, amendment: Registration, acting_user: User) -> None:
+    """An approved amendment takes over the self-assessments of the revision it replaces, so
+    a registration chain keeps one KĐCT01 per period on its latest approved revision: each
+    result moves to its criterion's commitment in the amendment (what the cadre wrote stays),
+    a criterion the amendment dropped loses its result, a new one gets a pre-filled result.
+    Called inside the approval's transaction."""
+    commitments = {commitment.criterion_id: commitment for commitment in amendment.commitments.all()}
+    for assessment in SelfAssessment.objects.select_for_update().filter(registration=previous):
+        for result in assessment.results.select_related("commitment"):
+            moved = commitments.get(result.commitment.criterion_id)
+            if moved is None:
+                result.delete()
+            else:
+                result.commitment = moved
+                result.save(update_fields=["commitment"])
+        _add_results(assessment, amendment.commitments.exclude(
+            pk__in=assessment.results.values("commitment_id")))
+        assessment.registration = amendment
+        assessment.save(update_fields=["registration"])
+        audit_record(actor=acting_user, action="self_assessment.follow", obj=assessment,
+                     data={"from": previous.pk, "to": amendment.pk})
 
 
 def refresh_computed(assessment: SelfAssessment) -> None:

@@ -89,7 +89,7 @@ def _edit_page(request, form: SelfAssessment, errors: dict | None = None, status
     draft = assessment_draft(form, errors)
     comments = return_comments_for(form)
     return render(request, "evaluations/assessments/edit.html", {
-        "form": form, "rows": result_rows(draft, comments), "comments": comments, "missing": len(draft.errors),
+        "form": form, "rows": result_rows(draft, comments), "comments": comments, "summary": draft.error_summary(),
         "general": {group: [draft[key] for key in keys] for group, keys in draft.general_keys().items()},
     }, status=status)
 

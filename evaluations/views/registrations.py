@@ -23,6 +23,7 @@ from evaluations.forms.drafts import RegistrationDraftForm
 from evaluations.forms.registrations import ReviewFilterForm
 from evaluations.models import Cycle, FormAction, Registration, RegistrationState
 from evaluations.selectors import (
+    amendment_diff,
     can_review,
     form_timeline,
     get_registration_for_user,
@@ -118,7 +119,7 @@ def _edit_page(request, registration, *, posted=None, errors=None, status=200):
     draft = RegistrationDraftForm(registration, posted, errors)
     return render(request, "evaluations/registrations/edit.html", {
         "form": registration, "rows": _rows(draft), "initiative": draft["planned_initiative"],
-        "comments": return_comments_for(registration), "missing": len(draft.errors),
+        "comments": return_comments_for(registration), "summary": draft.error_summary(),
     }, status=status)
 
 
@@ -199,22 +200,25 @@ def registration_amend(request, pk: int):
 # --- Reading and reviewing --------------------------------------------------------------
 
 
-def _detail_page(request, registration, *, typed=None, error="", status=200):
+def _detail_page(request, registration, *, typed=None, error="", unsent=0, status=200):
     reviewer = can_review(request.user, registration)
     draft = RegistrationDraftForm(registration)
     rows, typed = _rows(draft), typed or {}
     for row in rows:
         row.typed = typed.get(str(row.criterion.pk), "")
     amendment = Registration.objects.filter(previous=registration).first()
+    owner = is_owner(request.user, registration)
     return render(request, "evaluations/registrations/detail.html", {
         "form": registration, "rows": rows, "initiative": draft["planned_initiative"],
-        "owner": is_owner(request.user, registration), "reviewer": reviewer,
+        "owner": owner, "reviewer": reviewer,
         "can_act": can_act(REGISTRATION_FLOW, registration, FormAction.APPROVE, request.user),
         "editable": can_act(REGISTRATION_FLOW, registration, EDIT, request.user),
         "comments": return_comments_for(registration),
-        "diff": resubmission_diff(registration) if reviewer or is_owner(request.user, registration) else [],
+        "diff": resubmission_diff(registration) if reviewer or owner else [],
+        "amendment_diff": amendment_diff(registration) if reviewer or owner else None,
+        "can_amend": can_act(REGISTRATION_FLOW, registration, FormAction.AMEND, request.user),
         "timeline": form_timeline(registration).select_related("actor__cadre"), "amendment": amendment,
-        "general_typed": typed.get("", ""), "error": error,
+        "general_typed": typed.get("", ""), "error": error, "unsent": unsent,
     }, status=status)
 
 
@@ -242,14 +246,26 @@ def _refused(request, registration, error: ValidationError, typed=None):
     return _detail_page(request, registration, typed=typed, error=_message(error), status=status)
 
 
+def _typed_comments(request) -> dict[str, str]:
+    """The review boxes with text, by criterion id; the service refuses an id not on the form."""
+    return {key.removeprefix("comment."): value for key, value in request.POST.items()
+            if key.startswith("comment.") and value.strip()}
+
+
 @login_required
 @require_POST
 def registration_approve(request, pk: int):
+    """Approve; the general comment goes with the approval. Criterion comments typed for a
+    return are not sent by approving: the page comes back with them and says so, until the
+    reviewer returns the form or approves again without them ("drop_comments")."""
     registration = _reviewable(request, pk)
+    comments = _typed_comments(request)
+    general = request.POST.get("general_comment", request.POST.get("comment", ""))[:2000]
+    if comments and not request.POST.get("drop_comments"):
+        return _detail_page(request, registration, typed={**comments, "": general}, unsent=len(comments), status=400)
     try:
         workflow.registration_approve(registration=registration, acting_user=request.user,
-                                      expected_version=request.POST.get("version"),
-                                      comment=request.POST.get("comment", "")[:2000])
+                                      expected_version=request.POST.get("version"), comment=general)
     except ValidationError as error:
         return _refused(request, registration, error)
     messages.success(request, _("Registration of %(name)s approved.") % {"name": registration.cadre.full_name})
@@ -260,9 +276,7 @@ def registration_approve(request, pk: int):
 @require_POST
 def registration_return(request, pk: int):
     registration = _reviewable(request, pk)
-    # Only boxes with text are sent on; the service refuses an id that is not on the form.
-    comments = {key.removeprefix("comment."): value for key, value in request.POST.items()
-                if key.startswith("comment.") and value.strip()}
+    comments = _typed_comments(request)
     general = request.POST.get("general_comment", "")
     try:
         workflow.registration_return(registration=registration, comments=comments, general_comment=general,

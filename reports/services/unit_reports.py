@@ -11,11 +11,15 @@ managers accept it or return it with a comment. Each action locks the report row
 the page's `expected_version` (two tabs submitting at once: the second is refused), bumps
 it and writes an audit row, in one transaction. A first submission after the deadline the
 parent set (`effective_deadline` for the unit report, from the parent up; 30/10 for
-huyện → tỉnh by default) is accepted and marked late.
+huyện → tỉnh by default) is accepted and marked late. A report whose registration or
+self-assessment rate is below `REPORT_CONFIRM_BELOW_PERCENT` is submitted only once the
+manager confirms it with those rates in front of them (`low_rates`).
 """
 
 import datetime
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -27,7 +31,7 @@ from cadres.services.audit import audit_record
 from cadres.transitions import Flow, Outcome, Refusal, Step, User, act, allowed_if
 from evaluations.checks import check_cycle_open, effective_deadline
 from evaluations.models import Cycle, DeadlineKind
-from reports.figures import CycleFigures, report_figures
+from reports.figures import CycleFigures, rate_text, report_figures
 from reports.models import UnitReport, UnitReportState
 
 S = UnitReportState
@@ -136,23 +140,57 @@ def unit_report_update(*, report: UnitReport, acting_user: User, expected_versio
                change=change)
 
 
+@dataclass(frozen=True)
+class LowRates:
+    """A unit's rates when one is below the threshold (None: nobody to count)."""
+
+    registration: float | None
+    self_assessment: float | None
+    threshold: int
+
+    def message(self) -> str:
+        return _("Registered: %(registration)s, self-assessed: %(self_assessment)s of the cadres, below the "
+                 "%(threshold)d%% expected. Confirm that you submit the report with these figures.") % {
+            "registration": rate_text(self.registration), "self_assessment": rate_text(self.self_assessment),
+            "threshold": self.threshold}
+
+
+def low_rates(source: CycleFigures, unit: Unit) -> LowRates | None:
+    """The unit's registration and self-assessment rates if either is below
+    `REPORT_CONFIRM_BELOW_PERCENT`, else None."""
+    node = source.node(unit)
+    figures = node.figures if node else None
+    if figures is None:
+        return None
+    threshold = settings.REPORT_CONFIRM_BELOW_PERCENT
+    rates = (figures.registration_rate, figures.self_assessment_rate)
+    if not any(rate is not None and rate < threshold for rate in rates):
+        return None
+    return LowRates(*rates, threshold=threshold)
+
+
 def unit_report_submit(*, report: UnitReport, acting_user: User, expected_version: object,
-                       today: datetime.date | None = None) -> UnitReport:
+                       today: datetime.date | None = None, confirm_low_rates: bool = False) -> UnitReport:
     """draft/returned → submitted/resubmitted, with the figures as they stand now: the
-    parent reviews exactly those, and accepting keeps them."""
+    parent reviews exactly those, and accepting keeps them. Rates below the threshold are
+    refused (field "confirm_low_rates") unless `confirm_low_rates`."""
     def change(locked: UnitReport) -> Outcome:
         if not locked.achievements.strip():
             raise ValidationError({"achievements": _("Describe the results achieved before submitting.")},
                                   code="invalid")
+        source = CycleFigures(locked.cycle)
+        low = low_rates(source, locked.unit)
+        if low is not None and not confirm_low_rates:
+            raise ValidationError({"confirm_low_rates": low.message()}, code="invalid")
         due = report_due(locked.cycle, locked.unit)
         if locked.state != S.RETURNED:
             # Only the first submission is held to the deadline: fixing a returned report is not late.
             locked.is_late = (today or timezone.localdate()) > due
         locked.due_date = due
-        locked.figures = report_figures(CycleFigures(locked.cycle), locked.unit)
+        locked.figures = report_figures(source, locked.unit)
         locked.submitted_at, locked.submitted_by = timezone.now(), acting_user
         return Outcome(fields=["figures", "submitted_at", "submitted_by", "is_late", "due_date"],
-                       data={"late": locked.is_late})
+                       data={"late": locked.is_late, **({"confirmed_low_rates": True} if low else {})})
 
     return act(UNIT_REPORT_FLOW, report, "submit", acting_user=acting_user, expected_version=expected_version,
                change=change)

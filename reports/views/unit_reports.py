@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,12 @@ from evaluations.models import CycleStatus
 from reports import documents
 from reports.forms import ReturnForm, UnitReportForm, VersionForm
 from reports.models import ReportFileKind, UnitReport
-from reports.selectors import get_dashboard_unit_for_user, get_unit_report_for_user, report_files_for
+from reports.selectors import (
+    get_dashboard_unit_for_user,
+    get_unit_report_for_user,
+    report_files_for,
+    report_timeliness,
+)
 from reports.services import unit_reports as services
 from reports.views.common import pick_cycle, pick_figures
 
@@ -48,7 +54,7 @@ def unit_report(request, tenant_slug: str, code: str):
     return _render(request, unit, cycle, cycles)
 
 
-def _render(request, unit, cycle, cycles, form=None):
+def _render(request, unit, cycle, cycles, form=None, status=200):
     context = {"unit": unit, "cycle": cycle, "cycles": cycles}
     if cycle is not None:
         report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
@@ -59,6 +65,8 @@ def _render(request, unit, cycle, cycles, form=None):
             form = UnitReportForm(initial={
                 "version": report.lock_version, **{name: getattr(report, name) for name in UnitReportForm.NARRATIVE}})
         source, frozen = pick_figures(request, cycle, unit)
+        due = services.report_due(cycle, unit) if parent is not None else None
+        can_submit = bool(report and can_act(services.UNIT_REPORT_FLOW, report, "submit", request.user))
         context.update(frozen)
         document = documents.unit_report_context(cycle, unit, source)
         for child in document["children"]:
@@ -67,14 +75,16 @@ def _render(request, unit, cycle, cycles, form=None):
             document, report=report, parent=parent, is_open=is_open,
             editable=editable, form=form if editable else None,
             can_start=report is None and is_open,
-            can_submit=bool(report and can_act(services.UNIT_REPORT_FLOW, report, "submit", request.user)),
+            can_submit=can_submit,
+            low_rates=services.low_rates(source, unit) if can_submit else None,
             can_decide=bool(report and can_act(services.UNIT_REPORT_FLOW, report, "accept", request.user)),
             return_form=ReturnForm(initial={"version": report.lock_version}) if report else None,
             files=report_files_for(request.user, unit, cycle).filter(kind=ReportFileKind.UNIT_PDF)[:RECENT_FILES],
             pdf_buttons=[(ReportFileKind.UNIT_PDF, _("Download the report PDF"))],
-            due=services.report_due(cycle, unit) if parent is not None else None,
+            due=due,
+            timeliness=report_timeliness(report, due, timezone.localdate()) if due else None,
         )
-    return render(request, "reports/unit_report.html", context)
+    return render(request, "reports/unit_report.html", context, status=status)
 
 
 @login_required
@@ -115,10 +125,20 @@ def unit_report_edit(request, pk: int):
         return redirect(_page_url(report, report.cycle))
     try:
         report = services.unit_report_submit(report=report, acting_user=request.user,
-                                             expected_version=report.lock_version)
+                                             expected_version=report.lock_version,
+                                             confirm_low_rates=form.cleaned_data["confirm_low_rates"])
     except ValidationError as error:
-        messages.error(request, _("The report was saved but not submitted: %(reason)s") % {"reason": _message(error)})
-        return redirect(_page_url(report, report.cycle))
+        if not hasattr(error, "error_dict"):
+            messages.error(request, _("The report was saved but not submitted: %(reason)s")
+                           % {"reason": _message(error)})
+            return redirect(_page_url(report, report.cycle))
+        # Saved, not submitted: the page again at the saved version, with what to confirm or fix.
+        form = UnitReportForm({**request.POST.dict(), "version": report.lock_version})
+        form.is_valid()
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+        messages.warning(request, _("The report was saved but not submitted."))
+        return _render(request, report.unit, report.cycle, pick_cycle(request, report.unit)[1], form, status=400)
     if report.is_late:
         messages.warning(request, _("The report was submitted after the due date: it is marked late."))
     else:

@@ -1,4 +1,4 @@
-// Autosave around htmx on the registration form: shows each field's state, retries a
+// Autosave around htmx on the registration and self-assessment forms: shows each field's state, retries a
 // save that did not reach the server, and keeps unsaved text in localStorage so a
 // closed tab or a dropped connection loses nothing. The page works without it (the
 // submit button posts every field).
@@ -135,6 +135,22 @@
     });
   }
 
+  // After an invalid submission: the error summary takes the focus (read out first), and
+  // each of its links puts the focus in its field, not just scrolls to it.
+  function focusSummary() {
+    var summary = document.querySelector("[data-error-summary]");
+    if (summary) summary.focus();
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[href^='#']");
+    var field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({ block: "center" });
+  });
+
   // After htmx has set up the fields (it also starts on DOMContentLoaded).
-  document.addEventListener("DOMContentLoaded", function () { setTimeout(restore, 0); });
+  document.addEventListener("DOMContentLoaded", function () { setTimeout(restore, 0); focusSummary(); });
 })();

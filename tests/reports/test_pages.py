@@ -49,7 +49,7 @@ def test_provincial_staff_see_the_province_tree_with_rates_statuses_and_svg_char
     assert "Tỉnh Đoàn An Giang" in text and "2 đơn vị trực thuộc" in text
     assert "Huyện Đoàn Chợ Mới" in text and "Thành Đoàn Long Xuyên" in text
     assert "Đăng ký 402/402 (100%)" in text and "Cán bộ đã đăng ký" in text
-    assert "Nộp muộn" in text  # 30/10/2025 has passed and neither huyện has reported
+    assert "Chưa nộp, quá hạn" in text  # 30/10/2025 has passed and neither huyện has reported
     assert "4 chỉ tiêu" in text and "Chỉ tiêu 2: cán bộ có bản đăng ký và bản kiểm điểm" in text
     assert text.count('<svg class="chart"') == 2 and "<script" not in text.split("<main")[1].split("</main>")[0]
     assert reverse("reports_unit_dashboard", args=[w.tenant.slug, "CM"]) in text
@@ -109,7 +109,9 @@ def _start(client, w) -> UnitReport:
 
 
 def _narrative(report, action="save", **extra):
-    return {"version": report.lock_version, "action": action, "document_number": "12",
+    # The world has no self-assessments: submitting confirms the low rates.
+    confirm = {"confirm_low_rates": "on"} if action == "submit" else {}
+    return {"version": report.lock_version, "action": action, "document_number": "12", **confirm,
             "achievements": "41/41 đoàn cơ sở triển khai mô hình.", "limitations": "Còn chậm.",
             "proposals": "Tiếp tục nhân rộng.", **extra}
 
@@ -314,3 +316,44 @@ def test_others_get_404_for_a_job_and_its_file(client, w, media, persona, django
     assert client.post(reverse("report_file_request", args=[w.tenant.slug, "CM"]),
                        {"cycle": "2025", "kind": "unit_pdf"}).status_code == 404
     assert ReportFile.objects.count() == 1 and not ReportFileDownload.objects.exists()
+
+
+def test_low_rates_ask_for_confirmation_on_the_page_and_are_shown(client, w):
+    _as(client, w, "manager")
+    report = _start(client, w)
+    page = _text(client.get(_report_page(w)))
+    assert 'id="low-rates"' in page and "Tỉ lệ dưới 80%: hãy kiểm tra trước khi nộp" in page
+    assert "Tôi đã xem các tỉ lệ này và vẫn nộp báo cáo" in page
+    unconfirmed = {**_narrative(report, action="submit", achievements="Đã triển khai."), "confirm_low_rates": ""}
+    response = client.post(reverse("unit_report_edit", args=[report.pk]), unconfirmed)
+    text = _text(response)
+    assert response.status_code == 400
+    assert "Báo cáo đã được lưu nhưng chưa nộp." in text and "Hãy xác nhận bạn vẫn nộp báo cáo" in text
+    assert "Đã triển khai." in text  # what was typed is on the page, saved
+    report.refresh_from_db()
+    assert report.state == UnitReportState.DRAFT and report.achievements == "Đã triển khai."
+    assert not AuditEvent.objects.filter(action="unit_report.submit", object_id=str(report.pk)).exists()
+    # The page came back at the saved version: confirming from it submits.
+    assert f'name="version" value="{report.lock_version}"' in response.content.decode()
+    confirmed = {**unconfirmed, "version": report.lock_version, "confirm_low_rates": "on"}
+    client.post(reverse("unit_report_edit", args=[report.pk]), confirmed)
+    report.refresh_from_db()
+    assert report.state == UnitReportState.SUBMITTED
+
+
+def test_a_tampered_confirmation_is_no_confirmation(client, w):
+    _as(client, w, "manager")
+    report = _start(client, w)
+    tampered = {**_narrative(report, action="submit"), "confirm_low_rates": "false"}
+    assert client.post(reverse("unit_report_edit", args=[report.pk]), tampered).status_code == 400
+    report.refresh_from_db()
+    assert report.state == UnitReportState.DRAFT
+
+
+def test_the_unit_page_says_whether_the_report_was_sent_on_time(client, w):
+    _as(client, w, "manager")
+    assert "Chưa nộp, quá hạn" in _text(client.get(_report_page(w)))  # 30/10/2025 has passed
+    report = _start(client, w)
+    client.post(reverse("unit_report_edit", args=[report.pk]), _narrative(report, action="submit"))
+    page = _text(client.get(_report_page(w)))
+    assert '<span class="badge badge-error" id="timeliness">Nộp muộn</span>' in page
