@@ -89,6 +89,7 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
     ]),
     (gettext_lazy("Self-assessments (KĐCT01)"), [
         ("self_assessment.create", gettext_lazy("Self-assessment started")),
+        ("self_assessment.follow", gettext_lazy("Self-assessment moved to the approved amendment")),
         ("selfassessment.submit", gettext_lazy("Self-assessment submitted")),
         ("selfassessment.resubmit", gettext_lazy("Self-assessment resubmitted")),
         ("selfassessment.return", gettext_lazy("Self-assessment returned for changes")),

@@ -33,7 +33,9 @@ def _submitted_report(cycle: Cycle, unit: Unit) -> None:
     if report.state != UnitReportState.DRAFT:
         return
     report = unit_report_update(report=report, acting_user=secretary, expected_version=report.lock_version,
-                                achievements="Tổ chức đầy đủ sinh hoạt chi đoàn; 100% cán bộ đăng ký ĐKCT01.",
+                                achievements="Tổ chức đầy đủ sinh hoạt chi đoàn; cán bộ đang hoàn thiện ĐKCT01 và KĐCT01.",
                                 limitations="Một số cán bộ chưa cập nhật sổ hoạt động thường xuyên.",
                                 proposals="Đề nghị cấp trên tập huấn cách ghi minh chứng.")
-    unit_report_submit(report=report, acting_user=secretary, expected_version=report.lock_version)
+    # Sent mid-year, its rates below the threshold: the secretary confirms, as on the page.
+    unit_report_submit(report=report, acting_user=secretary, expected_version=report.lock_version,
+                       confirm_low_rates=True)

@@ -137,7 +137,7 @@ def unit_report_edit(request, pk: int):
         form.is_valid()
         for field, errors in error.message_dict.items():
             form.add_error(field if field in form.fields else None, errors)
-        messages.warning(request, _("The report was saved but not submitted."))
+        messages.warning(request, _("The report was saved but not submitted: see the message above the buttons."))
         return _render(request, report.unit, report.cycle, pick_cycle(request, report.unit)[1], form, status=400)
     if report.is_late:
         messages.warning(request, _("The report was submitted after the due date: it is marked late."))

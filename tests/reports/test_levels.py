@@ -77,7 +77,7 @@ def test_the_xa_doan_reports_to_the_tinh_as_a_doan_co_so(post_2025):
     report = unit_report_update(report=report, acting_user=w["xa_manager"], expected_version=report.lock_version,
                                 achievements="3/3 chi đoàn tham gia thí điểm.")
     report = unit_report_submit(report=report, acting_user=w["xa_manager"], expected_version=report.lock_version,
-                                today=datetime.date(2025, 10, 20))
+                                today=datetime.date(2025, 10, 20), confirm_low_rates=True)  # nobody has filed yet
     assert report.state == UnitReportState.SUBMITTED and not report.is_late
     assert report.figures["unit"]["grassroots_units"] == 1 and report.figures["unit"]["level"] == UnitLevel.GRASSROOTS
     assert list(reports_awaiting_decision(w["province_staff"], w["cycle"])) == [report]

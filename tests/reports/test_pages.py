@@ -328,7 +328,8 @@ def test_low_rates_ask_for_confirmation_on_the_page_and_are_shown(client, w):
     response = client.post(reverse("unit_report_edit", args=[report.pk]), unconfirmed)
     text = _text(response)
     assert response.status_code == 400
-    assert "Báo cáo đã được lưu nhưng chưa nộp." in text and "Hãy xác nhận bạn vẫn nộp báo cáo" in text
+    assert "Báo cáo đã được lưu nhưng chưa nộp: xem thông báo phía trên các nút." in text
+    assert "Hãy xác nhận bạn vẫn nộp báo cáo" in text
     assert "Đã triển khai." in text  # what was typed is on the page, saved
     report.refresh_from_db()
     assert report.state == UnitReportState.DRAFT and report.achievements == "Đã triển khai."

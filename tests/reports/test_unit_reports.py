@@ -228,7 +228,7 @@ def test_low_rates_are_refused_until_confirmed_with_nothing_written(w):
     with pytest.raises(ValidationError) as info:
         unit_report_submit(report=report, acting_user=w["huyen_manager"], expected_version=version, today=BEFORE)
     assert info.value.message_dict["confirm_low_rates"] == [
-        "Đã đăng ký: 100%, đã tự đánh giá: 0% số cán bộ, dưới mức 80% cần đạt. "
+        "Đã đăng ký: 100%, đã tự kiểm điểm: 0% số cán bộ, dưới mức 80% cần đạt. "
         "Hãy xác nhận bạn vẫn nộp báo cáo với số liệu này."]
     report.refresh_from_db()
     assert report.state == UnitReportState.DRAFT and report.lock_version == version and not report.figures
