@@ -80,6 +80,14 @@ def test_register_return_fix_resubmit_approve_and_pdf(w, page, browser, live_ser
     for title in (HOURS, "Hoạt động hoặc sinh hoạt chi đoàn mỗi tháng"):
         field(cadre, w, title, "text").fill(f"Tôi cam kết: {title}")
         field(cadre, w, title, "measures").fill("Đăng ký lịch với chi đoàn")
+    # Leave the last field and wait until the page says every field is saved. Pressing the
+    # button while the focus is still in a field starts that field's save on mouse-down, and
+    # in Chromium the page moves under the pointer before mouse-up, so the click is lost.
+    # That is a known bug, recorded in issue 16.
+    cadre.locator("h1").click()
+    for title in (HOURS, "Hoạt động hoặc sinh hoạt chi đoàn mỗi tháng"):
+        for part in ("text", "measures"):
+            expect(state_of(cadre, w, title, part)).to_contain_text("Đã lưu")
     cadre.screenshot(path="/tmp/browser-reg-edit.png", full_page=True)
     cadre.get_by_role("button", name="Nộp để duyệt").click()
     expect(cadre.get_by_text("Bản đăng ký đã được nộp cho người duyệt.")).to_be_visible()
