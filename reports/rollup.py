@@ -416,7 +416,7 @@ def subtree_targets(cycle: Cycle, paths: list[str]) -> dict[str, dict[str, list[
     (`UnitTargetFigures`) of the units of its subtree as the tree stands, in criterion order.
     One query for all, whatever their number."""
     wanted = set(paths)
-    tops = [path for path in wanted if not any(path.startswith(other) and path != other for other in wanted)]
+    tops = [path for path in wanted if not any(prefix in wanted for prefix in ancestor_paths(path)[:-1])]
     if not tops:
         return {}
     under = Q()
