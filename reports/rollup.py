@@ -169,53 +169,35 @@ def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tu
     return sql, [cycle.tenant_id, on, on, *params]
 
 
-def _target_results_cte(cycle: Cycle, cadre_ids: list[int] | None) -> tuple[str, Params]:
-    """CTE `target_results` (cadre_id, criterion_id, met, total): the quantitative commitments
-    of the yearly self-assessments submitted, per cadre and criterion."""
-    only, params = _in("s.cadre_id", cadre_ids)
-    sql = f"""
-    target_results AS (
-      SELECT s.cadre_id, cm.criterion_id,
-             SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met, COUNT(*) AS total
-      FROM {_results_join()}
-      WHERE s.cycle_id = %s AND {_counted_results()}{only}
-      GROUP BY s.cadre_id, cm.criterion_id
-    )"""
-    return sql, [cycle.pk, *params]
-
-
-def _results_join() -> str:
-    return f"""{table(CommitmentResult)} cr
-      JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
-      JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
-      JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id"""
-
-
-def _counted_results() -> str:
-    """The results that count toward a target: of yearly self-assessments submitted, against
-    a target set on a quantitative criterion."""
-    return (f"{YEARLY_SELF_ASSESSMENT.sql_where('s')} AND s.submitted_at IS NOT NULL"
-            f" AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL")
+def _target_results(per: str, homes: str = "") -> str:
+    """The quantitative commitments of the yearly self-assessments submitted (against a
+    target set on a quantitative criterion), grouped by `per` and criterion: (`per`,
+    criterion_id, met, total). `homes`, a table or subquery of (cadre_id, unit_id), is
+    joined as `h`. One parameter: the cycle."""
+    joined = f" JOIN {homes} h ON h.cadre_id = s.cadre_id" if homes else ""
+    return f"""
+    SELECT {per}, cm.criterion_id, SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met,
+           COUNT(*) AS total
+    FROM {table(CommitmentResult)} cr
+    JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
+    JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
+    JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id{joined}
+    WHERE s.cycle_id = %s AND {YEARLY_SELF_ASSESSMENT.sql_where('s')} AND s.submitted_at IS NOT NULL
+      AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL
+    GROUP BY {per}, cm.criterion_id"""
 
 
 def unit_target_sql(cycle: Cycle, homes: str) -> tuple[str, Params]:
     """`UNIT_TARGET_COLUMNS` per home unit and quantitative criterion: commitments meeting
     their target and commitments assessed, of the cadres at home there. `homes` is a table
     or subquery of (cadre_id, unit_id): the full run's cadre rows, or the stored rows of a
-    few units."""
-    return f"""
-    SELECT h.unit_id, cm.criterion_id, SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met,
-           COUNT(*) AS total
-    FROM {_results_join()}
-    JOIN {homes} h ON h.cadre_id = s.cadre_id
-    WHERE s.cycle_id = %s AND {_counted_results()}
-    GROUP BY h.unit_id, cm.criterion_id""", [cycle.pk]
+    few units (its parameters go before the cycle's)."""
+    return _target_results("h.unit_id", homes), [cycle.pk]
 
 
 def cadre_targets_sql(cycle: Cycle) -> tuple[str, Params]:
     """(cadre_id, criterion_id, met, total) for every cadre: what a snapshot keeps per cadre."""
-    cte, params = _target_results_cte(cycle, None)
-    return f"WITH {cte} SELECT cadre_id, criterion_id, met, total FROM target_results", params
+    return _target_results("s.cadre_id"), [cycle.pk]
 
 
 def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None = None) -> tuple[str, Params]:

@@ -6,9 +6,9 @@ recount after every step):
 - `rollup_cycle`, the full run (nightly, the shell, a new cycle, closing one): every cadre
   row is computed in one set-based pass into a working table, the target results per home
   unit from it, then every unit's figures are summed from them; each stored table is synced
-  from its working table in SQL, so only rows that changed are written. It holds the cycle row exclusively, so no incremental step
-  interleaves with it; a worker killed mid-run leaves the previous rows whole and the rerun
-  writes what an uninterrupted run would have.
+  from its working table in SQL, so only rows that changed are written. It holds the cycle
+  row exclusively, so no incremental step interleaves with it; a worker killed mid-run
+  leaves the previous rows whole and the rerun writes what an uninterrupted run would have.
 - `rollup_cadres`, after a form or a position changes: the cadre's row is recomputed and
   the difference is added to the units on the path above its home (old and new home, if it
   moved) — the unit's depth + 1 rows, whatever the size of the province — and those homes
@@ -111,16 +111,15 @@ def _load(cursor: CursorWrapper, name: str, columns: list[str], rows: list[tuple
 
 
 def _sync(cursor: CursorWrapper, model: type[Model], keys: list[str], columns: list[str], work: str, cycle: Cycle,
-          now: datetime.datetime, scope: tuple[str, Params] = ("", [])) -> tuple[int, int]:
-    """Make the cycle's stored rows of `model` (those matching `scope`, a condition on its
-    columns, or all) equal the working table `work` (its `keys` and `columns`): rows that
+          now: datetime.datetime) -> tuple[int, int]:
+    """Make the cycle's stored rows of `model` equal the working table `work` (its `keys`
+    and `columns`): rows that
     differ updated, rows absent from it deleted, new ones inserted — hash joins over the
     whole province, not one probe per row, and nothing moves through Python. Returns
     (rows written, rows inserted)."""
     stored = table(model)
     same_key = " AND ".join(f"{{row}}.{key} = w.{key}" for key in keys)
     changed = " OR ".join(differs(f"{stored}.{column}", f"w.{column}") for column in columns)
-    within, scope_params = (f" AND {scope[0]}", scope[1]) if scope[0] else ("", [])
     stamp = connection.ops.adapt_datetimefield_value(now)
     cursor.execute(f"""
     UPDATE {stored} SET {', '.join(f'{column} = w.{column}' for column in columns)}, computed_at = %s
@@ -129,8 +128,8 @@ def _sync(cursor: CursorWrapper, model: type[Model], keys: list[str], columns: l
     # Before the insert: a table that has just grown without statistics would make this
     # anti-join crawl.
     cursor.execute(f"""
-    DELETE FROM {stored} WHERE cycle_id = %s{within}
-      AND NOT EXISTS (SELECT 1 FROM {work} w WHERE {same_key.format(row=stored)})""", [cycle.pk, *scope_params])
+    DELETE FROM {stored} WHERE cycle_id = %s
+      AND NOT EXISTS (SELECT 1 FROM {work} w WHERE {same_key.format(row=stored)})""", [cycle.pk])
     deleted = cursor.rowcount
     names = [*keys, *columns]
     # NOT IN, not NOT EXISTS: the stored keys are read (and hashed) once, before the insert.
