@@ -19,14 +19,16 @@ from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, Snapsho
 from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, cadre_targets_sql, reference_date, subtree_targets, table
 from reports.services.rollup import recompute_cycle
 
-_EMPTY_JSON = ("'{}'", "'{}'::jsonb")
-
 
 def _json_object(key: str, met: str, total: str) -> str:
     """{key: [met, total]} aggregated over a group, as the database's JSON."""
     if connection.vendor == "postgresql":
         return f"jsonb_object_agg({key}, jsonb_build_array({met}, {total}))"
     return f"json_group_object({key}, json_array({met}, {total}))"
+
+
+def _empty_json() -> str:
+    return "'{}'::jsonb" if connection.vendor == "postgresql" else "'{}'"
 
 
 def _freeze_targets(cycle: Cycle, snapshot: FiguresSnapshot) -> None:
@@ -69,7 +71,7 @@ def snapshot_take(*, cycle: Cycle, acting_user: User, reopen_reason: str = "") -
                     FROM results GROUP BY cadre_id)
         INSERT INTO {table(SnapshotCadre)} (tenant_id, snapshot_id, {flags}, targets)
         SELECT f.tenant_id, %s, {', '.join(f'f.{column}' for column in CADRE_ROW_COLUMNS)},
-               COALESCE(t.targets, {_EMPTY_JSON[connection.vendor == 'postgresql']})
+               COALESCE(t.targets, {_empty_json()})
         FROM {table(CadreFigures)} f LEFT JOIN targets t ON t.cadre_id = f.cadre_id
         WHERE f.cycle_id = %s AND f.unit_id IS NOT NULL""", [*target_params, snapshot.pk, cycle.pk])
         cadres = cursor.rowcount
