@@ -306,8 +306,9 @@ def active_positions_in_subtree(unit: Unit, cadres: Iterable[Cadre]) -> dict[int
 
 
 def can_use_mfa(user: AnyUser) -> bool:
-    """TOTP is for staff: whoever manages a subtree (Ban Thường vụ, office, provincial staff)."""
-    return access_for(user).is_manager
+    """TOTP is for staff: whoever manages a subtree (Ban Thường vụ, office, provincial staff),
+    and the platform's superusers, who need it to open the platform admin."""
+    return user.is_superuser or access_for(user).is_manager
 
 
 def _in_managed_subtrees(user: AnyUser) -> QuerySet[Position]:

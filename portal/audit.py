@@ -117,6 +117,11 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("report_file.download", gettext_lazy("Document downloaded")),
         ("figures.snapshot", gettext_lazy("Figures frozen")),
     ]),
+    (gettext_lazy("Platform admin"), [
+        ("platform_admin.add", gettext_lazy("Added in the platform admin")),
+        ("platform_admin.change", gettext_lazy("Changed in the platform admin")),
+        ("platform_admin.delete", gettext_lazy("Deleted in the platform admin")),
+    ]),
 ]
 ACTION_LABELS: dict[str, Promise] = {code: label for _group, actions in ACTION_GROUPS for code, label in actions}
 

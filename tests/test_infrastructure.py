@@ -76,20 +76,6 @@ def test_a_real_worker_runs_a_task_against_the_database(celery_worker_process):
     assert result.get(timeout=30) == 2
 
 
-def test_platform_admin_creates_a_tenant_with_its_root_unit(client):
-    from cadres.models import Tenant, Unit
-    from tests.cadres.factories import UserFactory
-
-    admin_user = UserFactory(is_staff=True, is_superuser=True)
-    client.force_login(admin_user)
-    response = client.post(
-        reverse("admin:cadres_tenant_add"), {"name": "Tỉnh Đoàn Đồng Tháp", "slug": "dong-thap", "root_code": "TDDT"}
-    )
-    assert response.status_code == 302
-    tenant = Tenant.objects.get(slug="dong-thap")
-    assert Unit.objects.get(tenant=tenant, depth=1).code == "TDDT"
-
-
 @pytest.mark.worker
 @pytest.mark.postgres
 def test_a_real_worker_applies_a_confirmed_import(celery_worker_process):

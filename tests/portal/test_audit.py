@@ -17,6 +17,7 @@ from cadres.services.audit import audit_record
 from cadres.services.imports import KINDS as IMPORT_KINDS
 from cadres.services.people import cadre_update, position_create, position_end
 from cadres.services.units import unit_update
+from config.admin import LOG_ACTIONS
 from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW
 from models_registry.services import PROGRAMME_FLOW
 from portal.audit import ACTION_LABELS, action_label, describe
@@ -161,6 +162,7 @@ def test_every_action_the_code_writes_has_a_vietnamese_label():
                 written |= {f"{flow.name}.{name}", *(f"{flow.name}.{again}" for again in step.recorded_as.values())}
     written |= {f"join_request.{status}" for status in JoinRequestStatus.values if status != "pending"}
     written |= {f"import.{kind}" for kind in IMPORT_KINDS}
+    written |= set(LOG_ACTIONS.values())
     assert len(written) > 60
     assert sorted(written - set(ACTION_LABELS)) == []
 
