@@ -3,6 +3,7 @@ is not safe or not readable before anything else runs."""
 
 import csv
 import io
+import time
 import zipfile
 from dataclasses import dataclass, field
 
@@ -48,6 +49,10 @@ def _xlsx_rows(data: bytes):
     try:
         # The template's guide sheet may be the active one when saved; data is on "Dữ liệu" or the first.
         sheet = book[DATA_SHEET_TITLE] if DATA_SHEET_TITLE in book.sheetnames else book.worksheets[0]
+        # The size the sheet declares, refused before a row is read (rows are counted again as read).
+        declared = sheet.max_row if isinstance(sheet.max_row, int) else 0
+        if declared - 1 > settings.IMPORT_MAX_ROWS:
+            raise _too_many_rows()
         for values in sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True):
             yield list(values)
     except UnreadableFile:
@@ -65,8 +70,17 @@ def _csv_rows(data: bytes):
         raise UnreadableFile(_("The file is damaged or is not an Excel (.xlsx) file.")) from None
     first_line = content.split("\n", 1)[0]
     delimiter = max([",", ";", "\t"], key=first_line.count)
-    for values in csv.reader(io.StringIO(content), delimiter=delimiter):
-        yield values[:MAX_COLUMNS]
+    try:
+        for values in csv.reader(io.StringIO(content), delimiter=delimiter):
+            yield values[:MAX_COLUMNS]
+    except csv.Error:  # a NUL byte, a field over the reader's limit, a quote never closed
+        raise UnreadableFile(_("The file is not a readable CSV file: a cell is too long or a quote is not "
+                               "closed. Save it again from Excel as .xlsx.")) from None
+
+
+def _too_many_rows() -> UnreadableFile:
+    return UnreadableFile(_("The file has more than %(n)s rows (blank rows count too); delete the blank rows "
+                            "at the end or split it into smaller files.") % {"n": settings.IMPORT_MAX_ROWS})
 
 
 def _map_header(header: list, columns: list[Column], sheet: Sheet) -> dict[int, str]:
@@ -89,10 +103,11 @@ def _map_header(header: list, columns: list[Column], sheet: Sheet) -> dict[int, 
     return positions
 
 
-def read_sheet(data: bytes, columns: list[Column], filename: str = "") -> Sheet:
+def read_sheet(data: bytes, columns: list[Column], filename: str = "", seconds: float | None = None) -> Sheet:
     """Rows numbered as the spreadsheet numbers them (the header is row 1); blank rows skipped.
 
-    A file named *.csv is read as CSV; anything else must be a real .xlsx.
+    A file named *.csv is read as CSV; anything else must be a real .xlsx. With `seconds`,
+    reading gives up after that long (a preview inside a web request).
     """
     if not data:
         raise UnreadableFile(_("The file is empty."))
@@ -114,12 +129,14 @@ def read_sheet(data: bytes, columns: list[Column], filename: str = "") -> Sheet:
         raise UnreadableFile(_("The file is empty: the first row must hold the column names."))
     positions = _map_header(header, columns, sheet)
     max_rows = settings.IMPORT_MAX_ROWS
+    give_up_at = time.monotonic() + seconds if seconds is not None else None
     for number, values in enumerate(lines, start=2):
+        if number - 1 > max_rows:
+            raise _too_many_rows()
+        if give_up_at is not None and number % 1000 == 0 and time.monotonic() > give_up_at:
+            raise UnreadableFile(_("The file takes too long to read; split it into smaller files."))
         if all(value is None or (isinstance(value, str) and not value.strip()) for value in values):
             continue
-        if len(sheet.rows) >= max_rows:
-            raise UnreadableFile(_("The file has more than %(n)s rows; split it into smaller files.")
-                                 % {"n": max_rows})
         sheet.rows.append((number, {key: values[i] for i, key in positions.items() if i < len(values)}))
     if not sheet.rows and not sheet.problems:
         raise UnreadableFile(_("The file has no data rows under the column names."))

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
 from django.utils import timezone
@@ -62,7 +63,8 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
     spec = KINDS[kind]
     report = ImportReport(kind)
     try:
-        sheet = read_sheet(data, spec.columns, filename)
+        # A preview runs inside a web request: it must end within the request's time.
+        sheet = read_sheet(data, spec.columns, filename, seconds=settings.IMPORT_READ_SECONDS if dry_run else None)
     except UnreadableFile as exc:
         report.file_problems.append(Problem(None, "", exc.message))
         return report

@@ -1,6 +1,8 @@
 """Whole-file problems, the management commands, the template and formula escaping."""
 
 import io
+import re
+import zipfile
 
 import openpyxl
 import pytest
@@ -44,11 +46,66 @@ def test_unreadable_files(tree, settings):
 def test_size_and_row_limits(tree, settings):
     data = units_file(*[[f"G{n}", f"Xã {n}", "Đoàn cơ sở", "", "D1"] for n in range(20)])
     settings.IMPORT_MAX_ROWS = 19
-    assert problems_for(tree, data) == ["Tệp có hơn 19 dòng; hãy chia thành các tệp nhỏ hơn."]
+    assert problems_for(tree, data) == [too_many_rows(19)]
     settings.IMPORT_MAX_ROWS = 20
     settings.IMPORT_MAX_UPLOAD_BYTES = len(data) - 1
     assert problems_for(tree, data) == [f"Tệp lớn hơn {round((len(data) - 1) / 1024 / 1024, 1)} MB."]
     assert not Unit.objects.filter(code="G0").exists()
+
+
+def too_many_rows(n):
+    return (f"Tệp có hơn {n} dòng (tính cả dòng trống); hãy xoá các dòng trống ở cuối hoặc chia thành các tệp "
+            "nhỏ hơn.")
+
+
+def test_blank_rows_count_toward_the_limit(tree, settings):
+    settings.IMPORT_MAX_ROWS = 10
+    rows = [["G1", "Xã 1", "Đoàn cơ sở", "", "D1"], *[[None] * 5] * 12]
+    assert problems_for(tree, units_file(*rows)) == [too_many_rows(10)]
+    data = "Mã đơn vị;Tên đơn vị;Cấp;Khối;Mã đơn vị cấp trên\nG7;Xã;Đoàn cơ sở;;D1\n" + ";;;;\n" * 12
+    assert problems_for_csv(tree, data.encode()) == [too_many_rows(10)]
+
+
+def with_declared_rows(data: bytes, rows: int) -> bytes:
+    """The same workbook whose sheet declares `rows` rows (the <dimension> an attacker sets)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = re.sub(rb'<dimension ref="[^"]*"', f'<dimension ref="A1:E{rows}"'.encode(), content)
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_the_declared_size_is_refused_before_any_row_is_read(tree, settings):
+    settings.IMPORT_MAX_ROWS = 50_000
+    data = with_declared_rows(units_file(["G1", "Xã 1", "Đoàn cơ sở", "", "D1"]), 2_000_000)
+    assert problems_for(tree, data) == [too_many_rows(50_000)]
+
+
+def problems_for_csv(tree, data):
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=True, filename="don-vi.csv")
+    return [str(problem) for problem in report.problems]
+
+
+def test_csv_the_reader_cannot_read_is_a_message(tree):
+    header = "Mã đơn vị;Tên đơn vị;Cấp;Khối;Mã đơn vị cấp trên\n"
+    unreadable = "Tệp CSV không đọc được: có ô quá dài hoặc dấu ngoặc kép chưa đóng. Hãy lưu lại từ Excel dưới dạng .xlsx."
+    assert problems_for_csv(tree, (header + "G1;" + "x" * 200_000 + ";Đoàn cơ sở;;D1\n").encode()) == [unreadable]
+    # A quote never closed swallows the rest of the file into one field.
+    assert problems_for_csv(tree, (header + 'G1;"Xã;Đoàn cơ sở;;D1\n' + "G2;Xã;Đoàn cơ sở;;D1\n" * 9000).encode()
+                            ) == [unreadable]
+
+
+def test_a_preview_gives_up_after_its_time(tree, settings):
+    settings.IMPORT_READ_SECONDS = 0
+    rows = [[f"X{n}", f"Xã {n}", "Đoàn cơ sở", "", "D1"] for n in range(1200)]
+    report = import_file(kind="units", root=tree["d1"], data=units_file(*rows), dry_run=True)
+    assert [str(problem) for problem in report.problems] == ["Tệp đọc quá lâu; hãy chia thành các tệp nhỏ hơn."]
+    # The import itself runs in a job, without the web's time limit.
+    report = import_file(kind="units", root=tree["d1"], data=units_file(*rows), dry_run=False)
+    assert report.applied
 
 
 def test_csv_is_accepted(tree):
