@@ -5,7 +5,6 @@ console email. Production sets DEBUG=0 with a real SECRET_KEY and ALLOWED_HOSTS.
 """
 
 import os
-import sys
 from pathlib import Path
 
 import dj_database_url
@@ -49,14 +48,14 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 DEBUG = env_bool("DEBUG", False)
 
-# The test run needs no secrets; everything else without DEBUG must be given one.
-TESTING = "pytest" in sys.modules
+# Without DEBUG this is production: it must be given a secret (the tests' settings,
+# config/test_settings.py, give their own).
 SECRET_KEY = env_str("SECRET_KEY")
 if not SECRET_KEY:
-    if not (DEBUG or TESTING):
-            raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if not DEBUG:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "django-insecure-dev-only-key-never-used-in-production"
-PRODUCTION = not (DEBUG or TESTING)
+PRODUCTION = not DEBUG
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -174,8 +173,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-if TESTING:
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "account_login"

@@ -46,6 +46,7 @@ def test_production_settings_pass_check_deploy():
         if key not in {"DEBUG", "PYTEST_CURRENT_TEST", "PYTEST_VERSION"}
     }
     env.update(
+        DJANGO_SETTINGS_MODULE="config.settings",
         SECRET_KEY="x" * 20 + "production-secret-key-for-the-deploy-check-1234567890",
         ALLOWED_HOSTS="doan.example.vn",
         DEBUG="0",
@@ -60,6 +61,7 @@ def test_production_settings_pass_check_deploy():
 
 def test_production_refuses_to_start_without_a_secret_key():
     env = {key: value for key, value in os.environ.items() if key not in {"SECRET_KEY", "DEBUG"}}
+    env["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result = subprocess.run(
         [sys.executable, "manage.py", "check"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
     )
