@@ -138,10 +138,11 @@ REDIS_URL = env_str("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis, or the process's memory during a Redis outage (config/cache.py).
+            "BACKEND": "config.cache.FailoverRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "srl"),
-            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 1},
         }
     }
     CELERY_BROKER_URL = REDIS_URL
@@ -193,16 +194,22 @@ ACCOUNT_FORMS = {
     "reset_password_from_key": "cadres.forms.accounts.ResetPasswordKeyForm",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sổ rèn luyện] "
-# Rate limits live in the configured cache (Redis in production).
+# Rate limits live in the configured cache (Redis in production, config/cache.py). Each
+# account has its own tight limit ("key": the email or phone typed); the per-address limits
+# are loose enough for a chi đoàn meeting on one wifi (40 people logging in at once) and
+# only stop a single address spraying many accounts.
 ACCOUNT_RATE_LIMITS = {
-    "login": "30/m/ip",
-    "login_failed": "10/m/ip,5/5m/key",
-    "reset_password": "20/m/ip,5/m/key",
-    "reset_password_from_key": "20/m/ip",
+    "login": "120/m/ip",
+    "login_failed": "60/m/ip,5/5m/key",
+    "reset_password": "60/m/ip,5/m/key",
+    "reset_password_from_key": "60/m/ip",
     "change_password": "5/m/user",
-    # Join codes are 8 characters; this keeps guessing one far out of reach.
-    "join_code": "10/m/ip,30/h/ip",
+    # Join codes are 8 characters from 32 (10^12 codes): guessing one stays far out of reach.
+    "join_code": "40/m/ip,300/h/ip",
 }
+# The client's address: REMOTE_ADDR, or with N trusted proxies in front (the load balancer,
+# nginx) the Nth address from the right of X-Forwarded-For. A header from anyone else is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 # Only staff (managers, provincial staff) may turn on TOTP; the form refuses everyone else.
 MFA_FORMS = {"activate_totp": "cadres.forms.accounts.ActivateTOTPForm"}

@@ -1,7 +1,9 @@
 """Multi-source feedback: the reviewer asks the cấp ủy (the link is emailed) or đoàn viên
 (an anonymous one-time link shown once, to pass on by Zalo or by hand); the public form
-behind the link takes one comment, without an account, rate-limited per IP."""
+behind the link takes one comment, without an account, rate-limited per link and, for
+links that do not exist, per address."""
 
+from allauth.account.adapter import get_adapter as get_account_adapter
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -17,8 +19,11 @@ from evaluations.selectors import get_self_assessment_for_user
 from evaluations.services.feedback import feedback_request_create as create_request, feedback_submit, open_request_for_token
 from models_registry.forms import add_service_errors
 
-# Per IP and window: enough for a chi đoàn meeting sharing one wifi, too few to guess links.
+# Per window: a link's own limit (one person, a few tries) and, for links that do not exist,
+# one per address, so a chi đoàn meeting sharing one wifi is never held back by its own
+# valid links while guessing stays far too slow.
 RATE_LIMIT = 30
+LINK_RATE_LIMIT = 20
 RATE_WINDOW_SECONDS = 10 * 60
 
 
@@ -49,29 +54,33 @@ def feedback_request_create(request, pk: int):
     })
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _over_limit(request) -> bool:
-    key = f"feedback-rate:{_client_ip(request)}"
+def _over_limit(key: str, limit: int) -> bool:
     cache.add(key, 0, RATE_WINDOW_SECONDS)
     try:
         count = cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, RATE_WINDOW_SECONDS)
         count = 1
-    return count > RATE_LIMIT
+    return count > limit
+
+
+def _limited(request):
+    return render(request, "evaluations/feedback/form.html", {"limited": True}, status=429)
 
 
 @never_cache
 def feedback_form(request, token: str):
     """Public: no account. The link works once; a used, expired or made-up one says so."""
-    if _over_limit(request):
-        return render(request, "evaluations/feedback/form.html", {"limited": True}, status=429)
+    # The address as allauth reads it (REMOTE_ADDR, or X-Forwarded-For behind trusted proxies).
+    address_key = f"feedback-rate:ip:{get_account_adapter(request).get_client_ip(request)}"
+    if (cache.get(address_key) or 0) >= RATE_LIMIT:
+        return _limited(request)
     link = open_request_for_token(token)
     if link is None:
+        _over_limit(address_key, RATE_LIMIT)
         return render(request, "evaluations/feedback/form.html", {"invalid": True}, status=404)
+    if _over_limit(f"feedback-rate:link:{link.pk}", LINK_RATE_LIMIT):
+        return _limited(request)
     comment_form = FeedbackForm(request.POST or None)
     if request.method == "POST" and comment_form.is_valid():
         try:

@@ -85,10 +85,25 @@ def test_failed_logins_are_rate_limited(client, tree):
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_too_many_login_posts_from_one_ip_get_429(client):
-    statuses = [log_in(client, f"x{i}@example.vn", password="sai").status_code for i in range(31)]
-    assert statuses[:10] == [200] * 10
-    assert statuses[-1] == 429
+def test_one_address_spraying_many_accounts_is_stopped(client):
+    pages = [log_in(client, f"x{i}@example.vn", password="sai").content.decode() for i in range(61)]
+    assert all(WRONG_LOGIN in page for page in pages[:60])
+    assert "Bạn đã đăng nhập sai quá nhiều lần" in pages[60]
+    statuses = [log_in(client, f"y{i}@example.vn", password="sai").status_code for i in range(60)]
+    assert statuses[-2:] == [200, 429]  # the 121st post of the minute
+
+
+def test_a_meeting_on_one_wifi_is_not_locked_out_by_one_persons_mistakes(client, tree):
+    """40 people log in from one address; one of them mistypes their password five times."""
+    careless = CadreFactory(unit=tree["b1"], email="nham@example.vn")
+    for _ in range(5):
+        log_in(client, careless.email, password="sai")
+    assert "sai quá nhiều lần" in log_in(client, careless.email).content.decode()
+    for n in range(40):
+        cadre = CadreFactory(unit=tree["b1"], email=f"hop{n}@example.vn")
+        response = log_in(client, cadre.email)
+        assert response.status_code == 302 and response.wsgi_request.user == cadre.user
+        client.logout()
 
 
 def test_open_signup_stays_closed(client, django_user_model):
