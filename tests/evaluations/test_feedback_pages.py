@@ -111,3 +111,18 @@ def test_only_reviewers_ask_for_comments(client, w, form, persona):
     client.force_login(getattr(w, persona).user)
     response = client.post(reverse("feedback_request_create", args=[form.pk]), {"source": "member"})
     assert response.status_code == 404 and not FeedbackRequest.objects.exists()
+
+
+def test_a_forwarded_address_counts_only_behind_a_trusted_proxy(client, w, settings):
+    spoofed = [client.get(reverse("feedback_form", args=["doan"]), HTTP_X_FORWARDED_FOR=f"10.1.0.{n}").status_code
+               for n in range(RATE_LIMIT + 1)]
+    assert spoofed[-1] == 429  # with no proxy in front the header is anyone's to write
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    assert client.get(reverse("feedback_form", args=["doan"]), HTTP_X_FORWARDED_FOR="10.2.0.1").status_code == 404
+
+
+def test_many_people_on_one_wifi_open_their_own_links(client, w):
+    form = submitted(w)
+    paths = [member_link(client, w, form) for _ in range(RATE_LIMIT + 5)]
+    for path in paths:
+        assert client.post(path, {"text": COMMENT}).status_code == 200
