@@ -201,7 +201,7 @@ def _send(tenant: Tenant, kind: str, items: dict[int, list[str]], today: datetim
                            body=render_to_string(f"reports/email/{kind}_body.txt", context), link=reverse("manage"))
                 else:
                     send_mail(subject, render_to_string(f"reports/email/{kind}_body.txt", context), None,
-                              [user.email])
+                              [user.email or ""])
         except IntegrityError:  # already sent today
             continue
         sent += 1

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.models import NoticeKind, Unit
@@ -200,7 +201,7 @@ def unit_report_submit(*, report: UnitReport, acting_user: User, expected_versio
     return done
 
 
-_NOTICES = {
+_NOTICES: dict[str, Promise] = {
     NoticeKind.REPORT_SUBMITTED: gettext_lazy("%(unit)s submitted its %(year)d report to %(parent)s"),
     NoticeKind.REPORT_RETURNED: gettext_lazy("%(parent)s returned the %(year)d report of %(unit)s"),
     NoticeKind.REPORT_ACCEPTED: gettext_lazy("%(parent)s accepted the %(year)d report of %(unit)s"),
@@ -217,9 +218,9 @@ def _tell(report: UnitReport, notice_kind: str, actor: User) -> None:
     with translation.override(settings.LANGUAGE_CODE):
         subject = str(_NOTICES[notice_kind]) % {"unit": report.unit.name, "parent": parent.name,
                                                 "year": report.cycle.year}
-        late = report.is_late and report.due_date and notice_kind == NoticeKind.REPORT_SUBMITTED
-        body = _("Late: it was due on %(date)s.") % {"date": report.due_date.strftime("%d/%m/%Y")} if late \
-            else report.return_comment if notice_kind == NoticeKind.REPORT_RETURNED else ""
+        body = report.return_comment if notice_kind == NoticeKind.REPORT_RETURNED else ""
+        if notice_kind == NoticeKind.REPORT_SUBMITTED and report.is_late and report.due_date is not None:
+            body = _("Late: it was due on %(date)s.") % {"date": report.due_date.strftime("%d/%m/%Y")}
     notify(recipients=users_by_id(managers[report.unit_id] | managers[parent.pk]), tenant_id=report.tenant_id,
            kind=notice_kind, subject=subject, body=body, link=report.get_absolute_url(), actor=actor)
 
