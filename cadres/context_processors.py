@@ -1,4 +1,6 @@
-from cadres.selectors import access_for
+from functools import cache, partial
+
+from cadres.selectors import access_for, unread_notice_count
 
 
 def navigation(request):
@@ -12,3 +14,11 @@ def navigation(request):
         "nav_reviews": access.is_reviewer,
         "nav_has_cadre": access.cadre_id is not None,
     }
+
+
+def notices(request):
+    """The menu's count of unread notices, counted only when a page shows it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"notice_count": cache(partial(unread_notice_count, user))}

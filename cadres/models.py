@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager
@@ -50,6 +51,14 @@ class UserManager(DjangoUserManager["User"]):
         return self._create_user(email, password, **extra_fields)
 
 
+class NoticeEmail(models.TextChoices):
+    """How a person wants their notices by email (their choice on their profile)."""
+
+    IMMEDIATE = "immediate", _("At once, one email per notice")
+    DIGEST = "digest", _("Once a day, all of the day's notices in one email")
+    NONE = "none", _("No email: in the app only")
+
+
 class User(AbstractUser):
     """An account. Logs in by email or by phone; a superuser is a platform admin
     and sees no tenant data unless granted a role there."""
@@ -62,6 +71,8 @@ class User(AbstractUser):
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)  # type: ignore[assignment]
     phone = models.CharField(_("phone"), max_length=10, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
+    notice_email = models.CharField(_("email me my notices"), max_length=10, choices=NoticeEmail.choices,
+                                    default=NoticeEmail.IMMEDIATE)
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -371,6 +382,9 @@ class JoinRequest(models.Model):
         verbose_name_plural = _("join requests")
         ordering = ["-created_at"]
 
+    def get_absolute_url(self) -> str:
+        return f"{reverse('join_request_list')}#join-{self.pk}"
+
 
 class AuditEvent(models.Model):
     """What changed, by whom, written by the service that changed it, in its transaction.
@@ -450,3 +464,51 @@ class ImportJob(models.Model):
     @property
     def is_done(self) -> bool:
         return self.status == ImportJobStatus.DONE
+
+
+class NoticeKind(models.TextChoices):
+    SUBMITTED = "submitted", _("Form to review")
+    RETURNED = "returned", _("Form returned")
+    APPROVED = "approved", _("Registration approved")
+    PROPOSED = "proposed", _("Rating proposed")
+    RATED = "rated", _("Final rating")
+    REPORT_SUBMITTED = "report_submitted", _("Unit report submitted")
+    REPORT_RETURNED = "report_returned", _("Unit report returned")
+    REPORT_ACCEPTED = "report_accepted", _("Unit report accepted")
+    JOIN_REQUEST = "join_request", _("Join request")
+    LATE = "late", _("Deadline passed")
+
+
+class Notice(models.Model):
+    """A hand-off told to one person: in the app (unread until opened) and by email, at once
+    or in the daily digest as they chose when it was made (`email`). Written in the
+    transaction of the action it tells of; the email goes out after the commit
+    (`cadres.tasks`), so a mail server that is down never undoes the action."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=20, choices=NoticeKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True)
+    # An in-app path ("/evaluations/…"), never a full URL: opening the notice redirects there.
+    link = models.CharField(max_length=300, blank=True)
+    email = models.CharField(max_length=10, choices=NoticeEmail.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread"),
+            models.Index(fields=["email", "emailed_at"], name="notice_email_pending"),
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

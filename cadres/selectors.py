@@ -8,7 +8,8 @@ one unit's cadres). Nothing else — not is_superuser, not a link — gives acce
 
 import datetime
 import re
-from collections.abc import Collection, Iterable
+from collections import defaultdict
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
@@ -28,6 +29,7 @@ from cadres.models import (
     ImportJob,
     JoinRequest,
     JoinRequestStatus,
+    Notice,
     Position,
     PositionRole,
     Tenant,
@@ -357,6 +359,55 @@ def get_pending_join_request_for_user(user: AnyUser, request_id: int) -> JoinReq
     return join_request
 
 
+# --- Who is told: notices at a hand-off -----------------------------------------------------
+
+
+def unit_managers(unit_ids: Iterable[int]) -> dict[int, set[int]]:
+    """Unit → the users managing it there: its Ban Thường vụ (leadership positions held
+    today by a live cadre with an account) and its manager and provincial-staff grants."""
+    found: defaultdict[int, set[int]] = defaultdict(set)
+    unit_ids = list(unit_ids)
+    for unit_id, user_id in Position.objects.active().filter(
+            unit_id__in=unit_ids, role__in=PositionRole.leadership(), cadre__user__isnull=False,
+            cadre__archived_at__isnull=True).values_list("unit_id", "cadre__user_id"):
+        found[unit_id].add(user_id)
+    for unit_id, user_id in Grant.objects.filter(unit_id__in=unit_ids, role__in=MANAGING_GRANTS).values_list(
+            "unit_id", "user_id"):
+        found[unit_id].add(user_id)
+    return found
+
+
+def users_by_id(user_ids: Iterable[int]) -> list[User]:
+    """Active accounts, in id order (a stable order for the notices written)."""
+    return list(User.objects.filter(pk__in=set(user_ids), is_active=True).order_by("pk"))
+
+
+def nearest_deciders(unit: Unit, may_act: Callable[[User], bool], *, exclude: User | None = None) -> list[User]:
+    """Who to tell that something in `unit` awaits a decision: of the people holding a
+    position or a grant in the unit, those `may_act` (the flow's own rule, e.g. `can_act`)
+    lets decide; if none, the same in its parent, and so on up. The nearest level that can
+    act is told, not every level above it that also could (the province's staff is not
+    told of every chi đoàn's form). `exclude`: the person who acted."""
+    paths = [unit.path[:end] for end in range(len(unit.path), 0, -Unit.steplen)]
+    levels = dict(Unit.objects.filter(tenant_id=unit.tenant_id, path__in=paths, archived_at__isnull=True)
+                  .values_list("path", "pk"))
+    holders: defaultdict[int, set[int]] = defaultdict(set)
+    for unit_id, user_id in Position.objects.active().filter(
+            unit_id__in=levels.values(), cadre__user__isnull=False, cadre__archived_at__isnull=True,
+    ).values_list("unit_id", "cadre__user_id"):
+        holders[unit_id].add(user_id)
+    for unit_id, user_id in Grant.objects.filter(unit_id__in=levels.values()).values_list("unit_id", "user_id"):
+        holders[unit_id].add(user_id)
+    excluded = exclude.pk if exclude is not None else None
+    for path in paths:
+        if path not in levels:
+            continue
+        found = [user for user in users_by_id(holders[levels[path]] - {excluded}) if may_act(user)]
+        if found:
+            return found
+    return []
+
+
 def manages_cadre(user: AnyUser, cadre: Cadre) -> bool:
     """Whether the cadre holds an active position in a subtree the user manages."""
     return _in_managed_subtrees(user).filter(cadre=cadre).exists()
@@ -427,3 +478,24 @@ def filter_audit_events(
 def _listed(events: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
     # What a row of the page prints, fetched with it: a page is the same queries whatever its rows.
     return events.select_related("actor", "unit", "cadre").order_by("-created_at", "-id")
+
+
+# --- Notices ---------------------------------------------------------------------------------
+
+
+def notices_for(user: AnyUser) -> QuerySet[Notice]:
+    """The user's own notices, newest first (in the tenants of the request's scope)."""
+    return Notice.objects.filter(recipient_id=getattr(user, "pk", None) or 0).order_by("-created_at", "-id")
+
+
+def unread_notice_count(user: AnyUser) -> int:
+    """The menu's badge: one query."""
+    return notices_for(user).filter(read_at__isnull=True).count()
+
+
+def get_notice_for_user(user: AnyUser, notice_id: int) -> Notice:
+    """One of the user's notices; another person's, or a missing one, is a 404 alike."""
+    notice = notices_for(user).filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404
+    return notice

@@ -2,14 +2,17 @@
 task's `enqueue_…` helper lives here too, so services never import this module."""
 
 import logging
+import smtplib
 
 from celery import shared_task
+from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope
+from django_scopes import scope, scopes_disabled
 
-from cadres.models import ImportJob, ImportJobStatus, Tenant, Unit
+from cadres.models import ImportJob, ImportJobStatus, Notice, NoticeEmail, Tenant, Unit
+from cadres.services import notices
 from cadres.services.imports import import_job_run
 
 logger = logging.getLogger(__name__)
@@ -45,3 +48,64 @@ def _send_import_job(job_id: int) -> None:
             result={"error": _("The job queue is not answering; nothing was written. "
                                "Please confirm the import again in a few minutes.")},
         )
+
+
+# --- Notices by email --------------------------------------------------------------------
+
+# A mail server that is down or refuses for now: try again later, up to about a day.
+MAIL_RETRY = dict(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=60, retry_backoff_max=3600,
+                  max_retries=24, retry_jitter=True)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_notice_email(tenant_id: int, notice_id: int) -> bool:
+    with scope(tenant=tenant_id):
+        return notices.notice_email_send(notice_id=notice_id)
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_notice_digest(tenant_id: int, user_id: int) -> int:
+    with scope(tenant=tenant_id):
+        return notices.notice_digest_send(tenant_id=tenant_id, user_id=user_id)
+
+
+@shared_task
+def send_notice_digests() -> int:
+    """Every morning (beat): one digest task per person with notices waiting, per tenant."""
+    with scopes_disabled():
+        tenant_ids = list(Tenant.objects.values_list("pk", flat=True))
+    queued = 0
+    for tenant_id in tenant_ids:
+        with scope(tenant=tenant_id):
+            user_ids = notices.digest_pending(tenant_id)
+        for user_id in user_ids:
+            _queue(send_notice_digest, [tenant_id, user_id], f"the digest of user {user_id}")
+            queued += 1
+    return queued
+
+
+@shared_task(acks_late=True, **MAIL_RETRY)
+def send_email(subject: str, body: str, to: list[str]) -> None:
+    """An email to an address outside the app (a feedback request to the cấp ủy)."""
+    send_mail(subject, body, None, to)
+
+
+def _queue(task, args: list, what: str) -> None:
+    try:
+        task.apply_async(args=args, retry=False)
+    except Exception:  # the broker is down (or, eagerly, the mail server was, every retry): the notice stays
+        logger.exception("could not queue or send %s", what)
+
+
+def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:
+    """A new notice whose recipient wants it at once: email it once the transaction commits
+    (connected in `CadresConfig.ready`; a rolled-back action sends nothing)."""
+    if created and instance.email == NoticeEmail.IMMEDIATE:
+        tenant_id, notice_id = instance.tenant_id, instance.pk
+        transaction.on_commit(lambda: _queue(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"))
+
+
+def enqueue_email(*, subject: str, body: str, to: str) -> None:
+    """Send an email by the worker once the transaction commits, retried while the mail
+    server is down; never inside the request."""
+    transaction.on_commit(lambda: _queue(send_email, [subject, body, [to]], f"an email to {to}"))

@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "cadres.context_processors.navigation",
+                "cadres.context_processors.notices",
                 "portal.context_processors.inbox",
             ],
         },
@@ -223,6 +224,9 @@ EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sổ rèn luyện cán bộ Đoàn <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Where the links in emails point: a task has no request to build them from.
+SITE_URL = env_str("SITE_URL", f"https://{ALLOWED_HOSTS[0]}" if PRODUCTION and ALLOWED_HOSTS
+                   else "http://localhost:8000").rstrip("/")
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -65,8 +66,10 @@ class FormKind(Generic[F]):
     snapshot: Callable[[F], Snapshot]
     pdf_template: str
     pdf_name: str  # the file name's prefix (ASCII)
-    # The e-mail to the cadre after a transition commits, by action.
-    notices: Mapping[str, Callable[[Any, Any], None]]
+    detail_view: str  # the URL name of a form's page, where every notice about it leads
+    # The notice a transition gives (to the cadre, the reviewer or the BTV), by action:
+    # each takes the kind, the form and the acting user.
+    notices: Mapping[str, Callable[[Any, Any, Any], None]]
     # Which of the model's rows are this kind, by their `period`; None: all of them.
     periods: frozenset[str] | None = None
     # The deadline its first submission is held to and reminded of; None: it has none.
@@ -112,10 +115,13 @@ class FormKind(Generic[F]):
     def commitments(self, form: F) -> QuerySet[Commitment]:
         return Commitment.objects.filter(registration=self.registration_of(form))
 
-    def notify(self, form: F, action: str) -> None:
+    def link(self, form: F) -> str:
+        return reverse(self.detail_view, args=[form.pk])
+
+    def notify(self, form: F, action: str, actor: Any) -> None:
         notice = self.notices.get(action)
         if notice is not None:
-            notice(self, form)
+            notice(self, form, actor)
 
 
 def _approved_cadres(cycle: Cycle) -> set[int]:
@@ -129,8 +135,9 @@ def _registration_of(form: SelfAssessment) -> Registration:
 
 REGISTRATION: FormKind[Registration] = FormKind(
     key="registration", code="ĐKCT01", model=Registration, flow=REGISTRATION_FLOW, snapshot=registration_snapshot,
-    pdf_template="evaluations/pdf/registration.html", pdf_name="DKCT01",
-    notices={FormAction.RETURN: notifications.form_returned, FormAction.APPROVE: notifications.form_approved},
+    pdf_template="evaluations/pdf/registration.html", pdf_name="DKCT01", detail_view="registration_detail",
+    notices={FormAction.SUBMIT: notifications.form_submitted, FormAction.RETURN: notifications.form_returned,
+             FormAction.APPROVE: notifications.form_approved},
     deadline=DeadlineKind.REGISTRATION,
     reminder=Reminder(digest=_("Register your commitments (ĐKCT01) by %(date)s."),
                       escalation=_("%(unit)s: %(n)d cadres have not registered: %(names)s.")),
@@ -140,7 +147,9 @@ REGISTRATION: FormKind[Registration] = FormKind(
 _ASSESSMENT: dict[str, Any] = dict(
     code="KĐCT01", model=SelfAssessment, flow=ASSESSMENT_FLOW, snapshot=self_assessment_snapshot,
     pdf_template="evaluations/pdf/self_assessment.html", pdf_name="KDCT01", registration_of=_registration_of,
-    notices={FormAction.RETURN: notifications.form_returned, FormAction.FINALISE: notifications.form_rated},
+    detail_view="self_assessment_detail",
+    notices={FormAction.SUBMIT: notifications.form_submitted, FormAction.RETURN: notifications.form_returned,
+             FormAction.PROPOSE: notifications.form_proposed, FormAction.FINALISE: notifications.form_rated},
 )
 
 YEARLY_SELF_ASSESSMENT: FormKind[SelfAssessment] = FormKind(

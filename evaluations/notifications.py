@@ -1,59 +1,77 @@
-"""Templated Vietnamese emails about a form, sent once the transaction that caused them
-commits (a rolled-back transition sends nothing). Templates live in
-`templates/evaluations/email/<name>_subject.txt` and `<name>_body.txt`."""
+"""The notices a form's transitions give (`kinds.FormKind.notices`), each written through
+`cadres.services.notices.notify` in the transition's transaction and emailed after it
+commits: submitted → the reviewer; returned, approved, rated → the cadre; a rating
+proposed → the BTV. Who the reviewer and the BTV are is the flow's own rule (`can_act` on
+the step they take next), asked of the people of the form's unit, then of the units above
+(`cadres.selectors.nearest_deciders`). Texts live in
+`templates/evaluations/email/<name>_subject.txt` and `<name>_body.txt`.
+
+A feedback request goes to an address outside the app: email only, by the worker after
+the commit (`cadres.tasks.enqueue_email`)."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-
-def send_templated(name: str, recipient: str, context: dict) -> None:
-    """Queue one email for after the commit; nothing when there is no address."""
-    if not recipient:
-        return
-
-    def send():
-        with translation.override(settings.LANGUAGE_CODE):
-            subject = " ".join(render_to_string(f"evaluations/email/{name}_subject.txt", context).split())
-            body = render_to_string(f"evaluations/email/{name}_body.txt", context)
-        send_mail(subject, body, None, [recipient])
-
-    transaction.on_commit(send)
+from cadres.models import NoticeKind
+from cadres.selectors import nearest_deciders
+from cadres.services.notices import notify
+from cadres.tasks import enqueue_email
+from cadres.transitions import can_act
+from evaluations.models import FormAction
 
 
-def _cadre_email(form) -> str:
+def _render(name: str, context: dict) -> tuple[str, str]:
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = " ".join(render_to_string(f"evaluations/email/{name}_subject.txt", context).split())
+        body = render_to_string(f"evaluations/email/{name}_body.txt", context).strip()
+    return subject, body
+
+
+def _tell(kind, form, recipients, notice_kind: str, name: str, actor, **extra) -> None:
+    subject, body = _render(name, {"form": form, "kind": kind, "cadre": form.cadre, "cycle": form.cycle, **extra})
+    notify(recipients=recipients, tenant_id=form.tenant_id, kind=notice_kind, subject=subject, body=body,
+           link=kind.link(form), actor=actor)
+
+
+def _cadre(form) -> list:
     cadre = form.cadre
-    return cadre.email or (cadre.user.email if cadre.user_id and cadre.user.email else "")
+    return [cadre.user] if cadre.user_id else []
 
 
-def _context(kind, form, **extra) -> dict:
-    return {"form": form, "kind": kind, "cadre": form.cadre, "cycle": form.cycle, **extra}
+def _deciders(kind, form, action: str, actor) -> list:
+    """Who may take `action` next on the form, at the nearest level that can."""
+    return nearest_deciders(form.unit, lambda user: can_act(kind.flow, form, action, user), exclude=actor)
 
 
-# The notices a kind sends (`kinds.FormKind.notices`): each takes the form's kind and the form.
+def form_submitted(kind, form, actor) -> None:
+    decision = FormAction.APPROVE if kind.is_registration else FormAction.PROPOSE
+    _tell(kind, form, _deciders(kind, form, decision, actor), NoticeKind.SUBMITTED, "submitted", actor)
 
 
-def form_returned(kind, form) -> None:
+def form_returned(kind, form, actor) -> None:
     event = form.events.filter(action="return").order_by("-created_at", "-id").first()
     comments = []
     if event is not None:
         titles = dict(kind.commitments(form).values_list("criterion_id", "criterion__title"))
         comments = [(titles.get(int(key), key), text) for key, text in event.criterion_comments.items()]
-    send_templated("returned", _cadre_email(form),
-                   _context(kind, form, general_comment=event.comment if event else "", comments=comments))
+    _tell(kind, form, _cadre(form), NoticeKind.RETURNED, "returned", actor,
+          general_comment=event.comment if event else "", comments=comments)
 
 
-def form_approved(kind, form) -> None:
-    send_templated("approved", _cadre_email(form), _context(kind, form))
+def form_approved(kind, form, actor) -> None:
+    _tell(kind, form, _cadre(form), NoticeKind.APPROVED, "approved", actor)
 
 
-def form_rated(kind, form) -> None:
-    send_templated("rated", _cadre_email(form), _context(kind, form))
+def form_proposed(kind, form, actor) -> None:
+    _tell(kind, form, _deciders(kind, form, FormAction.FINALISE, actor), NoticeKind.PROPOSED, "proposed", actor)
+
+
+def form_rated(kind, form, actor) -> None:
+    _tell(kind, form, _cadre(form), NoticeKind.RATED, "rated", actor)
 
 
 def feedback_requested(request, link: str) -> None:
-    send_templated("feedback_request", request.email, {"request": request, "cadre": request.cadre, "link": link,
-                                                       "cycle": request.cycle})
-
+    subject, body = _render("feedback_request", {"request": request, "cadre": request.cadre, "link": link,
+                                                 "cycle": request.cycle})
+    enqueue_email(subject=subject, body=body, to=request.email)

@@ -63,7 +63,7 @@ def _take(form: F, action: str, *, acting_user: User, expected_version: object,
     goes out once the transaction commits."""
     kind = kind_of(form)
     done = act(kind.flow, form, action, acting_user=acting_user, expected_version=expected_version, change=change)
-    kind.notify(done, action)
+    kind.notify(done, action, acting_user)
     return done
 
 

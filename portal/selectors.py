@@ -16,11 +16,11 @@ from typing import Any, overload
 
 from django.db.models import CharField, DateTimeField, F, Model, QuerySet, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import AnyUser, JoinRequest, JoinRequestStatus, Unit
 from cadres.selectors import access_for, join_requests_for
+from evaluations.kinds import kind_of
 from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
 from evaluations.rules import btv_q, reviewer_q
 from reports.models import UnitReport
@@ -67,33 +67,29 @@ def _join_requests(user: AnyUser) -> QuerySet[JoinRequest]:
     return join_requests_for(user).filter(status=JoinRequestStatus.PENDING)
 
 
-def _registration_link(form: Registration) -> str:
-    return reverse("registration_detail", args=[form.pk])
-
-
-def _assessment_link(form: SelfAssessment) -> str:
-    return reverse("self_assessment_detail", args=[form.pk])
+def _form_link(form: Registration | SelfAssessment) -> str:
+    return kind_of(form).link(form)
 
 
 def _report_link(report: UnitReport) -> str:
-    return f"{reverse('unit_report', args=[report.unit.tenant.slug, report.unit.code])}?cycle={report.cycle.year}"
+    return report.get_absolute_url()
 
 
 def _join_link(join_request: JoinRequest) -> str:
-    return f"{reverse('join_request_list')}#join-{join_request.pk}"
+    return join_request.get_absolute_url()
 
 
 FORM_RELATED = ("cadre", "unit", "cycle")
 KINDS: tuple[InboxKind, ...] = (
     InboxKind("registration", _("Registration to review"), Registration,
-              lambda user: _registrations(user, amendments=False), "submitted_at", FORM_RELATED, _registration_link),
+              lambda user: _registrations(user, amendments=False), "submitted_at", FORM_RELATED, _form_link),
     InboxKind("amendment", _("Amendment to review"), Registration,
-              lambda user: _registrations(user, amendments=True), "submitted_at", FORM_RELATED, _registration_link),
+              lambda user: _registrations(user, amendments=True), "submitted_at", FORM_RELATED, _form_link),
     InboxKind("self_assessment", _("Self-assessment: propose a rating"), SelfAssessment, _to_propose,
-              "submitted_at", FORM_RELATED, _assessment_link),
+              "submitted_at", FORM_RELATED, _form_link),
     # A proposal has no time of its own: the form's last change is the proposal.
     InboxKind("rating", _("Rating to finalise"), SelfAssessment, _to_finalise, "updated_at", FORM_RELATED,
-              _assessment_link),
+              _form_link),
     InboxKind("unit_report", _("Unit report to accept"), UnitReport, _unit_reports, "submitted_at",
               ("unit__tenant", "cycle"), _report_link),
     InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",

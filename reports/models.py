@@ -10,6 +10,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Cadre, Tenant, Unit, UnitLevel
@@ -267,6 +268,10 @@ class UnitReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.cycle}"
+
+    def get_absolute_url(self) -> str:
+        """The report's page at the cycle it belongs to (the inbox's and the notices' link)."""
+        return f"{reverse('unit_report', args=[self.unit.tenant.slug, self.unit.code])}?cycle={self.cycle.year}"
 
     @property
     def is_draft(self) -> bool:

@@ -8,7 +8,7 @@ page alike; an anonymous visitor is sent to the login page.
 import pytest
 from django.urls import get_resolver, reverse
 
-from cadres.models import GrantRole, ImportJob, JoinRequest, PositionRole
+from cadres.models import GrantRole, ImportJob, JoinRequest, Notice, NoticeEmail, NoticeKind, PositionRole
 from cadres.urls import urlpatterns as app_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.conftest import shared
@@ -43,7 +43,10 @@ def world_once(module_db):
     )
     import_job = ImportJob.objects.create(tenant=root.tenant, unit=d1, user=people["manager"], kind="units",
                                           upload_token="x")
-    return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job}
+    notice = Notice.objects.create(tenant=root.tenant, recipient=member.user, kind=NoticeKind.APPROVED,
+                                   subject="Bản đăng ký của bạn đã được duyệt", link="/", email=NoticeEmail.NONE)
+    return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job,
+            "notice": notice}
 
 
 @pytest.fixture
@@ -93,6 +96,11 @@ MATRIX = [
     ("import_confirm", lambda w: ["a", "D1", "cadres"], "post", expect(manager=302, provincial=302)),
     ("import_export", lambda w: ["a", "D1", "cadres"], "get", MANAGERS_OF_D1),
     ("import_job_detail", lambda w: [w["import_job"].pk], "get", expect(manager=200)),
+    # Notices: one's own list; one's own notice only (anyone else's is a 404).
+    ("notice_list", lambda w: [], "get", EVERYONE),
+    ("notice_open", lambda w: [w["notice"].pk], "get", expect(member=302)),
+    ("notices_read_all", lambda w: [], "post", expect(default=302)),
+    ("notice_email_choose", lambda w: [], "post", expect(default=302)),
 ]
 
 # The health endpoint is public by design and tested in test_infrastructure.

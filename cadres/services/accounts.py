@@ -12,14 +12,16 @@ from typing import Any
 from allauth.account.adapter import get_adapter
 from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, JoinRequest, JoinRequestStatus, Unit, User, new_join_code
-from cadres.selectors import invitable_cadres
+from cadres.models import Cadre, JoinRequest, JoinRequestStatus, NoticeKind, PositionRole, Unit, User, new_join_code
+from cadres.selectors import invitable_cadres, join_requests_for, nearest_deciders
 from cadres.services.audit import audit_record
+from cadres.services.notices import notify
 from cadres.services.people import cadre_create, position_create
 
 
@@ -90,6 +92,14 @@ def join_request_create(*, unit: Unit, role: str, password: str, **profile: Any)
     user.save(update_fields=["password"])
     join_request = JoinRequest.objects.create(tenant=unit.tenant, unit=unit, cadre=cadre, role=role)
     audit_record(actor=user, action="join_request.create", obj=join_request, data={"unit": unit.code, "role": role})
+    # The unit's Bí thư, or whoever else confirms the unit's join requests (the join requests page's rule).
+    deciders = nearest_deciders(unit, lambda someone: join_requests_for(someone).filter(
+        pk=join_request.pk, status=JoinRequestStatus.PENDING).exists(), exclude=user)
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(recipients=deciders, tenant_id=unit.tenant_id, kind=NoticeKind.JOIN_REQUEST,
+               subject=_("%(name)s asks to join %(unit)s") % {"name": cadre.full_name, "unit": unit.name},
+               body=_("Role: %(role)s. Confirm or reject the request.") % {"role": PositionRole(role).label},
+               link=join_request.get_absolute_url(), actor=user)
     return join_request
 
 

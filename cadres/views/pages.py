@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from cadres import selectors
+from cadres.forms.notices import NoticeEmailForm
 
 CADRES_PER_PAGE = 50
 
@@ -20,7 +21,8 @@ def my_profile(request):
     return render(
         request,
         "cadres/my_profile.html",
-        {"cadre": cadre, "positions": selectors.positions_of(cadre) if cadre else []},
+        {"cadre": cadre, "positions": selectors.positions_of(cadre) if cadre else [],
+         "notice_form": NoticeEmailForm(initial={"notice_email": request.user.notice_email})},
     )
 
 

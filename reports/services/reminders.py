@@ -5,7 +5,8 @@ beat. Dates are Asia/Ho_Chi_Minh days (TIME_ZONE).
   have not registered or self-assessed, reviewers with forms waiting, and unit managers
   whose report is due;
 - the day after a deadline: the managers of the parent unit get the late cadres of each
-  unit below it, and the units that have not sent their report.
+  unit below it, and the units that have not sent their report, as a notice (in the app,
+  and by email at once or in their digest, as each chose: `cadres.services.notices`).
 
 Everything one person is owed on one day goes into ONE email, whatever the number of
 forms or units; a `ReminderLog` row (unique per person, day and kind) makes a second run
@@ -22,17 +23,19 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Tenant, Unit
+from cadres.models import Cadre, Grant, GrantRole, NoticeKind, Position, PositionRole, Tenant, Unit
+from cadres.selectors import unit_managers, users_by_id
+from cadres.services.notices import notify
 from evaluations.kinds import KINDS, FormKind
 from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineKind, RegistrationState
 from reports.models import ReminderKind, ReminderLog, UnitReport, UnitReportState
 from reports.rollup import home_units
 
 logger = logging.getLogger(__name__)
-MANAGER_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
 
 
 def reminder_days() -> tuple[int, ...]:
@@ -72,19 +75,6 @@ class _Tree:
             if found:
                 return found
         return self.cycle.date_for(kind)
-
-
-def _managers(unit_ids: Iterable[int]) -> dict[int, set[int]]:
-    """Unit → users managing it there (leadership positions, manager and provincial grants)."""
-    found = defaultdict(set)
-    for unit_id, user_id in Position.objects.active().filter(
-            unit_id__in=unit_ids, role__in=PositionRole.leadership(), cadre__user__isnull=False,
-            cadre__archived_at__isnull=True).values_list("unit_id", "cadre__user_id"):
-        found[unit_id].add(user_id)
-    for unit_id, user_id in Grant.objects.filter(unit_id__in=unit_ids, role__in=MANAGER_GRANTS).values_list(
-            "unit_id", "user_id"):
-        found[unit_id].add(user_id)
-    return found
 
 
 def _reviewers(unit_ids: Iterable[int]) -> dict[int, set[int]]:
@@ -155,7 +145,7 @@ def _digest_items(cycle: Cycle, tree: _Tree, missing: Missing, today: datetime.d
     reports_due = {u.pk: tree.deadline(u, DeadlineKind.UNIT_REPORT, from_parent=True)
                    for u in _reports_outstanding(cycle, tree)}
     reports_due = {u: due for u, due in reports_due.items() if due in soon}
-    for unit_id, manager_ids in _managers(reports_due).items():
+    for unit_id, manager_ids in unit_managers(reports_due).items():
         unit = tree.units[unit_id]
         for user_id in manager_ids:
             items[user_id].append(_("The report of %(unit)s is due at %(parent)s by %(date)s.") % {
@@ -185,28 +175,33 @@ def _escalation_items(cycle: Cycle, tree: _Tree, missing: Missing, today: dateti
             late[tree.parent_of(unit).pk].append(_("%(unit)s has not sent its report (due %(date)s).") % {
                 "unit": unit.name, "date": _fmt(yesterday)})
     items: dict[int, list[str]] = defaultdict(list)
-    for unit_id, users in _managers(late).items():
+    for unit_id, users in unit_managers(late).items():
         for user_id in users:
             items[user_id].extend(late[unit_id])
     return items
 
 
 def _send(tenant: Tenant, kind: str, items: dict[int, list[str]], today: datetime.date) -> int:
-    from django.contrib.auth import get_user_model
-
+    """One email (a digest) or one notice (a late list, to the parent's managers: in the app,
+    and by email as each chose) per person; returns how many."""
     sent = 0
-    emails = {pk: email for pk, email in get_user_model().objects.filter(pk__in=items, is_active=True)
-              .values_list("pk", "email") if email}
+    users = {user.pk: user for user in users_by_id(items)}
     for user_id, lines in sorted(items.items()):
-        if user_id not in emails or not lines:
+        user = users.get(user_id)
+        late_list = kind == ReminderKind.ESCALATION
+        if user is None or not lines or not (user.email or late_list):
             continue
         try:
             with transaction.atomic():
                 ReminderLog.objects.create(tenant=tenant, user_id=user_id, day=today, kind=kind, items=lines)
                 context = {"lines": lines, "day": today, "tenant": tenant, "kind": kind}
                 subject = " ".join(render_to_string(f"reports/email/{kind}_subject.txt", context).split())
-                send_mail(subject, render_to_string(f"reports/email/{kind}_body.txt", context), None,
-                          [emails[user_id]])
+                if late_list:
+                    notify(recipients=[user], tenant_id=tenant.pk, kind=NoticeKind.LATE, subject=subject,
+                           body=render_to_string(f"reports/email/{kind}_body.txt", context), link=reverse("manage"))
+                else:
+                    send_mail(subject, render_to_string(f"reports/email/{kind}_body.txt", context), None,
+                              [user.email or ""])
         except IntegrityError:  # already sent today
             continue
         sent += 1

@@ -22,12 +22,14 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy
 
-from cadres.models import Unit
-from cadres.selectors import access_for
+from cadres.models import NoticeKind, Unit
+from cadres.selectors import access_for, unit_managers, users_by_id
 from cadres.services.audit import audit_record
+from cadres.services.notices import notify
 from cadres.transitions import Flow, Outcome, Refusal, Step, User, act, allowed_if
 from evaluations.checks import check_cycle_open, effective_deadline
 from evaluations.models import Cycle, DeadlineKind
@@ -169,6 +171,7 @@ def low_rates(source: CycleFigures, unit: Unit) -> LowRates | None:
     return LowRates(*rates, threshold=threshold)
 
 
+@transaction.atomic
 def unit_report_submit(*, report: UnitReport, acting_user: User, expected_version: object,
                        today: datetime.date | None = None, confirm_low_rates: bool = False) -> UnitReport:
     """draft/returned → submitted/resubmitted, with the figures as they stand now: the
@@ -192,10 +195,37 @@ def unit_report_submit(*, report: UnitReport, acting_user: User, expected_versio
         return Outcome(fields=["figures", "submitted_at", "submitted_by", "is_late", "due_date"],
                        data={"late": locked.is_late, **({"confirmed_low_rates": True} if low else {})})
 
-    return act(UNIT_REPORT_FLOW, report, "submit", acting_user=acting_user, expected_version=expected_version,
+    done = act(UNIT_REPORT_FLOW, report, "submit", acting_user=acting_user, expected_version=expected_version,
                change=change)
+    _tell(done, NoticeKind.REPORT_SUBMITTED, acting_user)
+    return done
 
 
+_NOTICES: dict[str, Promise] = {
+    NoticeKind.REPORT_SUBMITTED: gettext_lazy("%(unit)s submitted its %(year)d report to %(parent)s"),
+    NoticeKind.REPORT_RETURNED: gettext_lazy("%(parent)s returned the %(year)d report of %(unit)s"),
+    NoticeKind.REPORT_ACCEPTED: gettext_lazy("%(parent)s accepted the %(year)d report of %(unit)s"),
+}
+
+
+def _tell(report: UnitReport, notice_kind: str, actor: User) -> None:
+    """A report handed on: both units' managers are told (the reporting unit's, and its
+    parent's, who decide on it), in the transition's transaction."""
+    parent = parent_of(report.unit)
+    if parent is None:  # the flow refuses a report without a parent before this
+        return
+    managers = unit_managers([report.unit_id, parent.pk])
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = str(_NOTICES[notice_kind]) % {"unit": report.unit.name, "parent": parent.name,
+                                                "year": report.cycle.year}
+        body = report.return_comment if notice_kind == NoticeKind.REPORT_RETURNED else ""
+        if notice_kind == NoticeKind.REPORT_SUBMITTED and report.is_late and report.due_date is not None:
+            body = _("Late: it was due on %(date)s.") % {"date": report.due_date.strftime("%d/%m/%Y")}
+    notify(recipients=users_by_id(managers[report.unit_id] | managers[parent.pk]), tenant_id=report.tenant_id,
+           kind=notice_kind, subject=subject, body=body, link=report.get_absolute_url(), actor=actor)
+
+
+@transaction.atomic
 def _decide(report: UnitReport, action: str, *, comment: str, acting_user: User,
             expected_version: object) -> UnitReport:
     def change(locked: UnitReport) -> Outcome:
@@ -203,8 +233,10 @@ def _decide(report: UnitReport, action: str, *, comment: str, acting_user: User,
         return Outcome(fields=["decided_at", "decided_by", "return_comment"],
                        data={"comment": comment} if comment else {})
 
-    return act(UNIT_REPORT_FLOW, report, action, acting_user=acting_user, expected_version=expected_version,
+    done = act(UNIT_REPORT_FLOW, report, action, acting_user=acting_user, expected_version=expected_version,
                change=change)
+    _tell(done, NoticeKind.REPORT_ACCEPTED if action == "accept" else NoticeKind.REPORT_RETURNED, acting_user)
+    return done
 
 
 def unit_report_accept(*, report: UnitReport, acting_user: User, expected_version: object) -> UnitReport:

@@ -65,3 +65,14 @@ def test_only_the_reviewer_asks_and_only_reviewer_and_committee_read(w):
     assert list(feedback_for(w.member.user, assessment)) == []
     assert list(feedback_for(w.sibling.user, assessment)) == []
     assert list(feedback_for(w.foreign_cadre.user, assessment)) == []
+
+
+def test_the_committees_request_stands_when_the_mail_server_is_down(w, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.portal.test_notices.DownBackend"
+    approved_registration(w)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        request, _token = feedback_request_create(cycle=w.cycle, cadre=w.member, source=FeedbackSource.COMMITTEE,
+                                                  email="capuy@example.vn", acting_user=w.secretary.user,
+                                                  build_link=link)
+    assert callbacks  # the email leaves after the commit, by the worker (retried there), never in the request
+    assert FeedbackRequest.objects.filter(pk=request.pk).exists() and mail.outbox == []

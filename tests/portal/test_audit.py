@@ -282,8 +282,8 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_rows(client, wor
     counts = []
     for n in (2, 40):
         _many_events(world, n)
-        # 10 with the menu's count of the inbox, on every page a manager opens.
-        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(10):
+        # 11 with the menu's counts of the inbox and of unread notices, on every page a manager opens.
+        with CaptureQueriesContext(connection) as queries, django_assert_max_num_queries(11):
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]

@@ -1,10 +1,12 @@
 """`make run` shows the year at work: after seeding, every demo reviewer's inbox holds at
-least one item of each kind they decide, and following the menu shows them."""
+least one item of each kind they decide, their notices say how each came, and following
+the menu shows them."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from cadres.models import Notice
 from portal.demo import seed_demo
 from portal.selectors import Inbox
 
@@ -33,3 +35,7 @@ def test_every_demo_reviewer_finds_each_kind_they_decide(client):
         client.force_login(user)
         home = client.get(reverse("home")).content.decode()
         assert f"{len(items)} việc chờ duyệt" in home, email
+        # The hand-offs that put them there left notices too (made once, however often it is seeded).
+        notices = Notice.objects.filter(recipient=user)
+        assert notices.exists() and f'aria-label="{notices.count()} thông báo chưa đọc"' in home, email
+        assert notices.first().subject in client.get(reverse("notice_list")).content.decode()

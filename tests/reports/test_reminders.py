@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.core import mail
 
-from cadres.models import GrantRole, PositionRole, UnitLevel
+from cadres.models import GrantRole, Notice, PositionRole, UnitLevel
 from evaluations.models import CycleDeadline, DeadlineKind
 from reports.models import ReminderLog, UnitReport, UnitReportState
 from reports.services.reminders import reminders_send
@@ -68,9 +68,13 @@ def test_a_submitted_report_is_not_reminded(w):
     assert "Báo cáo của Huyện Đoàn Chợ Mới" not in _mails_to(w["bithu_huyen"])[0].body
 
 
-def test_after_the_deadline_the_parent_managers_get_the_late_units_and_cadres(w):
+def test_after_the_deadline_the_parent_managers_get_the_late_units_and_cadres(w, django_capture_on_commit_callbacks):
     day_after = TODAY + datetime.timedelta(days=8)
-    reminders_send(tenant=w["tenant"], today=day_after)
+    # The late list is a notice to each manager; its email leaves once the run commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        reminders_send(tenant=w["tenant"], today=day_after)
+    [notice] = Notice.objects.filter(recipient=w["bithu_huyen"].user)
+    assert notice.kind == "late" and "Trần Văn Bình, Võ Thị Hoa" in notice.body
     [late] = [m for m in _mails_to(w["bithu_huyen"]) if m.subject.startswith("Danh sách trễ hạn")]
     assert "Đoàn xã Kiến An: 2 cán bộ chưa đăng ký: Trần Văn Bình, Võ Thị Hoa." in late.body
     assert "Phạm Thị Lan" not in late.body
