@@ -1,8 +1,10 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context
 from django.contrib.sites.shortcuts import get_current_site
-from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+
+from cadres.services.accounts import INVITATION_TEMPLATE
+from cadres.tasks import enqueue_email
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -17,9 +19,14 @@ class AccountAdapter(DefaultAccountAdapter):
         return False
 
     def send_mail(self, template_prefix: str, email: str, context_data: dict) -> None:
-        """Render now, while the request is at hand; send once the transaction that
-        asked for the mail has committed (never for a change that rolled back)."""
+        """Render now, while the request is at hand; the worker sends it once the transaction
+        that asked for it has committed (never for a change that rolled back), retrying while
+        the mail server is down. An invitation's outcome goes on the cadre's trail."""
         request = context.request
         data = {"request": request, "email": email, "current_site": get_current_site(request), **context_data}
         message = self.render_mail(template_prefix, email, data)
-        transaction.on_commit(message.send)
+        html = next((content for content, mimetype in getattr(message, "alternatives", []) if mimetype == "text/html"),
+                    None)
+        cadre = context_data.get("cadre") if template_prefix == INVITATION_TEMPLATE else None
+        enqueue_email(subject=message.subject, body=message.body, to=email, html=html,
+                      invitation=[cadre.tenant_id, cadre.pk] if cadre is not None else None)

@@ -5,14 +5,14 @@ import logging
 import smtplib
 
 from celery import shared_task
-from django.core.mail import send_mail
+from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
 from cadres.models import ImportJob, ImportJobStatus, Notice, NoticeEmail, Tenant, Unit
-from cadres.services import notices
+from cadres.services import accounts, notices
 from cadres.services.imports import import_job_run
 
 logger = logging.getLogger(__name__)
@@ -84,10 +84,25 @@ def send_notice_digests() -> int:
     return queued
 
 
-@shared_task(acks_late=True, **MAIL_RETRY)
-def send_email(subject: str, body: str, to: list[str]) -> None:
-    """An email to an address outside the app (a feedback request to the cấp ủy)."""
-    send_mail(subject, body, None, to)
+@shared_task(bind=True, acks_late=True, **MAIL_RETRY)
+def send_email(self, subject: str, body: str, to: list[str], html: str | None = None,
+               invitation: list[int] | None = None) -> None:
+    """One email: to an address outside the app (a feedback request to the cấp ủy), or one of
+    the account mails (invitation, password reset). `invitation` ([tenant id, cadre id]): the
+    cadre's trail records whether it was sent or, after the last try, failed."""
+    message = EmailMultiAlternatives(subject, body, None, to)
+    if html:
+        message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except MAIL_RETRY["autoretry_for"]:
+        if invitation and (self.request.is_eager or self.request.retries >= self.max_retries):
+            with scope(tenant=invitation[0]):
+                accounts.invitation_mail_record(cadre_id=invitation[1], sent=False)
+        raise
+    if invitation:
+        with scope(tenant=invitation[0]):
+            accounts.invitation_mail_record(cadre_id=invitation[1], sent=True)
 
 
 def _queue(task, args: list, what: str) -> None:
@@ -105,7 +120,8 @@ def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:
         transaction.on_commit(lambda: _queue(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"))
 
 
-def enqueue_email(*, subject: str, body: str, to: str) -> None:
+def enqueue_email(*, subject: str, body: str, to: str, html: str | None = None,
+                  invitation: list[int] | None = None) -> None:
     """Send an email by the worker once the transaction commits, retried while the mail
     server is down; never inside the request."""
-    transaction.on_commit(lambda: _queue(send_email, [subject, body, [to]], f"an email to {to}"))
+    transaction.on_commit(lambda: _queue(send_email, [subject, body, [to], html, invitation], f"an email to {to}"))

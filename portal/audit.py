@@ -41,7 +41,9 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
     (gettext_lazy("Cadres and positions"), [
         ("cadre.create", gettext_lazy("Cadre added")),
         ("cadre.update", gettext_lazy("Cadre's profile changed")),
-        ("cadre.invite", gettext_lazy("Invitation sent")),
+        ("cadre.invite", gettext_lazy("Invitation queued")),
+        ("cadre.invite_sent", gettext_lazy("Invitation email sent")),
+        ("cadre.invite_failed", gettext_lazy("Invitation email could not be sent")),
         ("position.create", gettext_lazy("Position assigned")),
         ("position.end", gettext_lazy("Position ended")),
         ("join_request.create", gettext_lazy("Asked to join with a join code")),

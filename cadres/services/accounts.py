@@ -24,12 +24,14 @@ from cadres.services.audit import audit_record
 from cadres.services.notices import notify
 from cadres.services.people import cadre_create, position_create
 
+INVITATION_TEMPLATE = "cadres/accounts/email/invitation"
+
 
 def _send_invitation(cadre: Cadre, user: User, acting_user: User) -> None:
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     adapter = get_adapter()
     adapter.send_mail(
-        "cadres/accounts/email/invitation",
+        INVITATION_TEMPLATE,
         user.email,
         {
             "cadre": cadre,
@@ -51,6 +53,16 @@ def cadre_invite(*, cadre: Cadre, acting_user: User) -> None:
         )
     _send_invitation(cadre, user, acting_user)
     audit_record(actor=acting_user, action="cadre.invite", obj=cadre, data={"email": user.email})
+
+
+def invitation_mail_record(*, cadre_id: int, sent: bool) -> None:
+    """What became of an invitation's email (the mail task, once it is sent or given up):
+    the cadre's trail reads queued (`cadre.invite`), then sent or failed."""
+    cadre = Cadre.objects.get(pk=cadre_id)
+    if sent:
+        audit_record(actor=None, action="cadre.invite_sent", obj=cadre, data={"email": cadre.email})
+    else:
+        audit_record(actor=None, action="cadre.invite_failed", obj=cadre, data={"email": cadre.email})
 
 
 @transaction.atomic

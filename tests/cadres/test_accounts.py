@@ -233,3 +233,28 @@ def test_manager_turns_on_totp_and_then_needs_a_code_to_log_in(client, tree, man
     assert response.url == reverse("mfa_authenticate")
     page = client.get(response.url).content.decode()
     assert "Đăng nhập hai bước" in page and 'name="code"' in page
+
+
+def test_invitation_trail_reads_queued_then_sent(client, tree, manager, django_capture_on_commit_callbacks):
+    cadre = without_password(CadreFactory(unit=tree["b1"], email="moi@example.vn"))
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("cadre_invite", args=[cadre.pk]))
+    trail = list(AuditEvent.objects.filter(cadre_id=cadre.pk, action__startswith="cadre.invite")
+                 .order_by("id").values_list("action", flat=True))
+    assert trail == ["cadre.invite", "cadre.invite_sent"]
+
+
+def test_with_the_mail_server_down_the_invitation_is_queued_and_its_failure_recorded(
+        client, tree, manager, settings, django_capture_on_commit_callbacks):
+    settings.EMAIL_BACKEND = "tests.portal.test_notices.DownBackend"
+    cadres = [without_password(CadreFactory(unit=tree["b1"], email=f"moi{n}@example.vn")) for n in range(3)]
+    client.force_login(manager)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("unit_invite", args=["a", "D1"]), follow=True)
+    assert response.status_code == 200  # the action happened; only the mail is late
+    for cadre in cadres:
+        trail = list(AuditEvent.objects.filter(cadre_id=cadre.pk, action__startswith="cadre.invite")
+                     .order_by("id").values_list("action", flat=True))
+        assert trail == ["cadre.invite", "cadre.invite_failed"]
+    assert mail.outbox == []
