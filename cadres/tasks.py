@@ -26,8 +26,10 @@ def count_units(tenant_id: int) -> int:
         return Unit.objects.filter(archived_at__isnull=True).count()
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def run_import_job(job_id: int) -> str:
+    """Idempotent: a finished job is left alone; an interrupted one wrote nothing (one
+    transaction) and runs again."""
     tenant_id = ImportJob.objects.with_scopes_disabled().values_list("tenant_id", flat=True).get(pk=job_id)
     with scope(tenant=tenant_id):
         return import_job_run(job_id=job_id).status
@@ -40,7 +42,7 @@ def enqueue_import_job(job: ImportJob) -> None:
 
 def _send_import_job(job_id: int) -> None:
     try:
-        run_import_job.apply_async(args=[job_id], retry=False)
+        run_import_job.apply_async(args=[job_id], retry=False, ignore_result=True)
     except Exception:  # the broker is down: say so on the job page instead of failing the request
         logger.exception("could not queue import job %s", job_id)
         ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
@@ -57,21 +59,24 @@ MAIL_RETRY = dict(autoretry_for=(smtplib.SMTPException, OSError), retry_backoff=
                   max_retries=24, retry_jitter=True)
 
 
-@shared_task(acks_late=True, **MAIL_RETRY)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **MAIL_RETRY)
 def send_notice_email(tenant_id: int, notice_id: int) -> bool:
+    """Idempotent: a notice already emailed is not emailed again."""
     with scope(tenant=tenant_id):
         return notices.notice_email_send(notice_id=notice_id)
 
 
-@shared_task(acks_late=True, **MAIL_RETRY)
+@shared_task(acks_late=True, reject_on_worker_lost=True, **MAIL_RETRY)
 def send_notice_digest(tenant_id: int, user_id: int) -> int:
+    """Idempotent: it holds only the notices not yet emailed."""
     with scope(tenant=tenant_id):
         return notices.notice_digest_send(tenant_id=tenant_id, user_id=user_id)
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def send_notice_digests() -> int:
-    """Every morning (beat): one digest task per person with notices waiting, per tenant."""
+    """Every morning (beat): one digest task per person with notices waiting, per tenant.
+    Idempotent: each digest holds only what is not yet emailed."""
     with scopes_disabled():
         tenant_ids = list(Tenant.objects.values_list("pk", flat=True))
     queued = 0
@@ -89,7 +94,8 @@ def send_email(self, subject: str, body: str, to: list[str], html: str | None = 
                invitation: list[int] | None = None) -> None:
     """One email: to an address outside the app (a feedback request to the cấp ủy), or one of
     the account mails (invitation, password reset). `invitation` ([tenant id, cadre id]): the
-    cadre's trail records whether it was sent or, after the last try, failed."""
+    cadre's trail records whether it was sent or, after the last try, failed. Not idempotent
+    (nothing records that it went out), so a worker lost mid-send does not send it twice."""
     message = EmailMultiAlternatives(subject, body, None, to)
     if html:
         message.attach_alternative(html, "text/html")
@@ -107,7 +113,7 @@ def send_email(self, subject: str, body: str, to: list[str], html: str | None = 
 
 def _queue(task, args: list, what: str) -> None:
     try:
-        task.apply_async(args=args, retry=False)
+        task.apply_async(args=args, retry=False, ignore_result=True)
     except Exception:  # the broker is down (or, eagerly, the mail server was, every retry): the notice stays
         logger.exception("could not queue or send %s", what)
 

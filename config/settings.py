@@ -155,8 +155,16 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_BROKER_CONNECTION_TIMEOUT = 3
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+# A broker that does not answer holds a request for about a second, no more.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1, "socket_timeout": 5,
+    # A task taken by a worker whose whole host is lost returns to the queue after this long:
+    # longer than the longest job (a province summary PDF, a 50,000-row import), so a slow
+    # job is never handed to a second worker while the first still runs it. A worker process
+    # killed mid-task (OOM) is requeued at once instead (reject_on_worker_lost).
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600),
+}
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"

@@ -19,8 +19,14 @@ from reports.services import files, reminders, rollup
 logger = logging.getLogger(__name__)
 
 
-@shared_task(acks_late=True)
+# Each task says whether running it twice is harmless. Those that are take the message off
+# the queue only once they finish (acks_late) and put it back when the process running them
+# dies (reject_on_worker_lost): a worker killed mid-run costs a rerun, not the work.
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def rollup_tenant(tenant_id: int, cycle_id: int) -> int:
+    """Idempotent: the full run recomputes the cycle's figures from the forms, in one transaction."""
     with scope(tenant=tenant_id):
         cycle = Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id)
         if not cycle.is_open:  # closed while the task was queued: its figures are frozen
@@ -28,15 +34,17 @@ def rollup_tenant(tenant_id: int, cycle_id: int) -> int:
         return rollup.rollup_cycle(cycle=cycle)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def rollup_cadres(tenant_id: int, cycle_id: int, cadre_ids: list[int]) -> int:
+    """Idempotent: the cadres' rows and their paths' sums are recomputed, not incremented."""
     with scope(tenant=tenant_id):
         return rollup.rollup_cadres(cycle=Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id), cadre_ids=cadre_ids)
 
 
-@shared_task
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def rollup_nightly() -> int:
-    """Every open cycle of every tenant, one task each."""
+    """Every open cycle of every tenant, one task each. Idempotent: a second run queues full
+    runs again, themselves idempotent."""
     # The one place that lists cycles across tenants: it only hands out ids.
     with scopes_disabled():
         cycles = list(Cycle.objects.filter(status=CycleStatus.OPEN, tenant__in=Tenant.objects.all())
@@ -46,8 +54,9 @@ def rollup_nightly() -> int:
     return len(cycles)
 
 
-@shared_task(acks_late=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def generate_report_file(file_id: int) -> str:
+    """Idempotent: a finished file is left alone; an interrupted one is built again."""
     tenant_id = ReportFile.objects.with_scopes_disabled().values_list("tenant_id", flat=True).get(pk=file_id)
     with scope(tenant=tenant_id):
         return files.report_file_run(file_id=file_id).status
@@ -55,7 +64,8 @@ def generate_report_file(file_id: int) -> str:
 
 @shared_task
 def send_reminders() -> int:
-    """Today's digests and late lists, per tenant with an open cycle."""
+    """Today's digests and late lists, per tenant with an open cycle. Not idempotent (a rerun
+    would mail the digests again), so a lost run is not put back: tomorrow's run follows."""
     with scopes_disabled():
         tenant_ids = list(Cycle.objects.filter(status=CycleStatus.OPEN).values_list("tenant_id", flat=True)
                           .distinct())
@@ -70,7 +80,8 @@ def send_reminders() -> int:
 
 def _send_rollup(task, args: list, what: str) -> None:
     try:
-        task.apply_async(args=args, retry=False)
+        # Nobody reads a rollup's result: no wait on the result backend either.
+        task.apply_async(args=args, retry=False, ignore_result=True)
     except Exception:  # broker down (or, eagerly, the rollup failed): the nightly run repairs it
         logger.exception("could not queue a rollup of %s", what)
 
@@ -97,7 +108,7 @@ def enqueue_report_file(report_file: ReportFile) -> None:
 
 def _send_report_file(file_id: int) -> None:
     try:
-        generate_report_file.apply_async(args=[file_id], retry=False)
+        generate_report_file.apply_async(args=[file_id], retry=False, ignore_result=True)
     except Exception:  # the broker is down: the page says so instead of spinning forever
         logger.exception("could not queue report file %s", file_id)
         ReportFile.objects.filter(pk=file_id, status=ReportFileStatus.QUEUED).update(

@@ -5,6 +5,7 @@ the service the test is skipped on a developer machine, and fails under CI=true:
 never go green by skipping what it was meant to run.
 """
 
+import contextlib
 import copy
 import os
 import shutil
@@ -151,9 +152,10 @@ def _eager_celery_unless_worker(request):
     celery_app.conf.task_always_eager = previous
 
 
-@pytest.fixture
-def celery_worker_process(transactional_db):
-    """A real `celery worker` subprocess on the test database and the configured Redis."""
+@contextlib.contextmanager
+def running_worker(*pool_args: str):
+    """A real `celery worker` subprocess on the test database and the configured Redis,
+    consuming a queue of its own; yields (queue, process)."""
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL: a worker process cannot share an in-memory SQLite test database")
     db = settings.DATABASES["default"]
@@ -172,7 +174,7 @@ def celery_worker_process(transactional_db):
     log.parent.mkdir(exist_ok=True)
     with open(log, "w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "--without-heartbeat",
+            [sys.executable, "-m", "celery", "-A", "config", "worker", *pool_args, "--without-heartbeat",
              "--without-gossip", "--without-mingle", "-Q", queue, "--loglevel=INFO"],
             cwd=settings.BASE_DIR, env=env, stdout=out, stderr=subprocess.STDOUT,
         )
@@ -186,7 +188,7 @@ def celery_worker_process(transactional_db):
             time.sleep(0.3)
         else:
             pytest.fail(f"celery worker did not start:\n{log.read_text()}")
-        yield queue
+        yield queue, proc
     finally:
         celery_app.conf.task_default_queue = previous_queue
         proc.terminate()
@@ -195,3 +197,18 @@ def celery_worker_process(transactional_db):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def celery_worker_process(transactional_db):
+    """One worker process running tasks itself (solo pool); yields its queue."""
+    with running_worker("--pool=solo") as (queue, _proc):
+        yield queue
+
+
+@pytest.fixture
+def celery_prefork_worker(transactional_db):
+    """A worker as production runs it: a parent process handing tasks to a child; yields
+    (queue, parent process)."""
+    with running_worker("--pool=prefork", "--concurrency=1") as running:
+        yield running
