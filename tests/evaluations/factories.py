@@ -82,7 +82,13 @@ def submitted_registration(w, cadre=None):
                                expected_version=registration.lock_version)
 
 
-def approved_registration(w, cadre=None, reviewer=None):
+def approved_registration(w, cadre=None, reviewer=None, on: datetime.date | None = None):
+    """Approved by the reviewer, dated `on` (1 January of the cycle's year unless given): the
+    activity log counts from the approval, and the tests log from January on."""
     registration = submitted_registration(w, cadre)
-    return registration_approve(registration=registration, acting_user=(reviewer or w.secretary).user,
-                                expected_version=registration.lock_version)
+    registration = registration_approve(registration=registration, acting_user=(reviewer or w.secretary).user,
+                                        expected_version=registration.lock_version)
+    registration.approved_at = timezone.make_aware(datetime.datetime.combine(on or datetime.date(YEAR, 1, 1),
+                                                                             datetime.time(9)))
+    type(registration).objects.filter(pk=registration.pk).update(approved_at=registration.approved_at)
+    return registration
