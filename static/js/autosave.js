@@ -122,7 +122,8 @@
   // newer version of the field (saved from elsewhere since), which then wins. Text typed
   // before the page finished loading is newer still, and is saved as it is.
   function restore() {
-    document.querySelectorAll(".autosave").forEach(function (field) {
+    // [data-field]: the fields themselves, not the box Django draws around a radio group.
+    document.querySelectorAll(".autosave[data-field]").forEach(function (field) {
       if (changedBeforeLoad(field)) {
         remember(field);
         htmx.trigger(field, "autosave-retry");

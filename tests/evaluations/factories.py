@@ -44,9 +44,18 @@ class CycleFactory(factory.django.DjangoModelFactory):
     unit_report_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
 
 
-def world() -> SimpleNamespace:
+# One criterion of each kind answered by an outcome (Cần Thơ's seed 002): `world(groups=WITH_OUTCOMES)`.
+UNIFORM = "Mặc áo Thanh niên vào thứ Hai"
+ALCOHOL = "Uống rượu, bia trong giờ làm việc"
+WITH_OUTCOMES = [*GROUPS, dict(title="Nền nếp", criteria=[
+    dict(title=UNIFORM, kind="yes_no", guidance="Thứ Hai hằng tuần và khi dự họp."),
+    dict(title=ALCOHOL, kind="prohibition"),
+])]
+
+
+def world(groups=GROUPS) -> SimpleNamespace:
     tree = province_pair()
-    programme = ProgrammeFactory(owner_unit=tree["root"], start_year=YEAR, end_year=YEAR, groups=GROUPS,
+    programme = ProgrammeFactory(owner_unit=tree["root"], start_year=YEAR, end_year=YEAR, groups=groups,
                                  publish=True)
     criteria = {c.title: c for c in Criterion.objects.filter(group__programme=programme)}
     member = CadreFactory(unit=tree["b1"], role=PositionRole.EXECUTIVE_MEMBER, full_name="Trần Thị Mai")
