@@ -62,8 +62,9 @@ class ResultOutcome(models.TextChoices):
     @classmethod
     def for_kind(cls, kind: str) -> list["ResultOutcome"]:
         """The answers a criterion of this kind takes, the met one first ([] for the others)."""
-        return {CriterionKind.YES_NO: [cls.MET, cls.NOT_MET],
-                CriterionKind.PROHIBITION: [cls.KEPT, cls.BROKEN]}.get(kind, [])
+        answers: dict[str, list[ResultOutcome]] = {CriterionKind.YES_NO: [cls.MET, cls.NOT_MET],
+                                                   CriterionKind.PROHIBITION: [cls.KEPT, cls.BROKEN]}
+        return answers.get(kind, [])
 
 
 class FormAction(models.TextChoices):

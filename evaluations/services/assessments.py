@@ -8,7 +8,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _, gettext_noop
 
 from cadres.services.audit import audit_record
 from cadres.transitions import Refusal, User
@@ -160,9 +160,10 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))  # type: ignore[arg-type]
 
 
-OUTCOME_MISSING = {
-    CriterionKind.YES_NO: gettext_lazy("Choose whether you did it: done or not done."),
-    CriterionKind.PROHIBITION: gettext_lazy("Choose whether you kept to it: kept or broken."),
+# Translated where the error is raised.
+OUTCOME_MISSING: dict[str, str] = {
+    CriterionKind.YES_NO: gettext_noop("Choose whether you did it: done or not done."),
+    CriterionKind.PROHIBITION: gettext_noop("Choose whether you kept to it: kept or broken."),
 }
 
 
@@ -173,7 +174,7 @@ def self_assessment_errors(assessment: SelfAssessment) -> dict[str, str]:
         key, kind = f"result.{result.commitment.criterion_id}", result.commitment.criterion.kind
         outcomes = ResultOutcome.for_kind(kind)
         if outcomes and result.outcome not in outcomes:
-            errors[f"{key}.outcome"] = str(OUTCOME_MISSING[kind])
+            errors[f"{key}.outcome"] = _(OUTCOME_MISSING[kind])
         if kind == CriterionKind.PROHIBITION:
             if result.outcome == ResultOutcome.BROKEN and not result.result.strip():
                 errors[f"{key}.result"] = _("You broke this prohibition: say what happened.")

@@ -79,7 +79,7 @@ def test_the_form_asks_each_kind_its_own_way_and_the_error_summary_links_to_the_
     page = client.get(reverse("self_assessment_edit", args=[form.pk])).content.decode()
     uniform = f"f-result-{w.criteria[UNIFORM].pk}-outcome"
     # The criterion's fieldset holds a radio group with its own legend.
-    assert f'<legend>Kết quả</legend>' in page
+    assert '<legend>Kết quả</legend>' in page
     assert f'id="{uniform}_0"' in page and 'type="radio"' in page and 'value="met"' in page
     assert "Đạt" in page and "Chưa đạt" in page and "Giữ đúng" in page and "Vi phạm" in page
     assert f'data-group="{uniform}"' in page and f'id="st-{uniform}"' in page
