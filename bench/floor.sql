@@ -95,19 +95,24 @@ cadre_sums AS (
   LEFT JOIN secretary sec ON sec.cadre_id = h.cadre_id
   LEFT JOIN initiative ini ON ini.cadre_id = h.cadre_id
 ),
--- Attainment of each quantitative target (the root row's extra["targets"]): commitments of
--- the yearly self-assessments submitted by cadres in scope, meeting their target / assessed.
+-- Results per criterion (the root row's extra["targets"]): of the yearly self-assessments
+-- submitted by cadres in scope, quantitative commitments meeting their target, yes/no
+-- criteria done and prohibitions kept / results assessed (a yes/no or prohibition counts
+-- once answered).
 targets AS (
   SELECT COALESCE(jsonb_object_agg(t.criterion_id::text, jsonb_build_array(t.met, t.total)), '{}'::jsonb)
            AS targets
   FROM (
-    SELECT cm.criterion_id, count(*) FILTER (WHERE cr.actual_value >= cm.target) AS met, count(*) AS total
+    SELECT cm.criterion_id,
+           count(*) FILTER (WHERE cr.actual_value >= cm.target OR cr.outcome IN ('met', 'kept')) AS met,
+           count(*) AS total
     FROM evaluations_commitmentresult cr
     JOIN evaluations_selfassessment s ON s.id = cr.self_assessment_id
     JOIN evaluations_commitment cm ON cm.id = cr.commitment_id
     JOIN models_registry_criterion cq ON cq.id = cm.criterion_id
     WHERE s.cycle_id = %(cycle)s AND s.period = 'year' AND s.submitted_at IS NOT NULL
-      AND cq.kind = 'quantitative' AND cm.target IS NOT NULL
+      AND ((cq.kind = 'quantitative' AND cm.target IS NOT NULL)
+           OR (cq.kind IN ('yes_no', 'prohibition') AND cr.outcome IN ('met', 'not_met', 'kept', 'broken')))
       AND s.cadre_id IN (SELECT cadre_id FROM home)
     GROUP BY cm.criterion_id
   ) t

@@ -148,7 +148,7 @@ def p1a(cycle, root, notes: list[str]) -> Row:
     wrong = {name: (value, stored_values[name]) for name, value in floor.items() if stored_values[name] != value}
     notes.append(f"P1a: the warm-up rollup_cycle returned {written}; root figures: "
                  + ", ".join(f"{name}={value}" for name, value in floor.items() if name != "targets")
-                 + f"; attainment of {len(floor['targets'])} quantitative targets")
+                 + f"; results of {len(floor['targets'])} criteria (targets, yes/no, prohibitions)")
     if wrong:
         detail = "; ".join(f"{name}: floor {a} ≠ stored {b}" for name, (a, b) in wrong.items())
         print(f"\n!!! P1a: the floor and the stored root figures disagree: {detail}\n", file=sys.stderr)

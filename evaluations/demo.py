@@ -31,6 +31,7 @@ from evaluations.models import (
     Rating,
     Registration,
     RegistrationState,
+    ResultOutcome,
     SelfAssessment,
 )
 from evaluations.services.assessments import self_assessment_autosave, self_assessment_start
@@ -165,8 +166,16 @@ def _self_assessed(registration: Registration) -> SelfAssessment:
     form = self_assessment_start(registration=registration, acting_user=user)
     if form.state != AssessmentState.DRAFT:
         return form
-    answers = {f"result.{result.commitment.criterion_id}.result": "Đã thực hiện đầy đủ, có minh chứng trong sổ."
-               for result in form.results.select_related("commitment")}
+    answers = {}
+    for result in form.results.select_related("commitment__criterion"):
+        key, kind = f"result.{result.commitment.criterion_id}", result.commitment.criterion.kind
+        # A yes/no criterion done, a prohibition kept (nothing to tell), the rest in the cadre's words.
+        if kind == CriterionKind.YES_NO:
+            answers[f"{key}.outcome"] = ResultOutcome.MET
+        elif kind == CriterionKind.PROHIBITION:
+            answers[f"{key}.outcome"] = ResultOutcome.KEPT
+            continue
+        answers[f"{key}.result"] = "Đã thực hiện đầy đủ, có minh chứng trong sổ."
     answers.update(strengths="Nhiệt tình, sâu sát đoàn viên.", weaknesses="Chưa chủ động báo cáo định kỳ.",
                    self_rating=Rating.GOOD)
     if registration.cadre.is_civil_servant:

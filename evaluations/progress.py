@@ -1,10 +1,17 @@
 """Progress of quantitative commitments, computed from the activity log.
 
-The cycle year is cut into period buckets (Monday-to-Sunday weeks, calendar months,
-quarters, or the whole year), clipped to the counting window. A bucket is met when the
-logged value in it (hours summed for an hours target, entries counted otherwise) reaches
-the committed target. Only buckets that have ended count toward "met/elapsed"; the
-running one is reported apart, so a week that has just begun is not a failure.
+What counts is the **counted period** (`counted_period`, the one rule): from the later of
+the form's period start (1 January, or a quarter's first day), the day the registration
+was first approved and the day the cadre's position started, to today or the period's
+end. It is cut into period buckets (Monday-to-Sunday weeks, calendar months, quarters, or
+the whole year), clipped to it. A bucket is met when the logged value in it (hours summed
+for an hours target, entries counted otherwise) reaches the committed target. Only
+buckets that have ended count toward "met/elapsed"; the running one is reported apart, so
+a week that has just begun is not a failure.
+
+A target's actual is one number, `Progress.actual` (the year's total for a yearly target,
+the mean per ended week/month/quarter otherwise), in `Progress.unit`: the progress bar,
+the pre-filled actual value of the KĐCT01 and its PDF all print it.
 """
 
 import datetime
@@ -12,10 +19,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _, pgettext
 
-from evaluations.models import Activity, Commitment, Initiative
+from cadres.models import Position
+from evaluations.models import Activity, AssessmentPeriod, Commitment, Initiative, Registration
+from evaluations.templatetags.assessment_ui import amount
 from models_registry.models import ActivityKind, CriterionKind, MeasureUnit, Period
 
 
@@ -34,6 +44,7 @@ class Progress:
     period: str
     buckets: list[Bucket]  # ended buckets
     current: Bucket | None  # the running one, if any
+    since: datetime.date | None = None  # the counted period's first day
 
     @property
     def elapsed(self) -> int:
@@ -56,6 +67,30 @@ class Progress:
         return (sum((b.value for b in counted), Decimal(0)) / len(counted)).quantize(Decimal("0.01"))
 
     @property
+    def actual(self) -> Decimal | None:
+        """The one figure comparable with the target: the total for a yearly target, the
+        mean per period otherwise (None before a period has begun)."""
+        if self.period == Period.YEAR:
+            return self.total if self.buckets or self.current else None
+        return self.average
+
+    @property
+    def unit(self) -> str:
+        """"giờ/tuần" for a weekly hours target: the unit `actual` is in."""
+        measure = MeasureUnit(self.measure).label if self.measure in MeasureUnit.values else self.measure
+        if self.period not in Period.values or self.period == Period.YEAR:
+            return str(measure)
+        return f"{measure}/{pgettext('per period', Period(self.period).label)}"
+
+    @property
+    def actual_text(self) -> str:
+        """E.g. "2,75 giờ/tuần, tính từ 12/11/2026"."""
+        value = f"{amount(self.actual) if self.actual is not None else '0'} {self.unit}"
+        if self.since is None:
+            return value
+        return _("%(value)s, counted from %(date)s") % {"value": value, "date": self.since.strftime("%d/%m/%Y")}
+
+    @property
     def label(self) -> str:
         """E.g. "2 giờ/tuần: 7/8 tuần đạt"."""
         period = pgettext("per period", Period(self.period).label) if self.period in Period.values else self.period
@@ -64,6 +99,34 @@ class Progress:
             "target": format(self.target.normalize(), "f"), "measure": measure, "period": period,
             "met": self.met, "elapsed": self.elapsed,
         }
+
+
+def period_window(year: int, period: str) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a form's period: the year, or one of its quarters."""
+    if period == AssessmentPeriod.YEAR:
+        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    quarter = int(period[1])
+    start = datetime.date(year, 3 * quarter - 2, 1)
+    following = datetime.date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
+    return start, following - datetime.timedelta(days=1)
+
+
+def counted_period(registration: Registration, period: str = AssessmentPeriod.YEAR,
+                   today: datetime.date | None = None) -> tuple[datetime.date, datetime.date]:
+    """The days whose log counts for a registration's targets over a form's period (module
+    docstring): from the latest of the period's start, the first approval of the
+    registration (any revision: an amendment does not restart the count) and the start of
+    the position it was filed under, to the earlier of today and the period's end. Empty
+    (start after end) before it begins."""
+    start, end = period_window(registration.cycle.year, period)
+    approved = Registration.objects.filter(
+        cycle_id=registration.cycle_id, cadre_id=registration.cadre_id, programme_id=registration.programme_id,
+        approved_at__isnull=False).aggregate(first=Min("approved_at"))["first"]
+    position = (Position.objects.filter(cadre_id=registration.cadre_id, unit_id=registration.unit_id,
+                                        role=registration.role, start_date__lte=end)
+                .order_by("-start_date").values_list("start_date", flat=True).first())
+    starts = [start, *([timezone.localdate(approved)] if approved else []), *([position] if position else [])]
+    return max(starts), min(end, today or timezone.localdate())
 
 
 def period_buckets(period: str, start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
@@ -104,7 +167,8 @@ def entries(cadre_id: int, kinds: Iterable[str], start: datetime.date, end: date
 
 def compute_progress(*, target: Decimal, measure: str, period: str, logged: list[tuple[datetime.date, Decimal]],
                      start: datetime.date, end: datetime.date, today: datetime.date) -> Progress:
-    """Pure: bucket the logged entries between start and end as seen on `today`."""
+    """Pure: bucket the logged entries between start and end as seen on `today` (a bucket
+    ending on `end` has ended once `end` is before today)."""
     ended, current = [], None
     for first, last in period_buckets(period, start, end):
         if first > today:
@@ -115,22 +179,29 @@ def compute_progress(*, target: Decimal, measure: str, period: str, logged: list
             ended.append(bucket)
         else:
             current = bucket
-    return Progress(target=target, measure=measure, period=period, buckets=ended, current=current)
+    return Progress(target=target, measure=measure, period=period, buckets=ended, current=current, since=start)
 
 
-def commitment_progress(commitment: Commitment, *, today: datetime.date | None = None,
-                        start: datetime.date | None = None, end: datetime.date | None = None) -> Progress | None:
-    """Progress of a quantitative commitment over its cycle year (or start..end), None for
-    other kinds or without a committed target."""
+def commitment_progress(commitment: Commitment, counted: tuple[datetime.date, datetime.date],
+                        today: datetime.date | None = None) -> Progress | None:
+    """Progress of a quantitative commitment over its `counted_period`, None for other
+    kinds or without a committed target."""
     criterion = commitment.criterion
     if criterion.kind != CriterionKind.QUANTITATIVE or commitment.target is None:
         return None
-    year = commitment.registration.cycle.year
-    start = start or datetime.date(year, 1, 1)
-    end = end or datetime.date(year, 12, 31)
+    start, end = counted
     today = today or timezone.localdate()
     hours = criterion.measure == MeasureUnit.HOURS
     logged = entries(commitment.registration.cadre_id, criterion.activity_kinds, start, end, hours)
     period = criterion.period or Period.YEAR
     return compute_progress(target=commitment.target, measure=criterion.measure, period=period, logged=logged,
                             start=start, end=end, today=today)
+
+
+def registration_progress(registration: Registration, period: str = AssessmentPeriod.YEAR,
+                          today: datetime.date | None = None) -> list[tuple[Commitment, Progress | None]]:
+    """(commitment, Progress or None) for each commitment over the counted period of the
+    form's `period`, e.g. "2 giờ/tuần: 7/8 tuần đạt"."""
+    counted = counted_period(registration, period, today)
+    commitments = registration.commitments.select_related("criterion", "registration__cycle")
+    return [(commitment, commitment_progress(commitment, counted, today)) for commitment in commitments]

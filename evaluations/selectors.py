@@ -19,7 +19,6 @@ from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     Activity,
     AssessmentState,
-    Commitment,
     Cycle,
     CycleStatus,
     DeadlineKind,
@@ -32,7 +31,6 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
-from evaluations.progress import Progress, commitment_progress
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
 from evaluations.snapshots import FieldChange, diff_snapshots
 from models_registry.models import Programme, ProgrammeStatus, ProgrammeSubject
@@ -203,17 +201,6 @@ def resubmission_diff(form: Registration | SelfAssessment) -> list[FieldChange]:
     if events[0].action == FormAction.RESUBMIT:
         return kind.diff(returned.snapshot, events[0].snapshot)
     return kind.diff(returned.snapshot, kind.snapshot(form))
-
-
-# --- Progress ---------------------------------------------------------------------------
-
-
-def registration_progress(
-    registration: Registration, today: datetime.date | None = None
-) -> list[tuple[Commitment, Progress | None]]:
-    """(commitment, Progress or None) for each commitment, e.g. "2 giờ/tuần: 7/8 tuần đạt"."""
-    commitments = registration.commitments.select_related("criterion", "registration__cycle")
-    return [(commitment, commitment_progress(commitment, today=today)) for commitment in commitments]
 
 
 # --- Feedback ---------------------------------------------------------------------------

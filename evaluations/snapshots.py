@@ -12,14 +12,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from evaluations.models import Registration, SelfAssessment
+from evaluations.models import Registration, ResultOutcome, SelfAssessment
 
 REGISTRATION_FIELDS = ("planned_initiative",)
 HEADER_FIELDS = ("full_name", "birth_date", "union_position", "job_title", "unit_name")
 COMMITMENT_FIELDS = ("text", "target", "measures")
 ASSESSMENT_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "gains_people", "gains_work",
                      "gains_organisation", "gains_public", "self_rating")
-RESULT_FIELDS = ("result", "actual_value", "change_reason")
+RESULT_FIELDS = ("outcome", "result", "actual_value", "change_reason")
 # {"fields": {key: value}, "labels": {key: label}}
 Snapshot = dict[str, Any]
 
@@ -58,7 +58,8 @@ def self_assessment_snapshot(assessment: SelfAssessment) -> Snapshot:
     results = assessment.results.select_related("commitment__criterion").prefetch_related("evidence")
     for result in results.order_by("commitment__position", "id"):
         title = result.commitment.criterion.title
-        for name in RESULT_FIELDS:
+        # Only a yes/no criterion or a prohibition has an outcome.
+        for name in RESULT_FIELDS if result.takes_outcome else RESULT_FIELDS[1:]:
             key = f"result.{result.commitment.criterion_id}.{name}"
             fields[key] = plain(getattr(result, name))
             labels[key] = f"{title} – {_label(type(result), name)}"
@@ -82,5 +83,12 @@ def diff_snapshots(before: dict | None, after: dict | None) -> list[FieldChange]
     old, new = before["fields"], after["fields"]
     labels = {**before["labels"], **after["labels"]}
     keys = list(new) + [key for key in old if key not in new]
-    return [FieldChange(key, labels.get(key, key), old.get(key), new.get(key))
+    return [FieldChange(key, labels.get(key, key), _shown(key, old.get(key)), _shown(key, new.get(key)))
             for key in keys if old.get(key) != new.get(key)]
+
+
+def _shown(key: str, value: object) -> object:
+    """A stored code as the reader sees it: an outcome by its label ("Vi phạm")."""
+    if key.endswith(".outcome") and value in ResultOutcome.values:
+        return str(ResultOutcome(value).label)
+    return value

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
 from evaluations.models import Cycle, Rating
-from models_registry.models import Criterion, Programme, ProgrammeStatus, ProgrammeSubject
+from models_registry.models import Criterion, CriterionKind, Programme, ProgrammeStatus, ProgrammeSubject
 from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
 from office.xlsx import write_sheet
 from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
@@ -76,11 +76,7 @@ def figure_lines(figures: dict) -> list[Line]:
     rated = sum(f[name] for name in RATING_FIELDS)
     for rating, name in zip(Rating, RATING_FIELDS):
         lines.append(Line(str(rating.label), str(f[name]), percent(f[name], rated)))
-    titles = dict(Criterion.objects.filter(pk__in=[int(k) for k in figures.get("targets", {})])
-                  .values_list("pk", "title"))
-    for key, (met, total) in figures.get("targets", {}).items():
-        lines.append(Line(_("Target met: %(title)s") % {"title": titles.get(int(key), key)}, fraction(met, total),
-                          percent(met, total)))
+    lines += result_lines(figures.get("targets", {}))
     for entry in figures.get("unit_programmes", []):
         value = str(entry["participants"])
         rate = ""
@@ -88,6 +84,25 @@ def figure_lines(figures: dict) -> list[Line]:
             rate = _("%(n)s districts meet the quota") % {
                 "n": fraction(entry["districts_meeting_quota"], entry["districts"])}
         lines.append(Line(_("Units taking part in “%(name)s”") % {"name": entry["name"]}, value, rate))
+    return lines
+
+
+def result_lines(targets: dict[str, list[int]]) -> list[Line]:
+    """Per counted criterion ({criterion id: [met, total]}), by its kind: the cadres meeting
+    a quantitative target, those who did a yes/no one, those who broke a prohibition."""
+    criteria = {pk: (title, kind) for pk, title, kind in Criterion.objects.filter(
+        pk__in=[int(key) for key in targets]).values_list("pk", "title", "kind")}
+    lines = []
+    for key, (met, total) in targets.items():
+        title, kind = criteria.get(int(key), (key, CriterionKind.QUANTITATIVE))
+        if kind == CriterionKind.PROHIBITION:
+            lines.append(Line(_("Prohibition broken: %(title)s") % {"title": title}, fraction(total - met, total),
+                              percent(total - met, total)))
+        elif kind == CriterionKind.YES_NO:
+            lines.append(Line(_("Done: %(title)s") % {"title": title}, fraction(met, total), percent(met, total)))
+        else:
+            lines.append(Line(_("Target met: %(title)s") % {"title": title}, fraction(met, total),
+                              percent(met, total)))
     return lines
 
 

@@ -17,8 +17,9 @@ Stored so that one form change costs one path, not the province:
    and in Python), then up the tree to every ancestor; unit-side figures (units with a
    programme, đoàn cơ sở) come from the tree; a đoàn cơ sở is complete when it has cadres
    and every one of them registered. Stored as `UnitFigures`;
-3. **quantitative targets per home unit** (`unit_target_sql`): commitments meeting their
-   target and commitments assessed, per criterion, of the cadres at home in the unit,
+3. **results per criterion per home unit** (`unit_target_sql`): per quantitative target,
+   commitments meeting it; per yes/no criterion, those done; per prohibition, those kept
+   (the rest were broken) — and the results assessed, of the cadres at home in the unit,
    stored as `UnitTargetFigures`; a subtree's attainment is summed when read
    (`reports.figures`). Kept per home unit, not per cadre or per subtree, because building
    a per-cadre or per-subtree object for every criterion was most of the full run's cost.
@@ -44,6 +45,7 @@ from evaluations.models import (
     Rating,
     Registration,
     RegistrationState,
+    ResultOutcome,
     SelfAssessment,
 )
 from models_registry.models import (
@@ -170,26 +172,32 @@ def home_cte(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None) -> tu
 
 
 def _target_results(per: str, homes: str = "") -> str:
-    """The quantitative commitments of the yearly self-assessments submitted (against a
-    target set on a quantitative criterion), grouped by `per` and criterion: (`per`,
-    criterion_id, met, total). `homes`, a table or subquery of (cadre_id, unit_id), is
-    joined as `h`. One parameter: the cycle."""
+    """The results of the yearly self-assessments submitted that can be counted, grouped
+    by `per` and criterion: (`per`, criterion_id, met, total). Counted: a quantitative
+    commitment with a target (met: the actual reaches it), a yes/no criterion or a
+    prohibition answered (met: done, kept; for a prohibition, total − met were broken).
+    `homes`, a table or subquery of (cadre_id, unit_id), is joined as `h`. One parameter:
+    the cycle."""
     joined = f" JOIN {homes} h ON h.cadre_id = s.cadre_id" if homes else ""
+    answered = ", ".join(f"'{outcome}'" for outcome in ResultOutcome.values)
+    met = f"'{ResultOutcome.MET}', '{ResultOutcome.KEPT}'"
     return f"""
-    SELECT {per}, cm.criterion_id, SUM(CASE WHEN cr.actual_value >= cm.target THEN 1 ELSE 0 END) AS met,
+    SELECT {per}, cm.criterion_id,
+           SUM(CASE WHEN cr.actual_value >= cm.target OR cr.outcome IN ({met}) THEN 1 ELSE 0 END) AS met,
            COUNT(*) AS total
     FROM {table(CommitmentResult)} cr
     JOIN {table(SelfAssessment)} s ON s.id = cr.self_assessment_id
     JOIN {table(Commitment)} cm ON cm.id = cr.commitment_id
     JOIN {table(Criterion)} cq ON cq.id = cm.criterion_id{joined}
     WHERE s.cycle_id = %s AND {YEARLY_SELF_ASSESSMENT.sql_where('s')} AND s.submitted_at IS NOT NULL
-      AND cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL
+      AND ((cq.kind = '{CriterionKind.QUANTITATIVE}' AND cm.target IS NOT NULL)
+           OR (cq.kind IN ('{CriterionKind.YES_NO}', '{CriterionKind.PROHIBITION}') AND cr.outcome IN ({answered})))
     GROUP BY {per}, cm.criterion_id"""
 
 
 def unit_target_sql(cycle: Cycle, homes: str) -> tuple[str, Params]:
-    """`UNIT_TARGET_COLUMNS` per home unit and quantitative criterion: commitments meeting
-    their target and commitments assessed, of the cadres at home there. `homes` is a table
+    """`UNIT_TARGET_COLUMNS` per home unit and counted criterion (`_target_results`): results
+    meeting it and results assessed, of the cadres at home there. `homes` is a table
     or subquery of (cadre_id, unit_id): the full run's cadre rows, or the stored rows of a
     few units (its parameters go before the cycle's)."""
     return _target_results("h.unit_id", homes), [cycle.pk]

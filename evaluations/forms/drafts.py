@@ -18,13 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.forms.boundfield import BoundField
 from django.urls import reverse
-from django.utils.translation import gettext as _, gettext_lazy, pgettext
+from django.utils.translation import gettext as _, gettext_lazy
 
 from cadres.forms.fields import DecimalText, TextField
 from evaluations.kinds import kind_of
-from evaluations.models import Commitment, Rating, Registration, SelfAssessment
+from evaluations.models import Commitment, Rating, Registration, ResultOutcome, SelfAssessment
 from evaluations.templatetags.assessment_ui import amount
-from models_registry.models import CriterionKind, MeasureUnit, Period
+from models_registry.models import CriterionKind
 from models_registry.templatetags.programmes import target_text
 
 TEXT_FIELDS = ("strengths", "weaknesses", "causes", "remedies")
@@ -34,6 +34,16 @@ MAX_VALUE = Decimal("9999999")
 NUMBER = gettext_lazy("Enter a number, such as 2 or 2,5.")
 CHOICE = gettext_lazy("Choose one of the listed options.")
 YES_NO = [("", "—"), ("yes", gettext_lazy("Yes")), ("no", gettext_lazy("No"))]
+# The result text of each kind of criterion: (label, help); a qualitative one is the cadre's own account.
+RESULT_TEXT = {
+    CriterionKind.QUALITATIVE: (gettext_lazy("What you achieved"),
+                                gettext_lazy("Required: describe what you did for this commitment.")),
+    CriterionKind.QUANTITATIVE: (gettext_lazy("What you achieved"),
+                                 gettext_lazy("Required: describe what you did for this commitment.")),
+    CriterionKind.YES_NO: (gettext_lazy("Details"), gettext_lazy("Optional: what you did, when.")),
+    CriterionKind.PROHIBITION: (gettext_lazy("What happened"),
+                                gettext_lazy("Required only if you broke it: when and what happened.")),
+}
 
 
 def dom_id(key: str) -> str:
@@ -55,15 +65,8 @@ def unknown_field(field: str) -> ValidationError:
     return ValidationError({field: _("This field does not belong to this form; reload the page.")})
 
 
-def unit_of(progress) -> str:
-    """"giờ/tuần" for a weekly hours target: the unit an actual value is in (a mean per
-    period, or the year's total)."""
-    if progress is None:
-        return ""
-    measure = MeasureUnit(progress.measure).label if progress.measure in MeasureUnit.values else progress.measure
-    if progress.period not in Period.values or progress.period == Period.YEAR:
-        return str(measure)
-    return f"{measure}/{pgettext('per period', Period(progress.period).label)}"
+def is_radio(field: forms.Field) -> bool:
+    return isinstance(field.widget, forms.RadioSelect)
 
 
 class AutosaveField(BoundField):
@@ -112,8 +115,11 @@ class DraftForm(forms.Form):
             group: str = "") -> None:
         """Field `key`, stored in `row.attribute`, with the attributes htmx posts it by;
         `group` names what it belongs to (its criterion) where its label alone does not."""
-        select = isinstance(field.widget, forms.Select)
+        select = isinstance(field.widget, (forms.Select, forms.RadioSelect))
         target = f"#st-{dom_id(key)}"
+        if is_radio(field):
+            # Each radio of the group is saved under the group's save state (autosave.js).
+            field.widget.attrs["data-group"] = dom_id(key)
         field.widget.attrs.update({
             **(size or {}), "class": " ".join(["autosave", *(size or {}).get("class", "").split()]),
             "data-form": f"{self.storage_prefix}-{self.draft.pk}", "data-field": key,
@@ -134,7 +140,9 @@ class DraftForm(forms.Form):
         for key in self.fields:
             if self.has_error(key):
                 name = " – ".join(part for part in (self.groups[key], str(self.fields[key].label)) if part)
-                summary.append((dom_id(key), f"{name}: {' '.join(self.errors[key])}"))
+                # A radio group is reached through its first radio.
+                target = dom_id(key) + ("_0" if is_radio(self.fields[key]) else "")
+                summary.append((target, f"{name}: {' '.join(self.errors[key])}"))
         return summary
 
     def cleaned(self, key: str, value: object) -> tuple[models.Model, str, object]:
@@ -208,9 +216,11 @@ def _at_least(commitment: Commitment):
 
 
 class SelfAssessmentDraftForm(DraftForm):
-    """Each result (what was achieved; the actual value and the reason it differs from the
-    log), the four texts, the "4 được" and the self-rating. `progress` (commitment id →
-    progress from the log) words the actual value's help."""
+    """Each result by its criterion's kind (`result_keys`): the outcome of a yes/no
+    criterion or a prohibition, what was achieved (or, for a broken prohibition, what
+    happened), the actual value of a quantitative one and the reason it differs from the
+    log; then the four texts, the "4 được" and the self-rating. `progress` (commitment id →
+    progress from the log over the form's counted period) words the actual value's help."""
 
     autosave_url, storage_prefix = "self_assessment_autosave", "sa"
 
@@ -222,13 +232,24 @@ class SelfAssessmentDraftForm(DraftForm):
         assessment: SelfAssessment = self.draft
         self.results = list(assessment.results.select_related("commitment__criterion").prefetch_related("evidence"))
         for result in self.results:
-            key, title = f"result.{result.commitment.criterion_id}", result.commitment.criterion.title
-            self.add(f"{key}.result", TextField(
-                label=_("What you achieved"), max_length=4000, required=False, widget=_textarea(),
-                help_text=_("Required: describe what you did for this commitment.")), result, "result", group=title)
-            value = f"{amount(result.computed_value)} {unit_of(self.progress.get(result.commitment_id))}".strip()
-            computed = (_("From your activity log: %(value)s.") % {"value": value}
-                        if result.computed_value is not None else _("Your activity log has nothing for this yet."))
+            key, criterion = f"result.{result.commitment.criterion_id}", result.commitment.criterion
+            title = criterion.title
+            outcomes = ResultOutcome.for_kind(criterion.kind)
+            if outcomes:
+                self.add(f"{key}.outcome", forms.ChoiceField(
+                    label=_("Outcome"), choices=[(outcome.value, outcome.label) for outcome in outcomes],
+                    required=False, widget=forms.RadioSelect, error_messages={"invalid_choice": CHOICE}),
+                    result, "outcome", group=title)
+            label, help_text = RESULT_TEXT.get(criterion.kind, RESULT_TEXT[CriterionKind.QUALITATIVE])
+            self.add(f"{key}.result", TextField(label=label, max_length=4000, required=False, widget=_textarea(),
+                                                help_text=help_text), result, "result", group=title)
+            progress = self.progress.get(result.commitment_id)
+            if result.computed_value is None:
+                computed = _("Your activity log has nothing for this yet.")
+            elif progress is not None:
+                computed = _("From your activity log: %(value)s.") % {"value": progress.actual_text}
+            else:
+                computed = _("From your activity log: %(value)s.") % {"value": amount(result.computed_value)}
             self.add(f"{key}.actual_value", DecimalText(
                 label=_("Actual value"), required=False, min_value=Decimal(0), max_value=MAX_VALUE, places=2,
                 error_messages={"invalid": NUMBER},
@@ -252,9 +273,12 @@ class SelfAssessmentDraftForm(DraftForm):
                                                   error_messages={"invalid_choice": CHOICE}), assessment, "self_rating")
 
     def result_keys(self, result) -> list[str]:
-        key = f"result.{result.commitment.criterion_id}"
-        if result.commitment.criterion.kind == CriterionKind.QUANTITATIVE:
+        """The fields the page asks for, by the criterion's kind."""
+        key, kind = f"result.{result.commitment.criterion_id}", result.commitment.criterion.kind
+        if kind == CriterionKind.QUANTITATIVE:
             return [f"{key}.result", f"{key}.actual_value", f"{key}.change_reason"]
+        if ResultOutcome.for_kind(kind):
+            return [f"{key}.outcome", f"{key}.result"]
         return [f"{key}.result"]
 
     def general_keys(self) -> dict[str, list[str]]:

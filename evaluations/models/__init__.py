@@ -27,6 +27,7 @@ from evaluations.models.forms import (
     Rating,
     Registration,
     RegistrationState,
+    ResultOutcome,
     SelfAssessment,
 )
 
@@ -34,5 +35,5 @@ __all__ = [
     "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Commitment", "CommitmentResult", "Cycle",
     "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind", "EvaluationSettings", "EvidenceFile",
     "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "Rating",
-    "Registration", "RegistrationState", "SelfAssessment",
+    "Registration", "RegistrationState", "ResultOutcome", "SelfAssessment",
 ]

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from cadres.models import Cadre, PositionRole, Tenant, Unit
 from cadres.scoping import TenantManager
 from evaluations.models.cycles import Cycle
-from models_registry.models import Criterion, Programme
+from models_registry.models import Criterion, CriterionKind, Programme
 
 
 class RegistrationState(models.TextChoices):
@@ -48,6 +48,23 @@ class AssessmentPeriod(models.TextChoices):
     Q2 = "q2", _("Quarter 2")
     Q3 = "q3", _("Quarter 3")
     Q4 = "q4", _("Quarter 4")
+
+
+class ResultOutcome(models.TextChoices):
+    """The result of a yes/no criterion (met or not) or a prohibition (kept or broken);
+    blank for the other kinds and until the cadre answers."""
+
+    MET = "met", pgettext_lazy("yes/no result", "Done")
+    NOT_MET = "not_met", pgettext_lazy("yes/no result", "Not done")
+    KEPT = "kept", pgettext_lazy("prohibition result", "Kept")
+    BROKEN = "broken", pgettext_lazy("prohibition result", "Broken")
+
+    @classmethod
+    def for_kind(cls, kind: str) -> list["ResultOutcome"]:
+        """The answers a criterion of this kind takes, the met one first ([] for the others)."""
+        answers: dict[str, list[ResultOutcome]] = {CriterionKind.YES_NO: [cls.MET, cls.NOT_MET],
+                                                   CriterionKind.PROHIBITION: [cls.KEPT, cls.BROKEN]}
+        return answers.get(kind, [])
 
 
 class FormAction(models.TextChoices):
@@ -209,8 +226,11 @@ class SelfAssessment(FormBase):
 
 
 class CommitmentResult(models.Model):
-    """A self-assessment's result for one commitment; `computed_value` is what the activity
-    log gave, `actual_value` what the cadre states (a different value needs a reason)."""
+    """A self-assessment's result for one commitment, by its criterion's kind: the cadre's
+    account (`result`, every kind; for a broken prohibition, what happened); for a
+    quantitative one `computed_value`, what the activity log gave, and `actual_value`, what
+    the cadre states (a different value needs a reason); for a yes/no criterion or a
+    prohibition, the `outcome`."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="results")
@@ -219,12 +239,23 @@ class CommitmentResult(models.Model):
     computed_value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     actual_value = models.DecimalField(_("actual value"), max_digits=9, decimal_places=2, null=True, blank=True)
     change_reason = models.CharField(_("reason for the change"), max_length=500, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=8, choices=ResultOutcome.choices, blank=True)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["commitment__position", "id"]
         constraints = [models.UniqueConstraint(fields=["self_assessment", "commitment"], name="result_unique")]
+
+    @property
+    def takes_outcome(self) -> bool:
+        """A yes/no criterion or a prohibition: answered with an `outcome`."""
+        return bool(ResultOutcome.for_kind(self.commitment.criterion.kind))
+
+    @property
+    def falls_short(self) -> bool:
+        """Not done, or broken."""
+        return self.outcome in (ResultOutcome.NOT_MET, ResultOutcome.BROKEN)
 
 
 def _private_path(instance, filename: str) -> str:

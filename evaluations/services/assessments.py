@@ -2,14 +2,13 @@
 autosaving it, evidence files, and what a complete one needs. Transitions (submit,
 return, propose, finalise) live in `evaluations.workflow`."""
 
-import datetime
 from decimal import Decimal
 
 from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_noop
 
 from cadres.services.audit import audit_record
 from cadres.transitions import Refusal, User
@@ -25,32 +24,21 @@ from evaluations.models import (
     FormEvent,
     Registration,
     RegistrationState,
+    ResultOutcome,
     SelfAssessment,
 )
-from evaluations.progress import commitment_progress
+from evaluations.progress import registration_progress
 from evaluations.rules import is_owner
 from evaluations.services.drafts import AutosaveResult, autosave, lock_editable_form
 from evaluations.uploads import check_document, stored_name
-from models_registry.models import Period
+from models_registry.models import CriterionKind
 
 
-def period_window(year: int, period: str) -> tuple[datetime.date, datetime.date]:
-    if period == AssessmentPeriod.YEAR:
-        return datetime.date(year, 1, 1), datetime.date(year, 12, 31)
-    quarter = int(period[1])
-    start = datetime.date(year, 3 * quarter - 2, 1)
-    following = datetime.date(year + quarter // 4, (3 * quarter) % 12 + 1, 1)
-    return start, following - datetime.timedelta(days=1)
-
-
-def computed_value(commitment: Commitment, period: str) -> Decimal | None:
-    """What the activity log says for this commitment over the period: the total for a
-    yearly target, the mean per week/month/quarter otherwise (comparable with the target)."""
-    start, end = period_window(commitment.registration.cycle.year, period)
-    progress = commitment_progress(commitment, start=start, end=end)
-    if progress is None:
-        return None
-    return progress.total if progress.period == Period.YEAR else progress.average
+def computed_values(registration: Registration, period: str) -> dict[int, Decimal | None]:
+    """Commitment id → what the activity log says over the form's counted period
+    (`Progress.actual`: the figure the progress bar shows)."""
+    return {commitment.pk: progress.actual if progress else None
+            for commitment, progress in registration_progress(registration, period)}
 
 
 @transaction.atomic
@@ -76,7 +64,7 @@ def self_assessment_start(*, registration: Registration, period: str = Assessmen
         tenant_id=registration.tenant_id, cycle=registration.cycle, cadre=registration.cadre,
         unit=registration.unit, role=registration.role, registration=registration, period=period,
     )
-    _add_results(assessment, registration.commitments.all())
+    _add_results(assessment, registration, registration.commitments.all())
     FormEvent.objects.create(tenant_id=assessment.tenant_id, form=assessment, actor=acting_user,
                              action=FormAction.CREATE, to_state=assessment.state)
     audit_record(actor=acting_user, action="self_assessment.create", obj=assessment,
@@ -84,10 +72,12 @@ def self_assessment_start(*, registration: Registration, period: str = Assessmen
     return assessment
 
 
-def _add_results(assessment: SelfAssessment, commitments: QuerySet[Commitment]) -> None:
-    """A result per commitment, its actual value pre-filled from the activity log."""
-    for commitment in commitments.select_related("criterion", "registration__cycle"):
-        value = computed_value(commitment, assessment.period)
+def _add_results(assessment: SelfAssessment, registration: Registration, commitments: QuerySet[Commitment]) -> None:
+    """A result per commitment of `registration`, its actual value pre-filled from the
+    activity log."""
+    values = computed_values(registration, assessment.period)
+    for commitment in commitments:
+        value = values.get(commitment.pk)
         CommitmentResult.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment,
                                         commitment=commitment, computed_value=value, actual_value=value)
 
@@ -107,7 +97,7 @@ def self_assessments_follow(*, previous: Registration, amendment: Registration, 
             else:
                 result.commitment = moved
                 result.save(update_fields=["commitment"])
-        _add_results(assessment, amendment.commitments.exclude(
+        _add_results(assessment, amendment, amendment.commitments.exclude(
             pk__in=assessment.results.values("commitment_id")))
         assessment.registration = amendment
         assessment.save(update_fields=["registration"])
@@ -115,10 +105,13 @@ def self_assessments_follow(*, previous: Registration, amendment: Registration, 
                      data={"from": previous.pk, "to": amendment.pk})
 
 
+@transaction.atomic
 def refresh_computed(assessment: SelfAssessment) -> None:
-    """Recompute values from the log; an actual value the cadre left untouched follows."""
-    for result in assessment.results.select_related("commitment__criterion", "commitment__registration__cycle"):
-        value = computed_value(result.commitment, assessment.period)
+    """Recompute values from the log over the form's counted period; an actual value the
+    cadre left untouched follows. Run when the draft is opened and when it is submitted."""
+    values = computed_values(assessment.registration, assessment.period)
+    for result in assessment.results.all():
+        value = values.get(result.commitment_id)
         if value != result.computed_value:
             if result.actual_value == result.computed_value:
                 result.actual_value = value
@@ -167,12 +160,25 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))  # type: ignore[arg-type]
 
 
+# Translated where the error is raised.
+OUTCOME_MISSING: dict[str, str] = {
+    CriterionKind.YES_NO: gettext_noop("Choose whether you did it: done or not done."),
+    CriterionKind.PROHIBITION: gettext_noop("Choose whether you kept to it: kept or broken."),
+}
+
+
 def self_assessment_errors(assessment: SelfAssessment) -> dict[str, str]:
     """What a complete self-assessment still lacks, keyed by field, in Vietnamese."""
     errors = {}
-    for result in assessment.results.select_related("commitment"):
-        key = f"result.{result.commitment.criterion_id}"
-        if not result.result.strip():
+    for result in assessment.results.select_related("commitment__criterion"):
+        key, kind = f"result.{result.commitment.criterion_id}", result.commitment.criterion.kind
+        outcomes = ResultOutcome.for_kind(kind)
+        if outcomes and result.outcome not in outcomes:
+            errors[f"{key}.outcome"] = _(OUTCOME_MISSING[kind])
+        if kind == CriterionKind.PROHIBITION:
+            if result.outcome == ResultOutcome.BROKEN and not result.result.strip():
+                errors[f"{key}.result"] = _("You broke this prohibition: say what happened.")
+        elif kind != CriterionKind.YES_NO and not result.result.strip():
             errors[f"{key}.result"] = _("Describe what you achieved for this commitment.")
         if result.actual_value != result.computed_value and not result.change_reason.strip():
             errors[f"{key}.change_reason"] = _("You changed the value from the activity log: say why.")

@@ -19,13 +19,13 @@ from django.views.decorators.http import require_POST
 from cadres.selectors import own_cadre
 from evaluations.forms.assessments import ActivityForm, InitiativeForm
 from evaluations.models import Registration, RegistrationState
+from evaluations.progress import registration_progress
 from evaluations.rules import is_cadre
 from evaluations.selectors import (
     activities_of,
     get_activity_for_user,
     get_initiative_for_user,
     initiatives_of,
-    registration_progress,
 )
 from evaluations.services.activities import (
     activity_delete as delete_activity,

@@ -17,9 +17,9 @@ from evaluations.flows import ASSESSMENT_FLOW, EDIT
 from evaluations.forms.assessments import RatingForm
 from evaluations.kinds import kind_of
 from evaluations.models import Activity, FeedbackRequest, FormAction, Rating
+from evaluations.progress import period_window
 from evaluations.rules import can_finalise, can_review, is_owner
 from evaluations.selectors import feedback_for, form_timeline, get_self_assessment_for_user, return_comments_for
-from evaluations.services.assessments import period_window
 from evaluations.views.assessments import assessment_draft, result_rows
 
 # The reviewer checks the log behind the figures; a long year is cut here.

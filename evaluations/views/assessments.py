@@ -21,12 +21,12 @@ from evaluations.flows import ASSESSMENT_FLOW, EDIT
 from evaluations.forms.assessments import StartForm
 from evaluations.forms.drafts import SelfAssessmentDraftForm
 from evaluations.models import AssessmentPeriod, CycleStatus, Registration, RegistrationState, SelfAssessment
+from evaluations.progress import registration_progress
 from evaluations.rules import is_owner
 from evaluations.selectors import (
     get_evidence_for_user,
     get_registration_for_user,
     next_steps_for,
-    registration_progress,
     return_comments_for,
 )
 from evaluations.services import assessments as services
@@ -46,8 +46,9 @@ class Row:
 
 
 def assessment_draft(form: SelfAssessment, errors: dict | None = None) -> SelfAssessmentDraftForm:
-    """The form's fields, the actual values' help worded from the activity log."""
-    progress = {commitment.pk: found for commitment, found in registration_progress(form.registration)}
+    """The form's fields, the actual values' help worded from the activity log over the
+    form's counted period."""
+    progress = {commitment.pk: found for commitment, found in registration_progress(form.registration, form.period)}
     return SelfAssessmentDraftForm(form, errors=errors, progress=progress)
 
 
@@ -99,6 +100,8 @@ def self_assessment_edit(request, pk: int):
     form = _owned(request, pk)
     if not can_act(ASSESSMENT_FLOW, form, EDIT, request.user):
         return redirect("self_assessment_detail", pk=form.pk)
+    # The pre-filled values follow the log as it stands, like the progress shown beside them.
+    services.refresh_computed(form)
     return _edit_page(request, form)
 
 

@@ -9,6 +9,7 @@ from cadres.models import Cadre, Unit
 from cadres.selectors import place_of
 from evaluations.kinds import kind_of
 from evaluations.models import Registration
+from evaluations.progress import counted_period, registration_progress
 from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
 from office.pdf import OfficialHeader, render_pdf
 
@@ -49,7 +50,8 @@ def _name(user) -> str:
 @login_required
 def registration_pdf(request, pk: int):
     registration = get_registration_for_user(request.user, pk)
-    return _pdf_response(registration, {"commitments": _commitments(registration),
+    counted_from = counted_period(registration)[0] if registration.was_approved else None
+    return _pdf_response(registration, {"commitments": _commitments(registration), "counted_from": counted_from,
                                         "reviewer_name": _name(registration.approved_by)})
 
 
@@ -57,5 +59,9 @@ def registration_pdf(request, pk: int):
 def self_assessment_pdf(request, pk: int):
     assessment = get_self_assessment_for_user(request.user, pk)
     results = assessment.results.select_related("commitment__criterion").order_by("commitment__position", "id")
-    return _pdf_response(assessment, {"registration": assessment.registration, "results": results,
+    # The same progress, over the same counted period, as the form's pages.
+    progress = dict((commitment.pk, found) for commitment, found
+                    in registration_progress(assessment.registration, assessment.period))
+    rows = [(result, progress.get(result.commitment_id)) for result in results]
+    return _pdf_response(assessment, {"registration": assessment.registration, "rows": rows,
                                       "reviewer_name": _name(assessment.proposed_by)})

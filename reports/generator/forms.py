@@ -33,6 +33,7 @@ from evaluations.models import (
     Rating,
     Registration,
     RegistrationState as R,
+    ResultOutcome,
     SelfAssessment,
 )
 from models_registry.models import ActivityKind as K, CriterionKind
@@ -49,6 +50,8 @@ RATING_SHARES = [(Rating.EXCELLENT, 0.17), (Rating.GOOD, 0.55), (Rating.COMPLETE
 QUARTERLY_SHARE = 0.10
 LATE_REGISTRATION, LATE_ASSESSMENT = 0.06, 0.05
 TARGET_MET = 0.65
+# Yes/no criteria done, prohibitions broken (what happened is then told).
+DONE, BROKEN = 0.85, 0.04
 CHUNK = 2000
 STAMPED = (Registration, SelfAssessment, FormEvent, Activity, Initiative)
 
@@ -329,8 +332,13 @@ class FormWriter:
         for commitment in commitments:
             text = rng.choice(N.RESULTS) if form.state != A.DRAFT or rng.random() < 0.5 else ""
             computed = actual = None
-            reason = ""
-            if self.kinds[commitment.criterion_id] == CriterionKind.QUANTITATIVE and commitment.target is not None:
+            reason = outcome = ""
+            kind = self.kinds[commitment.criterion_id]
+            if kind == CriterionKind.YES_NO and text:
+                outcome = ResultOutcome.MET if rng.random() < DONE else ResultOutcome.NOT_MET
+            elif kind == CriterionKind.PROHIBITION and text:
+                outcome = ResultOutcome.BROKEN if rng.random() < BROKEN else ResultOutcome.KEPT
+            if kind == CriterionKind.QUANTITATIVE and commitment.target is not None:
                 factor = rng.uniform(1.0, 1.8) if rng.random() < TARGET_MET else rng.uniform(0.3, 0.95)
                 actual = Decimal(round(float(commitment.target) * factor * 2) / 2).quantize(Decimal("0.01"))
                 computed = actual
@@ -338,7 +346,7 @@ class FormWriter:
                     computed, reason = actual - 1, rng.choice(N.CHANGE_REASONS)
             rows.append(CommitmentResult(tenant_id=self.tenant_id, self_assessment_id=form.pk,
                                          commitment_id=commitment.pk, result=text, computed_value=computed,
-                                         actual_value=actual, change_reason=reason))
+                                         actual_value=actual, change_reason=reason, outcome=outcome))
         return rows
 
     # --- activity log ---------------------------------------------------------------------

@@ -17,8 +17,13 @@
     return "autosave:" + field.dataset.form + ":" + field.dataset.field;
   }
 
+  // A radio group shares one save state, named by the group (data-group).
   function stateBox(field) {
-    return document.getElementById("st-" + field.id);
+    return document.getElementById("st-" + (field.dataset.group || field.id));
+  }
+
+  function isRadio(field) {
+    return field.type === "radio";
   }
 
   function serverVersion(field) {
@@ -56,9 +61,10 @@
     return elt && elt.classList && elt.classList.contains("autosave") ? elt : null;
   }
 
+  // A radio is saved on the click itself: nothing typed to keep.
   document.addEventListener("input", function (event) {
     var field = fieldOf(event.target);
-    if (field) remember(field);
+    if (field && !isRadio(field)) remember(field);
   });
 
   document.addEventListener("htmx:beforeRequest", function (event) {
@@ -83,7 +89,8 @@
   document.addEventListener("htmx:afterSwap", function (event) {
     var box = event.detail.target;
     if (!box || !box.classList || !box.classList.contains("save-state")) return;
-    var field = document.getElementById(box.id.replace(/^st-/, ""));
+    var id = box.id.replace(/^st-/, "");
+    var field = document.querySelector('[data-group="' + id + '"]:checked') || document.getElementById(id);
     if (!field) return;
     clearTimeout(field._retry);
     // Saved, or refused for good (stale, invalid): the server answered, the message says what to do.
@@ -104,6 +111,7 @@
 
   // Typed into before the scripts ran (a slow connection): no input event was heard.
   function changedBeforeLoad(field) {
+    if (isRadio(field)) return field.checked !== field.defaultChecked && field.checked;
     if (field.tagName === "SELECT") {
       return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
     }
@@ -114,12 +122,14 @@
   // newer version of the field (saved from elsewhere since), which then wins. Text typed
   // before the page finished loading is newer still, and is saved as it is.
   function restore() {
-    document.querySelectorAll(".autosave").forEach(function (field) {
+    // [data-field]: the fields themselves, not the box Django draws around a radio group.
+    document.querySelectorAll(".autosave[data-field]").forEach(function (field) {
       if (changedBeforeLoad(field)) {
         remember(field);
         htmx.trigger(field, "autosave-retry");
         return;
       }
+      if (isRadio(field)) return;
       var raw;
       try { raw = localStorage.getItem(storageKey(field)); } catch (e) { return; }
       if (!raw) return;

@@ -44,9 +44,18 @@ class CycleFactory(factory.django.DjangoModelFactory):
     unit_report_due = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=60))
 
 
-def world() -> SimpleNamespace:
+# One criterion of each kind answered by an outcome (Cần Thơ's seed 002): `world(groups=WITH_OUTCOMES)`.
+UNIFORM = "Mặc áo Thanh niên vào thứ Hai"
+ALCOHOL = "Uống rượu, bia trong giờ làm việc"
+WITH_OUTCOMES = [*GROUPS, dict(title="Nền nếp", criteria=[
+    dict(title=UNIFORM, kind="yes_no", guidance="Thứ Hai hằng tuần và khi dự họp."),
+    dict(title=ALCOHOL, kind="prohibition"),
+])]
+
+
+def world(groups=GROUPS) -> SimpleNamespace:
     tree = province_pair()
-    programme = ProgrammeFactory(owner_unit=tree["root"], start_year=YEAR, end_year=YEAR, groups=GROUPS,
+    programme = ProgrammeFactory(owner_unit=tree["root"], start_year=YEAR, end_year=YEAR, groups=groups,
                                  publish=True)
     criteria = {c.title: c for c in Criterion.objects.filter(group__programme=programme)}
     member = CadreFactory(unit=tree["b1"], role=PositionRole.EXECUTIVE_MEMBER, full_name="Trần Thị Mai")
@@ -82,7 +91,13 @@ def submitted_registration(w, cadre=None):
                                expected_version=registration.lock_version)
 
 
-def approved_registration(w, cadre=None, reviewer=None):
+def approved_registration(w, cadre=None, reviewer=None, on: datetime.date | None = None):
+    """Approved by the reviewer, dated `on` (1 January of the cycle's year unless given): the
+    activity log counts from the approval, and the tests log from January on."""
     registration = submitted_registration(w, cadre)
-    return registration_approve(registration=registration, acting_user=(reviewer or w.secretary).user,
-                                expected_version=registration.lock_version)
+    registration = registration_approve(registration=registration, acting_user=(reviewer or w.secretary).user,
+                                        expected_version=registration.lock_version)
+    registration.approved_at = timezone.make_aware(datetime.datetime.combine(on or datetime.date(YEAR, 1, 1),
+                                                                             datetime.time(9)))
+    type(registration).objects.filter(pk=registration.pk).update(approved_at=registration.approved_at)
+    return registration

@@ -11,8 +11,7 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 from PIL import Image
 
 from evaluations.models import Activity, Initiative
-from evaluations.progress import compute_progress, period_buckets
-from evaluations.selectors import registration_progress
+from evaluations.progress import compute_progress, period_buckets, registration_progress
 from evaluations.services.activities import activity_log, initiative_log
 from evaluations.services.cycles import cycle_close
 from models_registry.models import ActivityKind
@@ -85,21 +84,19 @@ def test_initiative_document_checked_by_content(w):
 
 
 def test_progress_reads_seven_of_eight_weeks_met(w):
-    registration = approved_registration(w)
-    # Eight ended weeks from Monday 5 January; week 4 has only 1 hour.
+    # Eight ended weeks from the Monday of 5 January, the day it was approved; week 4 has only 1 hour.
     start = datetime.date(YEAR, 1, 5) - datetime.timedelta(days=datetime.date(YEAR, 1, 5).weekday())
+    registration = approved_registration(w, on=start)
     for week in range(8):
         hours = Decimal("1") if week == 3 else Decimal("2")
         Activity.objects.create(tenant_id=w.member.tenant_id, cadre=w.member, kind=ActivityKind.VOLUNTEER_HOURS,
                                 date=start + datetime.timedelta(weeks=week, days=2), hours=hours)
     today = start + datetime.timedelta(weeks=8, days=1)
-    commitment = registration.commitments.get(criterion=w.criteria[HOURS])
-    from evaluations.progress import commitment_progress
-
-    progress = commitment_progress(commitment, today=today, start=start)
+    by_title = {c.criterion.title: p for c, p in registration_progress(registration, today=today)}
+    progress = by_title[HOURS]
     assert progress.label == "2 giờ/tuần: 7/8 tuần đạt"
     assert progress.current is not None and progress.current.value == 0
-    by_title = {c.criterion.title: p for c, p in registration_progress(registration, today=today)}
+    assert progress.since == start
     assert by_title[MEETINGS] is not None and by_title[MEETINGS].period == "month"
 
 

@@ -47,7 +47,8 @@ def make_cycle(tenant: Tenant, year: int = YEAR, **dates) -> Cycle:
 
 
 def make_programme(unit: Unit, year: int = YEAR, *, status=ProgrammeStatus.PUBLISHED, subject="cadres",
-                   name: str = "", pilot_quota=None, quantitative: int = 1) -> Programme:
+                   name: str = "", pilot_quota=None, quantitative: int = 1, others=()) -> Programme:
+    """`quantitative` weekly hours targets of 2, then one criterion of each kind in `others`."""
     programme = Programme.objects.create(
         tenant=unit.tenant, owner_unit=unit, name=name or f"Mô hình {next(_serial)}", start_year=year,
         end_year=year, subject=subject, status=status, pilot_quota=pilot_quota,
@@ -57,6 +58,9 @@ def make_programme(unit: Unit, year: int = YEAR, *, status=ProgrammeStatus.PUBLI
         Criterion.objects.create(tenant=unit.tenant, group=group, position=index, title=f"Chỉ tiêu {index + 1}",
                                  kind=CriterionKind.QUANTITATIVE, target=Decimal(2), measure="hours",
                                  period="week")
+    for index, kind in enumerate(others, start=quantitative):
+        Criterion.objects.create(tenant=unit.tenant, group=group, position=index, title=f"Tiêu chí {index + 1}",
+                                 kind=kind)
     return programme
 
 
@@ -124,9 +128,11 @@ def make_self_assessment(registration: Registration, *, state: str = AssessmentS
         submitted_at=timezone.now() if submitted else None, gains_people=people, gains_work=work,
         gains_organisation=organisation, gains_public=public,
     )
+    # An actual per commitment in order: a number (or None), or the outcome of a yes/no or prohibition.
     for commitment, actual in zip(registration.commitments.order_by("position", "id"), actuals):
-        CommitmentResult.objects.create(tenant=registration.tenant, self_assessment=assessment,
-                                        commitment=commitment, actual_value=actual)
+        outcome = actual if isinstance(actual, str) else ""
+        CommitmentResult.objects.create(tenant=registration.tenant, self_assessment=assessment, commitment=commitment,
+                                        actual_value=None if isinstance(actual, str) else actual, outcome=outcome)
     return assessment
 
 

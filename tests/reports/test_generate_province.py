@@ -153,6 +153,11 @@ def test_every_state_occurs_with_timelines_results_and_activities(province):
                                               self_assessment__period=AssessmentPeriod.YEAR)
     assert results.filter(actual_value__gte=F("commitment__target")).exists()
     assert results.filter(actual_value__lt=F("commitment__target")).exists()
+    answered = CommitmentResult.objects.filter(tenant=tenant, self_assessment__submitted_at__isnull=False)
+    assert set(answered.filter(commitment__criterion__kind=CriterionKind.YES_NO).values_list("outcome", flat=True)) \
+        == {"met", "not_met"}
+    assert set(answered.filter(commitment__criterion__kind=CriterionKind.PROHIBITION)
+               .values_list("outcome", flat=True)) == {"kept", "broken"}
     assert Initiative.objects.filter(tenant=tenant, recognised_by__gt="", cadre__positions__role="secretary",
                                      cadre__positions__unit__level=UnitLevel.GRASSROOTS).exists()
     kinds = set(Activity.objects.filter(tenant=tenant).values_list("kind", flat=True))

@@ -23,7 +23,7 @@ from evaluations.models import (
     SelfAssessment,
 )
 from evaluations.services.cycles import cycle_close
-from models_registry.models import Programme, ProgrammeStatus
+from models_registry.models import CriterionKind, Programme, ProgrammeStatus
 from reports.models import FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
 from reports.rollup import CADRE_COLUMNS, FIGURE_COLUMNS, subtree_targets
 from reports.services.rollup import rollup_cadres, rollup_cycle
@@ -68,6 +68,7 @@ def worlds(draw):
         "gains": st.tuples(*[st.sampled_from([None, True, False])] * 4),
         "initiative": st.sampled_from([None, "recognised", "unrecognised", "last_year"]),
         "actuals": st.lists(st.sampled_from([None, 0, 1, 2, 3]), min_size=2, max_size=2),
+        "outcomes": st.tuples(st.sampled_from(["", "met", "not_met"]), st.sampled_from(["", "kept", "broken"])),
     })
     programmes = st.lists(st.tuples(st.integers(0, n - 1), st.sampled_from(["published", "draft", "other_year"])),
                           max_size=4)
@@ -84,7 +85,7 @@ def build(world):
         if archived:
             Unit.objects.filter(pk=unit.pk).update(archived_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
     cycle = make_cycle(tenant)
-    main = make_programme(units[0], quantitative=2)
+    main = make_programme(units[0], quantitative=2, others=(CriterionKind.YES_NO, CriterionKind.PROHIBITION))
     for index, kind in world["programmes"]:
         make_programme(units[index], YEAR + (kind == "other_year"),
                        status=ProgrammeStatus.DRAFT if kind == "draft" else ProgrammeStatus.PUBLISHED)
@@ -103,10 +104,11 @@ def build(world):
             continue
         unit = units[spec["positions"][0][0]] if spec["positions"] else units[0]
         registration = make_registration(cycle, main, cadre, unit, state=spec["registration"],
-                                         late=spec["late_registration"], targets=[Decimal(2), Decimal(1)])
+                                         late=spec["late_registration"], targets=[Decimal(2), Decimal(1), None, None])
         if spec["assessment"] is not None:
             make_self_assessment(registration, state=spec["assessment"], rating=spec["rating"],
-                                 late=spec["late_assessment"], gains=spec["gains"], actuals=spec["actuals"],
+                                 late=spec["late_assessment"], gains=spec["gains"],
+                                 actuals=[*spec["actuals"], *spec["outcomes"]],
                                  period=AssessmentPeriod.Q1 if spec["quarterly"] else AssessmentPeriod.YEAR)
         if spec["initiative"]:
             day = datetime.date(YEAR - 1 if spec["initiative"] == "last_year" else YEAR, 5, 1)
@@ -182,9 +184,16 @@ def recount(tenant, cycle) -> dict[int, dict]:
         for result in CommitmentResult.objects.filter(
                 self_assessment__cycle=cycle, self_assessment__period=AssessmentPeriod.YEAR,
                 self_assessment__submitted_at__isnull=False, self_assessment__cadre_id__in=inside,
-                commitment__target__isnull=False).select_related("commitment"):
+        ).select_related("commitment__criterion"):
+            kind = result.commitment.criterion.kind
+            if kind == CriterionKind.QUANTITATIVE and result.commitment.target is not None:
+                met = result.actual_value is not None and result.actual_value >= result.commitment.target
+            elif kind in (CriterionKind.YES_NO, CriterionKind.PROHIBITION) and result.outcome:
+                met = result.outcome in ("met", "kept")
+            else:
+                continue
             entry = targets[str(result.commitment.criterion_id)]
-            entry[0] += int(result.actual_value is not None and result.actual_value >= result.commitment.target)
+            entry[0] += int(met)
             entry[1] += 1
         figures["targets"] = dict(sorted(targets.items()))
         expected[unit.pk] = dict(figures)
