@@ -168,6 +168,8 @@ class Unit(MP_Node):
     search_text = models.CharField(max_length=250, editable=False, db_index=True)
     join_code = models.CharField(_("join code"), max_length=8, unique=True, default=new_join_code)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Bumped by every reorganisation, so a page loaded before another manager's change is refused.
+    lock_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -201,6 +203,45 @@ class Unit(MP_Node):
         parent = Unit.objects.get_parent(self) if self.path and self.depth > 1 else None
         if parent is not None and UnitLevel.rank(self.level) <= UnitLevel.rank(parent.level):
             raise ValidationError({"level": _("A unit must sit under a unit of a higher level.")})
+
+
+class UnitChangeKind(models.TextChoices):
+    CREATED = "created", _("Created")
+    RENAMED = "renamed", _("Renamed")
+    RELABELLED = "relabelled", _("Level or sector changed")
+    MOVED = "moved", _("Moved")
+    MERGED_FROM = "merged_from", _("Merged from")
+    MERGED_INTO = "merged_into", _("Merged into")
+    SPLIT_FROM = "split_from", _("Split from")
+    SPLIT_INTO = "split_into", _("Split into")
+    ARCHIVED = "archived", _("Archived")
+
+
+class UnitChange(models.Model):
+    """One line of a unit's history: its past names, levels and parents, and the units it
+    was merged from or split into. `before` and `after` hold what changed ({"name": …},
+    {"parent": code, "parent_name": …}); `related` the other units, as they were named then."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=20, choices=UnitChangeKind.choices)
+    date = models.DateField(_("date"))
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    # [{"id": …, "code": …, "name": …}, …]
+    related = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.kind} {self.date}"
 
 
 class Gender(models.TextChoices):

@@ -114,6 +114,13 @@ def _paths_q(paths: Collection[str], prefix: str = "") -> Q:
     return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
 
 
+def in_subtrees(units: Collection[Unit], prefix: str = "") -> Q:
+    """Q matching every unit in these units' subtrees (of their tenant), for a relation reached via `prefix`."""
+    if not units:
+        return Q(pk__in=[])
+    return reduce(or_, (unit.subtree_filter(prefix) & Q(**{f"{prefix}tenant_id": unit.tenant_id}) for unit in units))
+
+
 def tenants_visible_to(user: AnyUser) -> QuerySet[Tenant]:
     return Tenant.objects.filter(pk__in=access_for(user).tenant_ids)
 
