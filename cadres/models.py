@@ -206,15 +206,15 @@ class Unit(MP_Node):
 
 
 class UnitChangeKind(models.TextChoices):
-    CREATED = "created", _("Created")
-    RENAMED = "renamed", _("Renamed")
-    RELABELLED = "relabelled", _("Level or sector changed")
-    MOVED = "moved", _("Moved")
-    MERGED_FROM = "merged_from", _("Merged from")
-    MERGED_INTO = "merged_into", _("Merged into")
-    SPLIT_FROM = "split_from", _("Split from")
-    SPLIT_INTO = "split_into", _("Split into")
-    ARCHIVED = "archived", _("Archived")
+    CREATED = "created", pgettext_lazy("unit history", "Created")
+    RENAMED = "renamed", pgettext_lazy("unit history", "Renamed")
+    RELABELLED = "relabelled", pgettext_lazy("unit history", "Level or sector changed")
+    MOVED = "moved", pgettext_lazy("unit history", "Moved")
+    MERGED_FROM = "merged_from", pgettext_lazy("unit history", "Merged from")
+    MERGED_INTO = "merged_into", pgettext_lazy("unit history", "Merged into")
+    SPLIT_FROM = "split_from", pgettext_lazy("unit history", "Split from")
+    SPLIT_INTO = "split_into", pgettext_lazy("unit history", "Split into")
+    ARCHIVED = "archived", pgettext_lazy("unit history", "Archived")
 
 
 class UnitChange(models.Model):
