@@ -243,6 +243,21 @@ class UnitChange(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.kind} {self.date}"
 
+    @property
+    def detail(self) -> str:
+        """The line the unit's history page prints after the kind."""
+        before, after = self.before, self.after
+        if self.kind == UnitChangeKind.RENAMED:
+            return f"“{before.get('name', '')}” → “{after.get('name', '')}”"
+        if self.kind == UnitChangeKind.RELABELLED:
+            labels = {"level": (_("Level"), dict(UnitLevel.choices)), "sector": (_("Sector"), dict(Sector.choices))}
+            return "; ".join(f"{labels[key][0]}: {labels[key][1].get(before[key], '—')} → "
+                             f"{labels[key][1].get(after[key], '—')}" for key in after if key in labels)
+        if self.kind in (UnitChangeKind.CREATED, UnitChangeKind.MOVED):
+            moved = _("from %(from)s to %(to)s") % {"from": before.get("parent_name"), "to": after.get("parent_name")}
+            return moved if before else _("under %(parent)s") % {"parent": after.get("parent_name")}
+        return ", ".join(f"{unit['name']} ({unit['code']})" for unit in self.related)
+
 
 class Gender(models.TextChoices):
     MALE = "male", _("Male")

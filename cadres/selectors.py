@@ -32,6 +32,8 @@ from cadres.models import (
     PositionRole,
     Tenant,
     Unit,
+    UnitChange,
+    UnitLevel,
     User,
 )
 from cadres.text import fold, text_sort_key
@@ -307,6 +309,43 @@ def active_positions_in_subtree(unit: Unit, cadres: Iterable[Cadre]) -> dict[int
     for position in positions:
         by_cadre.setdefault(position.cadre_id, []).append(position)
     return by_cadre
+
+
+# --- Reorganising units --------------------------------------------------------------------
+
+
+def _managed_outside(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    return (units_managed_by(user).filter(tenant_id=unit.tenant_id, archived_at__isnull=True)
+            .exclude(path__startswith=unit.path).order_by("path"))
+
+
+def move_targets(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    """Where the user may move `unit`: managed units of a higher level, outside it."""
+    higher = [level for level in UnitLevel.values if UnitLevel.rank(level) < UnitLevel.rank(unit.level)]
+    return _managed_outside(user, unit).filter(level__in=higher)
+
+
+def transfer_targets(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    """Where the cadres of an archived unit may go: any managed unit outside it."""
+    return _managed_outside(user, unit)
+
+
+def merge_candidates(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    """The units `unit` may be merged with from its page: its managed siblings of its level."""
+    siblings = Unit.objects.get_siblings(unit).filter(tenant_id=unit.tenant_id, level=unit.level,
+                                                      archived_at__isnull=True).exclude(pk=unit.pk)
+    return siblings.filter(_paths_q(access_for(user).managed_paths)).order_by("path")
+
+
+def cadres_held_in(unit: Unit) -> list[Cadre]:
+    """Cadres holding (or appointed to) a position in the unit itself, by tên."""
+    return list(Cadre.objects.filter(pk__in=Position.objects.held().filter(unit=unit).values("cadre_id"))
+                .order_by("sort_key", "id"))
+
+
+def unit_history(unit: Unit) -> QuerySet[UnitChange]:
+    """The unit's past names, levels, parents, merges and splits, newest first."""
+    return UnitChange.objects.filter(unit=unit).select_related("actor").order_by("-date", "-id")
 
 
 # --- Accounts: invitations, join codes, MFA ----------------------------------------------
