@@ -332,8 +332,9 @@ def transfer_targets(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
 
 def merge_candidates(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
     """The units `unit` may be merged with from its page: its managed siblings of its level."""
-    siblings = Unit.objects.get_siblings(unit).filter(tenant_id=unit.tenant_id, level=unit.level,
-                                                      archived_at__isnull=True).exclude(pk=unit.pk)
+    siblings = Unit.objects.filter(tenant_id=unit.tenant_id, depth=unit.depth, level=unit.level,
+                                   path__startswith=unit.path[:-Unit.steplen], archived_at__isnull=True
+                                   ).exclude(pk=unit.pk)
     return siblings.filter(_paths_q(access_for(user).managed_paths)).order_by("path")
 
 

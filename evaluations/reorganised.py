@@ -2,14 +2,14 @@
 reorganised, and open forms following their cadres to the units their positions moved to.
 Forms already final (approved, finalised) and those of closed cycles stay where they were made."""
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
 
 from cadres.models import Unit
 from cadres.selectors import in_subtrees
-from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
 from evaluations.kinds import REGISTRATION, kind_of
+from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
 from evaluations.models.forms import FormBase
 from evaluations.services.registrations import fill_header
 from models_registry.selectors import deciding_position
@@ -40,8 +40,9 @@ def positions_transferred(sender: type[Unit], moves: list[tuple[int, int, int]],
 def _follow(form: FormBase) -> None:
     kind = kind_of(form)
     if kind is REGISTRATION:
-        fill_header(form)  # type: ignore[arg-type]
-        form.save(update_fields=["unit", "role", "union_position", "full_name", "birth_date", "job_title",
+        registration = cast(Registration, form)
+        fill_header(registration)
+        registration.save(update_fields=["unit", "role", "union_position", "full_name", "birth_date", "job_title",
                                  "unit_name", "updated_at"])
         return
     position = deciding_position(kind.registration_of(form).programme, form.cadre, form.cycle.reference_date())

@@ -12,7 +12,7 @@ from cadres.services.reorganise import NewUnit
 
 
 class UnitChoice(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Unit) -> str:  # type: ignore[override]
+    def label_from_instance(self, obj: Unit) -> str:
         return f"{'— ' * max(obj.depth - 2, 0)}{obj.name} ({obj.code})"
 
 

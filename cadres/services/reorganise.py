@@ -80,8 +80,9 @@ def impact_of(units: Sequence[Unit]) -> dict[str, int]:
     """What the apps built on this one hold in these units' subtrees (`unit_impact`)."""
     totals: dict[str, int] = {}
     for _receiver, answer in unit_impact.send(sender=Unit, units=list(units)):
-        for key, count in (answer or {}).items():
-            totals[key] = totals.get(key, 0) + count
+        if isinstance(answer, dict):
+            for key, count in answer.items():
+                totals[key] = totals.get(key, 0) + count
     return totals
 
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -42,13 +42,13 @@ def _page_units(unit: Unit) -> list[Unit]:
     return [unit, *([parent] if parent else []), *around, *Unit.objects.get_children(unit)]
 
 
-def _render(request: HttpRequest, unit: Unit, template: str, form: ReorganiseForm, **context: Any) -> HttpResponse:
+def _render(request, unit: Unit, template: str, form: ReorganiseForm, **context: Any) -> HttpResponse:
     return render(request, template, {"unit": unit, "tenant_slug": unit.tenant.slug, "form": form,
                                       "ancestors": [*selectors.visible_ancestors(request.user, unit), unit],
                                       **context})
 
 
-def _reorganise(request: HttpRequest, unit: Unit, template: str, form: ReorganiseForm,
+def _reorganise(request, unit: Unit, template: str, form: ReorganiseForm,
                 run: Callable[[bool], tuple[reorganise.Outcome, Unit]], **context: Any) -> HttpResponse:
     """GET: the form. POST: the preview, or with `confirm` the change, then the unit it led to."""
     if request.method == "GET":
@@ -75,7 +75,7 @@ def _parent(unit: Unit) -> Unit | None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_new(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
+def unit_new(request, tenant_slug: str, code: str):
     parent = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     form = UnitCreateForm(request.POST or None, parent=parent)
     if request.method == "POST" and form.is_valid():
@@ -93,7 +93,7 @@ def unit_new(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_edit(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
+def unit_edit(request, tenant_slug: str, code: str):
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     form = UnitEditForm(request.POST or None, unit=unit, parent=_parent(unit),
                         initial={"name": unit.name, "level": unit.level, "sector": unit.sector,
@@ -114,7 +114,7 @@ def unit_edit(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_move(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
+def unit_move(request, tenant_slug: str, code: str):
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     form = UnitMoveForm(request.POST or None, candidates=selectors.move_targets(request.user, unit))
 
@@ -127,7 +127,7 @@ def unit_move(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_merge(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
+def unit_merge(request, tenant_slug: str, code: str):
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     form = UnitMergeForm(request.POST or None, candidates=selectors.merge_candidates(request.user, unit))
 
@@ -146,7 +146,7 @@ def unit_merge(request: HttpRequest, tenant_slug: str, code: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_split(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
+def unit_split(request, tenant_slug: str, code: str):
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     try:
         parts = min(max(int(request.POST.get("parts") or request.GET.get("parts") or 2), 2), MAX_PARTS)
@@ -167,7 +167,7 @@ def unit_split(request: HttpRequest, tenant_slug: str, code: str) -> HttpRespons
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def unit_archive(request: HttpRequest, tenant_slug: str, code: str) -> HttpResponse:
+def unit_archive(request, tenant_slug: str, code: str):
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     form = UnitArchiveForm(request.POST or None, candidates=selectors.transfer_targets(request.user, unit))
 
