@@ -171,8 +171,11 @@ def get_unit_for_user(user: AnyUser, tenant_slug: str, code: str) -> Unit:
     return unit
 
 
-def get_managed_unit_for_user(user: AnyUser, tenant_slug: str, code: str) -> Unit:
-    unit = units_managed_by(user).filter(tenant__slug=tenant_slug, code=code, archived_at__isnull=True).first()
+def get_managed_unit_for_user(user: AnyUser, tenant_slug: str, code: str, include_archived: bool = False) -> Unit:
+    """A unit the user manages, or 404; archived ones only when asked (a merged or split
+    unit's past years stay readable on the dashboard)."""
+    units = units_managed_by(user).filter(tenant__slug=tenant_slug, code=code)
+    unit = (units if include_archived else units.filter(archived_at__isnull=True)).first()
     if unit is None:
         raise Http404
     return unit
