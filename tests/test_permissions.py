@@ -93,6 +93,13 @@ MATRIX = [
     ("import_confirm", lambda w: ["a", "D1", "cadres"], "post", expect(manager=302, provincial=302)),
     ("import_export", lambda w: ["a", "D1", "cadres"], "get", MANAGERS_OF_D1),
     ("import_job_detail", lambda w: [w["import_job"].pk], "get", expect(manager=200)),
+    # Reorganising: the managers of the unit's subtree (the services also check the parent is theirs).
+    ("unit_new", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_edit", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_move", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_merge", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_split", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_archive", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
 ]
 
 # The health endpoint is public by design and tested in test_infrastructure.
