@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
@@ -44,13 +44,22 @@ def history_record(
 
 
 def lock_units(units: Sequence[Unit], expected: Mapping[int, int] | None) -> dict[int, Unit]:
-    """Hold the rows (in id order, so two reorganisations cannot deadlock), refuse when a
-    page was loaded before someone else changed one of them, and bump their versions."""
+    """Hold the rows and their parents' (the tree writes both), all in id order so two
+    reorganisations cannot deadlock; refuse when a page was loaded before someone else
+    changed one of them, or one was archived meanwhile; bump their versions."""
     ids = sorted({unit.pk for unit in units})
-    locked = {unit.pk: unit for unit in Unit.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
+    parents = Q(pk__in=ids)
+    for unit in units:
+        if unit.depth > 1:
+            parents |= Q(tenant_id=unit.tenant_id, path=unit.path[:-Unit.steplen])
+    held = {unit.pk: unit for unit in Unit.objects.select_for_update().filter(parents).order_by("pk")}
+    locked = {pk: held[pk] for pk in ids}
     for pk, version in (expected or {}).items():
         if pk in locked and locked[pk].lock_version != version:
             raise Refusal(_("The unit was changed by someone else; please reload the page."), "stale")
+    for unit in locked.values():
+        if unit.is_archived:
+            raise Refusal(_("%(unit)s is archived.") % {"unit": unit.name}, "invalid")
     Unit.objects.filter(pk__in=ids).update(lock_version=F("lock_version") + 1)
     return locked
 
