@@ -141,6 +141,10 @@ KEY_LABELS: dict[str, Promise] = {
     "year": gettext_lazy("Year"),
     "version": gettext_lazy("Version"),
     "comment": gettext_lazy("Comment"),
+    "into": gettext_lazy("Into"),
+    "transfer_to": gettext_lazy("Cadres moved to"),
+    "moved_to": gettext_lazy("Moved to"),
+    "moved_from": gettext_lazy("Moved from"),
 }
 # The field a transition's "from"/"to" states are values of.
 STATE_FIELDS = ("state", "status")

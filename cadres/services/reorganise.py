@@ -279,7 +279,8 @@ def unit_merge(
                                  % {"unit": source.name})
         history_record(unit=target, kind=UnitChangeKind.MERGED_FROM, date=on, related=held, acting_user=acting_user)
         audit_record(actor=acting_user, action="unit.merge", obj=target,
-                     data={"units": [unit.code for unit in held], "into": target.code, "cadres": len(moves)})
+                     data={"units": ", ".join(unit.code for unit in held), "into": target.code,
+                           "cadres": len({cadre for cadre, _f, _t in moves})})
         outcome.cadres = len({cadre for cadre, _f, _t in moves})
         _announce(moves)
 
@@ -355,7 +356,7 @@ def unit_split(
         for new in created.values():
             history_record(unit=new, kind=UnitChangeKind.SPLIT_FROM, date=on, related=[held], acting_user=acting_user)
         audit_record(actor=acting_user, action="unit.split", obj=held,
-                     data={"into": list(created), "cadres": len(own_cadres)})
+                     data={"into": ", ".join(created), "cadres": len(own_cadres)})
         outcome.cadres = len(own_cadres)
         _announce(moves)
 

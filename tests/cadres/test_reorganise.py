@@ -11,6 +11,7 @@ from django.utils import timezone
 from cadres.models import AuditEvent, Position, PositionRole, Unit, UnitChange, UnitChangeKind
 from cadres.services.reorganise import NewUnit, unit_archive, unit_merge, unit_move, unit_split
 from evaluations.models import Registration
+from portal.audit import trail_row
 from tests.cadres import reorganise_world
 from tests.cadres.factories import GrantFactory, TenantFactory, UnitFactory
 
@@ -84,7 +85,9 @@ def test_merge_two_chi_doan_into_a_new_one(w):
     assert [u["code"] for u in UnitChange.objects.get(unit=merged, kind=UnitChangeKind.MERGED_FROM).related] == [
         "B1", "B2"]
     assert UnitChange.objects.get(unit=_unit("B1"), kind=UnitChangeKind.MERGED_INTO).related[0]["code"] == "B12"
-    assert AuditEvent.objects.filter(action="unit.merge", unit=merged).exists()
+    row = trail_row(AuditEvent.objects.get(action="unit.merge", unit=merged))
+    assert (row.action, [str(change) for change in row.changes]) == (
+        "Hợp nhất đơn vị", ["Đơn vị: B1, B2", "Thành: B12", "Cán bộ: 5"])
     # Open forms follow their cadres: the 2026 drafts are now Ấp 1-2's, the 2025 ones stay.
     assert set(Registration.objects.filter(cycle=w["y2026"]).values_list("unit__code", flat=True)) == {"B12"}
     assert Registration.objects.filter(cycle=w["y2025"], unit__code="B1").count() == 3
