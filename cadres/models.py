@@ -169,7 +169,8 @@ class Unit(MP_Node):
     join_code = models.CharField(_("join code"), max_length=8, unique=True, default=new_join_code)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     # Bumped by every reorganisation, so a page loaded before another manager's change is refused.
-    lock_version = models.PositiveIntegerField(default=0)
+    # A database default too: code written against the tree before this column still inserts.
+    lock_version = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
