@@ -179,6 +179,9 @@ class Unit(MP_Node):
     search_text = models.CharField(max_length=250, editable=False, db_index=True)
     join_code = models.CharField(_("join code"), max_length=8, unique=True, default=new_join_code)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Bumped by every reorganisation, so a page loaded before another manager's change is refused.
+    # A database default too: code written against the tree before this column still inserts.
+    lock_version = models.PositiveIntegerField(default=0, db_default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -212,6 +215,60 @@ class Unit(MP_Node):
         parent = Unit.objects.get_parent(self) if self.path and self.depth > 1 else None
         if parent is not None and UnitLevel.rank(self.level) <= UnitLevel.rank(parent.level):
             raise ValidationError({"level": _("A unit must sit under a unit of a higher level.")})
+
+
+class UnitChangeKind(models.TextChoices):
+    CREATED = "created", pgettext_lazy("unit history", "Created")
+    RENAMED = "renamed", pgettext_lazy("unit history", "Renamed")
+    RELABELLED = "relabelled", pgettext_lazy("unit history", "Level or sector changed")
+    MOVED = "moved", pgettext_lazy("unit history", "Moved")
+    MERGED_FROM = "merged_from", pgettext_lazy("unit history", "Merged from")
+    MERGED_INTO = "merged_into", pgettext_lazy("unit history", "Merged into")
+    SPLIT_FROM = "split_from", pgettext_lazy("unit history", "Split from")
+    SPLIT_INTO = "split_into", pgettext_lazy("unit history", "Split into")
+    ARCHIVED = "archived", pgettext_lazy("unit history", "Archived")
+
+
+class UnitChange(models.Model):
+    """One line of a unit's history: its past names, levels and parents, and the units it
+    was merged from or split into. `before` and `after` hold what changed ({"name": …},
+    {"parent": code, "parent_name": …}); `related` the other units, as they were named then."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="changes")
+    kind = models.CharField(max_length=20, choices=UnitChangeKind.choices)
+    date = models.DateField(_("date"))
+    before = models.JSONField(default=dict, blank=True)
+    after = models.JSONField(default=dict, blank=True)
+    # [{"id": …, "code": …, "name": …}, …]
+    related = models.JSONField(default=list, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.kind} {self.date}"
+
+    @property
+    def detail(self) -> str:
+        """The line the unit's history page prints after the kind."""
+        before, after = self.before, self.after
+        if self.kind == UnitChangeKind.RENAMED:
+            return f"“{before.get('name', '')}” → “{after.get('name', '')}”"
+        if self.kind == UnitChangeKind.RELABELLED:
+            labels = {"level": (_("Level"), dict(UnitLevel.choices)), "sector": (_("Sector"), dict(Sector.choices))}
+            return "; ".join(f"{labels[key][0]}: {labels[key][1].get(before[key], '—')} → "
+                             f"{labels[key][1].get(after[key], '—')}" for key in after if key in labels)
+        if self.kind in (UnitChangeKind.CREATED, UnitChangeKind.MOVED):
+            moved = _("from %(from)s to %(to)s") % {"from": before.get("parent_name"), "to": after.get("parent_name")}
+            return moved if before else _("under %(parent)s") % {"parent": after.get("parent_name")}
+        return ", ".join(f"{unit['name']} ({unit['code']})" for unit in self.related)
 
 
 class Gender(models.TextChoices):

@@ -34,6 +34,8 @@ from cadres.models import (
     PositionRole,
     Tenant,
     Unit,
+    UnitChange,
+    UnitLevel,
     User,
 )
 from cadres.text import fold, text_sort_key
@@ -116,6 +118,13 @@ def _paths_q(paths: Collection[str], prefix: str = "") -> Q:
     return reduce(or_, (Q(**{f"{prefix}path__startswith": path}) for path in paths))
 
 
+def in_subtrees(units: Collection[Unit], prefix: str = "") -> Q:
+    """Q matching every unit in these units' subtrees (of their tenant), for a relation reached via `prefix`."""
+    if not units:
+        return Q(pk__in=[])
+    return reduce(or_, (unit.subtree_filter(prefix) & Q(**{f"{prefix}tenant_id": unit.tenant_id}) for unit in units))
+
+
 def tenants_visible_to(user: AnyUser) -> QuerySet[Tenant]:
     return Tenant.objects.filter(pk__in=access_for(user).tenant_ids)
 
@@ -164,8 +173,11 @@ def get_unit_for_user(user: AnyUser, tenant_slug: str, code: str) -> Unit:
     return unit
 
 
-def get_managed_unit_for_user(user: AnyUser, tenant_slug: str, code: str) -> Unit:
-    unit = units_managed_by(user).filter(tenant__slug=tenant_slug, code=code, archived_at__isnull=True).first()
+def get_managed_unit_for_user(user: AnyUser, tenant_slug: str, code: str, include_archived: bool = False) -> Unit:
+    """A unit the user manages, or 404; archived ones only when asked (a merged or split
+    unit's past years stay readable on the dashboard)."""
+    units = units_managed_by(user).filter(tenant__slug=tenant_slug, code=code)
+    unit = (units if include_archived else units.filter(archived_at__isnull=True)).first()
     if unit is None:
         raise Http404
     return unit
@@ -302,6 +314,44 @@ def active_positions_in_subtree(unit: Unit, cadres: Iterable[Cadre]) -> dict[int
     for position in positions:
         by_cadre.setdefault(position.cadre_id, []).append(position)
     return by_cadre
+
+
+# --- Reorganising units --------------------------------------------------------------------
+
+
+def _managed_outside(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    return (units_managed_by(user).filter(tenant_id=unit.tenant_id, archived_at__isnull=True)
+            .exclude(path__startswith=unit.path).order_by("path"))
+
+
+def move_targets(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    """Where the user may move `unit`: managed units of a higher level, outside it."""
+    higher = [level for level in UnitLevel.values if UnitLevel.rank(level) < UnitLevel.rank(unit.level)]
+    return _managed_outside(user, unit).filter(level__in=higher)
+
+
+def transfer_targets(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    """Where the cadres of an archived unit may go: any managed unit outside it."""
+    return _managed_outside(user, unit)
+
+
+def merge_candidates(user: AnyUser, unit: Unit) -> QuerySet[Unit]:
+    """The units `unit` may be merged with from its page: its managed siblings of its level."""
+    siblings = Unit.objects.filter(tenant_id=unit.tenant_id, depth=unit.depth, level=unit.level,
+                                   path__startswith=unit.path[:-Unit.steplen], archived_at__isnull=True
+                                   ).exclude(pk=unit.pk)
+    return siblings.filter(_paths_q(access_for(user).managed_paths)).order_by("path")
+
+
+def cadres_held_in(unit: Unit) -> list[Cadre]:
+    """Cadres holding (or appointed to) a position in the unit itself, by tên."""
+    return list(Cadre.objects.filter(pk__in=Position.objects.held().filter(unit=unit).values("cadre_id"))
+                .order_by("sort_key", "id"))
+
+
+def unit_history(unit: Unit) -> QuerySet[UnitChange]:
+    """The unit's past names, levels, parents, merges and splits, newest first."""
+    return UnitChange.objects.filter(unit=unit).select_related("actor").order_by("-date", "-id")
 
 
 # --- Accounts: invitations, join codes, MFA ----------------------------------------------

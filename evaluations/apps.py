@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EvaluationsConfig(AppConfig):
     name = "evaluations"
     verbose_name = _("Evaluations")
+
+    def ready(self):
+        from cadres import signals
+        from evaluations import reorganised
+
+        signals.unit_impact.connect(reorganised.unit_impact, dispatch_uid="evaluations.unit_impact")
+        signals.positions_transferred.connect(reorganised.positions_transferred,
+                                              dispatch_uid="evaluations.positions_transferred")

@@ -26,19 +26,20 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from cadres.models import AnyUser, Cadre, Position, PositionRole, Tenant, Unit, UnitLevel
-from cadres.selectors import access_for, units_managed_by, units_visible_to
+from cadres.selectors import access_for, in_subtrees, units_managed_by, units_visible_to
 from models_registry.models import (
     AudienceTarget,
     CriteriaGroup,
     Criterion,
     CriterionKind,
     Programme,
+    ProgrammeParticipant,
     ProgrammeStatus,
     ProgrammeSubject,
     TriState,
@@ -350,3 +351,11 @@ def programmes_applying_to(user: AnyUser, cadre: Cadre, year: int) -> list[Progr
         status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES, start_year__lte=year, end_year__gte=year,
     ).order_by("owner_unit__path", "name")
     return [programme for programme in programmes if deciding_position(programme, cadre) is not None]
+
+
+def unit_impact(sender: type[Unit], units: list[Unit], **kwargs: Any) -> dict[str, int]:
+    """Programmes owned by, or taking part through, the units of a reorganisation (`cadres.signals`)."""
+    owned = Programme.objects.filter(in_subtrees(units, "owner_unit__"))
+    taking_part = Programme.objects.filter(pk__in=ProgrammeParticipant.objects.filter(
+        in_subtrees(units, "unit__")).values("programme_id"))
+    return {"programmes": (owned | taking_part).distinct().count()}

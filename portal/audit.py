@@ -31,6 +31,9 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("tenant.create", gettext_lazy("Province created")),
         ("unit.create", gettext_lazy("Unit created")),
         ("unit.update", gettext_lazy("Unit changed")),
+        ("unit.move", gettext_lazy("Unit moved")),
+        ("unit.merge", gettext_lazy("Units merged")),
+        ("unit.split", gettext_lazy("Unit split")),
         ("unit.archive", gettext_lazy("Unit archived")),
         ("unit.invite_all", gettext_lazy("Invitations sent to the unit's cadres")),
         ("unit.join_code_regenerate", gettext_lazy("Join code renewed")),
@@ -145,6 +148,10 @@ KEY_LABELS: dict[str, Promise] = {
     "year": gettext_lazy("Year"),
     "version": gettext_lazy("Version"),
     "comment": gettext_lazy("Comment"),
+    "into": gettext_lazy("Into"),
+    "transfer_to": gettext_lazy("Cadres moved to"),
+    "moved_to": gettext_lazy("Moved to"),
+    "moved_from": gettext_lazy("Moved from"),
 }
 # The field a transition's "from"/"to" states are values of.
 STATE_FIELDS = ("state", "status")

@@ -8,6 +8,7 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Reports")
 
     def ready(self):
+        from cadres import signals as cadres_signals
         from cadres.models import AuditEvent, Cadre, Position
         from evaluations import signals as evaluations_signals
         from evaluations.models import FormEvent, Initiative
@@ -21,3 +22,4 @@ class ReportsConfig(AppConfig):
         post_save.connect(signals.unit_changed, sender=AuditEvent, dispatch_uid="reports.tree_changed")
         evaluations_signals.cycle_closing.connect(signals.cycle_closing, dispatch_uid="reports.cycle_closing")
         evaluations_signals.cycle_opened.connect(signals.cycle_opened, dispatch_uid="reports.cycle_opened")
+        cadres_signals.unit_impact.connect(signals.unit_impact, dispatch_uid="reports.unit_impact")

@@ -15,8 +15,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from cadres.selectors import in_subtrees
 from evaluations.kinds import kind_of
 from evaluations.models import Cycle, CycleStatus, FormEvent
+from reports.models import UnitReport
 from reports.services.snapshots import snapshot_take
 from reports.tasks import enqueue_rollup_cadres, enqueue_rollup_cycle
 
@@ -85,7 +87,7 @@ def cadre_changed(sender, instance, created: bool = False, raw: bool = False, **
     _mark(instance.tenant_id, getattr(instance, "cadre_id", None) or instance.pk)
 
 
-TREE_ACTIONS = ("unit.create", "unit.update", "unit.archive")
+TREE_ACTIONS = ("unit.create", "unit.update", "unit.move", "unit.merge", "unit.split", "unit.archive")
 
 
 def unit_changed(sender, instance, created: bool = False, raw: bool = False, **kwargs) -> None:
@@ -103,3 +105,8 @@ def cycle_opened(sender, cycle: Cycle, **kwargs) -> None:
     """A new or reopened cycle is computed in full once, so that every later change costs
     only its path."""
     enqueue_rollup_cycle(cycle)
+
+
+def unit_impact(sender, units, **kwargs) -> dict[str, int]:
+    """Unit reports of the units of a reorganisation (`cadres.signals`)."""
+    return {"reports": UnitReport.objects.filter(in_subtrees(units, "unit__")).count()}

@@ -101,6 +101,13 @@ MATRIX = [
     ("notice_open", lambda w: [w["notice"].pk], "get", expect(member=302)),
     ("notices_read_all", lambda w: [], "post", expect(default=302)),
     ("notice_email_choose", lambda w: [], "post", expect(default=302)),
+    # Reorganising: the managers of the unit's subtree (the services also check the parent is theirs).
+    ("unit_new", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_edit", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_move", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_merge", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_split", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_archive", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
 ]
 
 # The health endpoint is public by design and tested in test_infrastructure.

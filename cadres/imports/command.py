@@ -11,7 +11,7 @@ from cadres.models import Tenant, Unit
 from cadres.services.imports import export_file, import_file
 
 
-def _tenant(slug: str) -> Tenant:
+def tenant_by_slug(slug: str) -> Tenant:
     # Tenant is not scoped: it is the thing that picks the scope.
     found = Tenant.objects.filter(slug=slug).first()
     if found is None:
@@ -32,7 +32,7 @@ class ImportCommand(BaseCommand):
             data = Path(file).read_bytes()
         except OSError as exc:
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}) from exc
-        found = _tenant(tenant)
+        found = tenant_by_slug(tenant)
         with scope(tenant=found):
             report = import_file(kind=self.kind, root=found.root_unit, data=data, dry_run=dry_run,
                                  filename=Path(file).name)
@@ -58,7 +58,7 @@ class ExportCommand(BaseCommand):
         parser.add_argument("-o", "--output", required=True, help="the .xlsx file to write")
 
     def handle(self, *args, tenant, unit, output, **options):
-        found = _tenant(tenant)
+        found = tenant_by_slug(tenant)
         with scope(tenant=found):
             root = found.root_unit if unit is None else (
                 Unit.objects.filter(tenant=found, code=unit, archived_at__isnull=True).first())

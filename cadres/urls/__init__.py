@@ -1,5 +1,5 @@
 """The cadres app's URLs, one module per area so each stays small."""
 
-from cadres.urls import accounts, imports, notices, pages
+from cadres.urls import accounts, imports, notices, pages, units
 
-urlpatterns = pages.urlpatterns + accounts.urlpatterns + imports.urlpatterns + notices.urlpatterns
+urlpatterns = pages.urlpatterns + units.urlpatterns + accounts.urlpatterns + imports.urlpatterns + notices.urlpatterns

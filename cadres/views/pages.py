@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from cadres import selectors
 from cadres.forms.notices import NoticeEmailForm
+from cadres.models import Unit
 
 CADRES_PER_PAGE = 50
 
@@ -63,6 +64,7 @@ def unit_detail(request, tenant_slug: str, code: str):
     """Members see their own unit; managers also see its sub-units and cadres."""
     unit = selectors.get_unit_for_user(request.user, tenant_slug, code)
     managed = selectors.manages_unit(request.user, unit)
+    parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
     return render(
         request,
         "cadres/unit_detail.html",
@@ -73,6 +75,9 @@ def unit_detail(request, tenant_slug: str, code: str):
             "ancestors": selectors.visible_ancestors(request.user, unit),
             "children": selectors.children_with_counts(unit) if managed else [],
             "cadre_count": selectors.cadres_in_subtree(unit).count() if managed else None,
+            # Moving, merging, splitting and archiving are decided from above the unit.
+            "reorganisable": parent is not None and selectors.manages_unit(request.user, parent),
+            "history": selectors.unit_history(unit) if managed else [],
         },
     )
 

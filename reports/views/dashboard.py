@@ -45,7 +45,8 @@ def reports_dashboard(request):
 
 @login_required
 def reports_unit_dashboard(request, tenant_slug: str, code: str):
-    unit = get_dashboard_unit_for_user(request.user, tenant_slug, code)
+    # Archived units too: the years before a merge or split are read from their snapshots.
+    unit = get_dashboard_unit_for_user(request.user, tenant_slug, code, include_archived=True)
     return _dashboard(request, unit)
 
 

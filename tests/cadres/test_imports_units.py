@@ -3,7 +3,7 @@ from django.utils import translation
 
 from cadres.models import AuditEvent, Unit, UnitLevel
 from cadres.services.imports import import_file
-from cadres.services.units import unit_archive
+from cadres.services.reorganise import unit_archive
 from tests.cadres.spreadsheets import units_file
 
 pytestmark = pytest.mark.django_db

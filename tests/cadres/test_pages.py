@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadres.models import Cadre, GrantRole, Position, PositionRole
-from cadres.services.units import unit_archive
+from cadres.services.reorganise import unit_archive
 from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

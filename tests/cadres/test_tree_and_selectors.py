@@ -7,7 +7,8 @@ from django_scopes.exceptions import ScopeError
 
 from cadres import selectors
 from cadres.models import GrantRole, Position, PositionRole, Unit, UnitLevel
-from cadres.services.units import unit_archive, unit_update
+from cadres.services.reorganise import unit_archive
+from cadres.services.units import unit_update
 from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory, UserFactory, province_pair
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,11 @@
+"""What the cadres app tells the apps built on it about a reorganised tree, without knowing them."""
+
+from django.dispatch import Signal
+
+# Asked before a reorganisation, to preview and to check it (kwargs: units, the units whose
+# subtrees are reorganised). Each receiver answers {impact key: count} for what it owns
+# there: "open_forms" (forms of open cycles not yet final), "programmes", "reports".
+unit_impact = Signal()
+# Sent inside a reorganisation's transaction once positions have moved (kwargs: moves, a
+# list of (cadre id, from unit id, to unit id)): open forms follow their cadres.
+positions_transferred = Signal()
