@@ -19,15 +19,19 @@ from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     Activity,
     AssessmentState,
+    CapMode,
     Commitment,
     Cycle,
     CycleStatus,
     DeadlineKind,
+    EvaluationSettings,
     EvidenceFile,
     Feedback,
     FormAction,
     FormEvent,
     Initiative,
+    Rating,
+    RatingMeeting,
     Registration,
     RegistrationState,
     SelfAssessment,
@@ -142,6 +146,63 @@ def review_queue(user: AnyUser, *, kind: str = "registration", state: str = "", 
     state = state if state in counts else default
     items = forms.filter(state=state).select_related("cadre", "unit", "cycle").order_by("submitted_at", "id")
     return ReviewQueue(items=items, counts=counts, state=state)
+
+
+# --- Final ratings: the collective's decision --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExcellentShare:
+    """The tenant's cap on "xuất sắc" in one unit: the cadres already rated so, over the
+    cadres of the unit with an approved registration in the cycle (at least 1)."""
+
+    excellent: int
+    assessed: int
+    cap_percent: int
+    mode: str  # CapMode
+
+    @property
+    def is_capped(self) -> bool:
+        return self.mode != CapMode.OFF
+
+    def over_cap(self, adding: int) -> bool:
+        """Whether `adding` more "xuất sắc" ratings would put the unit over the cap."""
+        return self.is_capped and (self.excellent + adding) * 100 > self.cap_percent * self.assessed
+
+    @property
+    def allowed(self) -> int:
+        """How many cadres of the unit the cap allows to be rated "xuất sắc"."""
+        return self.cap_percent * self.assessed // 100
+
+
+def excellent_share(cycle: Cycle, unit: Unit, *, excluding: int | None = None) -> ExcellentShare:
+    """The unit's share of yearly "xuất sắc" final ratings, the form `excluding` aside (the
+    one being decided). One rule for the single form, the batch page and its live count."""
+    settings = EvaluationSettings.objects.filter(tenant_id=unit.tenant_id).first()
+    excellent = (YEARLY_SELF_ASSESSMENT.forms(cycle=cycle, unit=unit, state=AssessmentState.FINALISED,
+                                              final_rating=Rating.EXCELLENT)
+                 .exclude(pk=excluding).values("cadre_id").distinct().count())
+    assessed = max(Registration.objects.filter(cycle=cycle, unit=unit, state=RegistrationState.APPROVED)
+                   .values("cadre_id").distinct().count(), 1)
+    return ExcellentShare(excellent, assessed, settings.excellent_cap_percent if settings else 0,
+                          settings.excellent_cap_mode if settings else CapMode.OFF)
+
+
+def ratings_to_finalise(user: AnyUser, unit: Unit) -> QuerySet[SelfAssessment]:
+    """The unit's yearly self-assessments with a proposed rating this user may finalise as
+    the BTV, in the open cycle: the batch page after the collective's meeting."""
+    return (YEARLY_SELF_ASSESSMENT.forms(unit=unit, state=AssessmentState.PROPOSED, cycle__status=CycleStatus.OPEN)
+            .filter(btv_q(user)).select_related("cadre", "cycle", "unit").order_by("cadre__sort_key", "id"))
+
+
+def rating_meetings_for_report(cycle: Cycle, unit: Unit) -> QuerySet[RatingMeeting]:
+    """The collective's rating meetings of the unit and its direct sub-units in the cycle
+    (what its report lists beside the sub-unit table), each with `rated`: the final
+    ratings it decided."""
+    return (RatingMeeting.objects.filter(cycle=cycle, unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path,
+                                         unit__depth__lte=unit.depth + 1)
+            .select_related("unit").annotate(rated=Count("self_assessments"))
+            .order_by("unit__path", "held_on", "id"))
 
 
 # --- Timeline, return comments, diffs ---------------------------------------------------

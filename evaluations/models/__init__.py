@@ -25,6 +25,7 @@ from evaluations.models.forms import (
     FormAction,
     FormEvent,
     Rating,
+    RatingMeeting,
     Registration,
     RegistrationState,
     SelfAssessment,
@@ -34,5 +35,5 @@ __all__ = [
     "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Commitment", "CommitmentResult", "Cycle",
     "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind", "EvaluationSettings", "EvidenceFile",
     "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "Rating",
-    "Registration", "RegistrationState", "SelfAssessment",
+    "RatingMeeting", "Registration", "RegistrationState", "SelfAssessment",
 ]
