@@ -103,6 +103,26 @@ def get_initiative_for_user(user: AnyUser, pk: int | str) -> Initiative:
     return initiative
 
 
+def file_in_use(name: str) -> bool:
+    """Whether a stored file is still held by an activity, an initiative or an evidence row
+    (evidence picked from the activity log shares its file)."""
+    return (EvidenceFile.objects.filter(file=name).exists() or Activity.objects.filter(photo=name).exists()
+            or Initiative.objects.filter(document=name).exists())
+
+
+def evidence_sources(form: SelfAssessment, window: tuple[datetime.date, datetime.date]) -> list[tuple[str, str]]:
+    """(value, label) of the files in the cadre's activity log over the form's period
+    (`window`) that can be picked as evidence: activities' photos and initiatives'
+    documents, newest first."""
+    mine = {"cadre_id": form.cadre_id, "tenant_id": form.tenant_id, "date__range": window}
+    sources = [(f"activity:{activity.pk}", " · ".join(filter(None, [
+        f"{activity.date:%d/%m/%Y}", str(activity.get_kind_display()), activity.description[:60]])))
+        for activity in Activity.objects.filter(**mine).exclude(photo="").order_by("-date", "-id")]
+    sources += [(f"initiative:{initiative.pk}", f"{initiative.date:%d/%m/%Y} · {initiative.title[:80]}")
+                for initiative in Initiative.objects.filter(**mine).exclude(document="").order_by("-date", "-id")]
+    return sources
+
+
 def activities_of(cadre: Cadre, year: int) -> QuerySet[Activity]:
     return Activity.objects.filter(cadre=cadre, date__year=year).order_by("-date", "-id")
 
@@ -335,7 +355,8 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
     on = cycle.reference_date()
     for programme in programmes_for_cadre(cadre, cycle):
         registrations = Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
-        current = registrations.exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first()
+        current = registrations.exclude(state__in=[RegistrationState.SUPERSEDED, RegistrationState.CLOSED]) \
+            .order_by("-revision").first()
         # programmes_for_cadre lists only programmes under which the cadre has a deciding position.
         unit = current.unit if current else deciding_position(programme, cadre, on).unit  # type: ignore[union-attr]
         reg_due = _due(cycle, cadre, unit, DeadlineKind.REGISTRATION)
@@ -363,6 +384,36 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
             steps.append(NextStep("fix_self_assessment", _("Your self-assessment was returned: fix it and submit "
                                                              "it again."), None, programme, yearly))
     return sorted(steps, key=lambda step: (step.due is None, step.due or datetime.date.max))
+
+
+@dataclass(frozen=True)
+class ProgrammeChange:
+    """A draft of the cadre's closed because its programme stopped applying, and the
+    programme they now register under (with the commitments that may be carried over)."""
+
+    closed: Registration
+    reason: str
+    programme: Programme
+
+
+def programme_changes_for(cadre: Cadre) -> list[ProgrammeChange]:
+    """What the cadre is told on their pages while it matters: each programme applying in
+    the open cycle that they have not registered under yet, with their latest draft closed
+    when the programme changed (`services.programme_changes`)."""
+    cycle = open_cycle(cadre.tenant_id)
+    if cycle is None:
+        return []
+    closed = list(Registration.objects.filter(cycle=cycle, cadre=cadre, state=RegistrationState.CLOSED)
+                  .select_related("programme").order_by("-updated_at", "-id"))
+    if not closed:
+        return []
+    started = set(Registration.objects.filter(cycle=cycle, cadre=cadre).exclude(state=RegistrationState.CLOSED)
+                  .values_list("programme__series", flat=True))
+    latest = closed[0]
+    event = _events(latest).filter(action=FormAction.CLOSE).order_by("-created_at", "-id").first()
+    return [ProgrammeChange(latest, event.comment if event else "", programme)
+            for programme in programmes_for_cadre(cadre, cycle)
+            if programme.series not in started and programme.series != latest.programme.series]
 
 
 # --- Cycle administration ---------------------------------------------------------------

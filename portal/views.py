@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from cadres import selectors
 from cadres.models import AuditEvent
+from evaluations.selectors import programme_changes_for
 from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
 from portal.audit import trail_row, trail_xlsx
@@ -28,15 +29,17 @@ INBOX_PER_PAGE = 30
 @login_required
 def home(request):
     cadre = selectors.own_cadre(request.user)
+    changes = programme_changes_for(cadre) if cadre else []
     return render(
         request,
         "portal/home.html",
         {
             "cadre": cadre,
+            "programme_changes": changes,
             "my_positions": selectors.active_positions_of(cadre) if cadre else [],
             "managed_roots": selectors.managed_roots(request.user),
             "my_programmes": programmes_applying_to(request.user, cadre, timezone.localdate().year) if cadre else [],
-            "next_steps": home_next_steps(cadre) if cadre else [],
+            "next_steps": home_next_steps(cadre, changes) if cadre else [],
         },
     )
 

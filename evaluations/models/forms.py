@@ -64,6 +64,7 @@ class FormAction(models.TextChoices):
     PROPOSE = "propose", _("Rating proposed")
     FINALISE = "finalise", _("Rating finalised")
     CLOSE = "close", _("Closed: the programme no longer applies")
+    REOPEN = "reopen", _("Reopened")
 
 
 class FormBase(models.Model):

@@ -22,6 +22,7 @@ urlpatterns = [
          name="self_assessment_autosave"),
     path("self-assessments/<int:pk>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
     path("self-assessments/<int:pk>/evidence/", assessments.evidence_upload, name="evidence_upload"),
+    path("self-assessments/<int:pk>/evidence/pick/", assessments.evidence_pick, name="evidence_pick"),
     path("evidence/<int:pk>/", assessments.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", assessments.evidence_remove, name="evidence_remove"),
     # Review: return, propose (reviewer), finalise (BTV).
