@@ -201,14 +201,14 @@ def excellent_share(cycle: Cycle, unit: Unit, *, excluding: int | None = None) -
     settings = EvaluationSettings.objects.filter(tenant_id=unit.tenant_id).first()
     excellent = (YEARLY_SELF_ASSESSMENT.forms(cycle=cycle, unit=unit, state=AssessmentState.FINALISED,
                                               final_rating=Rating.EXCELLENT)
-                 .exclude(pk=excluding).values("cadre_id").distinct().count())
+                 .exclude(pk=excluding or 0).values("cadre_id").distinct().count())
     assessed = max(Registration.objects.filter(cycle=cycle, unit=unit, state=RegistrationState.APPROVED)
                    .values("cadre_id").distinct().count(), 1)
     return ExcellentShare(excellent, assessed, settings.excellent_cap_percent if settings else 0,
                           settings.excellent_cap_mode if settings else CapMode.OFF)
 
 
-def ratings_to_finalise(user: AnyUser, unit: Unit) -> QuerySet[SelfAssessment]:
+def ratings_to_finalise(user: AnyUser | None, unit: Unit) -> QuerySet[SelfAssessment]:
     """The unit's yearly self-assessments with a proposed rating this user may finalise as
     the BTV, in the open cycle: the batch page after the collective's meeting."""
     return (YEARLY_SELF_ASSESSMENT.forms(unit=unit, state=AssessmentState.PROPOSED, cycle__status=CycleStatus.OPEN)

@@ -37,8 +37,8 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
-from evaluations.services.assessments import refresh_computed, self_assessment_errors, self_assessments_follow
 from evaluations.selectors import excellent_share, ratings_to_finalise
+from evaluations.services.assessments import refresh_computed, self_assessment_errors, self_assessments_follow
 from evaluations.services.ratings import MeetingDetails, rating_meeting_for
 from evaluations.services.registrations import fill_header, registration_errors
 from evaluations.snapshots import Snapshot
@@ -334,5 +334,5 @@ def self_assessments_finalise_batch(*, unit: Unit, decisions: Iterable[Decision]
                 expected_version=decision.expected_version, confirm_over_cap=confirm_over_cap, meeting=meeting))
         except Refusal as refusal:
             raise Refusal(_("%(name)s: %(reason)s Nothing was recorded.") % {
-                "name": form.cadre.full_name, "reason": " ".join(refusal.messages)}, refusal.code) from refusal
+                "name": form.cadre.full_name, "reason": " ".join(refusal.messages)}, refusal.code or "invalid") from refusal
     return done

@@ -6,10 +6,10 @@ import datetime
 from decimal import Decimal
 
 from django.core.files.base import File
-from django.db.models.fields.files import FieldFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from cadres.services.audit import audit_record
@@ -32,8 +32,8 @@ from evaluations.models import (
 )
 from evaluations.progress import commitment_progress
 from evaluations.rules import is_owner
-from evaluations.services.drafts import AutosaveResult, autosave, lock_editable_form
 from evaluations.selectors import file_in_use
+from evaluations.services.drafts import AutosaveResult, autosave, lock_editable_form
 from evaluations.uploads import check_document, content_type_for, stored_name
 from models_registry.models import Period
 
@@ -196,7 +196,7 @@ def evidence_pick(*, self_assessment: SelfAssessment, criterion_id: int | str, s
         size = file.size
     except OSError:
         raise Refusal(_("The file could not be read."), "invalid") from None
-    extension = file.name.rsplit(".", 1)[-1].lower()
+    extension = (file.name or "").rsplit(".", 1)[-1].lower()
     evidence = EvidenceFile.objects.create(
         tenant_id=locked.tenant_id, result=result, file=file.name, original_name=f"{name}.{extension}"[-200:],
         content_type=content_type_for(extension), size=size, uploaded_by=acting_user,

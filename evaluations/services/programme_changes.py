@@ -10,6 +10,8 @@ the programme now applying inherits (`carried_commitments`, used by `registratio
 notice to the cadre hooks in here, on the registrations it returns.
 """
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import transaction
 from django.utils import translation
@@ -54,9 +56,13 @@ def programme_change_apply(*, programme: Programme, acting_user: User) -> list[R
             continue
         reason = _reason(draft, programme, applying[key])
         closed.append(act(REGISTRATION_FLOW, draft, FormAction.CLOSE, acting_user=acting_user,
-                          expected_version=draft.lock_version, change=lambda locked, reason=reason: Outcome(
-                              data={"reason": reason, "programme": programme.pk}, event={"comment": reason})))
+                          expected_version=draft.lock_version, change=_closing(reason, programme)))
     return closed
+
+
+def _closing(reason: str, programme: Programme) -> Callable[[Registration], Outcome]:
+    """The close's record: the reason on the timeline and in the audit row."""
+    return lambda locked: Outcome(data={"reason": reason, "programme": programme.pk}, event={"comment": reason})
 
 
 def _lineage(criterion: Criterion) -> set[int]:

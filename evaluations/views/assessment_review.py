@@ -132,12 +132,13 @@ def self_assessment_finalise(request, pk: int):
             expected_version=request.POST.get("version"), confirm_over_cap=request.POST.get("confirm_over_cap") == "1",
             meeting=meeting_form.details())
     except ValidationError as error:
-        kept = {"finalise_form": finalise_form, "meeting_form": meeting_form}
         if error.code == "cap_warning":
             # Warn mode: the same choice again, with an explicit confirmation.
-            return _detail(request, form, cap_warning=" ".join(error.messages), **kept)
+            return _detail(request, form, cap_warning=" ".join(error.messages), finalise_form=finalise_form,
+                           meeting_form=meeting_form)
         if error.code == "cap_blocked":
-            return _detail(request, form, cap_blocked=" ".join(error.messages), **kept)
-        return _refused(request, form, error, **kept)
+            return _detail(request, form, cap_blocked=" ".join(error.messages), finalise_form=finalise_form,
+                           meeting_form=meeting_form)
+        return _refused(request, form, error, finalise_form=finalise_form, meeting_form=meeting_form)
     messages.success(request, _("Final rating recorded; the cadre has been told."))
     return redirect("self_assessment_detail", pk=form.pk)

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, ngettext
 
-from cadres.selectors import get_unit_for_user
+from cadres.selectors import get_managed_unit_for_user
 from evaluations import workflow
 from evaluations.forms.assessments import MeetingForm
 from evaluations.models import Rating, SelfAssessment
@@ -57,7 +57,8 @@ def _lines(forms: list[SelfAssessment], post) -> list[Line]:
 
 @login_required
 def ratings_finalise_batch(request, tenant_slug: str, code: str):
-    unit = get_unit_for_user(request.user, tenant_slug, code)
+    # Only those managing the unit may be its BTV (`rules.btv_q`): anyone else, a 404.
+    unit = get_managed_unit_for_user(request.user, tenant_slug, code)
     forms = list(ratings_to_finalise(request.user, unit))
     meeting_form = MeetingForm(request.POST or None, prefix="meeting")
     lines = _lines(forms, request.POST)

@@ -16,8 +16,7 @@ from cadres.models import AuditEvent, PositionRole
 from evaluations.models import AssessmentState, CapMode, FormAction, FormEvent, RatingMeeting, SelfAssessment
 from evaluations.services.cycles import evaluation_settings_update
 from evaluations.services.ratings import MeetingDetails
-from evaluations.workflow import Decision, self_assessment_finalise, self_assessment_propose, \
-    self_assessments_finalise_batch
+from evaluations.workflow import Decision, self_assessment_finalise, self_assessment_propose, self_assessments_finalise_batch
 from reports.documents import unit_report_pdf
 from tests.cadres.factories import CadreFactory
 from tests.evaluations.test_self_assessment import submitted

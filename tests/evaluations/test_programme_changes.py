@@ -79,7 +79,7 @@ def test_the_cadre_is_told_and_carries_the_inherited_commitments_over(client, w)
     listing = text(client.get(reverse("registration_list")))
     assert "Đăng ký, chuyển sang các cam kết của tôi" in listing
     detail = text(client.get(reverse("registration_detail", args=[closed.pk])))
-    assert f"Đã đóng" in detail and f"Bản nháp này đã được đóng: {REASON.format(old=w.programme.name)}" in detail
+    assert "Đã đóng" in detail and f"Bản nháp này đã được đóng: {REASON.format(old=w.programme.name)}" in detail
 
     response = client.post(reverse("registration_start", args=[programme.pk]), {"carry_over": closed.pk})
     new = Registration.objects.get(programme=programme)
