@@ -7,21 +7,14 @@ from playwright.sync_api import expect
 from cadres.models import PositionRole
 from evaluations.models import CapMode, SelfAssessment
 from evaluations.services.cycles import evaluation_settings_update
-from tests.browser.test_evaluations_browser import no_horizontal_overflow, sign_in
+from tests.browser.test_evaluations_browser import no_horizontal_overflow, sign_in, w  # noqa: F401 (w: a fixture)
 from tests.cadres.factories import CadreFactory
-from tests.evaluations.factories import world
 from tests.evaluations.test_collective_ratings import proposed
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def w(transactional_db, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return world()
-
-
-def test_batch_finalise_from_the_inbox_with_the_live_share(w, page):
+def test_batch_finalise_from_the_inbox_with_the_live_share(w, page):  # noqa: F811
     forms = [proposed(w, cadre) for cadre in [w.member, CadreFactory(unit=w.b1, role=PositionRole.EXECUTIVE_MEMBER,
                                                                       full_name="Nguyễn Văn An")]]
     evaluation_settings_update(tenant=w.root.tenant, excellent_cap_percent=50, excellent_cap_mode=CapMode.BLOCK,
