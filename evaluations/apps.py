@@ -13,3 +13,7 @@ class EvaluationsConfig(AppConfig):
         signals.unit_impact.connect(reorganised.unit_impact, dispatch_uid="evaluations.unit_impact")
         signals.positions_transferred.connect(reorganised.positions_transferred,
                                               dispatch_uid="evaluations.positions_transferred")
+        from evaluations import receivers
+        from models_registry.signals import programme_changed
+
+        programme_changed.connect(receivers.programme_changed, dispatch_uid="evaluations.programme_changed")

@@ -12,6 +12,9 @@ Registration (a1 ĐKCT01)::
                       ▼    │
                      returned
 
+    draft ──close──▶ closed ──reopen──▶ draft: its programme no longer applies to the cadre
+    (their unit published its own mid-cycle: `services.programme_changes`), and again.
+
 Self-assessment (a2 KĐCT01)::
 
     draft ──submit──▶ submitted ──propose (reviewer)──▶ proposed ──finalise (BTV)──▶ finalised
@@ -97,6 +100,10 @@ REGISTRATION_FLOW: Flow[Registration] = _form_flow("registration", {
         allowed_if(is_owner, _("Only the cadre who owns this form can amend it.")), _not_rated), has_event=False),
     # Taken by approving the amendment (`workflow.registration_approve`), never from a page.
     SUPERSEDED: Step({R.APPROVED: R.SUPERSEDED}, has_event=False),
+    # Taken when the programme stops applying (`services.programme_changes`), never from a page.
+    FormAction.CLOSE: Step({R.DRAFT: R.CLOSED}),
+    # Starting a registration under a programme that applies again picks its closed draft up.
+    FormAction.REOPEN: Step({R.CLOSED: R.DRAFT}, checks=(_owner_edits,)),
 })
 
 ASSESSMENT_FLOW: Flow[SelfAssessment] = _form_flow("selfassessment", {

@@ -19,14 +19,18 @@ from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     Activity,
     AssessmentState,
+    CapMode,
     Cycle,
     CycleStatus,
     DeadlineKind,
+    EvaluationSettings,
     EvidenceFile,
     Feedback,
     FormAction,
     FormEvent,
     Initiative,
+    Rating,
+    RatingMeeting,
     Registration,
     RegistrationState,
     SelfAssessment,
@@ -97,6 +101,26 @@ def get_initiative_for_user(user: AnyUser, pk: int | str) -> Initiative:
     return initiative
 
 
+def file_in_use(name: str) -> bool:
+    """Whether a stored file is still held by an activity, an initiative or an evidence row
+    (evidence picked from the activity log shares its file)."""
+    return (EvidenceFile.objects.filter(file=name).exists() or Activity.objects.filter(photo=name).exists()
+            or Initiative.objects.filter(document=name).exists())
+
+
+def evidence_sources(form: SelfAssessment, window: tuple[datetime.date, datetime.date]) -> list[tuple[str, str]]:
+    """(value, label) of the files in the cadre's activity log over the form's period
+    (`window`) that can be picked as evidence: activities' photos and initiatives'
+    documents, newest first."""
+    mine = {"cadre_id": form.cadre_id, "tenant_id": form.tenant_id, "date__range": window}
+    sources = [(f"activity:{activity.pk}", " · ".join(filter(None, [
+        f"{activity.date:%d/%m/%Y}", str(activity.get_kind_display()), activity.description[:60]])))
+        for activity in Activity.objects.filter(**mine).exclude(photo="").order_by("-date", "-id")]
+    sources += [(f"initiative:{initiative.pk}", f"{initiative.date:%d/%m/%Y} · {initiative.title[:80]}")
+                for initiative in Initiative.objects.filter(**mine).exclude(document="").order_by("-date", "-id")]
+    return sources
+
+
 def activities_of(cadre: Cadre, year: int) -> QuerySet[Activity]:
     return Activity.objects.filter(cadre=cadre, date__year=year).order_by("-date", "-id")
 
@@ -140,6 +164,63 @@ def review_queue(user: AnyUser, *, kind: str = "registration", state: str = "", 
     state = state if state in counts else default
     items = forms.filter(state=state).select_related("cadre", "unit", "cycle").order_by("submitted_at", "id")
     return ReviewQueue(items=items, counts=counts, state=state)
+
+
+# --- Final ratings: the collective's decision --------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExcellentShare:
+    """The tenant's cap on "xuất sắc" in one unit: the cadres already rated so, over the
+    cadres of the unit with an approved registration in the cycle (at least 1)."""
+
+    excellent: int
+    assessed: int
+    cap_percent: int
+    mode: str  # CapMode
+
+    @property
+    def is_capped(self) -> bool:
+        return self.mode != CapMode.OFF
+
+    def over_cap(self, adding: int) -> bool:
+        """Whether `adding` more "xuất sắc" ratings would put the unit over the cap."""
+        return self.is_capped and (self.excellent + adding) * 100 > self.cap_percent * self.assessed
+
+    @property
+    def allowed(self) -> int:
+        """How many cadres of the unit the cap allows to be rated "xuất sắc"."""
+        return self.cap_percent * self.assessed // 100
+
+
+def excellent_share(cycle: Cycle, unit: Unit, *, excluding: int | None = None) -> ExcellentShare:
+    """The unit's share of yearly "xuất sắc" final ratings, the form `excluding` aside (the
+    one being decided). One rule for the single form, the batch page and its live count."""
+    settings = EvaluationSettings.objects.filter(tenant_id=unit.tenant_id).first()
+    excellent = (YEARLY_SELF_ASSESSMENT.forms(cycle=cycle, unit=unit, state=AssessmentState.FINALISED,
+                                              final_rating=Rating.EXCELLENT)
+                 .exclude(pk=excluding or 0).values("cadre_id").distinct().count())
+    assessed = max(Registration.objects.filter(cycle=cycle, unit=unit, state=RegistrationState.APPROVED)
+                   .values("cadre_id").distinct().count(), 1)
+    return ExcellentShare(excellent, assessed, settings.excellent_cap_percent if settings else 0,
+                          settings.excellent_cap_mode if settings else CapMode.OFF)
+
+
+def ratings_to_finalise(user: AnyUser | None, unit: Unit) -> QuerySet[SelfAssessment]:
+    """The unit's yearly self-assessments with a proposed rating this user may finalise as
+    the BTV, in the open cycle: the batch page after the collective's meeting."""
+    return (YEARLY_SELF_ASSESSMENT.forms(unit=unit, state=AssessmentState.PROPOSED, cycle__status=CycleStatus.OPEN)
+            .filter(btv_q(user)).select_related("cadre", "cycle", "unit").order_by("cadre__sort_key", "id"))
+
+
+def rating_meetings_for_report(cycle: Cycle, unit: Unit) -> QuerySet[RatingMeeting]:
+    """The collective's rating meetings of the unit and its direct sub-units in the cycle
+    (what its report lists beside the sub-unit table), each with `rated`: the final
+    ratings it decided."""
+    return (RatingMeeting.objects.filter(cycle=cycle, unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path,
+                                         unit__depth__lte=unit.depth + 1)
+            .select_related("unit").annotate(rated=Count("self_assessments"))
+            .order_by("unit__path", "held_on", "id"))
 
 
 # --- Timeline, return comments, diffs ---------------------------------------------------
@@ -261,7 +342,8 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
     on = cycle.reference_date()
     for programme in programmes_for_cadre(cadre, cycle):
         registrations = Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
-        current = registrations.exclude(state=RegistrationState.SUPERSEDED).order_by("-revision").first()
+        current = registrations.exclude(state__in=[RegistrationState.SUPERSEDED, RegistrationState.CLOSED]) \
+            .order_by("-revision").first()
         # programmes_for_cadre lists only programmes under which the cadre has a deciding position.
         unit = current.unit if current else deciding_position(programme, cadre, on).unit  # type: ignore[union-attr]
         reg_due = _due(cycle, cadre, unit, DeadlineKind.REGISTRATION)
@@ -289,6 +371,36 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
             steps.append(NextStep("fix_self_assessment", _("Your self-assessment was returned: fix it and submit "
                                                              "it again."), None, programme, yearly))
     return sorted(steps, key=lambda step: (step.due is None, step.due or datetime.date.max))
+
+
+@dataclass(frozen=True)
+class ProgrammeChange:
+    """A draft of the cadre's closed because its programme stopped applying, and the
+    programme they now register under (with the commitments that may be carried over)."""
+
+    closed: Registration
+    reason: str
+    programme: Programme
+
+
+def programme_changes_for(cadre: Cadre) -> list[ProgrammeChange]:
+    """What the cadre is told on their pages while it matters: each programme applying in
+    the open cycle that they have not registered under yet, with their latest draft closed
+    when the programme changed (`services.programme_changes`)."""
+    cycle = open_cycle(cadre.tenant_id)
+    if cycle is None:
+        return []
+    closed = list(Registration.objects.filter(cycle=cycle, cadre=cadre, state=RegistrationState.CLOSED)
+                  .select_related("programme").order_by("-updated_at", "-id"))
+    if not closed:
+        return []
+    started = set(Registration.objects.filter(cycle=cycle, cadre=cadre).exclude(state=RegistrationState.CLOSED)
+                  .values_list("programme__series", flat=True))
+    latest = closed[0]
+    event = _events(latest).filter(action=FormAction.CLOSE).order_by("-created_at", "-id").first()
+    return [ProgrammeChange(latest, event.comment if event else "", programme)
+            for programme in programmes_for_cadre(cadre, cycle)
+            if programme.series not in started and programme.series != latest.programme.series]
 
 
 # --- Cycle administration ---------------------------------------------------------------

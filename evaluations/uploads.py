@@ -86,6 +86,12 @@ def check_document(upload) -> CheckedUpload:
     raise ValidationError(_("The file must be a photo (JPEG, PNG, WebP), a PDF or a Word (.docx) document."))
 
 
+def content_type_for(extension: str) -> str:
+    """The type of a file this module checked, from the extension it was stored under."""
+    types = {**dict(IMAGE_FORMATS.values()), "pdf": "application/pdf", "docx": DOCX_TYPE}
+    return types.get(extension.lower(), "application/octet-stream")
+
+
 def stored_name(checked: CheckedUpload) -> str:
     """The name handed to the storage: only the checked extension survives."""
     return f"upload.{checked.extension}"

@@ -11,6 +11,7 @@ Refusals are `cadres.transitions.Refusal`s with a Vietnamese message and a code 
 """
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.exceptions import ValidationError
@@ -18,11 +19,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.models import Unit
 from cadres.services.audit import audit_record
 from cadres.transitions import Outcome, Refusal, User, act
 from evaluations.checks import check_deadline
 from evaluations.flows import SUPERSEDED
-from evaluations.kinds import REGISTRATION, YEARLY_SELF_ASSESSMENT, kind_of
+from evaluations.kinds import REGISTRATION, kind_of
 from evaluations.models import (
     AssessmentState,
     CapMode,
@@ -35,7 +37,9 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
+from evaluations.selectors import excellent_share, ratings_to_finalise
 from evaluations.services.assessments import refresh_computed, self_assessment_errors, self_assessments_follow
+from evaluations.services.ratings import MeetingDetails, rating_meeting_for
 from evaluations.services.registrations import fill_header, registration_errors
 from evaluations.snapshots import Snapshot
 
@@ -251,31 +255,25 @@ def self_assessment_propose(*, self_assessment: SelfAssessment, rating: str, com
 
 def excellent_share_check(form: SelfAssessment, rating: str) -> str | None:
     """The warning when finalising `rating` would put the unit's share of "xuất sắc" over
-    the tenant's cap (None when within it or the cap is off). The share is counted over
-    the cadres of the unit with an approved registration in the cycle."""
-    settings = EvaluationSettings.objects.filter(tenant_id=form.tenant_id).first()
-    if settings is None or settings.excellent_cap_mode == CapMode.OFF or rating != Rating.EXCELLENT:
+    the tenant's cap (None when within it or the cap is off; `selectors.excellent_share`)."""
+    if rating != Rating.EXCELLENT or not kind_of(form).is_yearly:
         return None
-    if not kind_of(form).is_yearly:
-        return None
-    excellent = (YEARLY_SELF_ASSESSMENT.forms(cycle=form.cycle, unit=form.unit, state=A.FINALISED,
-                                              final_rating=Rating.EXCELLENT)
-                 .exclude(pk=form.pk).values("cadre_id").distinct().count() + 1)
-    assessed = max(Registration.objects.filter(cycle=form.cycle, unit=form.unit, state=R.APPROVED)
-                   .values("cadre_id").distinct().count(), 1)
-    if excellent * 100 <= settings.excellent_cap_percent * assessed:
+    share = excellent_share(form.cycle, form.unit, excluding=form.pk)
+    if not share.over_cap(1):
         return None
     return _("%(n)d of %(total)d cadres of %(unit)s would be rated “Excellently completed duties”, above the "
-             "cap of %(cap)d%%.") % {"n": excellent, "total": assessed, "unit": form.unit.name,
-                                     "cap": settings.excellent_cap_percent}
+             "cap of %(cap)d%%.") % {"n": share.excellent + 1, "total": share.assessed, "unit": form.unit.name,
+                                     "cap": share.cap_percent}
 
 
 @transaction.atomic
 def self_assessment_finalise(*, self_assessment: SelfAssessment, rating: str, comment: str = "", acting_user: User,
-                             expected_version: object, confirm_over_cap: bool = False) -> SelfAssessment:
-    """proposed → finalised: the BTV collective decides the final rating. Over the tenant's
-    "xuất sắc" cap: refused in block mode; in warn mode refused (code "cap_warning") until
-    the BTV confirms with `confirm_over_cap=True`."""
+                             expected_version: object, confirm_over_cap: bool = False,
+                             meeting: MeetingDetails | None = None) -> SelfAssessment:
+    """proposed → finalised: the BTV collective decides the final rating, in the meeting
+    `meeting` describes (yearly forms; recorded once per meeting, see `services.ratings`).
+    Over the tenant's "xuất sắc" cap: refused in block mode; in warn mode refused (code
+    "cap_warning") until the BTV confirms with `confirm_over_cap=True`."""
     def change(locked: SelfAssessment) -> Outcome:
         checked = _clean_rating(rating)
         warning = excellent_share_check(locked, checked)
@@ -287,8 +285,54 @@ def self_assessment_finalise(*, self_assessment: SelfAssessment, rating: str, co
                 raise Refusal(warning, "cap_warning")
         locked.final_rating, locked.collective_comment = checked, (comment or "").strip()
         locked.finalised_by, locked.finalised_at = acting_user, timezone.now()
-        return _noted(comment=locked.collective_comment,
-                      fields=["final_rating", "collective_comment", "finalised_by", "finalised_at"])
+        fields = ["final_rating", "collective_comment", "finalised_by", "finalised_at"]
+        if kind_of(locked).is_yearly:
+            locked.rating_meeting = rating_meeting_for(form=locked, details=meeting, acting_user=acting_user)
+            fields.append("rating_meeting")
+        noted = _noted(comment=locked.collective_comment, fields=fields)
+        return Outcome(fields=noted.fields, event=noted.event,
+                       data={**noted.data, "meeting": locked.rating_meeting_id} if locked.rating_meeting_id
+                       else noted.data)
 
     return _take(self_assessment, FormAction.FINALISE, acting_user=acting_user, expected_version=expected_version,
                  change=change)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """One form's line on the batch page: the rating the collective gave, as the page sent it."""
+
+    form_id: object
+    expected_version: object
+    rating: str
+    comment: str = ""
+
+
+@transaction.atomic
+def self_assessments_finalise_batch(*, unit: Unit, decisions: Iterable[Decision], meeting: MeetingDetails | None,
+                                    acting_user: User, confirm_over_cap: bool = False) -> list[SelfAssessment]:
+    """The collective's decision on several of a unit's proposed yearly ratings at once,
+    after its meeting: each form finalised through the same transition as one at a time
+    (its version, its checks, the cap counted as the ratings before it are written, its
+    event and audit rows), all in one transaction. A form that is not one of the unit's
+    proposed ratings this user decides, or any refusal, writes nothing; the refusal names
+    the cadre."""
+    decisions = list(decisions)
+    if not decisions:
+        raise Refusal(_("Choose a rating for at least one cadre."), "invalid")
+    awaiting = {str(form.pk): form for form in ratings_to_finalise(acting_user, unit)}
+    forms = [awaiting.get(str(decision.form_id)) for decision in decisions]
+    if None in forms or len({form.pk for form in forms if form}) != len(forms):
+        raise Refusal(_("A form on the page is not one of this unit's ratings awaiting your decision; reload the "
+                        "page: nothing was recorded."), "invalid")
+    done = []
+    for form, decision in zip(forms, decisions, strict=True):
+        assert form is not None
+        try:
+            done.append(self_assessment_finalise(
+                self_assessment=form, rating=decision.rating, comment=decision.comment, acting_user=acting_user,
+                expected_version=decision.expected_version, confirm_over_cap=confirm_over_cap, meeting=meeting))
+        except Refusal as refusal:
+            raise Refusal(_("%(name)s: %(reason)s Nothing was recorded.") % {
+                "name": form.cadre.full_name, "reason": " ".join(refusal.messages)}, refusal.code or "invalid") from refusal
+    return done

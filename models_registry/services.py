@@ -47,6 +47,7 @@ from models_registry.models import (
     RegistrySettings,
 )
 from models_registry.selectors import can_edit_programme, open_draft_of
+from models_registry.signals import programme_changed
 from models_registry.similarity import SimilarityResult, check_similarity
 from models_registry.validation import (
     check_target,
@@ -381,6 +382,7 @@ def participant_remove(*, programme: Programme, expected_version: object, unit: 
 # --- Lifecycle ----------------------------------------------------------------------------
 
 
+@transaction.atomic
 def programme_publish(
     *, programme: Programme, expected_version: object, acting_user: User = None, enforce_similarity: bool = True,
 ) -> SimilarityResult:
@@ -409,10 +411,12 @@ def programme_publish(
 
     act(PROGRAMME_FLOW, programme, "publish", acting_user=acting_user, expected_version=expected_version,
         change=change)
+    programme_changed.send(sender=Programme, programme=programme, acting_user=acting_user)
     assert result is not None
     return result
 
 
+@transaction.atomic
 def programme_archive(*, programme: Programme, acting_user: User = None) -> Programme:
     """Withdraw a published programme, as the caller loaded it; it stays readable, with the
     forms filed against it."""
@@ -420,8 +424,10 @@ def programme_archive(*, programme: Programme, acting_user: User = None) -> Prog
         locked.archived_at = timezone.now()
         return Outcome(fields=["archived_at"])
 
-    return act(PROGRAMME_FLOW, programme, "archive", acting_user=acting_user,
-               expected_version=programme.lock_version, change=change)
+    archived = act(PROGRAMME_FLOW, programme, "archive", acting_user=acting_user,
+                   expected_version=programme.lock_version, change=change)
+    programme_changed.send(sender=Programme, programme=archived, acting_user=acting_user)
+    return archived
 
 
 @transaction.atomic

@@ -14,13 +14,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from django.db.models import CharField, DateTimeField, F, Model, QuerySet, Value
+from django.db.models import CharField, Count, DateTimeField, F, Model, QuerySet, Value
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import AnyUser, JoinRequest, JoinRequestStatus, Unit
 from cadres.selectors import access_for, join_requests_for
-from evaluations.kinds import kind_of
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
 from evaluations.rules import btv_q, reviewer_q
 from reports.models import UnitReport
@@ -170,6 +171,27 @@ def _hydrated(rows: list[tuple[str, int, datetime.datetime]]) -> Iterable[InboxI
         obj = found.get((key, pk))
         if obj is not None:  # acted on between the two reads
             yield InboxItem(KIND_BY_KEY[key], obj, since)
+
+
+@dataclass(frozen=True)
+class RatingBatch:
+    """A unit whose proposed yearly ratings await the user: the batch page decides them at once."""
+
+    unit: Unit
+    count: int
+
+    @property
+    def url(self) -> str:
+        return reverse("ratings_finalise_batch", args=[self.unit.tenant.slug, self.unit.code])
+
+
+def rating_batches(user: AnyUser) -> list[RatingBatch]:
+    """One line per unit with yearly ratings to finalise (the inbox's links to the batch page)."""
+    counts = dict(YEARLY_SELF_ASSESSMENT.forms().filter(
+        pk__in=_to_finalise(user).filter(tenant_id__in=access_for(user).tenant_ids).values("pk"))
+        .order_by().values_list("unit_id").annotate(n=Count("id")))
+    units = Unit.objects.filter(pk__in=counts).select_related("tenant").order_by("path")
+    return [RatingBatch(unit, counts[unit.pk]) for unit in units]
 
 
 def inbox_count(user: AnyUser) -> int:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from cadres import selectors
 from cadres.models import AuditEvent
+from evaluations.selectors import programme_changes_for
 from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
 from portal.audit import trail_row, trail_xlsx
 from portal.forms import AuditFilterForm, InboxFilterForm
-from portal.selectors import Inbox
+from portal.selectors import Inbox, rating_batches
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVENTS_PER_PAGE = 50
@@ -28,15 +29,17 @@ INBOX_PER_PAGE = 30
 @login_required
 def home(request):
     cadre = selectors.own_cadre(request.user)
+    changes = programme_changes_for(cadre) if cadre else []
     return render(
         request,
         "portal/home.html",
         {
             "cadre": cadre,
+            "programme_changes": changes,
             "my_positions": selectors.active_positions_of(cadre) if cadre else [],
             "managed_roots": selectors.managed_roots(request.user),
             "my_programmes": programmes_applying_to(request.user, cadre, timezone.localdate().year) if cadre else [],
-            "next_steps": home_next_steps(cadre) if cadre else [],
+            "next_steps": home_next_steps(cadre, changes) if cadre else [],
         },
     )
 
@@ -51,7 +54,10 @@ def inbox(request):
         messages.warning(request, _("A filter that is not offered here was ignored."))
     kind, unit = filters.chosen()
     page = Paginator(Inbox(request.user, kind=kind, unit=unit), INBOX_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "portal/inbox.html", {"page": page, "filters": filters})
+    batches = [batch for batch in rating_batches(request.user) if unit is None or (
+        batch.unit.tenant_id == unit.tenant_id and batch.unit.path.startswith(unit.path))] if kind in ("", "rating") \
+        else []
+    return render(request, "portal/inbox.html", {"page": page, "filters": filters, "rating_batches": batches})
 
 
 @login_required

@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
 from evaluations.models import Cycle, Rating
+from evaluations.selectors import rating_meetings_for_report
 from models_registry.models import Criterion, CriterionKind, Programme, ProgrammeStatus, ProgrammeSubject
 from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
 from office.xlsx import write_sheet
@@ -161,6 +162,7 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
         "programme": programme_name(cycle, unit), "lines": figure_lines(snapshot["unit"]),
         "chart": rating_chart_svg(snapshot["unit"]),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
+        "meetings": list(rating_meetings_for_report(cycle, unit)),
     }
 
 

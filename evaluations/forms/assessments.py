@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from evaluations.models import AssessmentPeriod, FeedbackSource, Rating
+from evaluations.services.ratings import MeetingDetails
 from models_registry.models import ActivityKind
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -72,3 +73,23 @@ class FeedbackRequestForm(forms.Form):
 class FeedbackForm(forms.Form):
     text = forms.CharField(label=_("Your comment"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}),
                            error_messages={"required": _("This field cannot be empty.")})
+
+
+class MeetingForm(forms.Form):
+    """The collective's meeting that decides yearly ratings: every field optional."""
+
+    held_on = forms.DateField(label=_("Meeting date"), required=False, input_formats=DATE_FORMATS,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                              error_messages={"invalid": _("Choose a date.")})
+    minutes_number = forms.CharField(label=_("Minutes number"), required=False, max_length=50,
+                                     help_text=_("As on the minutes, e.g. 03-BB/ĐTN."))
+    members_present = forms.IntegerField(label=_("Members present"), required=False, min_value=0, max_value=500,
+                                         widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+    members_agreeing = forms.IntegerField(label=_("Members agreeing"), required=False, min_value=0, max_value=500,
+                                          widget=forms.NumberInput(attrs={"inputmode": "numeric"}))
+
+    def details(self) -> MeetingDetails:
+        data = self.cleaned_data
+        return MeetingDetails(held_on=data.get("held_on"), minutes_number=data.get("minutes_number") or "",
+                              members_present=data.get("members_present"),
+                              members_agreeing=data.get("members_agreeing"))

@@ -25,6 +25,7 @@ from evaluations.models.forms import (
     FormAction,
     FormEvent,
     Rating,
+    RatingMeeting,
     Registration,
     RegistrationState,
     ResultOutcome,
@@ -35,5 +36,5 @@ __all__ = [
     "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Commitment", "CommitmentResult", "Cycle",
     "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind", "EvaluationSettings", "EvidenceFile",
     "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "Rating",
-    "Registration", "RegistrationState", "ResultOutcome", "SelfAssessment",
+    "RatingMeeting", "Registration", "RegistrationState", "ResultOutcome", "SelfAssessment",
 ]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey, GenericRelation
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from cadres.models import Cadre, PositionRole, Tenant, Unit
@@ -25,6 +26,9 @@ class RegistrationState(models.TextChoices):
     APPROVED = "approved", _("Approved")
     # An approved revision replaced by an approved amendment.
     SUPERSEDED = "superseded", _("Superseded")
+    # A draft whose programme no longer applies to the cadre (their unit published its own
+    # mid-cycle, or it was withdrawn); the reason is its last event's comment.
+    CLOSED = "closed", pgettext_lazy("form state", "Closed")
 
 
 class AssessmentState(models.TextChoices):
@@ -76,6 +80,8 @@ class FormAction(models.TextChoices):
     AMEND = "amend", _("Amendment opened")
     PROPOSE = "propose", _("Rating proposed")
     FINALISE = "finalise", _("Rating finalised")
+    CLOSE = "close", _("Closed: the programme no longer applies")
+    REOPEN = "reopen", _("Reopened")
 
 
 class FormBase(models.Model):
@@ -154,6 +160,10 @@ class Registration(FormBase):
         return self.state == RegistrationState.APPROVED
 
     @property
+    def is_closed(self) -> bool:
+        return self.state == RegistrationState.CLOSED
+
+    @property
     def was_approved(self) -> bool:
         """Approved, now or before an approved amendment superseded it."""
         return self.state in (RegistrationState.APPROVED, RegistrationState.SUPERSEDED)
@@ -177,6 +187,36 @@ class Commitment(models.Model):
     class Meta:
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["registration", "criterion"], name="commitment_unique")]
+
+
+class RatingMeeting(models.Model):
+    """The collective's meeting (BCH/BTV) that decided yearly ratings of a unit's cadres:
+    every detail is optional, as the minutes give them; the ratings it decided point at it."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
+    # The unit whose cadres' ratings were decided.
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    held_on = models.DateField(_("meeting date"), null=True, blank=True)
+    minutes_number = models.CharField(_("minutes number"), max_length=50, blank=True)
+    members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
+    members_agreeing = models.PositiveSmallIntegerField(_("members agreeing"), null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                    related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("rating meeting")
+        verbose_name_plural = _("rating meetings")
+        ordering = ["held_on", "id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(members_agreeing__isnull=True) | Q(members_present__isnull=True)
+            | Q(members_agreeing__lte=models.F("members_present")), name="rating_meeting_agreeing_le_present")]
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.held_on or ''} {self.minutes_number}".strip()
 
 
 class SelfAssessment(FormBase):
@@ -206,6 +246,9 @@ class SelfAssessment(FormBase):
     finalised_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                      related_name="+")
     finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    # The collective's meeting that decided the final rating, when it was recorded.
+    rating_meeting = models.ForeignKey(RatingMeeting, on_delete=models.PROTECT, null=True, blank=True,
+                                       related_name="self_assessments", verbose_name=_("rating meeting"))
 
     objects = TenantManager()
 
@@ -273,9 +316,17 @@ class EvidenceFile(models.Model):
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
                                     related_name="+")
+    # Picked from the cadre's activity log: the same stored file, not a copy.
+    activity = models.ForeignKey("evaluations.Activity", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="+")
+    initiative = models.ForeignKey("evaluations.Initiative", on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = TenantManager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
 
 
 class FormEvent(models.Model):

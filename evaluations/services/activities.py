@@ -17,6 +17,7 @@ from cadres.transitions import Refusal, User
 from evaluations.checks import check_cycle_open
 from evaluations.models import Activity, Cycle, Initiative
 from evaluations.rules import is_cadre
+from evaluations.selectors import file_in_use
 from evaluations.uploads import check_document, check_image, stored_name
 from models_registry.models import ActivityKind
 
@@ -88,7 +89,8 @@ def activity_delete(*, activity: Activity, acting_user: User) -> None:
                  data={"kind": activity.kind, "date": activity.date.isoformat()})
     name = activity.photo.name
     activity.delete()
-    if name:
+    # A photo picked as evidence stays with the self-assessment.
+    if name and not file_in_use(name):
         transaction.on_commit(lambda: Activity._meta.get_field("photo").storage.delete(name))
 
 
@@ -118,5 +120,5 @@ def initiative_delete(*, initiative: Initiative, acting_user: User) -> None:
     audit_record(actor=acting_user, action="initiative.delete", obj=initiative, data={"title": initiative.title})
     name = initiative.document.name
     initiative.delete()
-    if name:
+    if name and not file_in_use(name):
         transaction.on_commit(lambda: Initiative._meta.get_field("document").storage.delete(name))

@@ -8,6 +8,7 @@ from django.core.files.base import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _, gettext_noop
 
 from cadres.services.audit import audit_record
@@ -16,21 +17,24 @@ from evaluations.checks import check_cycle_open
 from evaluations.forms.drafts import GAINS_FIELDS, SelfAssessmentDraftForm, unknown_field
 from evaluations.kinds import kind_of
 from evaluations.models import (
+    Activity,
     AssessmentPeriod,
     Commitment,
     CommitmentResult,
     EvidenceFile,
     FormAction,
     FormEvent,
+    Initiative,
     Registration,
     RegistrationState,
     ResultOutcome,
     SelfAssessment,
 )
-from evaluations.progress import registration_progress
+from evaluations.progress import period_window, registration_progress
 from evaluations.rules import is_owner
+from evaluations.selectors import file_in_use
 from evaluations.services.drafts import AutosaveResult, autosave, lock_editable_form
-from evaluations.uploads import check_document, stored_name
+from evaluations.uploads import check_document, content_type_for, stored_name
 from models_registry.models import CriterionKind
 
 
@@ -127,15 +131,20 @@ def self_assessment_autosave(*, self_assessment: SelfAssessment, field: str, val
                     acting_user=acting_user, fields=SelfAssessmentDraftForm)
 
 
+def _result_for(form: SelfAssessment, criterion_id: int | str) -> CommitmentResult:
+    result = form.results.filter(commitment__criterion_id=criterion_id if str(criterion_id).isdigit() else 0).first()
+    if result is None:
+        raise unknown_field(f"result.{criterion_id}.evidence")
+    return result
+
+
 @transaction.atomic
 def evidence_add(
     *, self_assessment: SelfAssessment, criterion_id: int | str, upload: "UploadedFile[bytes]", acting_user: User
 ) -> EvidenceFile:
     """Attach a photo, PDF or .docx (checked by content, at most 5 MB) to one result."""
     locked = lock_editable_form(self_assessment, acting_user=acting_user)
-    result = locked.results.filter(commitment__criterion_id=criterion_id if str(criterion_id).isdigit() else 0).first()
-    if result is None:
-        raise unknown_field(f"result.{criterion_id}.evidence")
+    result = _result_for(locked, criterion_id)
     checked = check_document(upload)
     evidence = EvidenceFile(tenant_id=locked.tenant_id, result=result, content_type=checked.content_type,
                             size=checked.size, original_name=(getattr(upload, "name", "") or "")[-200:],
@@ -147,6 +156,50 @@ def evidence_add(
     return evidence
 
 
+def _picked_source(form: SelfAssessment, source: str) -> tuple[Activity | Initiative, FieldFile, str]:
+    """The cadre's own logged activity or initiative of the form's period that `source`
+    ("activity:<id>" or "initiative:<id>") names, with its file and a name for it."""
+    kind, _sep, pk = str(source).partition(":")
+    start, end = period_window(form.cycle.year, form.period)
+    mine = {"tenant_id": form.tenant_id, "cadre_id": form.cadre_id, "date__range": (start, end),
+            "pk": pk if pk.isdigit() else 0}
+    if kind == "activity":
+        activity = Activity.objects.filter(**mine).exclude(photo="").first()
+        if activity is not None:
+            return activity, activity.photo, f"{activity.get_kind_display()} {activity.date:%d-%m-%Y}"
+    elif kind == "initiative":
+        initiative = Initiative.objects.filter(**mine).exclude(document="").first()
+        if initiative is not None:
+            return initiative, initiative.document, initiative.title
+    raise Refusal(_("That file is not one of your own activities of this period; reload the page: nothing was "
+                    "attached."), "invalid")
+
+
+@transaction.atomic
+def evidence_pick(*, self_assessment: SelfAssessment, criterion_id: int | str, source: str,
+                  acting_user: User) -> EvidenceFile:
+    """Attach a file already in the cadre's activity log (an activity's photo, an
+    initiative's document) to one result: the same stored file, not a copy."""
+    locked = lock_editable_form(self_assessment, acting_user=acting_user)
+    result = _result_for(locked, criterion_id)
+    origin, file, name = _picked_source(locked, source)
+    if result.evidence.filter(file=file.name).exists():
+        raise Refusal(_("This file is already attached to this result."), "invalid")
+    try:
+        size = file.size
+    except OSError:
+        raise Refusal(_("The file could not be read."), "invalid") from None
+    extension = (file.name or "").rsplit(".", 1)[-1].lower()
+    evidence = EvidenceFile.objects.create(
+        tenant_id=locked.tenant_id, result=result, file=file.name, original_name=f"{name}.{extension}"[-200:],
+        content_type=content_type_for(extension), size=size, uploaded_by=acting_user,
+        activity=origin if isinstance(origin, Activity) else None,
+        initiative=origin if isinstance(origin, Initiative) else None)
+    audit_record(actor=acting_user, action="self_assessment.evidence_pick", obj=locked,
+                 data={"evidence": evidence.pk, "criterion": result.commitment.criterion_id, "source": str(source)})
+    return evidence
+
+
 @transaction.atomic
 def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     assessment = evidence.result.self_assessment
@@ -155,9 +208,11 @@ def evidence_remove(*, evidence: EvidenceFile, acting_user: User) -> None:
     audit_record(actor=acting_user, action="self_assessment.evidence_remove", obj=assessment,
                  data={"evidence": evidence.pk})
     evidence.delete()
-    # The file goes only once the row is gone for good.
+    # The file goes only once the row is gone for good, and only when nothing else holds it
+    # (a file picked from the activity log stays with its activity).
     # A stored evidence row always has its file's name.
-    transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))  # type: ignore[arg-type]
+    if not file_in_use(name):  # type: ignore[arg-type]
+        transaction.on_commit(lambda: EvidenceFile._meta.get_field("file").storage.delete(name))  # type: ignore[arg-type]
 
 
 # Translated where the error is raised.

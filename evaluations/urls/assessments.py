@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import activities, assessment_review, assessments, drafts, feedback
+from evaluations.views import activities, assessment_review, assessments, drafts, feedback, ratings
 
 urlpatterns = [
     # Activity log and sáng kiến (the cadre's own; files for whoever may see the cadre).
@@ -22,6 +22,7 @@ urlpatterns = [
          name="self_assessment_autosave"),
     path("self-assessments/<int:pk>/submit/", assessments.self_assessment_submit, name="self_assessment_submit"),
     path("self-assessments/<int:pk>/evidence/", assessments.evidence_upload, name="evidence_upload"),
+    path("self-assessments/<int:pk>/evidence/pick/", assessments.evidence_pick, name="evidence_pick"),
     path("evidence/<int:pk>/", assessments.evidence_download, name="evidence_download"),
     path("evidence/<int:pk>/remove/", assessments.evidence_remove, name="evidence_remove"),
     # Review: return, propose (reviewer), finalise (BTV).
@@ -30,6 +31,9 @@ urlpatterns = [
          name="self_assessment_propose"),
     path("self-assessments/<int:pk>/finalise/", assessment_review.self_assessment_finalise,
          name="self_assessment_finalise"),
+    # The collective decides a unit's proposed yearly ratings at once, after its meeting.
+    path("ratings/<slug:tenant_slug>/<str:code>/finalise/", ratings.ratings_finalise_batch,
+         name="ratings_finalise_batch"),
     # Multi-source feedback: the reviewer's request, the public one-time form.
     path("self-assessments/<int:pk>/feedback/new/", feedback.feedback_request_create,
          name="feedback_request_create"),

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import ASSESSMENT_FLOW, EDIT
-from evaluations.forms.assessments import RatingForm
+from evaluations.forms.assessments import MeetingForm, RatingForm
 from evaluations.kinds import kind_of
 from evaluations.models import Activity, FeedbackRequest, FormAction, Rating
 from evaluations.progress import period_window
@@ -49,6 +49,8 @@ def _review_context(request, form) -> dict:
     if context["btv"]:
         context["cap_preview"] = workflow.excellent_share_check(form, Rating.EXCELLENT)
         context.setdefault("finalise_form", RatingForm(initial={"rating": form.proposed_rating}, prefix="finalise"))
+        if context["kind"].is_yearly:
+            context.setdefault("meeting_form", MeetingForm(prefix="meeting"))
     return context
 
 
@@ -120,19 +122,23 @@ def self_assessment_finalise(request, pk: int):
     if not can_finalise(request.user, form):
         raise Http404
     finalise_form = RatingForm(request.POST, prefix="finalise")
-    if not finalise_form.is_valid():
-        return _detail(request, form, finalise_form=finalise_form)
+    meeting_form = MeetingForm(request.POST, prefix="meeting")
+    if not (finalise_form.is_valid() & meeting_form.is_valid()):
+        return _detail(request, form, finalise_form=finalise_form, meeting_form=meeting_form)
     try:
         workflow.self_assessment_finalise(
             self_assessment=form, rating=finalise_form.cleaned_data["rating"],
             comment=finalise_form.cleaned_data["comment"], acting_user=request.user,
-            expected_version=request.POST.get("version"), confirm_over_cap=request.POST.get("confirm_over_cap") == "1")
+            expected_version=request.POST.get("version"), confirm_over_cap=request.POST.get("confirm_over_cap") == "1",
+            meeting=meeting_form.details())
     except ValidationError as error:
         if error.code == "cap_warning":
             # Warn mode: the same choice again, with an explicit confirmation.
-            return _detail(request, form, finalise_form=finalise_form, cap_warning=" ".join(error.messages))
+            return _detail(request, form, cap_warning=" ".join(error.messages), finalise_form=finalise_form,
+                           meeting_form=meeting_form)
         if error.code == "cap_blocked":
-            return _detail(request, form, finalise_form=finalise_form, cap_blocked=" ".join(error.messages))
-        return _refused(request, form, error, finalise_form=finalise_form)
+            return _detail(request, form, cap_blocked=" ".join(error.messages), finalise_form=finalise_form,
+                           meeting_form=meeting_form)
+        return _refused(request, form, error, finalise_form=finalise_form, meeting_form=meeting_form)
     messages.success(request, _("Final rating recorded; the cadre has been told."))
     return redirect("self_assessment_detail", pk=form.pk)

@@ -24,6 +24,7 @@ from evaluations.models import AssessmentPeriod, CycleStatus, Registration, Regi
 from evaluations.progress import registration_progress
 from evaluations.rules import is_owner
 from evaluations.selectors import (
+    evidence_sources,
     get_evidence_for_user,
     get_registration_for_user,
     next_steps_for,
@@ -91,6 +92,7 @@ def _edit_page(request, form: SelfAssessment, errors: dict | None = None, status
     comments = return_comments_for(form)
     return render(request, "evaluations/assessments/edit.html", {
         "form": form, "rows": result_rows(draft, comments), "comments": comments, "summary": draft.error_summary(),
+        "sources": evidence_sources(form, services.period_window(form.cycle.year, form.period)),
         "general": {group: [draft[key] for key in keys] for group, keys in draft.general_keys().items()},
     }, status=status)
 
@@ -149,6 +151,22 @@ def evidence_upload(request, pk: int):
 
 @login_required
 @require_POST
+def evidence_pick(request, pk: int):
+    """A file from the cadre's activity log, attached as evidence without uploading it again."""
+    form = _owned(request, pk)
+    criterion = request.POST.get("criterion", "")
+    try:
+        services.evidence_pick(self_assessment=form, criterion_id=criterion, source=request.POST.get("source", ""),
+                               acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("File attached."))
+    return _back_to_criterion(form.pk, criterion)
+
+
+@login_required
+@require_POST
 def evidence_remove(request, pk: int):
     evidence = get_evidence_for_user(request.user, pk)
     form = evidence.result.self_assessment
@@ -190,11 +208,16 @@ def _url(name: str, pk: int) -> str:
         return ""
 
 
-def home_next_steps(cadre) -> list[HomeStep]:
-    """`next_steps_for(cadre)` as buttons to the right pages."""
+def home_next_steps(cadre, changes=()) -> list[HomeStep]:
+    """`next_steps_for(cadre)` as buttons to the right pages; registering under a programme
+    that replaced a closed draft (`changes`: `programme_changes_for`) carries it over."""
+    carried = {change.programme.pk: change.closed.pk for change in changes}
     steps = []
     for step in next_steps_for(cadre):
-        if step.kind == "register":
+        if step.kind == "register" and step.programme.pk in carried:
+            url, label = _url("registration_start", step.programme.pk), _("Register, carrying over my commitments")
+            post = {"carry_over": carried[step.programme.pk]}
+        elif step.kind == "register":
             url, label, post = _url("registration_start", step.programme.pk), _("Register"), {}
         elif step.kind in ("submit_registration", "fix_registration"):
             url, post = _url("registration_edit", step.form.pk), None

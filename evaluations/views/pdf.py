@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from cadres.models import Cadre, Unit
 from cadres.selectors import place_of
 from evaluations.kinds import kind_of
-from evaluations.models import Registration
+from evaluations.models import EvidenceFile, Registration
 from evaluations.progress import counted_period, registration_progress
 from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
 from office.pdf import OfficialHeader, render_pdf
@@ -63,5 +63,8 @@ def self_assessment_pdf(request, pk: int):
     progress = dict((commitment.pk, found) for commitment, found
                     in registration_progress(assessment.registration, assessment.period))
     rows = [(result, progress.get(result.commitment_id)) for result in results]
+    evidence = (EvidenceFile.objects.filter(result__self_assessment=assessment)
+                .select_related("result__commitment__criterion", "activity", "initiative")
+                .order_by("result__commitment__position", "created_at", "id"))
     return _pdf_response(assessment, {"registration": assessment.registration, "rows": rows,
-                                      "reviewer_name": _name(assessment.proposed_by)})
+                                      "evidence": evidence, "reviewer_name": _name(assessment.proposed_by)})

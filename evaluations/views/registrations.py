@@ -29,6 +29,7 @@ from evaluations.selectors import (
     get_registration_for_user,
     is_owner,
     open_cycle,
+    programme_changes_for,
     programmes_for_cadre,
     resubmission_diff,
     return_comments_for,
@@ -62,13 +63,18 @@ def registration_list(request):
             "-cycle__year", "programme__name", "-revision")
         current = {}
         for form in forms:
-            if cycle and form.cycle_id == cycle.pk and form.state != RegistrationState.SUPERSEDED:
+            if cycle and form.cycle_id == cycle.pk and form.state not in (RegistrationState.SUPERSEDED,
+                                                                          RegistrationState.CLOSED):
                 current.setdefault(form.programme.series, form)
             history.append(form)
-        if cycle is not None:
-            rows = [(programme, current.get(programme.series)) for programme in programmes_for_cadre(cadre, cycle)]
+    changes = programme_changes_for(cadre) if cadre else []
+    if cadre is not None and cycle is not None:
+        # Registering under a programme that replaced a closed draft carries that draft over.
+        carried = {change.programme.pk: change.closed.pk for change in changes}
+        rows = [(programme, current.get(programme.series), carried.get(programme.pk))
+                for programme in programmes_for_cadre(cadre, cycle)]
     return render(request, "evaluations/registrations/list.html", {
-        "cadre": cadre, "cycle": cycle, "rows": rows, "history": history,
+        "cadre": cadre, "cycle": cycle, "rows": rows, "history": history, "programme_changes": changes,
         "reviews": bool(access_for(request.user).reviewed_unit_ids or access_for(request.user).is_manager),
     })
 
@@ -84,7 +90,8 @@ def registration_start(request, programme_id: int):
         raise Http404
     try:
         registration = services.registration_start(cycle=cycle, programme=programme, cadre=cadre,
-                                                   acting_user=request.user)
+                                                   acting_user=request.user,
+                                                   carry_over=request.POST.get("carry_over") or None)
     except ValidationError as error:
         messages.error(request, _message(error))
         return redirect("registration_list")

@@ -41,9 +41,11 @@ from reports.generator import names as N
 from reports.generator.people import Person
 from reports.generator.programmes import ProgrammeSet
 
-NONE, AMENDED = "none", "amended"
+NONE, AMENDED, REOPENED = "none", "amended", "reopened"
+# A closed draft was filed under the tỉnh's programme before the huyện published its own; a
+# reopened one was closed so and picked up again when the programme applied once more.
 REGISTRATION_SHARES = [(NONE, 0.01), (R.DRAFT, 0.01), (R.SUBMITTED, 0.015), (R.RETURNED, 0.01), (AMENDED, 0.01),
-                       (R.APPROVED, None)]
+                       (R.CLOSED, 0.003), (REOPENED, 0.001), (R.APPROVED, None)]
 ASSESSMENT_SHARES = [(NONE, 0.01), (A.DRAFT, 0.06), (A.SUBMITTED, 0.10), (A.RETURNED, 0.04), (A.PROPOSED, 0.12),
                      (A.FINALISED, None)]
 RATING_SHARES = [(Rating.EXCELLENT, 0.17), (Rating.GOOD, 0.55), (Rating.COMPLETED, 0.24), (Rating.NOT_COMPLETED, None)]
@@ -114,6 +116,8 @@ class FormWriter:
         with translation.override("vi"):
             self.role_labels = {role: str(label) for role, label in PositionRole.choices}
             self.amend_comment = str(translation.gettext("Amends revision %(n)d.") % {"n": 1})
+            self.close_comment = str(translation.gettext("The programme “%(old)s” no longer applies to you.")
+                                     % {"old": programmes.province.programme.name})
             self.kind_labels = {kind: str(label) for kind, label in K.choices}
         self.events: list[tuple[Registration | SelfAssessment, FormEvent]] = []  # the current chunk's timeline
         self.kinds = {criterion.pk: criterion.kind for plan in programmes.cadre_programmes
@@ -149,9 +153,10 @@ class FormWriter:
         for person, state, assessment, rating, quarterly in plans:
             if state == NONE:
                 continue
-            applicable = self.programmes.for_node(person.node).applicable(
-                person.node.level, person.role, person.is_full_time, person.is_civil_servant)
-            first = self._registration(person, state, applicable)
+            plan = self.programmes.province if state == R.CLOSED else self.programmes.for_node(person.node)
+            applicable = plan.applicable(person.node.level, person.role, person.is_full_time,
+                                         person.is_civil_servant)
+            first = self._registration(person, state, applicable, plan.programme)
             firsts.append(first)
             live = first
             if state == AMENDED:
@@ -204,20 +209,26 @@ class FormWriter:
         picked = self.rng.sample(applicable, min(len(applicable), self.rng.randint(1, 2)))
         return {str(item.criterion.pk): self.rng.choice(N.RETURN_COMMENTS) for item in picked}
 
-    def _registration(self, person: Person, state: str, applicable) -> Registration:
+    def _registration(self, person: Person, state: str, applicable, programme) -> Registration:
         rng, clock, node = self.rng, self.clock, person.node
-        late = state != R.DRAFT and rng.random() < LATE_REGISTRATION
+        late = state not in (R.DRAFT, R.CLOSED, REOPENED) and rng.random() < LATE_REGISTRATION
         created = clock.at(clock.day((1, 5), (3, 20)))
         leads = person.role in (PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY)
         planned = rng.choice(N.INITIATIVES) if leads else ""
         form = Registration(
             tenant_id=self.tenant_id, cycle=self.cycle, cadre_id=person.pk, unit_id=node.pk, role=person.role,
-            programme=self.programmes.for_node(node).programme, revision=1, is_late=late, created_at=created,
-            planned_initiative=planned,
-            state=R.SUPERSEDED if state == AMENDED else state,
+            programme=programme, revision=1, is_late=late, created_at=created, planned_initiative=planned,
+            state={AMENDED: R.SUPERSEDED, REOPENED: R.DRAFT}.get(state, state),
         )
         user = person.user
         self._event(form, F.CREATE, "", R.DRAFT, created, user)
+        if state in (R.CLOSED, REOPENED):
+            closed = clock.after(created, 5, 40)
+            self._event(form, F.CLOSE, R.DRAFT, R.CLOSED, closed, comment=self.close_comment)
+            if state == REOPENED:
+                self._event(form, F.REOPEN, R.CLOSED, R.DRAFT, clock.after(closed, 1, 10), user)
+            form.lock_version = 1 if state == R.CLOSED else 2
+            return form
         if state == R.DRAFT:
             return form
         form.full_name, form.birth_date = person.full_name, person.profile["birth_date"]

@@ -39,4 +39,21 @@
     labelTables(event.detail.target);
   });
   document.addEventListener("DOMContentLoaded", function () { labelTables(document); });
+
+  // The batch rating page recounts the share of "xuất sắc" as choices change; the server
+  // counts again when the ratings are recorded.
+  document.addEventListener("change", function (event) {
+    if (!event.target.matches || !event.target.matches("[data-rating-select]")) return;
+    var share = document.querySelector("[data-excellent-share]");
+    if (!share) return;
+    var count = Number(share.dataset.excellent);
+    document.querySelectorAll("[data-rating-select]").forEach(function (select) {
+      if (select.value === "excellent") count += 1;
+    });
+    var assessed = Number(share.dataset.assessed) || 1;
+    share.querySelector("[data-share-count]").textContent = count;
+    share.querySelector("[data-share-percent]").textContent = Math.round(100 * count / assessed);
+    var over = share.querySelector("[data-share-over]");
+    if (over) over.hidden = !(share.dataset.capped && count * 100 > Number(share.dataset.cap) * assessed);
+  });
 })();

@@ -95,10 +95,14 @@ MATRIX = [
     ("evidence_upload", draft, "post", expect(member=302)),
     ("evidence_download", lambda d: [d["evidence"].pk], "get", READERS),
     ("evidence_remove", lambda d: [d["evidence"].pk], "post", expect(member=302)),
+    ("evidence_pick", draft, "post", expect(member=302)),
     # A draft is not reviewable yet: a reviewer is sent back with the workflow's message.
     ("self_assessment_return", draft, "post", expect(secretary=302, deputy=302)),
     ("self_assessment_propose", draft, "post", expect(**REVIEWERS)),
     ("self_assessment_finalise", draft, "post", expect(**BTV)),
+    # The batch page of a unit's ratings: its managers (nothing awaits them here, so nothing is written).
+    ("ratings_finalise_batch", lambda d: [d["w"].b1.tenant.slug, d["w"].b1.code], "get", expect(**BTV)),
+    ("ratings_finalise_batch", lambda d: [d["w"].b1.tenant.slug, d["w"].b1.code], "post", expect(**BTV)),
     ("feedback_request_create", draft, "get", expect(**REVIEWERS)),
     ("feedback_form", lambda d: [d["token"]], "get", expect(default=200, anonymous=200)),
     ("feedback_form", lambda d: ["made-up"], "get", expect(anonymous=404)),

@@ -94,7 +94,8 @@ def bulk_cadres(unit: Unit, count: int, prefix: str = "Cán bộ") -> list[Cadre
 def make_registration(cycle: Cycle, programme: Programme, cadre: Cadre, unit: Unit, *,
                       state: str = RegistrationState.APPROVED, late: bool = False, revision: int = 1,
                       targets=()) -> Registration:
-    submitted = state != RegistrationState.DRAFT
+    # A closed draft was never sent.
+    submitted = state not in (RegistrationState.DRAFT, RegistrationState.CLOSED)
     registration = Registration.objects.create(
         tenant=cycle.tenant, cycle=cycle, cadre=cadre, unit=unit, role=PositionRole.EXECUTIVE_MEMBER,
         programme=programme, state=state, is_late=late, revision=revision,

@@ -232,8 +232,8 @@ def _change(step: str, cadre: Cadre, units: list[Unit], pick: int, cycle) -> Non
     if step == "registration" and registration is not None:
         state = RegistrationState.values[pick % len(RegistrationState.values)]
         registration.state = state
-        registration.submitted_at = None if state == RegistrationState.DRAFT else datetime.datetime(
-            YEAR, 3, 1, tzinfo=datetime.UTC)
+        unsent = state in (RegistrationState.DRAFT, RegistrationState.CLOSED)
+        registration.submitted_at = None if unsent else datetime.datetime(YEAR, 3, 1, tzinfo=datetime.UTC)
         registration.save()
     elif step == "assessment" and registration is not None:
         assessment = SelfAssessment.objects.filter(registration=registration).first()
