@@ -236,3 +236,15 @@ def test_a_foreign_tenants_notice_is_not_listed(client, w):
     assert "Ngoại tỉnh" not in client.get(reverse("notice_list")).content.decode()
     client.force_login(w.foreign_cadre.user)
     assert "Ngoại tỉnh" in client.get(reverse("notice_list")).content.decode()
+
+
+def test_an_amendment_is_announced_as_an_amendment(w, django_capture_on_commit_callbacks):
+    from tests.evaluations.factories import approved_registration
+    from tests.evaluations.test_amendments import amend
+
+    registration = approved_registration(w)
+    amendment = amend(w, registration)
+    with django_capture_on_commit_callbacks(execute=True):
+        registration_submit(registration=amendment, acting_user=w.member.user, expected_version=amendment.lock_version)
+    assert told("submitted")["Lê Văn Bình"][-1] == f"Bản điều chỉnh chờ duyệt: Trần Thị Mai ({w.cycle.year})"
+    assert "bản điều chỉnh đăng ký" in mailed_to(w.secretary.user)[-1].body
