@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -103,3 +104,24 @@ def test_a_real_worker_applies_a_confirmed_import(celery_worker_process):
     assert job.status == "done", job.result
     assert Unit.objects.filter(tenant=district.tenant, code="G7").exists()
     assert ImportJob.objects.get(pk=job.pk).result["counts"]["new"] == 1
+
+
+def test_pages_are_compressed_and_the_favicon_is_served(client):
+    from tests.cadres.factories import CadreFactory
+
+    cadre = CadreFactory(unit=UnitFactory(parent=TenantFactory().root_unit))
+    client.force_login(cadre.user)
+    page = client.get(reverse("home"), HTTP_ACCEPT_ENCODING="gzip, deflate, br")
+    assert page.status_code == 200 and page["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in page["Vary"]
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 200 and icon["Content-Type"] in {"image/x-icon", "image/vnd.microsoft.icon"}
+
+
+def test_the_gunicorn_configuration_loads():
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "x"}
+    env.pop("DEBUG", None)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "gunicorn"), "--check-config", "-c", "config/gunicorn.conf.py",
+         "config.wsgi:application"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

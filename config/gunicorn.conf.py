@@ -1,0 +1,19 @@
+"""gunicorn for a 2-core machine (the Dockerfile and docker-compose use it: `gunicorn -c
+config/gunicorn.conf.py config.wsgi`). Requests spend most of their time waiting on
+PostgreSQL, so a few processes with threads each serve more people than many sync workers:
+3 processes × 4 threads = 12 requests at once, one process's memory each (≈150 MB).
+Long work (imports, PDFs, rollups) runs in Celery, so no request needs more than 30 s."""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# A worker is replaced after this many requests, a bound on any slow leak.
+max_requests = 2000
+max_requests_jitter = 200
+accesslog = "-"
