@@ -5,7 +5,8 @@ A draft field is addressed by the same key its snapshot uses (`planned_initiativ
 its own version in `form.field_versions`: the page sends the version it loaded; a save
 carrying an older one (another tab saved newer text since) is refused and answered with
 the current value, so nothing newer is overwritten and the person sees what is stored.
-Resending a value already stored (a retry after a dropped connection) is a success.
+Sending a value already stored (a retry after a dropped connection, a field one tabbed
+through) is a success that writes nothing.
 """
 
 from dataclasses import dataclass
@@ -55,10 +56,11 @@ def autosave(*, form: F, field: str, value: object, expected_version: object, ac
     row, attribute, cleaned = fields(locked).cleaned(field, value)
     current = locked.field_versions.get(field, 0)
     stored = getattr(row, attribute)
+    if cleaned == stored:
+        # Nothing to write: a field left by tabbing through it, or a retry of a save whose
+        # answer was lost (dropped connection).
+        return AutosaveResult(field, True, stored, current)
     if parse_int(expected_version) != current:
-        if cleaned == stored:
-            # A retry of a save whose answer was lost (dropped connection): already done.
-            return AutosaveResult(field, True, stored, current)
         return AutosaveResult(field, False, stored, current,
                               _("This field was changed in another tab or on another device. "
                                 "The latest saved text is shown; your change was not saved."))

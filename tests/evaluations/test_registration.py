@@ -6,6 +6,8 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cadres.models import AuditEvent
@@ -60,6 +62,22 @@ def test_autosave_saves_each_field_and_refuses_a_stale_tab(w):
     retry = registration_autosave(registration=registration, field=field, value="Bản mới", expected_version=0,
                                   acting_user=w.member.user)
     assert retry.saved and retry.version == 1  # a retry after a lost answer: already saved, no new version
+
+
+def test_tabbing_through_untouched_fields_writes_nothing(w):
+    registration = start(w)
+    fields = {key(w, title, name): value for title in (RESPONSIBILITY, HOURS)
+              for name, value in (("text", ""), ("measures", ""))}
+    fields[key(w, HOURS, "target")] = "2"  # the minimum it was started with, as the field shows it
+    with CaptureQueriesContext(connection) as queries:
+        for field, value in fields.items():
+            result = registration_autosave(registration=registration, field=field, value=value,
+                                           expected_version=registration.field_versions.get(field, 0),
+                                           acting_user=w.member.user)
+            assert result.saved and result.version == 0
+    assert not [q["sql"] for q in queries.captured_queries if q["sql"].lstrip().upper().startswith(("UPDATE", "INSERT"))]
+    registration.refresh_from_db()
+    assert registration.field_versions == {}
 
 
 def test_target_below_the_minimum_is_refused_and_nothing_written(w):
