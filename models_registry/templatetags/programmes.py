@@ -22,12 +22,15 @@ def target_text(criterion, target=None) -> str:
     an audience's is given); the period alone for a yes/no one; "" otherwise."""
     # An unset template variable arrives as "", not None.
     value = target if target not in (None, "") else criterion.target
+    # Both may be blank on a criterion: no period counts over the year (as the progress does).
+    period = Period(criterion.period).label if criterion.period in Period.values else Period.YEAR.label
     if criterion.kind == CriterionKind.QUANTITATIVE and value is not None:
+        if criterion.measure not in MeasureUnit.values:
+            return _("At least %(target)s per %(period)s") % {"target": number(value), "period": period}
         return _("At least %(target)s %(measure)s per %(period)s") % {
-            "target": number(value), "measure": MeasureUnit(criterion.measure).label,
-            "period": Period(criterion.period).label}
-    if criterion.kind == CriterionKind.YES_NO and criterion.period:
-        return _("Once per %(period)s") % {"period": Period(criterion.period).label}
+            "target": number(value), "measure": MeasureUnit(criterion.measure).label, "period": period}
+    if criterion.kind == CriterionKind.YES_NO and criterion.period in Period.values:
+        return _("Once per %(period)s") % {"period": period}
     return ""
 
 
