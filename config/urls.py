@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -15,8 +14,5 @@ urlpatterns = [
     path("", include("portal.urls")),
     path("", include("cadres.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (photos, evidence, reports) are never served at MEDIA_URL, not even with
+# DEBUG: only through the views that check who may read them.

@@ -125,3 +125,24 @@ def test_the_gunicorn_configuration_loads():
         [str(Path(sys.executable).parent / "gunicorn"), "--check-config", "-c", "config/gunicorn.conf.py",
          "config.wsgi:application"], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_uploaded_files_are_never_served_at_media_url(client, settings, debug, tmp_path):
+    import importlib
+
+    from django.urls import clear_url_caches
+
+    import config.urls
+
+    (tmp_path / "evidence").mkdir()
+    (tmp_path / "evidence" / "minh-chung.jpg").write_bytes(b"\xff\xd8\xff private")
+    settings.MEDIA_ROOT, settings.DEBUG = tmp_path, debug
+    importlib.reload(config.urls)  # the URLs as a server started with this DEBUG builds them
+    clear_url_caches()
+    try:
+        assert client.get(f"{settings.MEDIA_URL}evidence/minh-chung.jpg").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(config.urls)
+        clear_url_caches()
