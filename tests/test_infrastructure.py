@@ -146,3 +146,13 @@ def test_uploaded_files_are_never_served_at_media_url(client, settings, debug, t
         settings.DEBUG = False
         importlib.reload(config.urls)
         clear_url_caches()
+
+
+def test_commands_and_web_processes_start_without_weasyprint():
+    """WeasyPrint takes about a second to import: it is loaded when a PDF is made."""
+    code = ("import sys, django; django.setup(); from django.core.management import call_command; "
+            "call_command('check'); import config.urls, config.wsgi; "
+            "assert 'weasyprint' not in sys.modules, 'weasyprint imported at start'")
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    result = subprocess.run([sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
