@@ -61,6 +61,22 @@ def test_start_page_offers_the_year_and_quarters_and_opens_the_form(client, w):
     assert SelfAssessment.objects.count() == 1
 
 
+def test_a_closed_cycle_says_so_up_front_and_offers_the_pdf(client, w, draft):
+    from evaluations.services.cycles import cycle_close
+
+    cycle_close(cycle=w.cycle, acting_user=w.provincial)
+    client.force_login(w.member.user)
+    # Reached as the cadre gets there: from the registration's page.
+    registration_page = client.get(reverse("registration_detail", args=[draft.registration_id])).content.decode()
+    start_url = reverse("self_assessment_start", args=[draft.registration_id])
+    assert start_url in registration_page
+    page = client.get(start_url).content.decode()
+    assert f"Đợt {w.cycle.year} đã đóng: không thể bắt đầu hay sửa bản kiểm điểm." in page
+    assert "Bắt đầu hoặc tiếp tục" not in page
+    assert reverse("self_assessment_pdf", args=[draft.pk]) in page
+    assert client.get(reverse("self_assessment_pdf", args=[draft.pk])).status_code == 200
+
+
 def test_edit_page_prefills_actual_values_from_the_log_and_explains_the_reason(client, w, draft):
     client.force_login(w.member.user)
     page = client.get(reverse("self_assessment_edit", args=[draft.pk])).content.decode()
