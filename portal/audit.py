@@ -91,6 +91,7 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("registration.approve", gettext_lazy("Registration approved")),
         ("registration.amend", gettext_lazy("Registration amendment opened")),
         ("registration.superseded", gettext_lazy("Registration replaced by its amendment")),
+        ("registration.nudge", gettext_lazy("Reminded to register")),
         ("registration.close", gettext_lazy("Registration closed: its programme no longer applies")),
         ("registration.reopen", gettext_lazy("Closed registration reopened: its programme applies again")),
         ("registration.carry_over", gettext_lazy("Commitments carried over from a closed registration")),

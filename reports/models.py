@@ -363,10 +363,11 @@ class ReportFileDownload(models.Model):
 class ReminderKind(models.TextChoices):
     DIGEST = "digest", _("Reminder before a deadline")
     ESCALATION = "escalation", _("Late list after a deadline")
+    NUDGE = "nudge", _("Reminder sent by a manager")
 
 
 class ReminderLog(models.Model):
-    """One email sent to one person on one day: the row makes a second run that day a no-op."""
+    """One reminder sent to one person on one day: the row makes a second one that day a no-op."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

@@ -4,6 +4,7 @@ report and files) is reachable by those who manage a subtree containing it; anyt
 is a 404 alike."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -14,7 +15,7 @@ from cadres.models import AnyUser, Cadre, Unit
 from cadres.selectors import access_for, get_managed_unit_for_user, units_managed_by
 from evaluations.models import Cycle
 from reports.figures import CycleFigures, Node
-from reports.models import FigureColumns, ReportFile, UnitReport, UnitReportState
+from reports.models import FigureColumns, ReminderKind, ReminderLog, ReportFile, UnitReport, UnitReportState
 from reports.services.unit_reports import report_due
 
 # Re-exported: a dashboard view's first line.
@@ -111,6 +112,12 @@ def unregistered_cadres(unit: Unit, cycle: Cycle, source: CycleFigures | None = 
     """Cadres counted in the unit's subtree who have not submitted a registration, by tên."""
     ids = (source or CycleFigures(cycle)).unregistered_cadre_ids(unit)
     return Cadre.objects.filter(pk__in=ids).order_by("sort_key", "id")
+
+
+def nudged_today(user_ids: Iterable[int], today: datetime.date | None = None) -> set[int]:
+    """Which of these users a manager reminded today ("Nhắc", at most once a day)."""
+    return set(ReminderLog.objects.filter(user_id__in=list(user_ids), kind=ReminderKind.NUDGE,
+                                          day=today or timezone.localdate()).values_list("user_id", flat=True))
 
 
 # --- Unit reports -------------------------------------------------------------------------

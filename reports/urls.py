@@ -14,6 +14,8 @@ urlpatterns = [
     path("report/<int:pk>/return/", unit_reports.unit_report_return, name="unit_report_return"),
     path("<slug:tenant_slug>/<str:code>/", dashboard.reports_unit_dashboard, name="reports_unit_dashboard"),
     path("<slug:tenant_slug>/<str:code>/unregistered/", dashboard.reports_unregistered, name="reports_unregistered"),
+    path("<slug:tenant_slug>/<str:code>/unregistered/remind/", dashboard.reports_unregistered_nudge,
+         name="reports_unregistered_nudge"),
     path("<slug:tenant_slug>/<str:code>/report/", unit_reports.unit_report, name="unit_report"),
     path("<slug:tenant_slug>/<str:code>/report/start/", unit_reports.unit_report_start, name="unit_report_start"),
     path("<slug:tenant_slug>/<str:code>/files/", files.report_file_request, name="report_file_request"),

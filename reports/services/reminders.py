@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -28,12 +29,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Grant, GrantRole, NoticeKind, Position, PositionRole, Tenant, Unit
-from cadres.selectors import unit_managers, users_by_id
+from cadres.selectors import manages_unit, unit_managers, users_by_id
+from cadres.services.audit import audit_record
 from cadres.services.notices import notify
 from evaluations.kinds import KINDS, FormKind
 from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineKind, RegistrationState
 from reports.models import ReminderKind, ReminderLog, UnitReport, UnitReportState
 from reports.rollup import home_units
+from reports.selectors import unregistered_cadres
 
 logger = logging.getLogger(__name__)
 
@@ -222,3 +225,40 @@ def reminders_send(*, tenant: Tenant, today: datetime.date | None = None) -> int
                 escalations[user_id].extend(lines)
         return (_send(tenant, ReminderKind.DIGEST, digests, today)
                 + _send(tenant, ReminderKind.ESCALATION, escalations, today))
+
+
+@transaction.atomic
+def registration_nudge(*, cycle: Cycle, unit: Unit, acting_user: Any, cadre: Cadre | None = None,
+                       today: datetime.date | None = None) -> int:
+    """"Nhắc" from the list of who has not registered: a notice (in the app, and by email as
+    each chose) to the cadres of `unit`'s subtree who still owe the cycle's ĐKCT01, or to one
+    of them; at most once a day per person (`ReminderLog`). Returns how many were reminded."""
+    if not manages_unit(acting_user, unit):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    owing = unregistered_cadres(unit, cycle).filter(user__isnull=False).select_related("user")
+    if cadre is not None:
+        owing = owing.filter(pk=cadre.pk)
+    due = _Tree(cycle).deadline(unit, DeadlineKind.REGISTRATION)
+    reminded = []
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Reminder: register your commitments (ĐKCT01) for %(year)d") % {"year": cycle.year}
+        body = _("%(manager)s of %(unit)s reminds you to register your commitments (ĐKCT01) for %(year)d "
+                 "by %(date)s.") % {"manager": acting_user.full_name or acting_user.email, "unit": unit.name,
+                                    "year": cycle.year, "date": _fmt(due)}
+        for person in owing:
+            if person.user is None:  # filtered out above; for the type checker
+                continue
+            try:
+                with transaction.atomic():
+                    ReminderLog.objects.create(tenant_id=cycle.tenant_id, user=person.user, day=today,
+                                               kind=ReminderKind.NUDGE, items=[subject])
+            except IntegrityError:  # reminded already today
+                continue
+            notify(recipients=[person.user], tenant_id=cycle.tenant_id, kind=NoticeKind.REMINDER, subject=subject,
+                   body=body, link=reverse("registration_list"), actor=acting_user)
+            reminded.append(person.pk)
+    audit_record(actor=acting_user, action="registration.nudge", obj=unit,
+                 data={"year": cycle.year, "cadres": len(reminded), **({"cadre": cadre.full_name} if cadre else {})})
+    return len(reminded)
+

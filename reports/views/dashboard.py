@@ -3,11 +3,13 @@ status and the 4 chỉ tiêu, charts drawn on the server; drill down by opening 
 the cadres of a subtree who have not registered. Managers and provincial staff only: the
 unit is fetched through `get_dashboard_unit_for_user`, anything else is a 404."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy as _, ngettext
+from django.views.decorators.http import require_POST
 
 from cadres.selectors import access_for, active_positions_in_subtree, managed_roots, visible_ancestors
 from reports import charts
@@ -16,10 +18,12 @@ from reports.models import ReportFileKind
 from reports.selectors import (
     completeness,
     get_dashboard_unit_for_user,
+    nudged_today,
     report_files_for,
     reports_awaiting_decision,
     unregistered_cadres,
 )
+from reports.services.reminders import registration_nudge
 from reports.views.common import pick_cycle, pick_figures
 
 INDICATOR_LABELS = [
@@ -90,8 +94,39 @@ def reports_unregistered(request, tenant_slug: str, code: str):
         page = Paginator(unregistered_cadres(unit, cycle, source=source), UNREGISTERED_PER_PAGE).get_page(
             request.GET.get("page"))
         positions = active_positions_in_subtree(unit, list(page.object_list))
-    rows = [(cadre, positions.get(cadre.pk, [])) for cadre in page.object_list] if page else []
+    cadres = list(page.object_list) if page else []
+    reminded = nudged_today(cadre.user_id for cadre in cadres if cadre.user_id)
+    rows = [(cadre, positions.get(cadre.pk, []), cadre.user_id in reminded) for cadre in cadres]
     return render(request, "reports/unregistered.html", {
         "unit": unit, "cycle": cycle, "cycles": cycles, "page": page, "rows": rows,
-        "breadcrumb": _breadcrumb(request.user, unit),
+        "can_nudge": cycle is not None and cycle.is_open, "breadcrumb": _breadcrumb(request.user, unit),
     })
+
+
+@login_required
+@require_POST
+def reports_unregistered_nudge(request, tenant_slug: str, code: str):
+    """"Nhắc" one cadre of the list, or "Nhắc tất cả": a notice to each, once a day at most."""
+    unit = get_dashboard_unit_for_user(request.user, tenant_slug, code)
+    cycle, _cycles = pick_cycle(request, unit, strict=True)
+    back = redirect("reports_unregistered", tenant_slug=tenant_slug, code=code)
+    if cycle is None:
+        return back
+    if not cycle.is_open:
+        messages.error(request, gettext("The %(year)d cycle is closed: there is no one to remind.")
+                       % {"year": cycle.year})
+        return back
+    cadre = None
+    if request.POST.get("cadre"):
+        # Only someone of this list: anyone else (another unit, a made-up id) is nobody to remind.
+        cadre = unregistered_cadres(unit, cycle).filter(pk=request.POST["cadre"] if request.POST["cadre"].isdigit()
+                                                        else 0).first()
+        if cadre is None:
+            messages.error(request, gettext("This cadre is not on the list of those who have not registered."))
+            return back
+    count = registration_nudge(cycle=cycle, unit=unit, cadre=cadre, acting_user=request.user)
+    if count:
+        messages.success(request, ngettext("%(n)d cadre reminded.", "%(n)d cadres reminded.", count) % {"n": count})
+    else:
+        messages.info(request, gettext("Nobody new to remind: each was reminded today already, or has no account."))
+    return back

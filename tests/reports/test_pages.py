@@ -5,7 +5,7 @@ the document jobs. Every refusal shows the Vietnamese message and writes nothing
 import pytest
 from django.urls import reverse
 
-from cadres.models import AuditEvent, PositionRole
+from cadres.models import AuditEvent, Cadre, PositionRole
 from evaluations.models import CycleStatus
 from reports.models import ReportFile, ReportFileDownload, ReportFileStatus, UnitReport, UnitReportState
 from reports.services.rollup import rollup_cycle
@@ -97,6 +97,50 @@ def test_cadres_not_registered_are_listed_with_their_phone(client, w):
     assert "1 cán bộ của Huyện Đoàn Chợ Mới chưa nộp bản đăng ký năm 2025." in text
     assert "Trần Thị Chưa Nộp" in text and 'href="tel:0912345678"' in text and w.grassroots[3].name in text
     assert client.get(reverse("reports_unregistered", args=[w.tenant.slug, "LX"])).status_code == 404
+
+
+def test_remind_one_then_all_at_most_once_a_day_from_the_list(client, w, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from cadres.models import Notice
+    from tests.cadres.factories import UserFactory
+
+    late = []
+    for n in range(2):
+        cadre = make_cadre(w.tenant, [(w.grassroots[3], PositionRole.EXECUTIVE_MEMBER)], full_name=f"Lê Văn Chậm {n}")
+        cadre.user = UserFactory(email=f"cham{n}@example.vn", full_name=cadre.full_name)
+        cadre.save(update_fields=["user"])
+        late.append(cadre)
+    rollup_cycle(cycle=w.cycle)
+    _as(client, w, "manager")
+    # As the manager gets there: the dashboard's "n chưa đăng ký" link, then the list.
+    dashboard = _text(client.get(reverse("reports_unit_dashboard", args=[w.tenant.slug, "CM"]) + "?cycle=2025"))
+    list_url = reverse("reports_unregistered", args=[w.tenant.slug, "CM"])
+    assert list_url in dashboard
+    page = _text(client.get(list_url + "?cycle=2025"))
+    assert "Nhắc tất cả" in page and page.count(">Nhắc</button>") == 2
+    remind = reverse("reports_unregistered_nudge", args=[w.tenant.slug, "CM"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind, {"cycle": "2025", "cadre": late[0].pk}, follow=True)
+    assert "Đã nhắc 1 cán bộ." in _text(response) and "Đã nhắc hôm nay" in _text(response)
+    [notice] = Notice.objects.filter(kind="reminder")
+    assert notice.recipient == late[0].user and "năm 2025" in notice.subject
+    assert [m.to for m in mail.outbox] == [["cham0@example.vn"]]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(remind, {"cycle": "2025"}, follow=True)
+    assert "Đã nhắc 1 cán bộ." in _text(response)  # the other one; the first was reminded today
+    assert Notice.objects.filter(kind="reminder").count() == 2
+    response = client.post(remind, {"cycle": "2025"}, follow=True)
+    assert "Không có ai cần nhắc thêm" in _text(response) and Notice.objects.filter(kind="reminder").count() == 2
+    assert AuditEvent.objects.filter(action="registration.nudge", unit=w.huyen).count() == 3
+    # Someone registered, a made-up id, and a manager of another huyện: nothing sent.
+    registered = Cadre.objects.exclude(pk__in=[c.pk for c in late]).filter(positions__unit=w.grassroots[3]).first()
+    for cadre_id in (registered.pk, "999999999", "x"):
+        response = client.post(remind, {"cycle": "2025", "cadre": cadre_id}, follow=True)
+        assert "không có trong danh sách chưa đăng ký" in _text(response)
+    _as(client, w, "sibling")
+    assert client.post(remind, {"cycle": "2025"}).status_code == 404
+    assert Notice.objects.filter(kind="reminder").count() == 2
 
 
 # --- Unit report chain ------------------------------------------------------------------
