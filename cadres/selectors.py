@@ -38,7 +38,7 @@ from cadres.models import (
     UnitLevel,
     User,
 )
-from cadres.text import fold, text_sort_key
+from cadres.text import fold, normalize_phone, text_sort_key
 
 MANAGING_GRANTS = [GrantRole.UNIT_MANAGER, GrantRole.PROVINCIAL_STAFF]
 
@@ -377,6 +377,23 @@ def get_managed_cadre_for_user(user: AnyUser, cadre_id: int) -> Cadre:
     if cadre is None:
         raise Http404
     return cadre
+
+
+def search_managed_cadres(user: AnyUser, query: str, limit: int = 50) -> QuerySet[Cadre]:
+    """Cadres of the subtrees the user manages by name, email or phone: every word of the
+    query in their name or address (diacritics ignored), or the number however it is
+    written (0912 345 678, +84 912345678)."""
+    cadres = Cadre.objects.filter(archived_at__isnull=True, pk__in=_in_managed_subtrees(user).values("cadre_id"))
+    try:
+        return cadres.filter(phone=normalize_phone(query)).order_by("sort_key", "id")[:limit]
+    except ValueError:
+        pass
+    words = fold(query).split()
+    if not words:
+        return cadres.none()
+    for word in words:
+        cadres = cadres.filter(search_text__contains=word)
+    return cadres.order_by("sort_key", "id")[:limit]
 
 
 def invitable_cadres(unit: Unit) -> QuerySet[Cadre]:

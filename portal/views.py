@@ -66,9 +66,14 @@ def manage(request):
     access = selectors.access_for(request.user)
     if not access.is_manager:
         raise Http404
+    # One box for the units and cadres within the user's reach, by name, code or phone.
+    query = request.GET.get("q", "").strip()[:100]
     return render(request, "portal/manage.html", {
         "is_provincial": bool(access.provincial_tenant_ids),
         "managed_roots": selectors.managed_roots(request.user),
+        "query": query,
+        "found_units": selectors.search_units(request.user, query, limit=20).select_related("tenant") if query else None,
+        "found_cadres": selectors.search_managed_cadres(request.user, query, limit=20) if query else None,
     })
 
 
