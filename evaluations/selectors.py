@@ -38,7 +38,7 @@ from evaluations.models import (
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
 from evaluations.snapshots import FieldChange, diff_snapshots
 from models_registry.models import Programme, ProgrammeStatus, ProgrammeSubject
-from models_registry.selectors import deciding_position
+from models_registry.selectors import deciding_position, deciding_positions
 
 # Re-exported for views: what buttons to show.
 __all__ = ["can_finalise", "can_review", "effective_deadline", "is_owner"]
@@ -309,11 +309,12 @@ def programmes_for_cadre(cadre: Cadre, cycle: Cycle) -> list[Programme]:
     units (positions on the cycle's reference date), the lowest of an inheritance chain
     only (a huyện's programme stands for the tỉnh's)."""
     year, on = cycle.year, cycle.reference_date()
-    candidates = Programme.objects.filter(
+    candidates = list(Programme.objects.filter(
         tenant_id=cadre.tenant_id, status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES,
         start_year__lte=year, end_year__gte=year,
-    ).select_related("owner_unit")
-    applicable = [programme for programme in candidates if deciding_position(programme, cadre, on) is not None]
+    ).select_related("owner_unit"))
+    deciding = deciding_positions(candidates, cadre, on)
+    applicable = [programme for programme in candidates if deciding[programme.pk] is not None]
     parents = {programme.parent_id for programme in applicable}
     return [programme for programme in applicable if programme.pk not in parents]
 

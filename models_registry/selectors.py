@@ -24,6 +24,7 @@ apply". When rows exist and none matches, the criterion does not apply.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, NamedTuple
@@ -249,18 +250,23 @@ def _sector_applies(programme: Programme, unit: Unit) -> bool:
 def deciding_position(programme: Programme, cadre: Cadre, on: datetime.date | None = None) -> Position | None:
     """The position that decides the cadre's targets under this programme (module
     docstring), or None when they hold no active position the programme covers."""
-    owner = programme.owner_unit
-    positions = [
-        position for position in Position.objects.active(on).filter(
-            cadre=cadre, unit__tenant_id=programme.tenant_id, unit__path__startswith=owner.path,
-            unit__archived_at__isnull=True,
-        ).select_related("unit")
-        if _sector_applies(programme, position.unit)
-    ]
-    if not positions:
-        return None
-    return min(positions, key=lambda p: (-UnitLevel.rank(p.unit.level), -p.unit.depth,
-                                         _ROLE_ORDER.index(p.role), p.unit.path))
+    return deciding_positions([programme], cadre, on)[programme.pk]
+
+
+def deciding_positions(programmes: Iterable[Programme], cadre: Cadre,
+                       on: datetime.date | None = None) -> dict[int, Position | None]:
+    """`deciding_position` for many programmes at once, from one read of the cadre's
+    positions: the home page asks it of every programme of the province."""
+    held = list(Position.objects.active(on).filter(cadre=cadre, unit__archived_at__isnull=True).select_related("unit"))
+    deciding: dict[int, Position | None] = {}
+    for programme in programmes:
+        owner = programme.owner_unit
+        covered = [position for position in held
+                   if position.unit.tenant_id == programme.tenant_id and position.unit.path.startswith(owner.path)
+                   and _sector_applies(programme, position.unit)]
+        deciding[programme.pk] = min(covered, key=lambda p: (-UnitLevel.rank(p.unit.level), -p.unit.depth,
+                                                             _ROLE_ORDER.index(p.role), p.unit.path), default=None)
+    return deciding
 
 
 def audience_for(programme: Programme, cadre: Cadre, on: datetime.date | None = None) -> Audience | None:
@@ -347,10 +353,11 @@ def programme_coverage(tenant: Tenant, year: int, root: Unit | None = None, max_
 def programmes_applying_to(user: AnyUser, cadre: Cadre, year: int) -> list[Programme]:
     """The published cadre programmes this user sees that cover `year` and under which the
     cadre holds a covering position ("my programmes" on the home page)."""
-    programmes = programmes_visible_to(user).filter(
+    programmes = list(programmes_visible_to(user).filter(
         status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES, start_year__lte=year, end_year__gte=year,
-    ).order_by("owner_unit__path", "name")
-    return [programme for programme in programmes if deciding_position(programme, cadre) is not None]
+    ).select_related("owner_unit").order_by("owner_unit__path", "name"))
+    deciding = deciding_positions(programmes, cadre)
+    return [programme for programme in programmes if deciding[programme.pk] is not None]
 
 
 def unit_impact(sender: type[Unit], units: list[Unit], **kwargs: Any) -> dict[str, int]:
