@@ -95,3 +95,21 @@ def test_each_page_costs_the_same_queries_at_two_sizes(client, persona, pages):
     province.grow(20)
     large = {name: queries(client, name, args(province)) for name, args in pages}
     assert {name: (small[name], large[name]) for name in small if large[name] > small[name]} == {}
+
+
+def test_long_lists_come_a_page_at_a_time(client):
+    province = Province()
+    for i in range(60):
+        add_unit(province.huyen, level=UnitLevel.GRASSROOTS, code=f"X{i}", name=f"Đoàn xã Xa {i:02d}")
+        joiner = make_cadre(province.tenant, [], full_name=f"Người xin vào {i}")
+        JoinRequest.objects.create(tenant=province.tenant, unit=province.huyen, cadre=joiner,
+                                   role=PositionRole.EXECUTIVE_MEMBER)
+    client.force_login(province.manager)
+    page = client.get(reverse("unit_detail", args=[province.tenant.slug, "H1"])).content.decode()
+    assert page.count('class="tree-node"') == 50 and "Trang 1 / 2" in page  # 61 sub-units with Đoàn xã Không
+    fragment = client.get(reverse("unit_children", args=[province.tenant.slug, "H1"])).content.decode()
+    assert "Còn 11 đơn vị trực thuộc Huyện Đoàn Một: xem tất cả" in fragment
+    requests = client.get(reverse("join_request_list")).content.decode()
+    assert requests.count('id="join-') == 25 and "Người xin vào 0<" in requests
+    second = client.get(reverse("join_request_list"), {"page": 3}).content.decode()
+    assert second.count('id="join-') == 10

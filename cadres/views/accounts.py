@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +21,9 @@ from cadres.services import accounts as services
 
 JOIN_SESSION_KEY = "join_code"
 
+
+# Oldest first, a page at a time: a unit's code shared at a meeting can bring hundreds.
+JOIN_REQUESTS_PER_PAGE = 25
 
 def _add_errors(form, error: ValidationError) -> None:
     """Put a service's ValidationError on the form: per field when it names one the form has."""
@@ -83,8 +87,9 @@ def join_register(request):
 def join_request_list(request):
     if not selectors.access_for(request.user).is_reviewer:
         raise Http404
-    join_requests = selectors.join_requests_for(request.user).filter(status=JoinRequestStatus.PENDING)
-    return render(request, "cadres/accounts/join_requests.html", {"join_requests": join_requests})
+    pending = selectors.join_requests_for(request.user).filter(status=JoinRequestStatus.PENDING).order_by("created_at", "id")
+    page = Paginator(pending, JOIN_REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "cadres/accounts/join_requests.html", {"join_requests": page.object_list, "page": page})
 
 
 @login_required

@@ -14,6 +14,9 @@ from cadres.forms.notices import NoticeEmailForm
 from cadres.models import Unit
 
 CADRES_PER_PAGE = 50
+# A huyện may hold a thousand sub-units: the page lists them a page at a time, the tree's
+# in-place expansion its first ones with a link to the rest.
+CHILDREN_PER_PAGE = 50
 
 
 @login_required
@@ -65,6 +68,8 @@ def unit_detail(request, tenant_slug: str, code: str):
     unit = selectors.get_unit_for_user(request.user, tenant_slug, code)
     managed = selectors.manages_unit(request.user, unit)
     parent = Unit.objects.get_parent(unit) if unit.depth > 1 else None
+    children = Paginator(selectors.children_with_counts(unit), CHILDREN_PER_PAGE).get_page(
+        request.GET.get("page")) if managed else None
     return render(
         request,
         "cadres/unit_detail.html",
@@ -73,7 +78,8 @@ def unit_detail(request, tenant_slug: str, code: str):
             "tenant_slug": tenant_slug,
             "managed": managed,
             "ancestors": selectors.visible_ancestors(request.user, unit),
-            "children": selectors.children_with_counts(unit) if managed else [],
+            "children": children.object_list if children else [],
+            "page": children,
             "cadre_count": selectors.cadres_in_subtree(unit).count() if managed else None,
             # Moving, merging, splitting and archiving are decided from above the unit.
             "reorganisable": parent is not None and selectors.manages_unit(request.user, parent),
@@ -86,10 +92,12 @@ def unit_detail(request, tenant_slug: str, code: str):
 def unit_children(request, tenant_slug: str, code: str):
     """The htmx fragment that expands a unit in place in the tree."""
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
+    children = selectors.children_with_counts(unit)
     return render(
         request,
         "cadres/_unit_children.html",
-        {"children": selectors.children_with_counts(unit), "tenant_slug": tenant_slug},
+        {"children": children[:CHILDREN_PER_PAGE], "more": max(0, len(children) - CHILDREN_PER_PAGE), "unit": unit,
+         "tenant_slug": tenant_slug},
     )
 
 
