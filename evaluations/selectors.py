@@ -5,9 +5,11 @@ A missing or out-of-scope form is a 404 alike."""
 
 import datetime
 from dataclasses import dataclass
-from typing import cast
+from decimal import Decimal
+from typing import Any, cast
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -37,7 +39,7 @@ from evaluations.models import (
 )
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
 from evaluations.snapshots import FieldChange, diff_snapshots
-from models_registry.models import Programme, ProgrammeStatus, ProgrammeSubject
+from models_registry.models import ActivityKind, Programme, ProgrammeStatus, ProgrammeSubject
 from models_registry.selectors import deciding_position, deciding_positions
 
 # Re-exported for views: what buttons to show.
@@ -123,6 +125,16 @@ def evidence_sources(form: SelfAssessment, window: tuple[datetime.date, datetime
 
 def activities_of(cadre: Cadre, year: int) -> QuerySet[Activity]:
     return Activity.objects.filter(cadre=cadre, date__year=year).order_by("-date", "-id")
+
+
+def activity_months(cadre: Cadre, year: int) -> list[dict[str, Any]]:
+    """The year's log month by month, newest first: each month's first day, its number of
+    entries and its volunteer hours (one query, whatever the size of the log)."""
+    rows = (Activity.objects.filter(cadre=cadre, date__year=year).annotate(month=TruncMonth("date"))
+            .values("month").annotate(count=Count("id"),
+                                      hours=Sum("hours", filter=Q(kind=ActivityKind.VOLUNTEER_HOURS)))
+            .order_by("-month"))
+    return [{"month": row["month"], "count": row["count"], "hours": row["hours"] or Decimal(0)} for row in rows]
 
 
 def initiatives_of(cadre: Cadre, year: int) -> QuerySet[Initiative]:

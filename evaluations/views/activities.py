@@ -23,6 +23,7 @@ from evaluations.progress import registration_progress
 from evaluations.rules import is_cadre
 from evaluations.selectors import (
     activities_of,
+    activity_months,
     get_activity_for_user,
     get_initiative_for_user,
     initiatives_of,
@@ -79,12 +80,17 @@ def progress_of(cadre, year: int) -> list[tuple]:
 def activity_list(request):
     cadre = _own_cadre_or_404(request.user)
     year = _year(request)
-    activities = list(activities_of(cadre, year))
+    # The year's totals month by month; the entries of one month at a time (the newest by
+    # default): a cadre logging every day has hundreds by October.
+    summary = activity_months(cadre, year)
+    wanted = request.GET.get("month", "")
+    shown = next((month for month in summary if str(month["month"].month) == wanted), summary[0] if summary else None)
+    entries = list(activities_of(cadre, year).filter(date__month=shown["month"].month)) if shown else []
     this_year = timezone.localdate().year
     return render(request, "evaluations/activities/activity_list.html", {
         "cadre": cadre, "year": year, "years": range(this_year, this_year - 3, -1),
-        "months": months_of(activities), "count": len(activities),
-        "hours": sum((a.hours or 0 for a in activities if a.kind == ActivityKind.VOLUNTEER_HOURS), Decimal(0)),
+        "summary": summary, "shown": shown, "months": months_of(entries),
+        "count": sum(month["count"] for month in summary), "hours": sum((m["hours"] for m in summary), Decimal(0)),
         "initiatives": initiatives_of(cadre, year), "progress": progress_of(cadre, year),
     })
 

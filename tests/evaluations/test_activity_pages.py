@@ -79,8 +79,15 @@ def test_month_groups_and_progress_against_the_committed_target(client, w):
     page = client.get(reverse("activity_list")).content.decode()
     assert "Tiến độ các cam kết" in page and "giờ/tuần" in page
     assert registration.programme.name in page
-    assert page.count('class="card month"') == len({(d.year, d.month) for d in
-                                                      Activity.objects.values_list("date", flat=True)})
+    # One month at a time (the newest), every month of the year a link away, with its count.
+    months = sorted({(d.year, d.month) for d in Activity.objects.values_list("date", flat=True)})
+    assert len(months) > 1 and page.count('class="card month"') == 1
+    newest, older = months[-1], months[0]
+    assert f"Tháng {newest[1]:02d}/{newest[0]}" in page.split('class="card month"')[1]
+    link = f"?year={older[0]}&amp;month={older[1]}"
+    assert link in page
+    older_page = client.get(reverse("activity_list"), {"year": older[0], "month": older[1]}).content.decode()
+    assert f"Tháng {older[1]:02d}/{older[0]}" in older_page.split('class="card month"')[1]
 
 
 def test_initiative_with_a_document(client, w):
