@@ -1,7 +1,7 @@
 """The key pages under the Content-Security-Policy in chromium, with the demo data: the
 `page` fixture fails the test on any violation (a `securitypolicyviolation` event or a
 console message about the policy), here on each kind of page a person meets: login, home,
-registration and self-assessment with autosave, inbox, notices, unit tree and page,
+registration and self-assessment with autosave, inbox, a feedback link, notices, unit tree and page,
 reports dashboard, import upload, programme editor and publish check, the TOTP page with
 its QR code, and the platform admin."""
 
@@ -13,7 +13,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from cadres.demo import DEMO_PASSWORD
-from evaluations.models import Registration, RegistrationState
+from evaluations.demo import MY_HOA_MEMBERS
+from evaluations.models import AssessmentState, Registration, RegistrationState, SelfAssessment
 from models_registry.models import Programme
 from portal.demo import seed_demo
 from tests.cadres.factories import PASSWORD, UserFactory
@@ -69,6 +70,14 @@ def test_the_key_pages_break_no_rule_of_the_policy(transactional_db, page, log_i
     page.get_by_role("button", name="Duyệt").click()
     expect(page.get_by_text(re.compile("Đã duyệt bản đăng ký của"))).to_be_visible()
     approved = Registration.objects.exclude(pk__in=approved_before).get(state=RegistrationState.APPROVED)
+    # A one-time feedback link, selected whole on focus by app.js (no onfocus attribute).
+    submitted = SelfAssessment.objects.get(state=AssessmentState.SUBMITTED, registration__cadre__email__in=MY_HOA_MEMBERS)
+    page.goto(reverse("feedback_request_create", args=[submitted.pk]))
+    page.locator("input[name=source][value=member]").check()
+    page.locator("form.card button[type=submit]").click()
+    link = page.locator("#feedback-link")
+    link.focus()
+    assert link.evaluate("box => box.value.length > 0 && box.selectionStart === 0 && box.selectionEnd === box.value.length")
 
     # Its cadre: the notice of it, then the self-assessment, typed into.
     page.context.clear_cookies()
@@ -132,3 +141,4 @@ def test_the_key_pages_break_no_rule_of_the_policy(transactional_db, page, log_i
         assert page.goto(url).status == 200, url
     # django-celery-beat's inline script ran (it hides a row), under its nonce.
     expect(page.locator(".field-crontab_translation")).to_be_hidden()
+    assert not page.csp_violations
