@@ -101,7 +101,9 @@ def test_the_key_pages_break_no_rule_of_the_policy(transactional_db, page, log_i
     page.goto(reverse("reports_unit_dashboard", args=["an-giang", "CM"]) + "?cycle=2025")
     full = page.locator(".meter.full svg.bar-fill rect").first
     assert full.get_attribute("width") == "100.0"
-    assert page.locator(".meter.full").first.bounding_box()["width"] > 100  # the track, drawn by the stylesheet
+    # The SVG fills its track (sized by the stylesheet), the rect the whole of it.
+    track, fill = page.locator(".meter.full").first.bounding_box(), page.locator(".meter.full svg").first.bounding_box()
+    assert fill["width"] == track["width"] > 100 and fill["height"] == track["height"] > 0
     assert page.locator(".swatch svg rect").first.get_attribute("fill").startswith("#")
     page.goto(reverse("import_upload", args=["an-giang", "CM", "cadres"]))
     expect(page.locator("input[type=file]")).to_be_attached()
