@@ -23,6 +23,7 @@ from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from config.celery import app as celery_app
+from tests.csp import CSPCheckedClient
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
@@ -135,6 +136,13 @@ def broker_down():
     yield
     celery_app.conf.update(previous)
     reset_pools()
+
+
+@pytest.fixture
+def client():
+    """Django's test client, checking every response against the Content-Security-Policy
+    (tests/csp.py): each page any test opens is checked, every matrix's pages included."""
+    return CSPCheckedClient()
 
 
 @pytest.fixture(autouse=True)

@@ -41,8 +41,3 @@ def ratio(part, whole) -> str:
         return "–"
     return f"{part}/{whole} ({percent(part, whole)})"
 
-
-@register.filter
-def pct_width(rate) -> str:
-    """A rate as a CSS width, clamped to 0…100 (None draws an empty bar)."""
-    return f"{max(0.0, min(100.0, float(rate or 0))):.1f}%"

@@ -40,6 +40,12 @@
   });
   document.addEventListener("DOMContentLoaded", function () { labelTables(document); });
 
+  // A read-only link to pass on is selected whole when it takes the focus (an onfocus
+  // attribute would be refused by the Content-Security-Policy).
+  document.addEventListener("focusin", function (event) {
+    if (event.target.matches && event.target.matches("[data-select-on-focus]")) event.target.select();
+  });
+
   // The batch rating page recounts the share of "xuất sắc" as choices change; the server
   // counts again when the ratings are recorded.
   document.addEventListener("change", function (event) {

@@ -27,14 +27,40 @@ def browser(monkeypatch):
         browser.close()
 
 
+# Every page reports what its Content-Security-Policy refused; an init script runs before
+# the page's own scripts and is not subject to the policy.
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", function (e) {
+  window.cspViolation([e.violatedDirective, e.blockedURI, e.sourceFile + ":" + e.lineNumber, e.sample].join(" "));
+});"""
+
+
+def watch_csp(context) -> list[str]:
+    """The CSP violations of every page of the browser context, as they happen: the page's
+    `securitypolicyviolation` events and chromium's console messages about the policy."""
+    violations: list[str] = []
+    context.expose_binding("cspViolation", lambda source, text: violations.append(f"{source['frame'].url}: {text}"))
+    context.add_init_script(REPORT_VIOLATIONS)
+
+    def on_console(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"console: {message.text}")
+
+    context.on("console", on_console)
+    return violations
+
+
 @pytest.fixture
 def page(browser, live_server, transactional_db):
-    """A fresh phone-sized tab in Vietnamese; `page.base_url` is the live server."""
+    """A fresh phone-sized tab in Vietnamese; `page.base_url` is the live server;
+    `page.csp_violations` what the policy refused so far, which must be nothing when the test ends."""
     context = browser.new_context(viewport=PHONE, locale="vi-VN", base_url=live_server.url)
     context.set_default_timeout(10_000)
+    violations = watch_csp(context)
     tab = context.new_page()
+    tab.csp_violations = violations
     yield tab
     context.close()
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.fixture
