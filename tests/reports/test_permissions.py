@@ -50,6 +50,7 @@ MATRIX = [
     ("reports_unit_dashboard", CM, "get", expect(**CM_MANAGERS)),
     ("reports_unit_dashboard", lambda d: [d["w"].tenant.slug, d["w"].root.code], "get", expect(provincial=200)),
     ("reports_unregistered", CM, "get", expect(**CM_MANAGERS)),
+    ("reports_unregistered_nudge", CM, "post", expect(**CM_ACTIONS)),  # reminds, then back to the list
     ("unit_report", CM, "get", expect(**CM_MANAGERS)),
     ("unit_report_start", CM, "post", expect(**CM_ACTIONS)),  # no cycle: the message, nothing created
     ("unit_report_edit", lambda d: [d["report"].pk], "post", expect(**CM_MANAGERS)),  # stale: the page again
