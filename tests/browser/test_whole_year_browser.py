@@ -157,6 +157,7 @@ def test_the_whole_year_through_the_inbox_and_the_notices(w, page, browser, live
     saved(cadre, "f-self_rating")
     leave_fields(cadre)
     assert no_horizontal_overflow(cadre)
+    cadre.screenshot(path="/tmp/browser-year-assessment.png", full_page=True)
     cadre.get_by_role("button", name="Nộp để duyệt").click()
     expect(cadre.get_by_text("Bản tự kiểm điểm đã được gửi đến người duyệt.")).to_be_visible()
     results = {result.commitment.criterion.title: result for result in
@@ -184,6 +185,7 @@ def test_the_whole_year_through_the_inbox_and_the_notices(w, page, browser, live
     btv.fill("#id_meeting-members_present", "5")
     btv.fill("#id_meeting-members_agreeing", "5")
     assert no_horizontal_overflow(btv)
+    btv.screenshot(path="/tmp/browser-year-batch.png", full_page=True)
     btv.get_by_role("button", name="Ghi nhận kết quả xếp loại").click()
     expect(btv.get_by_text("Đã ghi nhận 1 kết quả xếp loại; cán bộ đã được thông báo.")).to_be_visible()
 
@@ -192,6 +194,9 @@ def test_the_whole_year_through_the_inbox_and_the_notices(w, page, browser, live
     emailed(w.member.user, "Kết quả xếp loại của bạn", form_link)
     expect(cadre.get_by_text("Hoàn thành tốt nhiệm vụ").first).to_be_visible()
     expect(cadre.get_by_text("05-BB/CĐ")).to_be_visible()
+    cadre.screenshot(path="/tmp/browser-year-rated.png", full_page=True)
+    menu(cadre, "Thông báo")
+    cadre.screenshot(path="/tmp/browser-year-notices.png", full_page=True)
     assessment.refresh_from_db()
     assert (assessment.state, assessment.final_rating) == ("finalised", "good")
     assert assessment.rating_meeting == RatingMeeting.objects.get(minutes_number="05-BB/CĐ")
