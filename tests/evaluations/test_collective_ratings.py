@@ -206,3 +206,13 @@ def test_a_foreign_unit_is_a_404_and_nothing_awaits_an_outsider(client, w, unit_
     client.force_login(w.sibling.user)
     assert client.get(reverse("ratings_finalise_batch", args=[w.root.tenant.slug, w.b1.code])).status_code == 404
     assert AssessmentState.PROPOSED in states(unit_forms)
+
+
+def test_a_post_that_chooses_nothing_says_so_rather_than_blaming_the_meeting(client, w, unit_forms):
+    client.force_login(w.g1_secretary.user)
+    batch_url = reverse("ratings_finalise_batch", args=[w.root.tenant.slug, w.b1.code])
+    for post in ({}, {f"rating.{form.pk}": "" for form in unit_forms}):
+        text = _text(client.post(batch_url, post).content.decode())
+        assert "Hãy chọn mức xếp loại cho ít nhất một cán bộ." in text
+        assert "Hãy kiểm tra lại thông tin cuộc họp." not in text
+    assert states(unit_forms) == ["proposed"] * 3
