@@ -1,8 +1,9 @@
 """The notices a form's transitions give (`kinds.FormKind.notices`), each written through
 `cadres.services.notices.notify` in the transition's transaction and emailed after it
 commits: submitted → the reviewer; returned, approved, rated → the cadre; a rating
-proposed → the BTV; a draft closed because its programme no longer applies → the cadre. Who the reviewer and the BTV are is the flow's own rule (`can_act` on
-the step they take next), asked of the people of the form's unit, then of the units above
+proposed → the BTV; a draft closed because its programme no longer applies → the cadre.
+Who the reviewer and the BTV are is the flow's own rule (`can_act` on the step they take
+next), asked of the people of the form's unit, then of the units above
 (`cadres.selectors.nearest_deciders`). Texts live in
 `templates/evaluations/email/<name>_subject.txt` and `<name>_body.txt`.
 

@@ -145,7 +145,7 @@ def test_the_whole_year_through_the_inbox_and_the_notices(w, page, browser, live
     cadre.get_by_role("button", name="Bắt đầu hoặc tiếp tục").click()
     assessment = SelfAssessment.objects.get(registration__cadre=w.member)
     hours = cadre.get_by_role("group", name=HOURS)
-    expect(hours).to_contain_text(f"5,5 giờ/tuần, tính từ")
+    expect(hours).to_contain_text("5,5 giờ/tuần, tính từ")
     for criterion in w.criteria.values():
         fill_saved(cadre, f"f-result-{criterion.pk}-result", f"Đã làm: {criterion.title}")
     cadre.get_by_role("group", name=UNIFORM).get_by_role("radio", name="Đạt", exact=True).check()
