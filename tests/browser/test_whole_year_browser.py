@@ -4,9 +4,8 @@ Bí thư returns it with a comment; the cadre fixes and resubmits; the Bí thư 
 cadre logs volunteer hours, answers the self-assessment (a yes/no criterion, a prohibition,
 the quantitative actual pre-filled from the log) and submits; the Bí thư proposes a rating;
 the chi đoàn's leadership (its Phó Bí thư, told as the BTV) finalises its ratings together
-after the meeting. At each
-hand-off the one told finds the notice in their list, it leads to the form, and an email
-with its link is in the outbox."""
+after the meeting. At each hand-off the one told finds the notice in their list, it leads
+to the form, and an email with its link is in the outbox."""
 
 import re
 from decimal import Decimal
@@ -51,11 +50,12 @@ def open_notice(tab, subject: str, leads_to: str) -> None:
     assert unread(tab) == before - 1
 
 
-def emailed(user, subject: str, link: str) -> str:
-    """The outbox holds the notice's email to the person, its link in the body (the live
-    server runs in this process, the email task eagerly after the commit)."""
+def emailed(user, subject: str, link: str, count: int = 1) -> str:
+    """The outbox holds the notice's email to the person (`count` of them with the subject
+    by now), its link in the body: the live server runs in this process, the email task
+    eagerly after the commit."""
     mine = [m for m in mail.outbox if m.to == [user.email] and m.subject.startswith(subject)]
-    assert mine, (subject, [(m.to, m.subject) for m in mail.outbox])
+    assert len(mine) == count, (subject, [(m.to, m.subject) for m in mail.outbox])
     assert link in mine[-1].body
     return mine[-1].body
 
@@ -120,7 +120,11 @@ def test_the_whole_year_through_the_inbox_and_the_notices(w, page, browser, live
     cadre.get_by_role("button", name="Nộp lại").click()
     expect(cadre.get_by_text("Bản đăng ký đã được nộp cho người duyệt.")).to_be_visible()
 
-    # The Bí thư reaches it from the inbox this time, sees the change and approves.
+    # The Bí thư is told again, reaches it from the inbox this time, sees the change and approves.
+    menu(bithu, "Trang chủ")
+    assert unread(bithu) == 1
+    expect(bithu.get_by_role("link", name="1 việc chờ duyệt")).to_be_visible()
+    emailed(w.secretary.user, "Bản đăng ký chờ duyệt: Trần Thị Mai", link, count=2)
     menu(bithu, "Cần duyệt")
     bithu.locator(".inbox-list a").filter(has_text="Trần Thị Mai").filter(has_text="Bản đăng ký").click()
     expect(bithu.locator(".reg-diff ins")).to_contain_text("Sáng Chủ nhật 7–9 giờ tại ấp")
