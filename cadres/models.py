@@ -534,6 +534,7 @@ class NoticeKind(models.TextChoices):
     REPORT_ACCEPTED = "report_accepted", _("Unit report accepted")
     JOIN_REQUEST = "join_request", _("Join request")
     LATE = "late", _("Deadline passed")
+    PROGRAMME_CHANGED = "programme_changed", _("Programme changed")
     REMINDER = "reminder", _("Reminder")
 
 

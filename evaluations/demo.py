@@ -5,6 +5,8 @@
 - Each demo Bí thư (bithu.*) finds one of each kind of form in their inbox: registrations
   to review, an amendment, a self-assessment to propose and a rating to finalise (the
   join request and the unit report are seeded by `cadres.demo` and `reports.demo`).
+- In the same unit, the ratings of one or two more cadres were decided together by the
+  BTV above it, after the collective's meeting (the batch page's work, with its minutes).
 - An Giang has a CLOSED 2025 cycle in which all 402 cadres of Huyện Đoàn Chợ Mới (41 đoàn
   cơ sở) hold an approved registration, as seed 001 reports (402/402 = 100%).
 
@@ -18,9 +20,11 @@ from django.utils import timezone, translation
 
 from cadres.demo import DemoBuilder
 from cadres.models import Cadre, Position, PositionRole, Tenant, Unit, User
-from cadres.selectors import cadres_in_subtree
+from cadres.selectors import cadres_in_subtree, nearest_deciders
 from cadres.services.people import position_create
+from cadres.transitions import can_act
 from evaluations.forms.drafts import GAINS_FIELDS
+from evaluations.kinds import YEARLY_SELF_ASSESSMENT
 from evaluations.models import (
     AssessmentState,
     Commitment,
@@ -36,13 +40,16 @@ from evaluations.models import (
 )
 from evaluations.services.assessments import self_assessment_autosave, self_assessment_start
 from evaluations.services.cycles import cycle_close, cycle_open, default_dates
+from evaluations.services.ratings import MeetingDetails
 from evaluations.services.registrations import registration_autosave, registration_start
 from evaluations.workflow import (
+    Decision,
     registration_amend,
     registration_approve,
     registration_submit,
     self_assessment_propose,
     self_assessment_submit,
+    self_assessments_finalise_batch,
 )
 from models_registry.content import content_of, write_content
 from models_registry.models import CriteriaGroup, CriterionKind, Programme, ProgrammeStatus
@@ -59,6 +66,9 @@ AN_GIANG_KEY = "demo-cho-moi-2025-2026"
 # registrations, then an amendment, a self-assessment and a proposed rating.
 MY_HOA_MEMBERS = [f"ag.cm-x05.{n}@example.com" for n in (4, 5, 6, 7, 8)]
 TAN_AN_MEMBERS = [f"ct.q01-p01.uv{n}@example.com" for n in (1, 2, 3, 4, 5)]
+# Whose ratings the collective decided at its meeting (`_decided_together`).
+MY_HOA_DECIDED = ["ag.cm-x05.3@example.com"]
+TAN_AN_DECIDED = [f"ct.q01-p01.uv{n}@example.com" for n in (6, 7)]
 
 
 def _user(email: str) -> User:
@@ -189,17 +199,22 @@ def _self_assessed(registration: Registration) -> SelfAssessment:
     return form
 
 
+def _member(unit: Unit, email: str) -> Cadre:
+    """The cadre, sitting in the unit as a UV BCH too."""
+    cadre = Cadre.objects.get(tenant=unit.tenant, email=email)
+    if not Position.objects.active().filter(cadre=cadre, unit=unit).exists():
+        position_create(cadre=cadre, unit=unit, role=PositionRole.EXECUTIVE_MEMBER, start_date=datetime.date(2024, 1, 1))
+    return cadre
+
+
+def _bi_thu(unit: Unit) -> User:
+    return Position.objects.active().get(unit=unit, role=PositionRole.SECRETARY).cadre.user
+
+
 def _inbox_for_bi_thu(cycle: Cycle, programme: Programme, unit: Unit, emails: list[str]) -> None:
     """The unit's Bí thư finds one of each kind of form waiting for them."""
-    reviewer = Position.objects.active().get(unit=unit, role=PositionRole.SECRETARY).cadre.user
-    cadres = []
-    for email in emails:
-        cadre = Cadre.objects.get(tenant=unit.tenant, email=email)
-        if not Position.objects.active().filter(cadre=cadre, unit=unit).exists():
-            position_create(cadre=cadre, unit=unit, role=PositionRole.EXECUTIVE_MEMBER,
-                            start_date=datetime.date(2024, 1, 1))
-        cadres.append(cadre)
-    *to_review, to_amend, to_propose, to_rate = cadres
+    reviewer = _bi_thu(unit)
+    *to_review, to_amend, to_propose, to_rate = [_member(unit, email) for email in emails]
     for cadre in to_review:
         _submitted(cycle, programme, cadre)
     _amended(_approved(cycle, programme, to_amend, reviewer))
@@ -208,6 +223,30 @@ def _inbox_for_bi_thu(cycle: Cycle, programme: Programme, unit: Unit, emails: li
     if rated.state == AssessmentState.SUBMITTED:
         self_assessment_propose(self_assessment=rated, rating=Rating.GOOD, comment="Hoàn thành tốt nhiệm vụ.",
                                 acting_user=reviewer, expected_version=rated.lock_version)
+
+
+def _decided_together(cycle: Cycle, programme: Programme, unit: Unit, emails: list[str]) -> None:
+    """The cadres' yearly ratings, proposed by the unit's Bí thư, decided at once by the BTV
+    told of them (the nearest who may finalise) after the collective's kiểm điểm meeting."""
+    reviewer = _bi_thu(unit)
+    waiting = []
+    for email in emails:
+        form = _self_assessed(_approved(cycle, programme, _member(unit, email), reviewer))
+        if form.state == AssessmentState.SUBMITTED:
+            form = self_assessment_propose(self_assessment=form, rating=Rating.GOOD, comment="Hoàn thành tốt nhiệm vụ.",
+                                           acting_user=reviewer, expected_version=form.lock_version)
+        if form.state == AssessmentState.PROPOSED:
+            waiting.append(form)
+    if not waiting:
+        return
+    btv = nearest_deciders(unit, lambda user: can_act(YEARLY_SELF_ASSESSMENT.flow, waiting[0], FormAction.FINALISE,
+                                                      user), exclude=reviewer)[0]
+    meeting = MeetingDetails(held_on=min(timezone.localdate(), datetime.date(cycle.year, 11, 28)),
+                             minutes_number="04-BB/ĐTN", members_present=7, members_agreeing=7)
+    self_assessments_finalise_batch(
+        unit=unit, meeting=meeting, acting_user=btv,
+        decisions=[Decision(form.pk, form.lock_version, Rating.GOOD, "Tập thể thống nhất mức đề xuất.")
+                   for form in waiting])
 
 
 def _approved_2025(cycle: Cycle, programme: Programme, district: Unit, reviewer: User) -> int:
@@ -263,6 +302,7 @@ def seed_evaluations() -> None:
     ag_cycle = _open_cycle(an_giang, OPEN_YEAR, ag_staff)
     my_hoa = Unit.objects.get(tenant=an_giang, code="CM-X05-A1")
     _inbox_for_bi_thu(ag_cycle, ag_programme, my_hoa, MY_HOA_MEMBERS)
+    _decided_together(ag_cycle, ag_programme, my_hoa, MY_HOA_DECIDED)
     if not Cycle.objects.filter(tenant=an_giang, year=CLOSED_YEAR).exists():
         closed = cycle_open(tenant=an_giang, year=CLOSED_YEAR, acting_user=ag_staff)
         cho_moi = Unit.objects.get(tenant=an_giang, code="CM")
@@ -274,15 +314,17 @@ def seed_evaluations() -> None:
     tan_an = Unit.objects.get(tenant=can_tho, code="Q01-P01")
     _add_can_tho_members(can_tho)
     _inbox_for_bi_thu(ct_cycle, ct_programme, tan_an, TAN_AN_MEMBERS)
+    _decided_together(ct_cycle, ct_programme, tan_an, TAN_AN_DECIDED)
     assert not Registration.objects.filter(
         Q(cadre__email="canbo.angiang@example.com") | Q(cadre__email="canbo.cantho@example.com"),
         cycle__status=CycleStatus.OPEN).exists()
 
 
 def _add_can_tho_members(tenant: Tenant) -> None:
-    """Five UV BCH of Đoàn phường Tân An (Cần Thơ has no fixed head count to keep)."""
-    if Cadre.objects.filter(tenant=tenant, email__in=TAN_AN_MEMBERS).count() == len(TAN_AN_MEMBERS):
+    """Seven UV BCH of Đoàn phường Tân An (Cần Thơ has no fixed head count to keep)."""
+    emails = TAN_AN_MEMBERS + TAN_AN_DECIDED
+    if Cadre.objects.filter(tenant=tenant, email__in=emails).count() == len(emails):
         return
     builder = DemoBuilder(tenant, "example.com", rng_seed=26)
-    for email in TAN_AN_MEMBERS:
+    for email in emails:
         builder.cadre("Q01-P01", PositionRole.EXECUTIVE_MEMBER, email)

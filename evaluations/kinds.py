@@ -137,7 +137,7 @@ REGISTRATION: FormKind[Registration] = FormKind(
     key="registration", code="ĐKCT01", model=Registration, flow=REGISTRATION_FLOW, snapshot=registration_snapshot,
     pdf_template="evaluations/pdf/registration.html", pdf_name="DKCT01", detail_view="registration_detail",
     notices={FormAction.SUBMIT: notifications.form_submitted, FormAction.RETURN: notifications.form_returned,
-             FormAction.APPROVE: notifications.form_approved},
+             FormAction.APPROVE: notifications.form_approved, FormAction.CLOSE: notifications.form_closed},
     deadline=DeadlineKind.REGISTRATION,
     reminder=Reminder(digest=_("Register your commitments (ĐKCT01) by %(date)s."),
                       escalation=_("%(unit)s: %(n)d cadres have not registered: %(names)s.")),

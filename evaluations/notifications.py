@@ -1,8 +1,9 @@
 """The notices a form's transitions give (`kinds.FormKind.notices`), each written through
 `cadres.services.notices.notify` in the transition's transaction and emailed after it
 commits: submitted → the reviewer; returned, approved, rated → the cadre; a rating
-proposed → the BTV. Who the reviewer and the BTV are is the flow's own rule (`can_act` on
-the step they take next), asked of the people of the form's unit, then of the units above
+proposed → the BTV; a draft closed because its programme no longer applies → the cadre.
+Who the reviewer and the BTV are is the flow's own rule (`can_act` on the step they take
+next), asked of the people of the form's unit, then of the units above
 (`cadres.selectors.nearest_deciders`). Texts live in
 `templates/evaluations/email/<name>_subject.txt` and `<name>_body.txt`.
 
@@ -11,6 +12,7 @@ the commit (`cadres.tasks.enqueue_email`)."""
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from cadres.models import NoticeKind
@@ -69,6 +71,15 @@ def form_proposed(kind, form, actor) -> None:
 
 def form_rated(kind, form, actor) -> None:
     _tell(kind, form, _cadre(form), NoticeKind.RATED, "rated", actor)
+
+
+def form_closed(kind, form, actor) -> None:
+    """The draft's programme no longer applies: the notice leads to the cadre's registrations,
+    where they register under the one that does (carrying their commitments over)."""
+    event = form.events.filter(action=FormAction.CLOSE).order_by("-created_at", "-id").first()
+    subject, body = _render("closed", {"form": form, "cycle": form.cycle, "reason": event.comment if event else ""})
+    notify(recipients=_cadre(form), tenant_id=form.tenant_id, kind=NoticeKind.PROGRAMME_CHANGED, subject=subject,
+           body=body, link=reverse("registration_list"), actor=actor)
 
 
 def feedback_requested(request, link: str) -> None:

@@ -2,12 +2,13 @@
 (which then stands for the one above it, `selectors.programmes_for_cadre`), or a programme
 is withdrawn. A draft registration under a programme that no longer applies is closed,
 with the reason on its timeline; the cadre is told on their pages
-(`selectors.programme_changes_for`) and may carry their commitments over for the criteria
-the programme now applying inherits (`carried_commitments`, used by `registration_start`).
+(`selectors.programme_changes_for`) and by a notice (in the app and by email, the
+registration kind's notice for the close), and may carry their commitments over for the
+criteria the programme now applying inherits (`carried_commitments`, used by
+`registration_start`).
 
 `programme_change_apply` is the one place the change is detected: models_registry sends
-`programme_changed` after publishing or archiving, `evaluations.receivers` calls it. A
-notice to the cadre hooks in here, on the registrations it returns.
+`programme_changed` after publishing or archiving, `evaluations.receivers` calls it.
 """
 
 from collections.abc import Callable
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from cadres.models import Position
 from cadres.transitions import Outcome, User, act
-from evaluations.flows import REGISTRATION_FLOW
+from evaluations.kinds import REGISTRATION
 from evaluations.models import Commitment, Cycle, CycleStatus, FormAction, Registration, RegistrationState
 from evaluations.selectors import programmes_for_cadre
 from models_registry.models import Criterion, Programme
@@ -55,8 +56,10 @@ def programme_change_apply(*, programme: Programme, acting_user: User) -> list[R
         if draft.programme.series in {applies.series for applies in applying[key]}:
             continue
         reason = _reason(draft, programme, applying[key])
-        closed.append(act(REGISTRATION_FLOW, draft, FormAction.CLOSE, acting_user=acting_user,
-                          expected_version=draft.lock_version, change=_closing(reason, programme)))
+        done = act(REGISTRATION.flow, draft, FormAction.CLOSE, acting_user=acting_user,
+                   expected_version=draft.lock_version, change=_closing(reason, programme))
+        REGISTRATION.notify(done, FormAction.CLOSE, acting_user)
+        closed.append(done)
     return closed
 
 

@@ -60,7 +60,9 @@ def ratings_finalise_batch(request, tenant_slug: str, code: str):
     # Only those managing the unit may be its BTV (`rules.btv_q`): anyone else, a 404.
     unit = get_managed_unit_for_user(request.user, tenant_slug, code)
     forms = list(ratings_to_finalise(request.user, unit))
-    meeting_form = MeetingForm(request.POST or None, prefix="meeting")
+    # Bound on any POST, even one without a field: an unbound form is never valid, and the
+    # page would blame the meeting for a post that chose nothing.
+    meeting_form = MeetingForm(request.POST if request.method == "POST" else None, prefix="meeting")
     lines = _lines(forms, request.POST)
     context: dict[str, Any] = {"unit": unit, "lines": lines, "meeting_form": meeting_form, "ratings": Rating.choices,
                                "excellent": Rating.EXCELLENT}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
-from cadres.models import AuditEvent, PositionRole
+from cadres.models import AuditEvent, Notice, NoticeKind, PositionRole
 from evaluations.models import AssessmentState, CapMode, FormAction, FormEvent, RatingMeeting, SelfAssessment
 from evaluations.services.cycles import evaluation_settings_update
 from evaluations.services.ratings import MeetingDetails
@@ -62,6 +62,10 @@ def test_a_batch_finalises_each_form_through_the_transition_with_one_meeting(w, 
         assert form.events.filter(action=FormAction.FINALISE).count() == 1
     assert AuditEvent.objects.filter(action="selfassessment.finalise").count() == 3
     assert AuditEvent.objects.filter(action="rating_meeting.record", actor=w.g1_secretary.user).count() == 1
+    # Each cadre's notice (and so its email) names the meeting that decided.
+    told = Notice.objects.get(recipient=w.member.user, kind=NoticeKind.RATED)
+    assert f"Được tập thể quyết định tại cuộc họp ngày {MEETING.held_on:%d/%m/%Y}, biên bản số 03-BB/CĐ; " \
+           "7 thành viên có mặt, 6 tán thành." in told.body
 
 
 def test_a_refusal_for_one_form_writes_nothing_and_names_the_cadre(w, unit_forms):
@@ -206,3 +210,13 @@ def test_a_foreign_unit_is_a_404_and_nothing_awaits_an_outsider(client, w, unit_
     client.force_login(w.sibling.user)
     assert client.get(reverse("ratings_finalise_batch", args=[w.root.tenant.slug, w.b1.code])).status_code == 404
     assert AssessmentState.PROPOSED in states(unit_forms)
+
+
+def test_a_post_that_chooses_nothing_says_so_rather_than_blaming_the_meeting(client, w, unit_forms):
+    client.force_login(w.g1_secretary.user)
+    batch_url = reverse("ratings_finalise_batch", args=[w.root.tenant.slug, w.b1.code])
+    for post in ({}, {f"rating.{form.pk}": "" for form in unit_forms}):
+        text = _text(client.post(batch_url, post).content.decode())
+        assert "Hãy chọn mức xếp loại cho ít nhất một cán bộ." in text
+        assert "Hãy kiểm tra lại thông tin cuộc họp." not in text
+    assert states(unit_forms) == ["proposed"] * 3

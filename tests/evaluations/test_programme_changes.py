@@ -6,9 +6,10 @@ inherited criteria; withdrawing it later turns the world back."""
 import re
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
-from cadres.models import AuditEvent, PositionRole
+from cadres.models import AuditEvent, Notice, NoticeKind, PositionRole
 from evaluations.models import FormAction, Registration, RegistrationState
 from evaluations.services.registrations import registration_start
 from evaluations.workflow import registration_submit
@@ -65,6 +66,30 @@ def test_publishing_closes_drafts_that_no_longer_apply_with_the_reason(w):
     # A submitted form is the reviewer's now, and a cadre outside the chi đoàn keeps theirs.
     assert Registration.objects.get(pk=submitted.pk).state == RegistrationState.SUBMITTED
     assert Registration.objects.get(pk=elsewhere.pk).state == RegistrationState.DRAFT
+
+
+def test_the_cadre_is_told_by_a_notice_and_an_email_that_leads_to_their_registrations(
+        client, w, django_capture_on_commit_callbacks):
+    closed = draft_of(w, w.member)
+    with django_capture_on_commit_callbacks(execute=True):
+        chi_doan_programme(w)
+    [notice] = Notice.objects.filter(recipient=w.member.user)
+    assert notice.kind == NoticeKind.PROGRAMME_CHANGED
+    assert notice.subject == f"Bản đăng ký nháp của đồng chí đã đóng: mô hình áp dụng đã thay đổi ({YEAR})"
+    assert REASON.format(old=w.programme.name) in notice.body
+    [email] = [m for m in mail.outbox if m.to == [w.member.user.email]]
+    assert email.subject == notice.subject and REASON.format(old=w.programme.name) in email.body
+    assert reverse("registration_list") in email.body
+    # Nobody else is told: the Bí thư published it, the form was the cadre's draft.
+    assert not Notice.objects.exclude(recipient=w.member.user).exists()
+
+    client.force_login(w.member.user)
+    listing = text(client.get(reverse("notice_list")))
+    assert "Bản đăng ký nháp của đồng chí đã đóng" in listing and "Mô hình thay đổi" in listing
+    opened = client.get(reverse("notice_open", args=[notice.pk]), follow=True)
+    assert opened.redirect_chain[-1][0] == reverse("registration_list")
+    assert "Đăng ký, chuyển sang các cam kết của tôi" in text(opened)
+    assert Registration.objects.get(pk=closed.pk).state == RegistrationState.CLOSED
 
 
 def test_the_cadre_is_told_and_carries_the_inherited_commitments_over(client, w):
