@@ -8,12 +8,12 @@ from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
-from cadres.models import ImportJob, ImportJobStatus, Notice, NoticeEmail, Tenant, Unit
+from cadres.models import ImportJob, Notice, NoticeEmail, Tenant, Unit
 from cadres.services import accounts, notices
 from cadres.services.imports import import_job_run
+from cadres.services.jobs import jobs_to_resend
 
 logger = logging.getLogger(__name__)
 
@@ -40,16 +40,14 @@ def enqueue_import_job(job: ImportJob) -> None:
     transaction.on_commit(lambda: _send_import_job(job.pk))
 
 
-def _send_import_job(job_id: int) -> None:
+def _send_import_job(job_id: int) -> bool:
     try:
         run_import_job.apply_async(args=[job_id], retry=False, ignore_result=True)
-    except Exception:  # the broker is down: say so on the job page instead of failing the request
+    except Exception:  # the broker is down: the job stays queued, its page says so, the sweep hands it over
         logger.exception("could not queue import job %s", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
-            status=ImportJobStatus.FAILED, finished_at=timezone.now(),
-            result={"error": _("The job queue is not answering; nothing was written. "
-                               "Please confirm the import again in a few minutes.")},
-        )
+        return False
+    ImportJob.objects.with_scopes_disabled().filter(pk=job_id).update(sent_at=timezone.now())
+    return True
 
 
 # --- Notices by email --------------------------------------------------------------------
@@ -111,11 +109,21 @@ def send_email(self, subject: str, body: str, to: list[str], html: str | None = 
             accounts.invitation_mail_record(cadre_id=invitation[1], sent=True)
 
 
-def _queue(task, args: list, what: str) -> None:
+def _queue(task, args: list, what: str) -> bool:
     try:
         task.apply_async(args=args, retry=False, ignore_result=True)
     except Exception:  # the broker is down (or, eagerly, the mail server was, every retry): the notice stays
         logger.exception("could not queue or send %s", what)
+        return False
+    return True
+
+
+def _send_notice_email(tenant_id: int, notice_id: int) -> bool:
+    # Recorded once handed over; until then the sweep hands it over again (`notices_to_resend`).
+    if not _queue(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"):
+        return False
+    Notice.objects.with_scopes_disabled().filter(pk=notice_id).update(email_queued_at=timezone.now())
+    return True
 
 
 def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:
@@ -123,7 +131,7 @@ def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:
     (connected in `CadresConfig.ready`; a rolled-back action sends nothing)."""
     if created and instance.email == NoticeEmail.IMMEDIATE:
         tenant_id, notice_id = instance.tenant_id, instance.pk
-        transaction.on_commit(lambda: _queue(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"))
+        transaction.on_commit(lambda: _send_notice_email(tenant_id, notice_id))
 
 
 def enqueue_email(*, subject: str, body: str, to: str, html: str | None = None,
@@ -131,3 +139,11 @@ def enqueue_email(*, subject: str, body: str, to: str, html: str | None = None,
     """Send an email by the worker once the transaction commits, retried while the mail
     server is down; never inside the request."""
     transaction.on_commit(lambda: _queue(send_email, [subject, body, [to], html, invitation], f"an email to {to}"))
+
+
+def resend_unsent() -> int:
+    """The sweep's share here (`reports.tasks.resend_unsent`, every minute): the import jobs
+    and immediate emails the broker missed, handed over again; returns how many went."""
+    sent = sum(_send_import_job(job_id) for job_id in jobs_to_resend(ImportJob.objects.with_scopes_disabled()))
+    return sent + sum(_send_notice_email(tenant_id, notice_id)
+                      for tenant_id, notice_id in notices.notices_to_resend())
