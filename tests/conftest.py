@@ -119,7 +119,8 @@ def fresh_cache():
 
 @pytest.fixture
 def broker_down():
-    """Point the Celery app at a port where nothing listens, as when Redis is down."""
+    """Point the Celery app at a port where nothing listens, as when Redis is down; yields
+    `back()`, which brings the broker (here: the eager queue) back within the test."""
 
     def reset_pools():
         celery_app._pool = None
@@ -132,9 +133,13 @@ def broker_down():
     celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
                            task_always_eager=False, broker_transport_options=no_retries)
     reset_pools()
-    yield
-    celery_app.conf.update(previous)
-    reset_pools()
+
+    def back():
+        celery_app.conf.update(previous)
+        reset_pools()
+
+    yield back
+    back()
 
 
 @pytest.fixture(autouse=True)
