@@ -80,16 +80,13 @@ def send_reminders() -> int:
 # --- Queueing -----------------------------------------------------------------------------
 
 def _send_rollup(task, args: list, what: str) -> bool:
-    try:
-        # Nobody reads a rollup's result: no wait on the result backend either.
-        task.apply_async(args=args, retry=False, ignore_result=True)
-    except Exception:  # broker down (or, eagerly, the rollup failed): the sweep runs the whole cycle again
-        logger.exception("could not queue a rollup of %s", what)
-        tenant_id, cycle_id = args[:2]
-        PendingRollup.objects.with_scopes_disabled().update_or_create(
-            cycle_id=cycle_id, defaults={"tenant_id": tenant_id, "marked_at": timezone.now()})
-        return False
-    return True
+    if cadres_tasks.hand_over(task, args, f"a rollup of {what}"):
+        return True
+    # Broker down (or, eagerly, the rollup failed): the sweep runs the whole cycle again.
+    tenant_id, cycle_id = args[:2]
+    PendingRollup.objects.with_scopes_disabled().update_or_create(
+        cycle_id=cycle_id, defaults={"tenant_id": tenant_id, "marked_at": timezone.now()})
+    return False
 
 
 def enqueue_rollup_cadres(cycle: Cycle, cadre_ids) -> None:
@@ -113,10 +110,8 @@ def enqueue_report_file(report_file: ReportFile) -> None:
 
 
 def _send_report_file(file_id: int) -> bool:
-    try:
-        generate_report_file.apply_async(args=[file_id], retry=False, ignore_result=True)
-    except Exception:  # the broker is down: the job stays queued, its page says so, the sweep hands it over
-        logger.exception("could not queue report file %s", file_id)
+    # Not handed over: the job stays queued, its page says so, the sweep hands it over.
+    if not cadres_tasks.hand_over(generate_report_file, [file_id], f"report file {file_id}"):
         return False
     ReportFile.objects.with_scopes_disabled().filter(pk=file_id).update(sent_at=timezone.now())
     return True

@@ -163,3 +163,12 @@ def test_two_runs_of_one_job_at_once_build_it_once(settings, tmp_path, monkeypat
     assert outcomes == {"first": ReportFileStatus.DONE, "second": ReportFileStatus.RUNNING} and len(builds) == 1
     job.refresh_from_db()
     assert job.status == ReportFileStatus.DONE and job.file.name
+
+
+def test_after_one_refusal_the_process_stops_asking_for_a_while(broker_down, caplog):
+    from cadres.tasks import count_units, hand_over
+
+    assert not hand_over(count_units, [1], "a first task") and not hand_over(count_units, [1], "a second task")
+    messages = [record.getMessage() for record in caplog.records if record.name == "cadres.tasks"]
+    assert messages == ["the job queue does not answer: could not queue a first task",
+                        "the job queue did not answer a moment ago; a second task is left for the sweep"]
