@@ -478,6 +478,46 @@ class ImportKind(models.TextChoices):
     CADRES = "cadres", _("Cadres")
 
 
+class QueuedJob(models.Model):
+    """A job done by the Celery worker (an import, a report file), recorded before it is
+    handed over: a broker that does not answer leaves it queued with `sent_at` empty, and
+    the sweep (`reports.tasks.resend_unsent`) hands it over once the broker is back. Runs
+    claim it one at a time (`cadres.services.jobs`)."""
+
+    # The values every job's status choices share (`ImportJobStatus`, `ReportFileStatus`).
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+
+    status = models.CharField(max_length=10, default=QUEUED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # handed to the broker
+    started_at = models.DateTimeField(null=True, blank=True)  # claimed by a run
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.DONE, self.FAILED)
+
+    @property
+    def is_queued(self) -> bool:
+        return self.status == self.QUEUED
+
+    @property
+    def awaits_broker(self) -> bool:
+        """Queued while the job queue was not answering: the sweep will hand it over."""
+        return self.is_queued and self.sent_at is None
+
+    @property
+    def is_running(self) -> bool:
+        return self.status == self.RUNNING
+
+    @property
+    def is_done(self) -> bool:
+        return self.status == self.DONE
+
+
 class ImportJobStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
     RUNNING = "running", _("Running")
@@ -485,7 +525,7 @@ class ImportJobStatus(models.TextChoices):
     FAILED = "failed", _("Not saved")
 
 
-class ImportJob(models.Model):
+class ImportJob(QueuedJob):
     """A confirmed spreadsheet import, applied by a Celery worker so a large file never
     holds a web request; its page shows progress, then what was written or why not."""
 
@@ -498,29 +538,11 @@ class ImportJob(models.Model):
     status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
     # {"counts": {...}, "summary": "...", "problems": ["Dòng 5, cột …", ...]} once finished.
     result = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 
     class Meta:
         ordering = ["-created_at"]
-
-    @property
-    def is_finished(self) -> bool:
-        return self.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED)
-
-    @property
-    def is_queued(self) -> bool:
-        return self.status == ImportJobStatus.QUEUED
-
-    @property
-    def is_running(self) -> bool:
-        return self.status == ImportJobStatus.RUNNING
-
-    @property
-    def is_done(self) -> bool:
-        return self.status == ImportJobStatus.DONE
 
 
 class NoticeKind(models.TextChoices):
@@ -555,6 +577,8 @@ class Notice(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # Handed to the broker (immediate emails): empty while the queue was not answering, for the sweep.
+    email_queued_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantManager()
 

@@ -3,19 +3,55 @@ task's `enqueue_…` helper lives here too, so services never import this module
 
 import logging
 import smtplib
+import time
 
 from celery import shared_task
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
+from kombu.exceptions import OperationalError as KombuOperationalError
 
-from cadres.models import ImportJob, ImportJobStatus, Notice, NoticeEmail, Tenant, Unit
+from cadres.models import ImportJob, Notice, NoticeEmail, Tenant, Unit
 from cadres.services import accounts, notices
 from cadres.services.imports import import_job_run
+from cadres.services.jobs import jobs_to_resend
 
 logger = logging.getLogger(__name__)
+
+
+# --- Handing a task to the broker -------------------------------------------------------------
+
+# After the broker failed to answer, this process stops asking for a while: a request that
+# queues several tasks (an approval: a notice and a rollup; "Mời tất cả": one per cadre) waits
+# on one refusal at most, and what it could not hand over is left for the sweep.
+BROKER_PAUSE_SECONDS = 30
+_broker_paused_until = 0.0
+
+
+def hand_over(task, args: list, what: str) -> bool:
+    """Queue `task(*args)` without waiting on the result backend; False (logged) when the
+    broker does not answer, or, eagerly, when the task failed. Never raises."""
+    global _broker_paused_until
+    if time.monotonic() < _broker_paused_until:
+        logger.warning("the job queue did not answer a moment ago; %s is left for the sweep", what)
+        return False
+    try:
+        task.apply_async(args=args, retry=False, ignore_result=True)
+    except KombuOperationalError:  # the broker refused, or did not answer within its timeouts
+        _broker_paused_until = time.monotonic() + BROKER_PAUSE_SECONDS
+        logger.exception("the job queue does not answer: could not queue %s", what)
+        return False
+    except Exception:  # eagerly (development, tests), the task itself failed
+        logger.exception("could not queue or run %s", what)
+        return False
+    return True
+
+
+def broker_pause_end() -> None:
+    """Ask the broker again at the next hand-over (a test brings the broker back)."""
+    global _broker_paused_until
+    _broker_paused_until = 0.0
 
 
 @shared_task
@@ -40,16 +76,12 @@ def enqueue_import_job(job: ImportJob) -> None:
     transaction.on_commit(lambda: _send_import_job(job.pk))
 
 
-def _send_import_job(job_id: int) -> None:
-    try:
-        run_import_job.apply_async(args=[job_id], retry=False, ignore_result=True)
-    except Exception:  # the broker is down: say so on the job page instead of failing the request
-        logger.exception("could not queue import job %s", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.QUEUED).update(
-            status=ImportJobStatus.FAILED, finished_at=timezone.now(),
-            result={"error": _("The job queue is not answering; nothing was written. "
-                               "Please confirm the import again in a few minutes.")},
-        )
+def _send_import_job(job_id: int) -> bool:
+    # Not handed over: the job stays queued, its page says so, the sweep hands it over.
+    if not hand_over(run_import_job, [job_id], f"import job {job_id}"):
+        return False
+    ImportJob.objects.with_scopes_disabled().filter(pk=job_id).update(sent_at=timezone.now())
+    return True
 
 
 # --- Notices by email --------------------------------------------------------------------
@@ -84,7 +116,7 @@ def send_notice_digests() -> int:
         with scope(tenant=tenant_id):
             user_ids = notices.digest_pending(tenant_id)
         for user_id in user_ids:
-            _queue(send_notice_digest, [tenant_id, user_id], f"the digest of user {user_id}")
+            hand_over(send_notice_digest, [tenant_id, user_id], f"the digest of user {user_id}")
             queued += 1
     return queued
 
@@ -111,11 +143,12 @@ def send_email(self, subject: str, body: str, to: list[str], html: str | None = 
             accounts.invitation_mail_record(cadre_id=invitation[1], sent=True)
 
 
-def _queue(task, args: list, what: str) -> None:
-    try:
-        task.apply_async(args=args, retry=False, ignore_result=True)
-    except Exception:  # the broker is down (or, eagerly, the mail server was, every retry): the notice stays
-        logger.exception("could not queue or send %s", what)
+def _send_notice_email(tenant_id: int, notice_id: int) -> bool:
+    # Recorded once handed over; until then the sweep hands it over again (`notices_to_resend`).
+    if not hand_over(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"):
+        return False
+    Notice.objects.with_scopes_disabled().filter(pk=notice_id).update(email_queued_at=timezone.now())
+    return True
 
 
 def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:
@@ -123,11 +156,19 @@ def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:
     (connected in `CadresConfig.ready`; a rolled-back action sends nothing)."""
     if created and instance.email == NoticeEmail.IMMEDIATE:
         tenant_id, notice_id = instance.tenant_id, instance.pk
-        transaction.on_commit(lambda: _queue(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"))
+        transaction.on_commit(lambda: _send_notice_email(tenant_id, notice_id))
 
 
 def enqueue_email(*, subject: str, body: str, to: str, html: str | None = None,
                   invitation: list[int] | None = None) -> None:
     """Send an email by the worker once the transaction commits, retried while the mail
     server is down; never inside the request."""
-    transaction.on_commit(lambda: _queue(send_email, [subject, body, [to], html, invitation], f"an email to {to}"))
+    transaction.on_commit(lambda: hand_over(send_email, [subject, body, [to], html, invitation], f"an email to {to}"))
+
+
+def resend_unsent() -> int:
+    """The sweep's share here (`reports.tasks.resend_unsent`, every minute): the import jobs
+    and immediate emails the broker missed, handed over again; returns how many went."""
+    sent = sum(_send_import_job(job_id) for job_id in jobs_to_resend(ImportJob.objects.with_scopes_disabled()))
+    return sent + sum(_send_notice_email(tenant_id, notice_id)
+                      for tenant_id, notice_id in notices.notices_to_resend())

@@ -163,10 +163,13 @@ else:
     CELERY_RESULT_BACKEND = "cache+memory://"
     CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
-# A broker that does not answer holds a request for about a second, no more.
+# A broker that does not answer holds a request for about a second, no more: one try to
+# connect (kombu would otherwise retry for 2 s per task queued), a second to connect or to
+# answer; after a refusal the process stops asking for a while (`cadres.tasks.hand_over`) and
+# the sweep hands over what was left. The worker's own reconnects have their own settings.
 CELERY_BROKER_CONNECTION_TIMEOUT = 1
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "socket_connect_timeout": 1, "socket_timeout": 5,
+    "max_retries": 0, "socket_connect_timeout": 1, "socket_timeout": 1,
     # A task taken by a worker whose whole host is lost returns to the queue after this long:
     # longer than the longest job (a province summary PDF, a 50,000-row import), so a slow
     # job is never handed to a second worker while the first still runs it. A worker process

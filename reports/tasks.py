@@ -8,12 +8,13 @@ import logging
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django_scopes import scope, scopes_disabled
 
+from cadres import tasks as cadres_tasks
 from cadres.models import Tenant
+from cadres.services.jobs import jobs_to_resend
 from evaluations.models import Cycle, CycleStatus
-from reports.models import ReportFile, ReportFileStatus
+from reports.models import PendingRollup, ReportFile
 from reports.services import files, reminders, rollup
 
 logger = logging.getLogger(__name__)
@@ -78,17 +79,19 @@ def send_reminders() -> int:
 
 # --- Queueing -----------------------------------------------------------------------------
 
-def _send_rollup(task, args: list, what: str) -> None:
-    try:
-        # Nobody reads a rollup's result: no wait on the result backend either.
-        task.apply_async(args=args, retry=False, ignore_result=True)
-    except Exception:  # broker down (or, eagerly, the rollup failed): the nightly run repairs it
-        logger.exception("could not queue a rollup of %s", what)
+def _send_rollup(task, args: list, what: str) -> bool:
+    if cadres_tasks.hand_over(task, args, f"a rollup of {what}"):
+        return True
+    # Broker down (or, eagerly, the rollup failed): the sweep runs the whole cycle again.
+    tenant_id, cycle_id = args[:2]
+    PendingRollup.objects.with_scopes_disabled().update_or_create(
+        cycle_id=cycle_id, defaults={"tenant_id": tenant_id, "marked_at": timezone.now()})
+    return False
 
 
 def enqueue_rollup_cadres(cycle: Cycle, cadre_ids) -> None:
     """After the current transaction commits, re-roll these cadres' paths. A broker that
-    does not answer is logged, never raised: the nightly full run repairs what was missed."""
+    does not answer is logged, never raised, and the cycle marked for the sweep's full run."""
     ids = sorted(set(cadre_ids))
     tenant_id, cycle_id = cycle.tenant_id, cycle.pk
     transaction.on_commit(lambda: _send_rollup(rollup_cadres, [tenant_id, cycle_id, ids],
@@ -106,13 +109,27 @@ def enqueue_report_file(report_file: ReportFile) -> None:
     transaction.on_commit(lambda: _send_report_file(report_file.pk))
 
 
-def _send_report_file(file_id: int) -> None:
-    try:
-        generate_report_file.apply_async(args=[file_id], retry=False, ignore_result=True)
-    except Exception:  # the broker is down: the page says so instead of spinning forever
-        logger.exception("could not queue report file %s", file_id)
-        ReportFile.objects.filter(pk=file_id, status=ReportFileStatus.QUEUED).update(
-            status=ReportFileStatus.FAILED, finished_at=timezone.now(),
-            error=_("The job queue is not answering; the document was not made. Please try again in a few "
-                    "minutes."),
-        )
+def _send_report_file(file_id: int) -> bool:
+    # Not handed over: the job stays queued, its page says so, the sweep hands it over.
+    if not cadres_tasks.hand_over(generate_report_file, [file_id], f"report file {file_id}"):
+        return False
+    ReportFile.objects.with_scopes_disabled().filter(pk=file_id).update(sent_at=timezone.now())
+    return True
+
+
+@shared_task
+def resend_unsent() -> int:
+    """Every minute (beat): hand the broker what it missed while it was down — jobs still
+    queued (imports, report files), immediate emails (`cadres.tasks.resend_unsent`), and a
+    full rollup of each cycle marked pending. Idempotent: a job is run by one claim at a
+    time, a notice emailed once, a rollup recomputes; returns how many it handed over."""
+    sent = cadres_tasks.resend_unsent()
+    sent += sum(_send_report_file(file_id) for file_id in jobs_to_resend(ReportFile.objects.with_scopes_disabled()))
+    with scopes_disabled():
+        pending = list(PendingRollup.objects.values_list("pk", "tenant_id", "cycle_id", "marked_at"))
+    for pk, tenant_id, cycle_id, marked_at in pending:
+        if _send_rollup(rollup_tenant, [tenant_id, cycle_id], f"cycle {cycle_id}"):
+            # A miss recorded since we read the row moved marked_at: that row stays for next time.
+            PendingRollup.objects.with_scopes_disabled().filter(pk=pk, marked_at=marked_at).delete()
+            sent += 1
+    return sent

@@ -22,6 +22,7 @@ from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
+from cadres.tasks import broker_pause_end
 from config.celery import app as celery_app
 from tests.csp import CSPCheckedClient
 
@@ -120,7 +121,8 @@ def fresh_cache():
 
 @pytest.fixture
 def broker_down():
-    """Point the Celery app at a port where nothing listens, as when Redis is down."""
+    """Point the Celery app at a port where nothing listens, as when Redis is down; yields
+    `back()`, which brings the broker (here: the eager queue) back within the test."""
 
     def reset_pools():
         celery_app._pool = None
@@ -128,14 +130,18 @@ def broker_down():
 
     keys = ("broker_url", "broker_write_url", "task_always_eager", "broker_transport_options")
     previous = {key: celery_app.conf[key] for key in keys}
-    # The refusal the app meets when the broker is down, at the first failed connect, not after kombu's 6 s of retries.
-    no_retries = {**(previous["broker_transport_options"] or {}), "max_retries": 0}
+    # The production options (one try to connect, 1 s timeouts), only the address refused.
     celery_app.conf.update(broker_url="redis://127.0.0.1:1/0", broker_write_url="redis://127.0.0.1:1/0",
-                           task_always_eager=False, broker_transport_options=no_retries)
+                           task_always_eager=False, broker_transport_options=settings.CELERY_BROKER_TRANSPORT_OPTIONS)
     reset_pools()
-    yield
-    celery_app.conf.update(previous)
-    reset_pools()
+
+    def back():
+        celery_app.conf.update(previous)
+        reset_pools()
+        broker_pause_end()
+
+    yield back
+    back()
 
 
 @pytest.fixture

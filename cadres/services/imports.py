@@ -25,6 +25,7 @@ from cadres.imports.workbook import build_workbook
 from cadres.maintenance import analyze
 from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
 from cadres.services.audit import audit_record
+from cadres.services.jobs import job_run_once
 
 # The job page shows at most this many problems; the counts cover the rest.
 STORED_PROBLEMS = 200
@@ -127,15 +128,13 @@ def import_job_start(*, user: User, unit: Unit, kind: str, token: str, filename:
 
 
 def import_job_run(*, job_id: int) -> ImportJob:
-    """Apply a queued import. Safe to run twice (a retried task): a finished job is left
-    alone, and an interrupted run wrote nothing, since the import is one transaction."""
-    with transaction.atomic():
-        job = ImportJob.objects.select_for_update().select_related("unit", "user").get(pk=job_id)
-        if job.is_finished:
-            return job
-        job.status = ImportJobStatus.RUNNING
-        job.save(update_fields=["status"])
+    """Apply a queued import, at most one run at a time (`job_run_once`). Safe to run twice
+    (a retried task, the sweep): a finished job is left alone, and an interrupted run wrote
+    nothing, since the import and its outcome are one transaction."""
+    return job_run_once(jobs=ImportJob.objects.select_related("unit", "user"), job_id=job_id, work=_import_job_apply)
 
+
+def _import_job_apply(job: ImportJob) -> None:
     def progress(done: int, total: int) -> None:
         # Every 50 rows is enough for a bar, and keeps cache writes cheap.
         if done % 50 == 0 or done == total - 1:
@@ -163,4 +162,3 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "result", "finished_at"])
     cache.delete(_progress_key(job.pk))
-    return job

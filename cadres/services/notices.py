@@ -12,14 +12,18 @@ undoes, nor delays, the action it tells of.
 """
 
 from collections.abc import Iterable, Sequence
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django_scopes import scopes_disabled
 
 from cadres.models import Cadre, Notice, NoticeEmail, User
+from cadres.services.jobs import HANDOVER_GRACE
 
 SUBJECT_MAX = Notice._meta.get_field("subject").max_length or 200
 
@@ -89,14 +93,29 @@ def _send(template: str, user: User, context: dict[str, object]) -> bool:
 
 def notice_email_send(*, notice_id: int) -> bool:
     """Email one notice at once (its recipient's choice when it was made); a notice already
-    emailed, or a person without an address, sends nothing. Returns whether it was sent."""
-    notice = Notice.objects.select_related("recipient").filter(
-        pk=notice_id, email=NoticeEmail.IMMEDIATE, emailed_at__isnull=True).first()
-    if notice is None or not _send("notice", notice.recipient,
-                                   {"notice": notice, "url": absolute(notice.link)}):
-        return False
-    Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
-    return True
+    emailed, or a person without an address, sends nothing. Returns whether it was sent.
+    The row stays locked while it is sent: a second task for it (a retry, the sweep) finds it
+    taken, or emailed, and sends nothing; a send that raises leaves it unsent, for the retry."""
+    with transaction.atomic():
+        notice = Notice.objects.select_for_update(skip_locked=True, of=("self",)).select_related("recipient").filter(
+            pk=notice_id, email=NoticeEmail.IMMEDIATE, emailed_at__isnull=True).first()
+        if notice is None or not _send("notice", notice.recipient,
+                                       {"notice": notice, "url": absolute(notice.link)}):
+            return False
+        Notice.objects.filter(pk=notice.pk).update(emailed_at=timezone.now())
+        return True
+
+
+def notices_to_resend() -> list[tuple[int, int]]:
+    """(tenant id, notice id) of the immediate emails the broker missed: never handed over,
+    not emailed, made more than a few minutes ago (the request hands them over right after
+    its commit) and less than a day ago (later, the notice in the app is enough)."""
+    now = timezone.now()
+    with scopes_disabled():
+        return list(Notice.objects.filter(email=NoticeEmail.IMMEDIATE, emailed_at__isnull=True,
+                                          email_queued_at__isnull=True, created_at__lt=now - HANDOVER_GRACE,
+                                          created_at__gte=now - timedelta(days=1))
+                    .order_by("pk").values_list("tenant_id", "pk"))
 
 
 def digest_pending(tenant_id: int) -> list[int]:

@@ -3,8 +3,8 @@ through a permission-checked view that logs every download.
 
 A request never waits for the file and never fails because the queue is down: the job is
 created, the task queued once the transaction commits (`reports.tasks.enqueue_report_file`),
-and a broker that does not answer turns the job into "failed" with a message saying to try
-again later.
+and a broker that does not answer leaves the job queued, its page saying so, until the
+sweep hands it over (`reports.tasks.resend_unsent`).
 """
 
 import logging
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from cadres.models import Unit, User as Account
 from cadres.selectors import access_for
 from cadres.services.audit import audit_record
+from cadres.services.jobs import job_run_once
 from evaluations.models import Cycle
 from reports import documents
 from reports.models import ReportFile, ReportFileDownload, ReportFileKind, ReportFileStatus
@@ -62,29 +63,29 @@ def report_file_request(*, user: Account, unit: Unit, cycle: Cycle, kind: str) -
 
 
 def report_file_run(*, file_id: int) -> ReportFile:
-    """Build the file. A finished job is left alone (a retried task); a failure is recorded."""
-    with transaction.atomic():
-        report_file = ReportFile.objects.select_for_update().select_related("unit", "cycle").get(pk=file_id)
-        if report_file.is_finished:
-            return report_file
-        report_file.status, report_file.progress = ReportFileStatus.RUNNING, 10
-        report_file.save(update_fields=["status", "progress"])
+    """Build the file, at most one run at a time (`job_run_once`). A finished job is left
+    alone (a retried task, the sweep); a failure is recorded."""
+    return job_run_once(jobs=ReportFile.objects.select_related("unit", "cycle"), job_id=file_id,
+                        work=_report_file_build)
+
+
+def _report_file_build(report_file: ReportFile) -> None:
     build, stem, extension = BUILDERS[ReportFileKind(report_file.kind)]
     try:
-        data = build(report_file.cycle, report_file.unit)
+        with transaction.atomic():  # a failed query in the build must not spoil the job's transaction
+            data = build(report_file.cycle, report_file.unit)
     except Exception:
-        logger.exception("report file %s failed", file_id)
+        logger.exception("report file %s failed", report_file.pk)
         report_file.status, report_file.finished_at = ReportFileStatus.FAILED, timezone.now()
         report_file.error = _("The document could not be made. Please try again; if it fails again, tell the "
                               "provincial staff.")
         report_file.save(update_fields=["status", "finished_at", "error"])
-        return report_file
+        return
     report_file.filename = f"{stem}-{report_file.unit.code.lower()}-{report_file.cycle.year}.{extension}"
     report_file.file.save(report_file.filename, ContentFile(data), save=False)
     report_file.status, report_file.progress, report_file.finished_at = ReportFileStatus.DONE, 100, timezone.now()
     report_file.save(update_fields=["file", "filename", "status", "progress", "finished_at"])
-    cache.delete(_progress_key(file_id))
-    return report_file
+    cache.delete(_progress_key(report_file.pk))
 
 
 @transaction.atomic

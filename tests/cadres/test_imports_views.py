@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -182,10 +184,26 @@ def test_job_pages_belong_to_their_owner(manager, tree, client):
     assert manager.get(reverse("import_job_detail", args=[job.pk + 1])).status_code == 404
 
 
-def test_confirm_with_the_broker_down_says_so_and_writes_nothing(manager, tree, broker_down,
-                                                                   django_capture_on_commit_callbacks):
+def test_confirm_with_the_broker_down_stays_queued_then_the_sweep_writes_it(manager, tree, broker_down,
+                                                                             django_capture_on_commit_callbacks):
+    from cadres.models import ImportJob, ImportJobStatus
+    from reports.tasks import resend_unsent
+
     token = upload(manager, "a", "D1", "units", GOOD_UNITS).context["token"]
     response = confirm(manager, ["a", "D1", "units"], token, django_capture_on_commit_callbacks)
     assert response.status_code == 200
-    assert "Hàng đợi xử lý không phản hồi; chưa ghi gì." in response.content.decode()
+    page = response.content.decode()
+    assert "Đang xếp hàng — hệ thống sẽ tự chạy khi hàng đợi hoạt động trở lại." in page and "hx-trigger" in page
+    job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.QUEUED and job.sent_at is None
     assert not Unit.objects.filter(code="G7").exists()
+
+    # The broker is back; the next sweeps, a few minutes on, hand the job over once.
+    broker_down()
+    assert resend_unsent() == 0  # still within the request's own hand-over time
+    ImportJob.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(minutes=3))
+    assert resend_unsent() == 1 and resend_unsent() == 0
+    page = manager.get(reverse("import_job_detail", args=[job.pk])).content.decode()
+    assert "Đã nhập xong: 1 mới" in page and "hx-trigger" not in page
+    assert Unit.objects.filter(code="G7", tenant=tree["root"].tenant).count() == 1
+    assert AuditEvent.objects.filter(action="import.units").count() == 1

@@ -145,14 +145,23 @@ def test_another_huyen_manager_gets_404_for_the_province_file(w, manager):
         report_file_request(user=other_manager, unit=w["root"], cycle=w["cycle"], kind=ReportFileKind.SUMMARY_PDF)
 
 
-def test_broker_down_marks_the_job_failed_with_a_vietnamese_message(w, manager, broker_down,
-                                                                    django_capture_on_commit_callbacks):
+def test_broker_down_leaves_the_job_queued_and_not_handed_over(w, manager, broker_down,
+                                                                django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         job = report_file_request(user=manager, unit=w["huyen"], cycle=w["cycle"], kind=ReportFileKind.UNIT_PDF)
         enqueue_report_file(job)
     job.refresh_from_db()
-    assert job.status == ReportFileStatus.FAILED
-    assert "Hàng đợi công việc không phản hồi" in job.error
+    assert job.status == ReportFileStatus.QUEUED and job.sent_at is None and job.awaits_broker and not job.error
+
+
+def test_with_the_broker_up_the_job_is_recorded_handed_over(w, manager, settings, tmp_path,
+                                                            django_capture_on_commit_callbacks):
+    settings.MEDIA_ROOT = tmp_path
+    with django_capture_on_commit_callbacks(execute=True):
+        job = report_file_request(user=manager, unit=w["huyen"], cycle=w["cycle"], kind=ReportFileKind.SUMMARY_XLSX)
+        enqueue_report_file(job)
+    job.refresh_from_db()
+    assert job.status == ReportFileStatus.DONE and job.sent_at is not None and job.started_at is not None
 
 
 def test_a_retried_task_leaves_a_finished_file_alone(w, manager, settings, tmp_path):

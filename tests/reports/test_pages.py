@@ -2,6 +2,8 @@
 the cadres not registered, the unit report chain (start, save, submit, accept, return) and
 the document jobs. Every refusal shows the Vietnamese message and writes nothing."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
 
@@ -9,6 +11,7 @@ from cadres.models import AuditEvent, Cadre, PositionRole
 from evaluations.models import CycleStatus
 from reports.models import ReportFile, ReportFileDownload, ReportFileStatus, UnitReport, UnitReportState
 from reports.services.rollup import rollup_cycle
+from reports.tasks import resend_unsent
 from tests.conftest import shared
 from tests.reports.factories import make_cadre
 from tests.reports.pages_world import build_world
@@ -331,11 +334,18 @@ def test_a_running_job_polls_every_two_seconds(client, w):
     assert "Văn bản chưa sẵn sàng." in _text(response) and not ReportFileDownload.objects.exists()
 
 
-def test_broker_down_the_job_page_says_it_failed(client, w, media, broker_down, django_capture_on_commit_callbacks):
+def test_broker_down_the_job_page_says_it_waits_then_the_sweep_makes_it(client, w, media, broker_down,
+                                                                       django_capture_on_commit_callbacks):
     _as(client, w, "manager")
     response = _request(client, w, "CM", "unit_pdf", django_capture_on_commit_callbacks)
     page = _text(client.get(response.url))
-    assert "Không thành công" in page and "Hàng đợi công việc không phản hồi" in page and "hx-trigger" not in page
+    assert "Đang xếp hàng — hệ thống sẽ tự chạy khi hàng đợi hoạt động trở lại." in page and "hx-trigger" in page
+    job = ReportFile.objects.get()
+    broker_down()  # back
+    ReportFile.objects.filter(pk=job.pk).update(created_at=job.created_at - timedelta(minutes=3))
+    assert resend_unsent() == 1
+    page = _text(client.get(response.url))
+    assert "Đã xong" in page and reverse("report_file_download", args=[job.pk]) in page
 
 
 def test_bad_kind_or_cycle_creates_no_job(client, w, django_capture_on_commit_callbacks):
