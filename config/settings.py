@@ -85,12 +85,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Above WhiteNoise, so static files (and /favicon.ico) carry the policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Pages compressed (a 55 KB dashboard is ~8 KB on mobile data). BREACH needs a secret
     # reflected next to attacker-controlled text in a compressed body: Django masks the CSRF
     # token anew in every response, and no page echoes other secrets.
     "django.middleware.gzip.GZipMiddleware",
-    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cadres.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
