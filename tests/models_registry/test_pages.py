@@ -184,6 +184,12 @@ def test_publishing_a_near_copy_warns_and_names_the_parent(client, world):
     check = text(client.get(reverse("programme_publish", args=[child.pk])))
     assert "Mô hình gần nhất: “Cán bộ Đoàn trách nhiệm” của Tỉnh Đoàn A (mô hình cấp trên)." in check
     assert "Tiêu chí giống hệt từng chữ: 89%" in check
+    # Each figure says what it measures, and the headline which of them it is.
+    for explained in ("Mức giống là số lớn hơn trong hai số dưới đây.",
+                      "Tỷ lệ các cụm ba từ có trong nội dung của cả hai mô hình.",
+                      "Tỷ lệ tiêu chí của mô hình này có nguyên văn trong mô hình kia.",
+                      "Từ mức giống này trở lên, khi ban hành sẽ có cảnh báo"):
+        assert explained in check
     assert "Nội dung giống 99% so với mô hình “Cán bộ Đoàn trách nhiệm”" in check
     response = client.post(reverse("programme_publish", args=[child.pk]), {"lock_version": child.lock_version},
                            follow=True)
