@@ -2,6 +2,7 @@
 
 import factory
 
+from cadres.actors import SYSTEM
 from models_registry.content import write_content
 from models_registry.models import Programme, ProgrammeSubject
 from models_registry.services import programme_create, programme_publish
@@ -32,7 +33,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
         if groups:
             write_content(programme, groups)
         if publish:
-            programme_publish(programme=programme, expected_version=programme.lock_version)
+            programme_publish(programme=programme, expected_version=programme.lock_version, acting_user=SYSTEM)
             programme.refresh_from_db()
         return programme
 
