@@ -181,9 +181,9 @@ def test_a_parent_of_another_tenant_or_a_sibling_unit_is_refused(tree):
 
 def test_a_child_copies_its_parents_content_marked_inherited(tree):
     parent = ProgrammeFactory(owner_unit=tree["d1"], groups=HUYEN_GROUPS, publish=True)
-    hours = Criterion.objects.get(group__programme=parent, title="Giờ tình nguyện mỗi tuần",
-           hours = Criterion.objects.get(group__programme=parent, title="Giờ tình nguyện mỗi tuần")
-    child = services.programme_create(owner_unit=tree["g1"], name="Mô hình xã", start_year=2026, parent=parent, acting_user=SYSTEM)
+    hours = Criterion.objects.get(group__programme=parent, title="Giờ tình nguyện mỗi tuần")
+    child = services.programme_create(owner_unit=tree["g1"], name="Mô hình xã", start_year=2026, parent=parent,
+        acting_user=SYSTEM)
     copied = Criterion.objects.filter(group__programme=child).order_by("group__position", "position")
     assert [c.title for c in copied] == [c.title for c in Criterion.objects.filter(group__programme=parent)
                                          .order_by("group__position", "position")]

@@ -84,9 +84,9 @@ def test_rewriting_inherited_criteria_clears_the_warning(tree):
     assert not result.is_similar, result.as_report()
 
 
-def test_with_the_block_setting_a_near_copy_is_refused(tree),
-    ef test_with_the_block_setting_a_near_copy_is_refused(tree):
-    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.70", block_similar=True, acting_user=SYSTEM)
+def test_with_the_block_setting_a_near_copy_is_refused(tree):
+    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.70", block_similar=True,
+        acting_user=SYSTEM)
     child = child_of(tree)
     with pytest.raises(ValidationError) as caught:
         publish(child)
@@ -117,10 +117,10 @@ def test_versions_of_the_same_programme_are_not_compared(tree):
 
 def test_the_threshold_is_the_tenants(tree):
     child = ProgrammeFactory(owner_unit=tree["g1"], parent=tree["parent"], groups=HUYEN_GROUPS[:1] + OWN_GROUPS)
-    score = check_similarity(child).closest.scor,
-           score = check_similarity(child).closest.score
+    score = check_similarity(child).closest.score
     assert 0.4 < score < 0.7 and not check_similarity(child).is_similar
-    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.40", block_similar=False, acting_user=SYSTEM)
+    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.40", block_similar=False,
+        acting_user=SYSTEM)
     assert check_similarity(child).is_similar
 
 
