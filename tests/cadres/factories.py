@@ -46,7 +46,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, parent, **kwargs):
         with scopes_disabled():
-            return unit_create(parent=parent, **kwargs)
+            return unit_create(parent=parent, acting_user=SYSTEM, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -82,7 +82,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, unit, role, start_date, **profile):
         with scopes_disabled():
-            cadre = cadre_create(tenant=unit.tenant, **profile)
+            cadre = cadre_create(tenant=unit.tenant, acting_user=SYSTEM, **profile)
             if cadre.user is not None:
                 cadre.user.set_password(PASSWORD)
                 cadre.user.save(update_fields=["password"])

@@ -29,7 +29,7 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, groups, publish, **fields):
-        programme = programme_create(**fields)
+        programme = programme_create(acting_user=SYSTEM, **fields)
         if groups:
             write_content(programme, groups)
         if publish:

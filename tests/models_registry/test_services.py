@@ -31,9 +31,9 @@ def tree():
 
 
 def refused(call, **kwargs) -> str:
-    """Run a service that must refuse; return its Vietnamese message(s)."""
+    """Run a service that must refuse (as the system, unless told); return its Vietnamese message(s)."""
     with pytest.raises(ValidationError) as caught:
-        call(**kwargs)
+        call(**{"acting_user": SYSTEM, **kwargs})
     return " ".join(caught.value.messages)
 
 

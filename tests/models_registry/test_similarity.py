@@ -26,7 +26,7 @@ def tree():
 
 def child_of(tree, **kwargs):
     return services.programme_create(owner_unit=tree["g1"], name="Cán bộ Đoàn trách nhiệm", start_year=2026,
-                                     parent=tree["parent"], **kwargs)
+                                     parent=tree["parent"], **{"acting_user": SYSTEM, **kwargs})
 
 
 def publish(programme):
