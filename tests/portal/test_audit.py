@@ -70,7 +70,7 @@ def test_a_row_names_the_unit_it_happened_in_and_the_cadre_it_is_about(world):
 def test_a_units_trail_is_its_subtree_and_its_cadres_while_they_were_there(world):
     han, boss = world["han"], world["boss"]
     unit_update(unit=world["b1"], name="Chi đoàn Ấp Một", level=world["b1"].level, acting_user=boss)
-    unit_update(unit=world["g2"], name="Đoàn xã Bên Kia", level=world["g2"].level, acting_user=boss)
+    unit_update(unit=world["g2"], name="Đoàn xã Bên Kia", level=world["g2"].level, acting_user=SYSTEM)
     cadre_update(cadre=han, ethnicity="Khmer", acting_user=boss)
     foreign = world["foreign"]
     unit_update(unit=foreign, name="Huyện Đoàn Lạ", level=foreign.level, acting_user=SYSTEM)
