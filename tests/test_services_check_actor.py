@@ -8,6 +8,7 @@ services module that takes `acting_user` and has no case here fails
 import datetime
 import importlib
 import inspect
+import io
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,17 +18,25 @@ import pytest
 from allauth.core.context import request_context
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Max
 from django.test import RequestFactory
 from django.utils import timezone
 from django_scopes import scopes_disabled
+from PIL import Image
 
 from cadres.actors import SYSTEM
 from cadres.models import GrantRole, JoinRequest, Position, PositionRole, UnitLevel
 from cadres.services.reorganise import NewUnit
+from evaluations.models import CapMode, CycleStatus, DeadlineKind, FeedbackSource
+from evaluations.services.activities import activity_log, initiative_log
+from evaluations.services.assessments import evidence_add, self_assessment_start
+from evaluations.services.registrations import registration_start
 from models_registry.models import CriteriaGroup, ProgrammeSubject
+from reports.services.unit_reports import unit_report_get_or_create, unit_report_submit, unit_report_update
 from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory, UserFactory, province_pair
 from tests.cadres.spreadsheets import units_file
+from tests.evaluations.factories import RESPONSIBILITY, YEAR, CycleFactory, approved_registration, world as evaluation_world
 from tests.models_registry.factories import HUYEN_GROUPS, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,19 +74,6 @@ CALLED_INSIDE = {
     "reports.services.snapshots.snapshot_take": "cycle_close, cycle_reopen (provincial staff only)",
     "evaluations.services.programme_changes.programme_change_apply": "programme_publish, programme_archive",
 }
-
-# The forms', cycles' and unit reports' services act for a person (typed `cadres.models.User`:
-# the system cannot call them) through the transition engine's rules; their out-of-scope
-# refusals are proven, nothing written, in these tests, which name each service.
-CHECKED_IN = {
-    "evaluations.services.activities": "tests/evaluations/test_activities.py",
-    "evaluations.services.assessments": "tests/evaluations/test_self_assessment.py",
-    "evaluations.services.cycles": "tests/evaluations/test_cycles.py",
-    "evaluations.services.feedback": "tests/evaluations/test_feedback.py",
-    "evaluations.services.registrations": "tests/evaluations/test_registration.py",
-    "reports.services.unit_reports": "tests/reports/test_unit_reports.py",
-}
-
 
 @dataclass
 class Case:
@@ -234,22 +230,13 @@ def state() -> dict[str, Any]:
 
 def test_every_service_has_a_case():
     found = set(services())
-    by_module = {name for name in found if name.rsplit(".", 1)[0] in CHECKED_IN}
-    missing = found - set(CASES) - set(CALLED_INSIDE) - by_module
+    cases = set(CASES) | set(FORM_CASES)
+    missing = found - cases - set(CALLED_INSIDE)
     assert not missing, f"Services without a who-acts case: {sorted(missing)}"
-    assert not set(CASES) - found, "cases for services that no longer exist"
+    assert not cases - found, "cases for services that no longer exist"
 
 
-@pytest.mark.parametrize("name", sorted(name for name in services() if name.rsplit(".", 1)[0] in CHECKED_IN))
-def test_the_services_of_the_forms_are_refused_elsewhere(name):
-    """The test file named for the module calls the service by name."""
-    path = CHECKED_IN[name.rsplit(".", 1)[0]]
-    assert name.rsplit(".", 1)[1] in open(path, encoding="utf-8").read(), f"{path} never calls {name}"
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_out_of_scope_is_refused_with_nothing_written(world, name):
-    case, service = CASES[name], services()[name]
+def _refused(world, case, service, name):
     for persona in case.refused:
         kwargs = case.kwargs(world)
         before = state()
@@ -259,13 +246,143 @@ def test_out_of_scope_is_refused_with_nothing_written(world, name):
         assert refusal.value.code == "forbidden", f"{persona}: {name} refused for {refusal.value}"
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_in_scope_acts(world, name):
-    case, service = CASES[name], services()[name]
+def _acts(world, case, service, name):
     kwargs = case.kwargs(world)
     before = state()
     call(service, acting_user=world["people"][case.allowed], **kwargs)
     assert state() != before, f"{case.allowed}: {name} changed nothing"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_out_of_scope_is_refused_with_nothing_written(world, name):
+    _refused(world, CASES[name], services()[name], name)
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_in_scope_acts(world, name):
+    _acts(world, CASES[name], services()[name], name)
+
+
+# --- The services where a person signs: forms, cycles, activities, unit reports ---------
+
+
+def _png(name: str = "anh.png") -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), "red").save(buffer, "PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def _written_report(cycle, unit, user):
+    report = unit_report_get_or_create(cycle=cycle, unit=unit, acting_user=user)
+    return unit_report_update(report=report, acting_user=user, expected_version=report.lock_version,
+                              achievements="Tổ chức đủ sinh hoạt chi đoàn", limitations="Còn chậm",
+                              proposals="Tập huấn")
+
+
+@pytest.fixture
+def forms():
+    w = evaluation_world()
+    member = w.member.user
+    registration = approved_registration(w)
+    form = self_assessment_start(registration=registration, acting_user=member)
+    initiative = initiative_log(cadre=w.member, title="Sổ tay chi đoàn", date=timezone.localdate(), acting_user=member)
+    activity = activity_log(cadre=w.member, kind="volunteer_hours", date=timezone.localdate(), hours="2",
+                            photo=_png(), acting_user=member)
+    evidence = evidence_add(self_assessment=form, criterion_id=w.criteria[RESPONSIBILITY].pk, upload=_png(),
+                            acting_user=member)
+    closed = CycleFactory(tenant=w.root.tenant, year=YEAR - 1, status=CycleStatus.CLOSED)
+    report = _written_report(w.cycle, w.g1, w.g1_secretary.user)
+    submitted = _written_report(w.cycle, w.b1, w.secretary.user)
+    submitted = unit_report_submit(report=submitted, acting_user=w.secretary.user,
+                                   expected_version=submitted.lock_version, confirm_low_rates=True)
+    people = {"member": member, "reviewer": w.secretary.user, "deputy": w.deputy.user, "sibling": w.sibling.user,
+              "foreign": w.foreign_cadre.user, "provincial": w.provincial, "g1": w.g1_secretary.user}
+    return {"w": w, "people": people, "registration": registration, "form": form, "initiative": initiative,
+            "activity": activity, "evidence": evidence, "closed": closed, "report": report, "submitted": submitted,
+            "deputy_registration": approved_registration(w, cadre=w.deputy),
+            "draft": registration_start(cycle=w.cycle, programme=w.programme, cadre=w.secretary,
+                                        acting_user=w.secretary.user)}
+
+
+OWNER = dict(allowed="member", refused=("reviewer", "sibling", "foreign"))
+PROVINCIAL = dict(allowed="provincial", refused=("g1", "reviewer", "foreign"))
+G1 = dict(allowed="g1", refused=("member", "sibling", "foreign"))
+DECIDERS = dict(allowed="g1", refused=("reviewer", "sibling", "foreign"))
+
+
+def _today(days: int = 0) -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+def _version(f, key):
+    f[key].refresh_from_db()
+    return f[key].lock_version
+
+
+FORM_CASES: dict[str, Case] = {
+    "evaluations.services.activities.activity_log": Case(lambda f: dict(
+        cadre=f["w"].member, kind="branch_meeting", date=_today()), **OWNER),
+    "evaluations.services.activities.activity_delete": Case(lambda f: dict(activity=f["activity"]), **OWNER),
+    "evaluations.services.activities.initiative_log": Case(lambda f: dict(
+        cadre=f["w"].member, title="Câu lạc bộ đọc sách", date=_today()), **OWNER),
+    "evaluations.services.activities.initiative_delete": Case(lambda f: dict(initiative=f["initiative"]), **OWNER),
+    "evaluations.services.assessments.self_assessment_start": Case(
+        lambda f: dict(registration=f["deputy_registration"]), allowed="deputy", refused=("member", "sibling", "foreign")),
+    "evaluations.services.assessments.self_assessment_autosave": Case(lambda f: dict(
+        self_assessment=f["form"], field="strengths", value="Nhiệt tình",
+        expected_version=f["form"].field_versions.get("strengths", 0)), **OWNER),
+    "evaluations.services.assessments.evidence_add": Case(lambda f: dict(
+        self_assessment=f["form"], criterion_id=f["w"].criteria[RESPONSIBILITY].pk, upload=_png()), **OWNER),
+    "evaluations.services.assessments.evidence_pick": Case(lambda f: dict(
+        self_assessment=f["form"], criterion_id=f["w"].criteria[RESPONSIBILITY].pk,
+        source=f"activity:{f['activity'].pk}"), **OWNER),
+    "evaluations.services.assessments.evidence_remove": Case(lambda f: dict(evidence=f["evidence"]), **OWNER),
+    "evaluations.services.cycles.cycle_open": Case(lambda f: dict(tenant=f["w"].root.tenant, year=YEAR + 1),
+                                                   **PROVINCIAL),
+    "evaluations.services.cycles.cycle_reopen": Case(lambda f: dict(cycle=f["closed"], reason="Bổ sung số liệu"),
+                                                     **PROVINCIAL),
+    "evaluations.services.cycles.cycle_update_dates": Case(lambda f: dict(
+        cycle=f["w"].cycle, registration_closes=datetime.date(YEAR, 12, 28), self_assessment_due=datetime.date(YEAR, 12, 29),
+        review_due=datetime.date(YEAR, 12, 30), unit_report_due=datetime.date(YEAR, 12, 31)), **PROVINCIAL),
+    "evaluations.services.cycles.cycle_close": Case(lambda f: dict(cycle=f["w"].cycle), **PROVINCIAL),
+    "evaluations.services.cycles.cycle_deadline_set": Case(lambda f: dict(
+        cycle=f["w"].cycle, unit=f["w"].g1, kind=DeadlineKind.REGISTRATION, date=_today(10)), **G1),
+    "evaluations.services.cycles.deadline_extension_grant": Case(lambda f: dict(
+        cycle=f["w"].cycle, cadre=f["w"].member, kind=DeadlineKind.REGISTRATION, until=_today(40)),
+        allowed="reviewer", refused=("sibling", "foreign", "member")),
+    "evaluations.services.cycles.evaluation_settings_update": Case(lambda f: dict(
+        tenant=f["w"].root.tenant, excellent_cap_percent=30, excellent_cap_mode=CapMode.WARN), **PROVINCIAL),
+    "evaluations.services.feedback.feedback_request_create": Case(lambda f: dict(
+        cycle=f["w"].cycle, cadre=f["w"].member, source=FeedbackSource.MEMBER, build_link=lambda token: f"/f/{token}"),
+        allowed="reviewer", refused=("member", "sibling", "foreign")),
+    "evaluations.services.registrations.registration_start": Case(lambda f: dict(
+        cycle=f["w"].cycle, programme=f["w"].programme, cadre=f["w"].g1_secretary), **G1),
+    "evaluations.services.registrations.registration_autosave": Case(lambda f: dict(
+        registration=f["draft"], field=f"commitment.{f['w'].criteria[RESPONSIBILITY].pk}.text", value="Tôi cam kết",
+        expected_version=0),
+        allowed="reviewer", refused=("member", "sibling", "foreign")),
+    "reports.services.unit_reports.unit_report_get_or_create": Case(lambda f: dict(
+        cycle=f["w"].cycle, unit=f["w"].d1), allowed="provincial", refused=("g1", "sibling", "foreign")),
+    "reports.services.unit_reports.unit_report_update": Case(lambda f: dict(
+        report=f["report"], expected_version=_version(f, "report"), achievements="Đủ sinh hoạt, có sáng kiến"),
+        **G1),
+    "reports.services.unit_reports.unit_report_submit": Case(lambda f: dict(
+        report=f["report"], expected_version=_version(f, "report"), confirm_low_rates=True), **G1),
+    "reports.services.unit_reports.unit_report_accept": Case(lambda f: dict(
+        report=f["submitted"], expected_version=_version(f, "submitted")), **DECIDERS),
+    "reports.services.unit_reports.unit_report_return": Case(lambda f: dict(
+        report=f["submitted"], expected_version=_version(f, "submitted"), comment="Bổ sung số liệu"), **DECIDERS),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FORM_CASES))
+def test_out_of_scope_is_refused_on_the_forms_with_nothing_written(forms, name):
+    _refused(forms, FORM_CASES[name], services()[name], name)
+
+
+@pytest.mark.parametrize("name", sorted(FORM_CASES))
+def test_in_scope_acts_on_the_forms(forms, name):
+    _acts(forms, FORM_CASES[name], services()[name], name)
 
 
 def test_none_is_not_an_actor(world):
