@@ -230,7 +230,7 @@ def state() -> dict[str, Any]:
 
 def test_every_service_has_a_case():
     found = set(services())
-    cases = set(CASES) | set(FORM_CASES)
+    cases = set(ALL_CASES)
     missing = found - cases - set(CALLED_INSIDE)
     assert not missing, f"Services without a who-acts case: {sorted(missing)}"
     assert not cases - found, "cases for services that no longer exist"
@@ -251,16 +251,6 @@ def _acts(world, case, service, name):
     before = state()
     call(service, acting_user=world["people"][case.allowed], **kwargs)
     assert state() != before, f"{case.allowed}: {name} changed nothing"
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_out_of_scope_is_refused_with_nothing_written(world, name):
-    _refused(world, CASES[name], services()[name], name)
-
-
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_in_scope_acts(world, name):
-    _acts(world, CASES[name], services()[name], name)
 
 
 # --- The services where a person signs: forms, cycles, activities, unit reports ---------
@@ -375,14 +365,21 @@ FORM_CASES: dict[str, Case] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(FORM_CASES))
-def test_out_of_scope_is_refused_on_the_forms_with_nothing_written(forms, name):
-    _refused(forms, FORM_CASES[name], services()[name], name)
+# Each case with the world it is called in.
+ALL_CASES = {**{name: ("world", case) for name, case in CASES.items()},
+             **{name: ("forms", case) for name, case in FORM_CASES.items()}}
 
 
-@pytest.mark.parametrize("name", sorted(FORM_CASES))
-def test_in_scope_acts_on_the_forms(forms, name):
-    _acts(forms, FORM_CASES[name], services()[name], name)
+@pytest.mark.parametrize("name", sorted(ALL_CASES))
+def test_out_of_scope_is_refused_with_nothing_written(request, name):
+    fixture, case = ALL_CASES[name]
+    _refused(request.getfixturevalue(fixture), case, services()[name], name)
+
+
+@pytest.mark.parametrize("name", sorted(ALL_CASES))
+def test_in_scope_acts(request, name):
+    fixture, case = ALL_CASES[name]
+    _acts(request.getfixturevalue(fixture), case, services()[name], name)
 
 
 def test_none_is_not_an_actor(world):
