@@ -27,6 +27,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
+from cadres.actors import SYSTEM  # noqa: E402
 from cadres.imports.people import COLUMNS  # noqa: E402
 from cadres.models import Cadre, UnitLevel  # noqa: E402
 from cadres.services.units import tenant_create, unit_create  # noqa: E402
@@ -37,12 +38,13 @@ ROLES = ["Bí thư", "Phó Bí thư", "UV BTV", "UV BCH", "UV BCH", "UV BCH", "C
 def build_tenant(run: int, unit_count: int) -> tuple[str, list[str]]:
     slug = f"bench-{run}"
     with scopes_disabled():
-        tenant = tenant_create(name=f"Tỉnh Đoàn Đo Tốc Độ {run}", slug=slug, root_code=f"B{run}")
-        district = unit_create(parent=tenant.root_unit, code=f"B{run}-H", name="Huyện Đoàn Đo", level=UnitLevel.DISTRICT)
+        tenant = tenant_create(name=f"Tỉnh Đoàn Đo Tốc Độ {run}", slug=slug, root_code=f"B{run}", acting_user=SYSTEM)
+        district = unit_create(parent=tenant.root_unit, code=f"B{run}-H", name="Huyện Đoàn Đo", level=UnitLevel.DISTRICT,
+                               acting_user=SYSTEM)
         codes = []
         for n in range(unit_count - 2):
             code = f"B{run}-X{n:03d}"
-            unit_create(parent=district, code=code, name=f"Đoàn xã Đo {n}", level=UnitLevel.GRASSROOTS)
+            unit_create(parent=district, code=code, name=f"Đoàn xã Đo {n}", level=UnitLevel.GRASSROOTS, acting_user=SYSTEM)
             codes.append(code)
     return slug, codes
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
+from cadres.actors import SYSTEM
 from cadres.models import Cadre, Grant, GrantRole, PositionRole, Sector, Tenant, Unit, UnitLevel
 from cadres.services.accounts import join_request_create
 from cadres.services.people import cadre_create, position_create
@@ -75,7 +76,7 @@ class DemoBuilder:
     def unit(self, parent_code: str, code: str, name: str, level: str, sector: str = "") -> Unit:
         if code not in self.units:
             self.units[code] = unit_create(
-                parent=self.units[parent_code], code=code, name=name, level=level, sector=sector
+                parent=self.units[parent_code], code=code, name=name, level=level, sector=sector, acting_user=SYSTEM
             )
         return self.units[code]
 
@@ -104,11 +105,11 @@ class DemoBuilder:
             is_full_time=role in (PositionRole.SECRETARY, PositionRole.DEPUTY_SECRETARY)
             and UnitLevel.is_at_least(unit.level, UnitLevel.DISTRICT),
             is_civil_servant=unit.sector == Sector.CIVIL_SERVICE,
-            job_title="",
+            job_title="", acting_user=SYSTEM,
         )
         cadre.user.password = self.password_hash
         cadre.user.save(update_fields=["password"])
-        position_create(cadre=cadre, unit=unit, role=role, start_date=datetime.date(2022, 10, 1))
+        position_create(cadre=cadre, unit=unit, role=role, start_date=datetime.date(2022, 10, 1), acting_user=SYSTEM)
         self.emails.add(email)
         self.created += 1
         return cadre
@@ -129,7 +130,7 @@ class DemoBuilder:
 
 def _tenant(name: str, slug: str, root_code: str) -> Tenant:
     tenant = Tenant.objects.filter(slug=slug).first()
-    return tenant or tenant_create(name=name, slug=slug, root_code=root_code)
+    return tenant or tenant_create(name=name, slug=slug, root_code=root_code, acting_user=SYSTEM)
 
 
 def seed_an_giang() -> DemoBuilder:

@@ -20,6 +20,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.http import Http404
 from django_scopes import scopes_disabled
 
+from cadres.actors import System
 from cadres.models import (
     AnyUser,
     AuditEvent,
@@ -76,9 +77,10 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(kept))
 
 
-def access_for(user: AnyUser | None) -> Access:
-    """What the user may reach; nothing for a visitor, or for the system acting (None)."""
-    if user is None or not user.is_authenticated or not user.is_active:
+def access_for(user: AnyUser | System | None) -> Access:
+    """What the user may reach; nothing for a visitor, or for the system (which reads
+    nothing through the selectors; services let it act, `cadres.actors`)."""
+    if user is None or isinstance(user, System) or not user.is_authenticated or not user.is_active:
         return Access()
     cached: Access | None = getattr(user, "_access", None)
     if cached is not None:
@@ -267,6 +269,11 @@ def managed_roots(user: AnyUser) -> QuerySet[Unit]:
 
 def manages_unit(user: AnyUser, unit: Unit) -> bool:
     return access_for(user).manages_path(unit.path)
+
+
+def is_provincial_staff(user: AnyUser, tenant_id: int) -> bool:
+    """Provincial staff (BTC-KT) of the tenant: cycles, settings, the province's figures."""
+    return tenant_id in access_for(user).provincial_tenant_ids
 
 
 def active_positions_of(cadre: Cadre) -> QuerySet[Position]:
@@ -473,6 +480,22 @@ def nearest_deciders(unit: Unit, may_act: Callable[[User], bool], *, exclude: Us
         if found:
             return found
     return []
+
+
+def can_edit_cadre(user: AnyUser, cadre: Cadre) -> bool:
+    """Whether the user may change the cadre's profile (the import's rule, which applies it
+    set-wise to a file's rows): the cadre holds or is appointed to a position in a subtree
+    the user manages, or holds none (a newcomer, someone whose positions ended) and the user
+    manages part of the cadre's province."""
+    if not manages_in_tenant(user, cadre.tenant_id):
+        return False
+    held = Position.objects.held().filter(cadre=cadre)
+    return not held.exists() or held.filter(_paths_q(access_for(user).managed_paths, "unit__")).exists()
+
+
+def manages_in_tenant(user: AnyUser, tenant_id: int) -> bool:
+    """Whether the user manages some part of the province (who may add its cadres)."""
+    return units_managed_by(user).filter(tenant_id=tenant_id).exists()
 
 
 def manages_cadre(user: AnyUser, cadre: Cadre) -> bool:

@@ -26,13 +26,14 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils.functional import Promise
 
+from cadres.actors import Actor, is_system
 from cadres.models import User as Account
 from cadres.services.audit import audit_record
 
 M = TypeVar("M", bound=models.Model)
-# The acting user as services pass it: a logged-in account (views act only for those), or
-# None for the system (seeding, demo data).
-User = Account | None
+# The acting user as services take it: a logged-in account (views act only for those), or
+# `cadres.actors.SYSTEM` (commands, tasks, seeding, demo data).
+User = Actor
 
 
 class Refusal(ValidationError):
@@ -56,6 +57,15 @@ def allowed_if(predicate: Callable[[User, M], bool], message: str | Promise, cod
             raise Refusal(message, code)
 
     return rule
+
+
+def require(actor: User, rule: Callable[[Account], bool], message: str | Promise) -> None:
+    """Refuse unless `rule` (the selector the view asks too) lets this account act, or the
+    system acts (`cadres.actors`): the check a service makes of who calls it."""
+    if is_system(actor):
+        return
+    if not isinstance(actor, Account) or not rule(actor):
+        raise Refusal(message, "forbidden")
 
 
 @dataclass(frozen=True)
@@ -179,4 +189,4 @@ def act(flow: Flow[M], obj: M, action: str, *, acting_user: User, expected_versi
     return _sync(obj, locked)
 
 
-__all__ = ["Check", "Flow", "Move", "Outcome", "Refusal", "Step", "act", "allowed_if", "can_act"]
+__all__ = ["Check", "Flow", "Move", "Outcome", "Refusal", "Step", "act", "allowed_if", "can_act", "require"]

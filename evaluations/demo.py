@@ -18,6 +18,7 @@ import datetime
 from django.db.models import Q
 from django.utils import timezone, translation
 
+from cadres.actors import SYSTEM
 from cadres.demo import DemoBuilder
 from cadres.models import Cadre, Position, PositionRole, Tenant, Unit, User
 from cadres.selectors import cadres_in_subtree, nearest_deciders
@@ -96,11 +97,11 @@ def _an_giang_programme(tenant: Tenant) -> Programme:
         return existing
     seed = Programme.objects.get(tenant=tenant, seed_key=AN_GIANG_SEED, status=ProgrammeStatus.PUBLISHED)
     programme = programme_create(owner_unit=seed.owner_unit, name=seed.name, start_year=CLOSED_YEAR,
-                                 end_year=OPEN_YEAR, description=seed.description, sectors=seed.sectors)
+                                 end_year=OPEN_YEAR, description=seed.description, sectors=seed.sectors, acting_user=SYSTEM)
     programme.seed_key = AN_GIANG_KEY
     programme.save(update_fields=["seed_key"])
     write_content(programme, content_of(seed, inherit=False))
-    programme_publish(programme=programme, expected_version=programme.lock_version, enforce_similarity=False)
+    programme_publish(programme=programme, expected_version=programme.lock_version, enforce_similarity=False, acting_user=SYSTEM)
     return programme
 
 
@@ -114,16 +115,17 @@ def _ninh_kieu_programme(tenant: Tenant) -> Programme:
     owner = Unit.objects.get(tenant=tenant, code="Q01")
     programme = programme_create(owner_unit=owner, name="Cán bộ Đoàn trách nhiệm – Quận Đoàn Ninh Kiều",
                                  start_year=OPEN_YEAR, end_year=OPEN_YEAR, parent=parent,
-                                 description="Triển khai mô hình của Thành đoàn tại Quận Ninh Kiều, mọi khối.")
+                                 description="Triển khai mô hình của Thành đoàn tại Quận Ninh Kiều, mọi khối.",
+                                 acting_user=SYSTEM)
     programme.seed_key = NINH_KIEU_KEY
     programme.save(update_fields=["seed_key"])
     group = CriteriaGroup.objects.filter(programme=programme).order_by("position").first()
     criterion_create(group=group, expected_version=programme.lock_version,
                      title="Sâu sát khu vực: dự sinh hoạt chi đoàn khu vực", kind=CriterionKind.QUANTITATIVE,
                      guidance="Dự ít nhất một buổi sinh hoạt của chi đoàn khu vực mỗi tháng, ghi nhận ý kiến.",
-                     target=1, measure="meetings", period="month", activity_kinds=["branch_meeting"])
+                     target=1, measure="meetings", period="month", activity_kinds=["branch_meeting"], acting_user=SYSTEM)
     programme.refresh_from_db()
-    programme_publish(programme=programme, expected_version=programme.lock_version, enforce_similarity=False)
+    programme_publish(programme=programme, expected_version=programme.lock_version, enforce_similarity=False, acting_user=SYSTEM)
     return programme
 
 
@@ -203,7 +205,8 @@ def _member(unit: Unit, email: str) -> Cadre:
     """The cadre, sitting in the unit as a UV BCH too."""
     cadre = Cadre.objects.get(tenant=unit.tenant, email=email)
     if not Position.objects.active().filter(cadre=cadre, unit=unit).exists():
-        position_create(cadre=cadre, unit=unit, role=PositionRole.EXECUTIVE_MEMBER, start_date=datetime.date(2024, 1, 1))
+        position_create(cadre=cadre, unit=unit, role=PositionRole.EXECUTIVE_MEMBER, start_date=datetime.date(2024, 1, 1),
+                        acting_user=SYSTEM)
     return cadre
 
 

@@ -33,7 +33,8 @@ from typing import TypeVar
 
 from django.utils.translation import gettext_lazy as _
 
-from cadres.transitions import Flow, Move, Refusal, Step, User, allowed_if
+from cadres.actors import Actor, account_of
+from cadres.transitions import Flow, Move, Refusal, Step, allowed_if
 from evaluations.checks import check_cycle_open
 from evaluations.models import (
     AssessmentPeriod,
@@ -58,11 +59,11 @@ _reviewer_returns = allowed_if(can_review, _("Only the reviewer of this form can
 _CANNOT_CHANGE = _("This form is “%(state)s” and can no longer be changed.")
 
 
-def _cycle_open(user: User, form: FormBase) -> None:
+def _cycle_open(user: Actor, form: FormBase) -> None:
     check_cycle_open(form.cycle)
 
 
-def _not_rated(user: User, form: Registration) -> None:
+def _not_rated(user: Actor, form: Registration) -> None:
     """The final yearly rating was decided on this registration chain's commitments: an
     amendment may no longer change them."""
     rated = SelfAssessment.objects.filter(
@@ -75,7 +76,7 @@ def _not_rated(user: User, form: Registration) -> None:
 
 def _form_event(move: Move[F]) -> None:
     form = move.obj
-    FormEvent.objects.create(tenant_id=form.tenant_id, form=form, actor=move.actor, action=move.action,
+    FormEvent.objects.create(tenant_id=form.tenant_id, form=form, actor=account_of(move.actor), action=move.action,
                              from_state=move.source, to_state=move.target, is_late=form.is_late, **move.outcome.event)
 
 

@@ -19,9 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Unit
+from cadres.models import Unit, User
 from cadres.services.audit import audit_record
-from cadres.transitions import Outcome, Refusal, User, act
+from cadres.transitions import Outcome, Refusal, act
 from evaluations.checks import check_deadline
 from evaluations.flows import SUPERSEDED
 from evaluations.kinds import REGISTRATION, kind_of

@@ -12,6 +12,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django_scopes import scope
 
+from cadres.actors import Actor
 from cadres.models import Tenant, Unit
 from models_registry.content import write_content
 from models_registry.models import Programme
@@ -66,7 +67,7 @@ def _groups(spec: dict) -> list[dict]:
     ]
 
 
-def load_seed_programmes(tenant: Tenant, acting_user=None) -> list[Loaded]:
+def load_seed_programmes(tenant: Tenant, *, acting_user: Actor) -> list[Loaded]:
     """Load every seed programme not yet in the tenant (by its key) as a published programme
     owned by the unit its fixture names, or else by the tenant's root unit."""
     specs = read_seed_programmes()

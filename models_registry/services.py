@@ -16,9 +16,9 @@ reached as `obj.programme` / `obj.group.programme`) is updated in place so the c
 render the new value.
 
 Published programmes are immutable: `programme_new_version` opens the next draft. Who may
-act is the owner unit's managers (the views fetch through the selectors first; seeding and
-demo data act as nobody); these functions also refuse what is wrong whoever asks: another
-tenant's objects, a non-draft programme, invalid content.
+act is the owner unit's managers (`can_edit_programme`, the rule the views fetch through;
+seeding and demo data act as `cadres.actors.SYSTEM`); these functions also refuse what is
+wrong whoever asks: another tenant's objects, a non-draft programme, invalid content.
 """
 
 from collections.abc import Iterable
@@ -31,9 +31,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 
-from cadres.models import Tenant, Unit, User as Account
+from cadres.actors import System, account_of, is_system
+from cadres.models import Tenant, Unit
+from cadres.selectors import is_provincial_staff, manages_unit
 from cadres.services.audit import audit_record
-from cadres.transitions import Flow, Outcome, Step, User, act, allowed_if
+from cadres.transitions import Flow, Outcome, Step, User, act, allowed_if, require
 from models_registry.content import content_of, write_content
 from models_registry.models import (
     AudienceTarget,
@@ -70,8 +72,10 @@ EDITS = ("update", "group_create", "group_update", "group_delete", "groups_reord
 
 
 def _manages_owner(user: User, programme: Programme) -> bool:
-    return user is None or can_edit_programme(user, programme)
+    return is_system(user) or (not isinstance(user, System) and can_edit_programme(user, programme))
 
+
+_MANAGERS_ONLY = gettext_lazy("Only the managers of the programme's unit can change it.")
 
 PROGRAMME_FLOW: Flow[Programme] = Flow(
     name="programme",
@@ -82,7 +86,7 @@ PROGRAMME_FLOW: Flow[Programme] = Flow(
         "archive": Step({P: ProgrammeStatus.ARCHIVED},
                         wrong_state=gettext_lazy("Only a published programme can be archived.")),
     },
-    checks=(allowed_if(_manages_owner, gettext_lazy("Only the managers of the programme's unit can change it.")),),
+    checks=(allowed_if(_manages_owner, _MANAGERS_ONLY),),
     stale=gettext_lazy("Someone else (or another tab) changed this programme after you opened it. Reload the page "
                        "to see the latest version; your change was not saved."),
     wrong_state=gettext_lazy("This programme is no longer a draft and cannot be changed. Start a new version to "
@@ -120,15 +124,16 @@ def _check_parent(*, owner_unit: Unit, subject: str, parent: Programme | None, p
 def programme_create(
     *, owner_unit: Unit, name: str, start_year: RawInt, end_year: RawInt = None, subject: str = ProgrammeSubject.CADRES,
     description: str = "", sectors: Iterable[str] = (), parent: Programme | None = None, pilot_quota: RawInt = None,
-    acting_user: User = None,
+    acting_user: User,
 ) -> Programme:
     """A new draft. Under a parent, its groups, criteria and audience targets are copied as a
     starting point, each criterion marked as inherited; the unit then makes it its own."""
+    require(acting_user, lambda user: manages_unit(user, owner_unit), _MANAGERS_ONLY)
     fields = clean_programme_fields(name=name, start_year=start_year, end_year=end_year, subject=subject,
                                     description=description, sectors=sectors, pilot_quota=pilot_quota)
     _check_parent(owner_unit=owner_unit, subject=fields["subject"], parent=parent, programme=None)
     programme = Programme.objects.create(tenant_id=owner_unit.tenant_id, owner_unit=owner_unit, parent=parent,
-                                         created_by=_user(acting_user), **fields)
+                                         created_by=account_of(acting_user), **fields)
     if parent is not None:
         write_content(programme, content_of(parent, inherit=True))
     audit_record(actor=acting_user, action="programme.create", obj=programme,
@@ -139,7 +144,7 @@ def programme_create(
 def programme_update(
     *, programme: Programme, expected_version: object, name: str, start_year: RawInt, end_year: RawInt,
     description: str = "", sectors: Iterable[str] = (), parent: Programme | None = None, pilot_quota: RawInt = None,
-    acting_user: User = None,
+    acting_user: User,
 ) -> Programme:
     """Change a draft's own fields (the subject is fixed at creation). A new parent does not
     copy its content again."""
@@ -161,15 +166,11 @@ def programme_update(
                change=change)
 
 
-def _user(acting_user: User) -> Account | None:
-    return acting_user if acting_user is not None and acting_user.is_authenticated else None
-
-
 # --- Groups -------------------------------------------------------------------------------
 
 
 def group_create(*, programme: Programme, expected_version: object, title: str,
-                 acting_user: User = None) -> CriteriaGroup:
+                 acting_user: User) -> CriteriaGroup:
     """A new group at the end of the programme."""
     group = CriteriaGroup(tenant_id=programme.tenant_id, programme=programme,
                           title=clean_text(title, "title", required=True, max_length=200))
@@ -185,7 +186,7 @@ def group_create(*, programme: Programme, expected_version: object, title: str,
 
 
 def group_update(*, group: CriteriaGroup, expected_version: object, title: str,
-                 acting_user: User = None) -> CriteriaGroup:
+                 acting_user: User) -> CriteriaGroup:
     title = clean_text(title, "title", required=True, max_length=200)
 
     def change(locked: Programme) -> Outcome:
@@ -199,7 +200,7 @@ def group_update(*, group: CriteriaGroup, expected_version: object, title: str,
     return group
 
 
-def group_delete(*, group: CriteriaGroup, expected_version: object, acting_user: User = None) -> None:
+def group_delete(*, group: CriteriaGroup, expected_version: object, acting_user: User) -> None:
     """Delete a draft's group with its criteria."""
     def change(locked: Programme) -> Outcome:
         deleted = Outcome(data={"group": group.pk, "title": group.title})
@@ -225,7 +226,7 @@ def _reorder(queryset: QuerySet[_Ordered], ids: list[int | str], label: str) -> 
 
 
 def groups_reorder(*, programme: Programme, expected_version: object, group_ids: list[int | str],
-                   acting_user: User = None) -> None:
+                   acting_user: User) -> None:
     """Put the programme's groups in this order (every group id, once)."""
     def change(locked: Programme) -> Outcome:
         _reorder(CriteriaGroup.objects.filter(programme=locked), group_ids, _("groups"))
@@ -240,7 +241,7 @@ def groups_reorder(*, programme: Programme, expected_version: object, group_ids:
 
 def criterion_create(
     *, group: CriteriaGroup, expected_version: object, title: str, kind: str, guidance: str = "", target: RawDecimal = None,
-    measure: str = "", period: str = "", activity_kinds: Iterable[str] = (), acting_user: User = None,
+    measure: str = "", period: str = "", activity_kinds: Iterable[str] = (), acting_user: User,
 ) -> Criterion:
     """A new criterion at the end of the group, written by the unit (not inherited)."""
     fields = clean_criterion_fields(title=title, kind=kind, guidance=guidance, target=target, measure=measure,
@@ -259,7 +260,7 @@ def criterion_create(
 
 def criterion_update(
     *, criterion: Criterion, expected_version: object, title: str, kind: str, guidance: str = "", target: RawDecimal = None,
-    measure: str = "", period: str = "", activity_kinds: Iterable[str] = (), acting_user: User = None,
+    measure: str = "", period: str = "", activity_kinds: Iterable[str] = (), acting_user: User,
 ) -> Criterion:
     """Edit a criterion; an inherited one is then marked as changed since copying."""
     fields = clean_criterion_fields(title=title, kind=kind, guidance=guidance, target=target, measure=measure,
@@ -284,7 +285,7 @@ def criterion_update(
     return criterion
 
 
-def criterion_delete(*, criterion: Criterion, expected_version: object, acting_user: User = None) -> None:
+def criterion_delete(*, criterion: Criterion, expected_version: object, acting_user: User) -> None:
     def change(locked: Programme) -> Outcome:
         deleted = Outcome(data={"criterion": criterion.pk, "title": criterion.title})
         criterion.delete()
@@ -295,7 +296,7 @@ def criterion_delete(*, criterion: Criterion, expected_version: object, acting_u
 
 
 def criteria_reorder(*, group: CriteriaGroup, expected_version: object, criterion_ids: list[int | str],
-                     acting_user: User = None) -> None:
+                     acting_user: User) -> None:
     """Put the group's criteria in this order (every criterion id of the group, once)."""
     def change(locked: Programme) -> Outcome:
         _reorder(Criterion.objects.filter(group=group), criterion_ids, _("criteria"))
@@ -310,7 +311,7 @@ def criteria_reorder(*, group: CriteriaGroup, expected_version: object, criterio
 
 def audience_target_set(
     *, criterion: Criterion, expected_version: object, unit_level: str = "", role: str = "", full_time: str = "",
-    civil_servant: str = "", applies: bool = True, target: RawDecimal = None, acting_user: User = None,
+    civil_servant: str = "", applies: bool = True, target: RawDecimal = None, acting_user: User,
 ) -> AudienceTarget:
     """Create or replace the criterion's row for this audience (level, role, chuyên trách,
     CCVC; "" = any): its own target, the criterion's (target=None), or "does not apply"."""
@@ -338,7 +339,7 @@ def audience_target_set(
 
 
 def audience_target_delete(*, audience_target: AudienceTarget, expected_version: object,
-                           acting_user: User = None) -> None:
+                           acting_user: User) -> None:
     def change(locked: Programme) -> Outcome:
         deleted = Outcome(data={"criterion": audience_target.criterion_id,
                                 "audience": list(audience_target.audience_key)})
@@ -352,7 +353,7 @@ def audience_target_delete(*, audience_target: AudienceTarget, expected_version:
 # --- Participants (unit-subject programmes) -----------------------------------------------
 
 
-def participant_add(*, programme: Programme, expected_version: object, unit: Unit, acting_user: User = None) -> None:
+def participant_add(*, programme: Programme, expected_version: object, unit: Unit, acting_user: User) -> None:
     """Enrol a unit of the owner's subtree in a unit-subject programme (e.g. a pilot chi đoàn)."""
     _same_tenant(programme, unit)
     if programme.subject != ProgrammeSubject.UNITS:
@@ -370,7 +371,7 @@ def participant_add(*, programme: Programme, expected_version: object, unit: Uni
 
 
 def participant_remove(*, programme: Programme, expected_version: object, unit: Unit,
-                       acting_user: User = None) -> None:
+                       acting_user: User) -> None:
     def change(locked: Programme) -> Outcome:
         ProgrammeParticipant.objects.filter(programme=locked, unit=unit).delete()
         return Outcome(data={"unit": unit.code})
@@ -384,7 +385,7 @@ def participant_remove(*, programme: Programme, expected_version: object, unit: 
 
 @transaction.atomic
 def programme_publish(
-    *, programme: Programme, expected_version: object, acting_user: User = None, enforce_similarity: bool = True,
+    *, programme: Programme, expected_version: object, acting_user: User, enforce_similarity: bool = True,
 ) -> SimilarityResult:
     """Publish a draft after the "không rập khuôn" check. Returns the check result: when the
     tenant blocks near-copies, a near-copy raises a ValidationError with its message
@@ -406,7 +407,7 @@ def programme_publish(
         for old in superseded:
             audit_record(actor=acting_user, action="programme.archive", obj=old, data={"superseded_by": locked.pk})
         superseded.update(status=ProgrammeStatus.ARCHIVED, archived_at=now)
-        locked.published_at, locked.published_by, locked.similarity_report = now, _user(acting_user), result.as_report()
+        locked.published_at, locked.published_by, locked.similarity_report = now, account_of(acting_user), result.as_report()
         return Outcome(fields=["published_at", "published_by", "similarity_report"], data=locked.similarity_report)
 
     act(PROGRAMME_FLOW, programme, "publish", acting_user=acting_user, expected_version=expected_version,
@@ -417,7 +418,7 @@ def programme_publish(
 
 
 @transaction.atomic
-def programme_archive(*, programme: Programme, acting_user: User = None) -> Programme:
+def programme_archive(*, programme: Programme, acting_user: User) -> Programme:
     """Withdraw a published programme, as the caller loaded it; it stays readable, with the
     forms filed against it."""
     def change(locked: Programme) -> Outcome:
@@ -431,9 +432,10 @@ def programme_archive(*, programme: Programme, acting_user: User = None) -> Prog
 
 
 @transaction.atomic
-def programme_new_version(*, programme: Programme, acting_user: User = None) -> Programme:
+def programme_new_version(*, programme: Programme, acting_user: User) -> Programme:
     """The next draft version of a published (or archived) programme, with its content; the
     published version stays as it is until the draft is published."""
+    require(acting_user, lambda user: can_edit_programme(user, programme), _MANAGERS_ONLY)
     if programme.status == ProgrammeStatus.DRAFT:
         raise ValidationError(_("This programme is still a draft: edit it directly."))
     draft = open_draft_of(programme)
@@ -445,7 +447,7 @@ def programme_new_version(*, programme: Programme, acting_user: User = None) -> 
         start_year=programme.start_year, end_year=programme.end_year, subject=programme.subject,
         description=programme.description, sectors=list(programme.sectors), pilot_quota=programme.pilot_quota,
         series=programme.series, version=latest[0] + 1, derived_from=programme, seed_key=programme.seed_key,
-        created_by=_user(acting_user),
+        created_by=account_of(acting_user),
     )
     write_content(new, content_of(programme, inherit=False))
     ProgrammeParticipant.objects.bulk_create(
@@ -457,7 +459,7 @@ def programme_new_version(*, programme: Programme, acting_user: User = None) -> 
     return new
 
 
-def programme_delete_draft(*, programme: Programme, expected_version: object, acting_user: User = None) -> None:
+def programme_delete_draft(*, programme: Programme, expected_version: object, acting_user: User) -> None:
     """Discard a draft (nothing was ever filed against it) that no programme inherits from."""
     if programme.children.exists():
         raise ValidationError(_("Other programmes inherit from this draft: it cannot be deleted."))
@@ -477,9 +479,11 @@ def registry_settings_for(tenant: Tenant) -> RegistrySettings:
 
 @transaction.atomic
 def registry_settings_update(
-    *, tenant: Tenant, similarity_threshold: RawDecimal, block_similar: bool, acting_user: User = None
+    *, tenant: Tenant, similarity_threshold: RawDecimal, block_similar: bool, acting_user: User
 ) -> RegistrySettings:
     """Set the similarity threshold (0.30–1.00) and whether a near-copy blocks publishing."""
+    require(acting_user, lambda user: is_provincial_staff(user, tenant.pk),
+            _("Only provincial staff change the province's programme settings."))
     try:
         threshold = Decimal(str(similarity_threshold).replace(",", "."))
     except ArithmeticError:

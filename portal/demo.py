@@ -3,6 +3,7 @@
 from django.db import transaction
 from django_scopes import scopes_disabled
 
+from cadres.actors import SYSTEM
 from cadres.demo import seed_cadres
 from evaluations.demo import seed_evaluations
 from models_registry.seeding import load_seed_programmes
@@ -15,7 +16,7 @@ def seed_demo() -> int:
     with scopes_disabled(), transaction.atomic():
         builders = seed_cadres()
         for builder in builders:
-            load_seed_programmes(builder.tenant)
+            load_seed_programmes(builder.tenant, acting_user=SYSTEM)
         seed_evaluations()
         seed_reports()
         return sum(builder.created for builder in builders)

@@ -29,6 +29,7 @@ def seed_reports() -> int:
 
 def _submitted_report(cycle: Cycle, unit: Unit) -> None:
     secretary = Position.objects.active().get(unit=unit, role=PositionRole.SECRETARY).cadre.user
+    assert secretary is not None, "the demo's secretaries have accounts"
     report = unit_report_get_or_create(cycle=cycle, unit=unit, acting_user=secretary)
     if report.state != UnitReportState.DRAFT:
         return

@@ -2,15 +2,34 @@
 
 A URL added to the app and missing here fails `test_every_app_url_is_in_the_matrix`.
 Out of reach is 404 for an object (another tenant's, a sibling's) and for a role-only
-page alike; an anonymous visitor is sent to the login page.
+page alike; an anonymous visitor is sent to the login page. A POST carries a valid payload
+(`PROOFS`), so an allowed cell proves the change is in the database and a refused one that
+nothing changed.
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 
-from cadres.models import GrantRole, ImportJob, JoinRequest, Notice, NoticeEmail, NoticeKind, PositionRole
+from cadres.imports.uploads import save_upload
+from cadres.models import (
+    AuditEvent,
+    GrantRole,
+    ImportJob,
+    JoinRequest,
+    Notice,
+    NoticeEmail,
+    NoticeKind,
+    Position,
+    PositionRole,
+)
 from cadres.urls import urlpatterns as app_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.cadres.spreadsheets import cadre_row, cadres_file
 from tests.conftest import shared
 from tests.permissions import expectations, url_names
 
@@ -45,8 +64,13 @@ def world_once(module_db):
                                           upload_token="x")
     notice = Notice.objects.create(tenant=root.tenant, recipient=member.user, kind=NoticeKind.APPROVED,
                                    subject="Bản đăng ký của bạn đã được duyệt", link="/", email=NoticeEmail.NONE)
+    # An unread notice each, in their own province, for "mark all read" to change.
+    for persona, tenant in [("secretary", root.tenant), ("manager", root.tenant), ("sibling_manager", root.tenant),
+                            ("provincial", root.tenant), ("foreign_provincial", foreign_root.tenant)]:
+        Notice.objects.create(tenant=tenant, recipient=people[persona], kind=NoticeKind.APPROVED, subject="Thông báo",
+                              link="/", email=NoticeEmail.NONE)
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job,
-            "notice": notice}
+            "notice": notice, "d1": d1}
 
 
 @pytest.fixture
@@ -110,6 +134,41 @@ MATRIX = [
     ("unit_archive", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
 ]
 
+@dataclass(frozen=True)
+class Proof:
+    """A POST cell's valid payload (for the persona posting, None for a visitor) and the
+    database state the action changes: different after an allowed cell, equal after a refused one."""
+
+    payload: Callable[[dict[str, Any], Any], dict[str, Any]]
+    state: Callable[[dict[str, Any], Any], object]
+    idle: tuple[str, ...] = ()  # allowed, but with nothing to change
+
+
+def _join_state(w, user):
+    request = JoinRequest.objects.get(pk=w["join_request"].pk)
+    return request.status, request.decided_by_id, Position.objects.filter(cadre=request.cadre).count()
+
+
+def _upload(w, user):
+    """A file previewed by this person (as the upload page stores it): a valid confirm."""
+    data = cadres_file(cadre_row(email="moi@example.vn", phone="0987654321"))
+    token = save_upload(user=user, kind="cadres", unit_id=w["d1"].pk, data=data, filename="can-bo.xlsx") if user else ""
+    return {"token": token}
+
+
+PROOFS = {
+    "join_request_approve": Proof(lambda w, user: {}, _join_state),
+    "join_request_reject": Proof(lambda w, user: {}, _join_state),
+    "cadre_invite": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(
+        action="cadre.invite", cadre=w["member_cadre"]).count()),
+    "import_confirm": Proof(_upload, lambda w, user: ImportJob.objects.filter(kind="cadres").count()),
+    # People of no province have no notices to mark.
+    "notices_read_all": Proof(lambda w, user: {}, lambda w, user: Notice.objects.filter(
+        recipient=user, read_at__isnull=True).count() if user else None, idle=("outsider", "platform_admin")),
+    "notice_email_choose": Proof(lambda w, user: {"notice_email": NoticeEmail.DIGEST}, lambda w, user: (
+        get_user_model().objects.get(pk=user.pk).notice_email if user else None)),
+}
+
 # The health endpoint is public by design and tested in test_infrastructure.
 UNGATED = {"healthz"}
 # Pages for people who have no account yet.
@@ -119,12 +178,25 @@ PUBLIC = {"join", "join_register"}
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_permission_matrix(client, world, persona, name, args, method, expected):
-    if persona != "anonymous":
-        client.force_login(world["people"][persona])
-    response = getattr(client, method)(reverse(name, args=args(world)))
+    user = None if persona == "anonymous" else world["people"][persona]
+    if user is not None:
+        client.force_login(user)
+    if method == "get":
+        response = client.get(reverse(name, args=args(world)))
+    else:
+        proof = PROOFS[name]
+        before = proof.state(world, user)
+        response = client.post(reverse(name, args=args(world)), proof.payload(world, user))
+        allowed = user is not None and expected[persona] != 404 and persona not in proof.idle
+        after = proof.state(world, user)
+        assert (after != before) == allowed, f"{persona} POST {name}: {before} → {after}"
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous" and name not in PUBLIC:
         assert response.url.startswith(reverse("account_login"))
+
+
+def test_every_post_cell_carries_a_payload():
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
 
 
 def test_every_app_url_is_in_the_matrix():

@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 from django_scopes import scope
 
+from cadres.actors import SYSTEM
 from cadres.models import Tenant, Unit
 from cadres.services.imports import export_file, import_file
 
@@ -35,7 +36,7 @@ class ImportCommand(BaseCommand):
         found = tenant_by_slug(tenant)
         with scope(tenant=found):
             report = import_file(kind=self.kind, root=found.root_unit, data=data, dry_run=dry_run,
-                                 filename=Path(file).name)
+                                 acting_user=SYSTEM, filename=Path(file).name)
         for problem in report.problems:
             self.stderr.write(str(problem))
         self.stdout.write(report.summary())

@@ -24,9 +24,10 @@ from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
 from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_row
 from cadres.imports.values import GENDERS, ROLES
-from cadres.models import Cadre, Position, Unit, User
+from cadres.models import Cadre, Position, Unit
 from cadres.selectors import subtree
 from cadres.services.people import cadre_create, cadre_update, check_position_dates, position_create, position_end
+from cadres.transitions import User as Actor
 
 COLUMNS = [
     Column("full_name", "Họ và tên", True, gettext_lazy("Family, middle and given name."), "Nguyễn Thị Thu Hà"),
@@ -321,7 +322,7 @@ class CadrePlan:
                                           f"{_display(end)}")
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
-    def apply(self, acting_user: User | None, progress: Progress = no_progress) -> None:
+    def apply(self, acting_user: Actor, progress: Progress = no_progress) -> None:
         """Write the planned changes. Call inside a transaction."""
         todo = [row for row in self.rows if row.result.status in (RowStatus.NEW, RowStatus.CHANGED)]
         for done, row in enumerate(todo):

@@ -15,9 +15,10 @@ from cadres.imports import values
 from cadres.imports.report import Column, ImportReport, RowResult, RowStatus
 from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_row
 from cadres.imports.values import LEVELS, SECTORS
-from cadres.models import Unit, UnitLevel, User
+from cadres.models import Unit, UnitLevel
 from cadres.selectors import subtree
 from cadres.services.units import unit_create, unit_update
+from cadres.transitions import User as Actor
 
 COLUMNS = [
     Column("code", "Mã đơn vị", True, gettext_lazy("Short code, unique in the province: letters, digits, “.”, “-”, “_”."),
@@ -193,7 +194,7 @@ class UnitPlan:
                                   for key, before, after in pairs if before != after]
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
-    def apply(self, acting_user: User | None, progress: Progress = no_progress) -> None:
+    def apply(self, acting_user: Actor, progress: Progress = no_progress) -> None:
         """Write the planned changes, parents first. Call inside a transaction."""
         todo = sorted((r for r in self.rows if r.result.status in (RowStatus.NEW, RowStatus.CHANGED)),
                       key=lambda r: r.depth)

@@ -18,16 +18,19 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from cadres.actors import SYSTEM, account_of
 from cadres.models import Cadre, JoinRequest, JoinRequestStatus, NoticeKind, PositionRole, Unit, User, new_join_code
-from cadres.selectors import invitable_cadres, join_requests_for, nearest_deciders
+from cadres.selectors import invitable_cadres, join_requests_for, manages_cadre, nearest_deciders
 from cadres.services.audit import audit_record
 from cadres.services.notices import notify
-from cadres.services.people import cadre_create, position_create
+from cadres.services.people import cadre_create, place
+from cadres.services.units import require_manager
+from cadres.transitions import User as Actor, require
 
 INVITATION_TEMPLATE = "cadres/accounts/email/invitation"
 
 
-def _send_invitation(cadre: Cadre, user: User, acting_user: User) -> None:
+def _send_invitation(cadre: Cadre, user: User, acting_user: Actor) -> None:
     key = f"{user_pk_to_url_str(user)}-{default_token_generator.make_token(user)}"
     adapter = get_adapter()
     adapter.send_mail(
@@ -42,8 +45,14 @@ def _send_invitation(cadre: Cadre, user: User, acting_user: User) -> None:
 
 
 @transaction.atomic
-def cadre_invite(*, cadre: Cadre, acting_user: User) -> None:
+def cadre_invite(*, cadre: Cadre, acting_user: Actor) -> None:
     """Email the cadre a one-time link to set their password (sent after commit)."""
+    require(acting_user, lambda user: manages_cadre(user, cadre),
+            _("Only the managers of %(name)s's units can invite them.") % {"name": cadre.full_name})
+    _invite(cadre, acting_user)
+
+
+def _invite(cadre: Cadre, acting_user: Actor) -> None:
     user = cadre.user
     if user is None or not user.email:
         raise ValidationError(_("%(name)s has no email address to invite.") % {"name": cadre.full_name})
@@ -66,19 +75,21 @@ def invitation_mail_record(*, cadre_id: int, sent: bool) -> None:
 
 
 @transaction.atomic
-def cadre_invite_all(*, unit: Unit, acting_user: User) -> int:
+def cadre_invite_all(*, unit: Unit, acting_user: Actor) -> int:
     """Invite every cadre of the unit's subtree who has an email and no password yet."""
+    require_manager(acting_user, unit)
     count = 0
     for cadre in invitable_cadres(unit):
-        cadre_invite(cadre=cadre, acting_user=acting_user)
+        _invite(cadre, acting_user)
         count += 1
     audit_record(actor=acting_user, action="unit.invite_all", obj=unit, data={"invited": count})
     return count
 
 
 @transaction.atomic
-def unit_join_code_regenerate(*, unit: Unit, acting_user: User) -> Unit:
+def unit_join_code_regenerate(*, unit: Unit, acting_user: Actor) -> Unit:
     """A new join code; the old one stops working at once."""
+    require_manager(acting_user, unit)
     while True:
         code = new_join_code()
         if not Unit.objects.with_scopes_disabled().filter(join_code=code).exists():
@@ -95,7 +106,8 @@ def join_request_create(*, unit: Unit, role: str, password: str, **profile: Any)
     """A person who entered the unit's join code: an account that can log in, a cadre
     profile without position, and a pending request for the unit's Bí thư to decide."""
     try:
-        cadre = cadre_create(tenant=unit.tenant, **profile)
+        # The join code is the person's authority (checked by the page that took it).
+        cadre = cadre_create(tenant=unit.tenant, acting_user=SYSTEM, **profile)
     except IntegrityError as exc:  # two registrations racing for the same email or phone
         raise ValidationError(_("This email or phone number is already registered.")) from exc
     user = cadre.user
@@ -115,9 +127,19 @@ def join_request_create(*, unit: Unit, role: str, password: str, **profile: Any)
     return join_request
 
 
-def _decide(join_request: JoinRequest, status: str, acting_user: User) -> JoinRequest:
+def _lock_pending(join_request: JoinRequest, acting_user: Actor) -> JoinRequest:
+    """The request, held, if it awaits this actor's decision (the join requests page's rule)."""
+    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
+    require(acting_user, lambda user: join_requests_for(user).filter(pk=join_request.pk).exists(),
+            _("Only the unit's Bí thư or managers can decide who joins it."))
+    if join_request.status != JoinRequestStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    return join_request
+
+
+def _decide(join_request: JoinRequest, status: str, acting_user: Actor) -> JoinRequest:
     join_request.status = status
-    join_request.decided_by = acting_user
+    join_request.decided_by = account_of(acting_user)
     join_request.decided_at = timezone.now()
     join_request.save(update_fields=["status", "decided_by", "decided_at"])
     audit_record(actor=acting_user, action=f"join_request.{status}", obj=join_request,
@@ -126,21 +148,15 @@ def _decide(join_request: JoinRequest, status: str, acting_user: User) -> JoinRe
 
 
 @transaction.atomic
-def join_request_approve(*, join_request: JoinRequest, acting_user: User) -> JoinRequest:
-    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
-    if join_request.status != JoinRequestStatus.PENDING:
-        raise ValidationError(_("This request has already been decided."))
-    position_create(
-        cadre=join_request.cadre, unit=join_request.unit, role=join_request.role,
-        start_date=timezone.localdate(), acting_user=acting_user,
-    )
+def join_request_approve(*, join_request: JoinRequest, acting_user: Actor) -> JoinRequest:
+    join_request = _lock_pending(join_request, acting_user)
+    place(cadre=join_request.cadre, unit=join_request.unit, role=join_request.role, start_date=timezone.localdate(),
+          end_date=None, acting_user=acting_user)
     return _decide(join_request, JoinRequestStatus.APPROVED, acting_user)
 
 
 @transaction.atomic
-def join_request_reject(*, join_request: JoinRequest, acting_user: User) -> JoinRequest:
+def join_request_reject(*, join_request: JoinRequest, acting_user: Actor) -> JoinRequest:
     """The account stays (it holds no position, so it reaches nothing but its own profile)."""
-    join_request = JoinRequest.objects.select_for_update().get(pk=join_request.pk)
-    if join_request.status != JoinRequestStatus.PENDING:
-        raise ValidationError(_("This request has already been decided."))
+    join_request = _lock_pending(join_request, acting_user)
     return _decide(join_request, JoinRequestStatus.REJECTED, acting_user)

@@ -3,6 +3,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
+from cadres.actors import System
 from cadres.models import AuditEvent, Cadre, Tenant, Unit, User
 
 
@@ -18,7 +19,7 @@ def _subjects(obj: models.Model) -> tuple[int | None, int | None]:
 
 
 def audit_record(
-    *, actor: User | AnonymousUser | None, action: str, obj: models.Model, tenant: Tenant | None = None,
+    *, actor: User | AnonymousUser | System | None, action: str, obj: models.Model, tenant: Tenant | None = None,
     data: dict[str, Any] | None = None, unit: Unit | None = None, cadre: Cadre | None = None,
 ) -> AuditEvent:
     """Write one audit row. Call it inside the transaction of the change it describes.
@@ -26,7 +27,7 @@ def audit_record(
     unit_id, cadre_id = _subjects(obj)
     return AuditEvent.objects.create(
         tenant_id=tenant.pk if tenant is not None else getattr(obj, "tenant_id", None),
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if isinstance(actor, User) else None,  # none for the system or a visitor
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

@@ -26,6 +26,8 @@ from cadres.maintenance import analyze
 from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
 from cadres.services.audit import audit_record
 from cadres.services.jobs import job_run_once
+from cadres.services.units import require_manager
+from cadres.transitions import User as Actor
 
 # The job page shows at most this many problems; the counts cover the rest.
 STORED_PROBLEMS = 200
@@ -35,7 +37,7 @@ ANALYZED: dict[str, list[type[models.Model]]] = {"units": [Unit], "cadres": [Use
 
 
 class Plan(Protocol):
-    def apply(self, acting_user: User | None, progress: Progress = ...) -> None: ...
+    def apply(self, acting_user: Actor, progress: Progress = ...) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -58,9 +60,11 @@ class _RollBack(Exception):
     """Raised inside the import's transaction to undo every row once one has failed."""
 
 
-def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user: User | None = None,
+def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user: Actor,
                 filename: str = "", progress: Progress = no_progress) -> ImportReport:
-    """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does."""
+    """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does.
+    A queued job runs as the person who queued it, so one who no longer manages `root` is refused."""
+    require_manager(acting_user, root)
     spec = KINDS[kind]
     report = ImportReport(kind)
     try:

@@ -9,7 +9,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres.models import Cadre, Position, Tenant, Unit, User
+from cadres.selectors import can_edit_cadre, manages_in_tenant
 from cadres.services.audit import audit_record
+from cadres.services.units import require_manager
+from cadres.transitions import User as Actor, require
 
 PROFILE_FIELDS = (
     "full_name", "birth_date", "gender", "phone", "email", "ethnicity",
@@ -27,8 +30,10 @@ def _check_login_free(*, email: str, phone: str, user: User | None = None) -> No
 
 
 @transaction.atomic
-def cadre_create(*, tenant: Tenant, full_name: str, acting_user: User | None = None, **profile: Any) -> Cadre:
+def cadre_create(*, tenant: Tenant, full_name: str, acting_user: Actor, **profile: Any) -> Cadre:
     """A cadre with a login account (no usable password until they accept an invitation)."""
+    require(acting_user, lambda user: manages_in_tenant(user, tenant.pk),
+            _("Only the managers of a unit of the province can add its cadres."))
     email = (profile.get("email") or "").strip().lower()
     phone = profile.get("phone") or ""
     profile.update(email=email, phone=phone)
@@ -43,8 +48,9 @@ def cadre_create(*, tenant: Tenant, full_name: str, acting_user: User | None = N
 
 
 @transaction.atomic
-def cadre_update(*, cadre: Cadre, acting_user: User | None = None, **profile: Any) -> Cadre:
+def cadre_update(*, cadre: Cadre, acting_user: Actor, **profile: Any) -> Cadre:
     """Change profile fields; the account's email, phone and name follow the profile."""
+    require(acting_user, lambda user: can_edit_cadre(user, cadre), _("You do not manage this cadre."))
     unknown = set(profile) - set(PROFILE_FIELDS)
     if unknown:
         raise ValueError(f"unknown profile fields: {sorted(unknown)}")
@@ -78,10 +84,18 @@ def check_position_dates(start_date: datetime.date, end_date: datetime.date | No
 @transaction.atomic
 def position_create(
     *, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None = None,
-    end_date: datetime.date | None = None, acting_user: User | None = None
+    end_date: datetime.date | None = None, acting_user: Actor
 ) -> Position:
     """The cadre's (unit, role) position from `start_date` (default today), until `end_date` if
     given; the one they already hold or have been appointed to, if any, is returned unchanged."""
+    require_manager(acting_user, unit)
+    return place(cadre=cadre, unit=unit, role=role, start_date=start_date, end_date=end_date, acting_user=acting_user)
+
+
+def place(*, cadre: Cadre, unit: Unit, role: str, start_date: datetime.date | None, end_date: datetime.date | None,
+          acting_user: Actor) -> Position:
+    """`position_create` once the caller's own rule let the actor act (a Bí thư confirming
+    who joins their chi đoàn, `join_request_approve`); call it inside a transaction."""
     if unit.tenant_id != cadre.tenant_id:
         raise ValidationError({"unit": _("The unit belongs to another province.")})
     existing = Position.objects.held().filter(cadre=cadre, unit=unit, role=role).order_by("start_date", "pk").first()
@@ -99,7 +113,8 @@ def position_create(
 
 
 @transaction.atomic
-def position_end(*, position: Position, end_date: datetime.date, acting_user: User | None = None) -> Position:
+def position_end(*, position: Position, end_date: datetime.date, acting_user: Actor) -> Position:
+    require_manager(acting_user, position.unit)
     position.end_date = end_date
     position.full_clean()
     position.save(update_fields=["end_date"])

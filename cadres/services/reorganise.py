@@ -20,12 +20,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, ngettext
 
-from cadres.models import Cadre, Position, Unit, UnitChangeKind, UnitLevel, User
-from cadres.selectors import access_for
+from cadres.models import Cadre, Position, Unit, UnitChangeKind, UnitLevel
 from cadres.services.audit import audit_record
-from cadres.services.units import history_record, lock_units, relocate, unit_create
+from cadres.services.units import history_record, lock_units, relocate, require_manager, unit_create
 from cadres.signals import positions_transferred, unit_impact
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User
 
 # A move of one cadre's positions: (cadre id, from unit id, to unit id).
 Move = tuple[int, int, int]
@@ -86,12 +85,6 @@ def impact_of(units: Sequence[Unit]) -> dict[str, int]:
     return totals
 
 
-def _require_manager(user: User | None, unit: Unit) -> None:
-    """Scripts act as the system (None); a person must manage the unit."""
-    if user is not None and not access_for(user).manages_path(unit.path):
-        raise Refusal(_("You do not manage %(unit)s.") % {"unit": unit.name}, "forbidden")
-
-
 def _parent(unit: Unit) -> Unit:
     parent = Unit.objects.get_parent(unit)
     if parent is None:
@@ -139,7 +132,7 @@ def _held_positions(units: Sequence[Unit], on: datetime.date) -> list[Position]:
     return list(Position.objects.held(on).filter(unit__in=units).select_related("cadre", "unit").order_by("pk"))
 
 
-def _transfer(positions: Sequence[Position], to: Unit, on: datetime.date, acting_user: User | None) -> list[Move]:
+def _transfer(positions: Sequence[Position], to: Unit, on: datetime.date, acting_user: User) -> list[Move]:
     """Each position ends the day before `on` and the same role starts in `to` that day; one
     not begun yet just changes unit. Audited as the positions they are."""
     moves: list[Move] = []
@@ -168,7 +161,7 @@ def _announce(moves: list[Move]) -> None:
         positions_transferred.send(sender=Unit, moves=moves)
 
 
-def _archive(unit: Unit, on: datetime.date, acting_user: User | None, related: Sequence[Unit] = (),
+def _archive(unit: Unit, on: datetime.date, acting_user: User, related: Sequence[Unit] = (),
              kind: str = UnitChangeKind.ARCHIVED) -> int:
     archived = Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path,
                                    archived_at__isnull=True).update(archived_at=timezone.now())
@@ -191,7 +184,7 @@ def _units_line(children: Sequence[Unit], source: Unit, target: Unit) -> str:
 # --- Move -------------------------------------------------------------------------------------
 
 def unit_move(
-    *, unit: Unit, parent: Unit, acting_user: User | None = None, expected: Mapping[int, int] | None = None,
+    *, unit: Unit, parent: Unit, acting_user: User, expected: Mapping[int, int] | None = None,
     on: datetime.date | None = None, dry_run: bool = False,
 ) -> Outcome:
     """Put a unit and its subtree under another unit of a higher level."""
@@ -201,8 +194,8 @@ def unit_move(
         _check_same_tenant([unit, parent])
         _check_live(unit, parent)
         current = _parent(unit)
-        _require_manager(acting_user, current)
-        _require_manager(acting_user, parent)
+        require_manager(acting_user, current)
+        require_manager(acting_user, parent)
         _check_fits(unit, parent)
         if current.pk == parent.pk:
             raise Refusal(_("%(unit)s already sits under %(parent)s.") % {"unit": unit.name, "parent": parent.name},
@@ -222,7 +215,7 @@ def unit_move(
 
 def unit_merge(
     *, sources: Sequence[Unit], into: Unit | None = None, new: NewUnit | None = None, parent: Unit | None = None,
-    acting_user: User | None = None, expected: Mapping[int, int] | None = None, on: datetime.date | None = None,
+    acting_user: User, expected: Mapping[int, int] | None = None, on: datetime.date | None = None,
     dry_run: bool = False,
 ) -> Outcome:
     """Merge the sources into the existing unit `into` ("A into B"), or into a `new` unit
@@ -243,7 +236,7 @@ def unit_merge(
         _check_same_tenant(everyone)
         _check_live(*everyone)
         for unit in sources:
-            _require_manager(acting_user, _parent(unit))
+            require_manager(acting_user, _parent(unit))
             others = [other for other in everyone if other.pk != unit.pk]
             if nested := next((other for other in others if other.path.startswith(unit.path)), None):
                 raise Refusal(_("%(other)s sits inside %(unit)s: merge units side by side, not one inside another.")
@@ -253,7 +246,7 @@ def unit_merge(
         held = [locked[unit.pk] for unit in sources]
         if new is not None:
             above = parent or _parent(held[0])
-            _require_manager(acting_user, above)
+            require_manager(acting_user, above)
             target = _create(new, held[0], above, acting_user, on)
             outcome.lines.append(_("New unit %(name)s (%(code)s, %(level)s) is created under %(parent)s.")
                                  % {"name": target.name, "code": target.code, "level": target.get_level_display(),
@@ -261,7 +254,7 @@ def unit_merge(
         else:
             assert into is not None
             target = locked[into.pk]
-            _require_manager(acting_user, target)
+            require_manager(acting_user, target)
         moves: list[Move] = []
         for source in held:
             children = _children(source)
@@ -287,7 +280,7 @@ def unit_merge(
     return _run(dry_run, work)
 
 
-def _create(spec: NewUnit, like: Unit, parent: Unit, acting_user: User | None, on: datetime.date) -> Unit:
+def _create(spec: NewUnit, like: Unit, parent: Unit, acting_user: User, on: datetime.date) -> Unit:
     level = spec.level or like.level
     sector = like.sector if spec.sector is None else spec.sector
     if not spec.code.strip() or not spec.name.strip():
@@ -306,7 +299,7 @@ def _create(spec: NewUnit, like: Unit, parent: Unit, acting_user: User | None, o
 
 def unit_split(
     *, unit: Unit, parts: Sequence[NewUnit], children: Mapping[str, str], cadres: Mapping[int, str],
-    acting_user: User | None = None, expected: Mapping[int, int] | None = None, on: datetime.date | None = None,
+    acting_user: User, expected: Mapping[int, int] | None = None, on: datetime.date | None = None,
     dry_run: bool = False,
 ) -> Outcome:
     """Split `unit` into new units beside it (`parts`); `children` says which part each of
@@ -317,7 +310,7 @@ def unit_split(
     def work(outcome: Outcome) -> None:
         _check_live(unit)
         above = _parent(unit)
-        _require_manager(acting_user, above)
+        require_manager(acting_user, above)
         codes = [part.code.strip() for part in parts]
         if len(codes) < 2:
             raise Refusal(_("A split needs at least two new units."), "invalid")
@@ -389,7 +382,7 @@ def _check_plan(unit: Unit, codes: list[str], own_children: Mapping[str, Unit], 
 # --- Archive ----------------------------------------------------------------------------------
 
 def unit_archive(
-    *, unit: Unit, transfer_to: Unit | None = None, acting_user: User | None = None,
+    *, unit: Unit, transfer_to: Unit | None = None, acting_user: User,
     expected: Mapping[int, int] | None = None, on: datetime.date | None = None, dry_run: bool = False,
 ) -> Outcome:
     """Archive a unit and its subtree; forms and reports keep pointing at them. With open
@@ -399,12 +392,12 @@ def unit_archive(
     def work(outcome: Outcome) -> None:
         _check_live(unit)
         above = _parent(unit)
-        _require_manager(acting_user, above)
+        require_manager(acting_user, above)
         outcome.impact = impact_of([unit])
         if transfer_to is not None:
             _check_same_tenant([unit, transfer_to])
             _check_live(transfer_to)
-            _require_manager(acting_user, transfer_to)
+            require_manager(acting_user, transfer_to)
             if transfer_to.path.startswith(unit.path):
                 raise Refusal(_("The cadres cannot go to a unit that is archived with %(unit)s.")
                               % {"unit": unit.name}, "invalid")

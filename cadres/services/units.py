@@ -12,9 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from cadres.models import Tenant, Unit, UnitChange, UnitChangeKind, UnitLevel, User
+from cadres.actors import account_of
+from cadres.models import Tenant, Unit, UnitChange, UnitChangeKind, UnitLevel
+from cadres.selectors import manages_unit
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal
+from cadres.transitions import Refusal, User, require
 
 
 def check_level(level: str, parent: Unit | None) -> None:
@@ -34,12 +36,13 @@ def unit_ref(unit: Unit) -> dict[str, Any]:
 
 def history_record(
     *, unit: Unit, kind: str, date: datetime.date | None = None, before: dict[str, Any] | None = None,
-    after: dict[str, Any] | None = None, related: Sequence[Unit] = (), acting_user: User | None = None,
+    after: dict[str, Any] | None = None, related: Sequence[Unit] = (), acting_user: User,
 ) -> UnitChange:
+    """One row of the unit's history; the service writing it has checked who acts."""
     return UnitChange.objects.create(
         tenant_id=unit.tenant_id, unit=unit, kind=kind, date=date or timezone.localdate(), before=before or {},
         after=after or {}, related=[unit_ref(other) for other in related],
-        actor=acting_user if acting_user is not None and acting_user.is_authenticated else None,
+        actor=account_of(acting_user),
     )
 
 
@@ -64,8 +67,15 @@ def lock_units(units: Sequence[Unit], expected: Mapping[int, int] | None) -> dic
     return locked
 
 
+def require_manager(actor: User, unit: Unit) -> None:
+    """Refuse unless the actor manages the unit (the rule of `get_managed_unit_for_user`)."""
+    require(actor, lambda user: manages_unit(user, unit), _("You do not manage %(unit)s.") % {"unit": unit.name})
+
+
 @transaction.atomic
-def tenant_create(*, name: str, slug: str, root_code: str, root_name: str = "", acting_user: User | None = None) -> Tenant:
+def tenant_create(*, name: str, slug: str, root_code: str, root_name: str = "", acting_user: User) -> Tenant:
+    """A province and its root union: for the platform (its admin, a command), nobody inside a tenant."""
+    require(acting_user, lambda user: user.is_superuser, _("Only the platform's administrators create provinces."))
     tenant = Tenant.objects.create(name=name, slug=slug)
     # A new root's path depends on every tenant's roots, so this one query spans tenants.
     with scopes_disabled():
@@ -78,9 +88,10 @@ def tenant_create(*, name: str, slug: str, root_code: str, root_name: str = "", 
 
 @transaction.atomic
 def unit_create(
-    *, parent: Unit, code: str, name: str, level: str, sector: str = "", acting_user: User | None = None,
+    *, parent: Unit, code: str, name: str, level: str, sector: str = "", acting_user: User,
     date: datetime.date | None = None,
 ) -> Unit:
+    require_manager(acting_user, parent)
     check_level(level, parent)
     if parent.is_archived:
         raise ValidationError({"parent": _("%(unit)s is archived.") % {"unit": parent.name}})
@@ -98,9 +109,10 @@ def unit_create(
     return unit
 
 
-def relocate(unit: Unit, parent: Unit, *, date: datetime.date | None, acting_user: User | None) -> None:
+def relocate(unit: Unit, parent: Unit, *, date: datetime.date | None, acting_user: User) -> None:
     """Put `unit` (held) under `parent`, remembering the parent it leaves. Only its path
-    changes: its forms, reports and history stay its own."""
+    changes: its forms, reports and history stay its own. The service moving it has
+    checked who acts."""
     current = Unit.objects.get_parent(unit)
     Unit.objects.move(unit, parent, "last-child")
     unit.refresh_from_db()
@@ -113,10 +125,13 @@ def relocate(unit: Unit, parent: Unit, *, date: datetime.date | None, acting_use
 
 @transaction.atomic
 def unit_update(
-    *, unit: Unit, name: str, level: str, sector: str = "", parent: Unit | None = None, acting_user: User | None = None,
+    *, unit: Unit, name: str, level: str, sector: str = "", parent: Unit | None = None, acting_user: User,
     expected_version: int | None = None,
 ) -> Unit:
     """Rename, relabel or move a unit. Moving keeps its history: only its path changes."""
+    require_manager(acting_user, unit)
+    if parent is not None:
+        require_manager(acting_user, parent)
     unit = lock_units([unit], None if expected_version is None else {unit.pk: expected_version})[unit.pk]
     current_parent = Unit.objects.get_parent(unit)
     new_parent = parent if parent is not None else current_parent

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, User
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal, User
+from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open
 from evaluations.models import Activity, Cycle, Initiative
 from evaluations.rules import is_cadre

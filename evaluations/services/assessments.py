@@ -11,8 +11,9 @@ from django.db.models import QuerySet
 from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _, gettext_noop
 
+from cadres.models import User
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal, User
+from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open
 from evaluations.forms.drafts import GAINS_FIELDS, SelfAssessmentDraftForm, unknown_field
 from evaluations.kinds import kind_of

@@ -7,10 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import AnyUser, Cadre, Position, Tenant, Unit
-from cadres.selectors import access_for
+from cadres.models import AnyUser, Cadre, Position, Tenant, Unit, User
+from cadres.selectors import access_for, is_provincial_staff
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal, User
+from cadres.transitions import Refusal
 from evaluations.checks import check_cycle_open, check_same_tenant, effective_deadline
 from evaluations.models import (
     CapMode,
@@ -27,8 +27,8 @@ from evaluations.signals import cycle_closing, cycle_opened
 DATE_FIELDS = ("registration_closes", "self_assessment_due", "review_due", "unit_report_due")
 
 
-def _require_provincial(user: AnyUser | None, tenant_id: int) -> None:
-    if tenant_id not in access_for(user).provincial_tenant_ids:
+def _require_provincial(user: User, tenant_id: int) -> None:
+    if not is_provincial_staff(user, tenant_id):
         raise Refusal(_("Only provincial staff open, change and close evaluation cycles."), "forbidden")
 
 

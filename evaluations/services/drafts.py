@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from django.utils.translation import gettext as _
 
-from cadres.transitions import User, check
+from cadres.models import User
+from cadres.transitions import check
 from evaluations.flows import EDIT
 from evaluations.forms.drafts import DraftForm
 from evaluations.kinds import kind_of

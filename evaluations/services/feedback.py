@@ -14,9 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from cadres.models import AnyUser, Cadre
+from cadres.models import AnyUser, Cadre, User
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal, User
+from cadres.transitions import Refusal
 from evaluations import notifications
 from evaluations.checks import check_cycle_open, check_same_tenant
 from evaluations.models import Cycle, Feedback, FeedbackRequest, FeedbackSource, Registration

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cadres.models import User
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal, User
+from cadres.transitions import Refusal
 from evaluations.models import RatingMeeting, SelfAssessment
 
 MINUTES_NUMBER_LENGTH = 50

@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre
+from cadres.models import Cadre, User
 from cadres.services.audit import audit_record
-from cadres.transitions import Refusal, User, act
+from cadres.transitions import Refusal, act
 from evaluations.checks import check_cycle_open, check_same_tenant
 from evaluations.flows import REGISTRATION_FLOW
 from evaluations.forms.drafts import RegistrationDraftForm, below_minimum

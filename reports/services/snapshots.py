@@ -11,9 +11,8 @@ cycle stays open. Reopening and closing again makes version 2; version 1 stays r
 from django.db import connection
 from django.db.models import Max
 
-from cadres.models import Unit
+from cadres.models import Unit, User
 from cadres.services.audit import audit_record
-from cadres.transitions import User
 from evaluations.models import Cycle
 from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
 from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, cadre_targets_sql, reference_date, subtree_targets, table

@@ -26,11 +26,12 @@ from django.utils import timezone, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy
 
-from cadres.models import NoticeKind, Unit
+from cadres.actors import Actor
+from cadres.models import NoticeKind, Unit, User
 from cadres.selectors import access_for, unit_managers, users_by_id
 from cadres.services.audit import audit_record
 from cadres.services.notices import notify
-from cadres.transitions import Flow, Outcome, Refusal, Step, User, act, allowed_if
+from cadres.transitions import Flow, Outcome, Refusal, Step, act, allowed_if
 from evaluations.checks import check_cycle_open, effective_deadline
 from evaluations.models import Cycle, DeadlineKind
 from reports.figures import CycleFigures, rate_text, report_figures
@@ -53,24 +54,24 @@ def report_due(cycle: Cycle, unit: Unit) -> datetime.date:
     return effective_deadline(cycle, parent, DeadlineKind.UNIT_REPORT) if parent else cycle.unit_report_due
 
 
-def _can_write(user: User, report: UnitReport) -> bool:
+def _can_write(user: Actor, report: UnitReport) -> bool:
     return access_for(user).manages_path(report.unit.path)
 
 
-def _can_decide(user: User, report: UnitReport) -> bool:
+def _can_decide(user: Actor, report: UnitReport) -> bool:
     parent = parent_of(report.unit)
     return parent is not None and access_for(user).manages_path(parent.path)
 
 
-def _has_parent(user: User, report: UnitReport) -> bool:
+def _has_parent(user: Actor, report: UnitReport) -> bool:
     return parent_of(report.unit) is not None
 
 
-def _not_the_submitter(user: User, report: UnitReport) -> bool:
-    return user is not None and user.pk != report.submitted_by_id
+def _not_the_submitter(user: Actor, report: UnitReport) -> bool:
+    return user.pk != report.submitted_by_id
 
 
-def _cycle_open(user: User, report: UnitReport) -> None:
+def _cycle_open(user: Actor, report: UnitReport) -> None:
     check_cycle_open(report.cycle, CLOSED)
 
 

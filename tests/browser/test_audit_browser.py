@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from cadres.actors import SYSTEM
 from cadres.demo import DEMO_PASSWORD
 from cadres.models import Unit
 from cadres.services.units import unit_update
@@ -19,7 +20,7 @@ def test_a_huyen_manager_reads_the_audit_trail_on_a_phone(transactional_db, page
     seed_demo()
     commune = Unit.objects.get(code="CM-X01")
     old_name = commune.name
-    unit_update(unit=commune, name=f"{old_name} (mới)", level=commune.level, sector=commune.sector)
+    unit_update(unit=commune, name=f"{old_name} (mới)", level=commune.level, sector=commune.sector, acting_user=SYSTEM)
     log_in("huyen.angiang@example.com", DEMO_PASSWORD)
     page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý").click()
     page.get_by_role("link", name=re.compile("^Nhật ký thao tác")).click()

@@ -4,6 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django_scopes import scopes_disabled
 
+from cadres.actors import SYSTEM
 from cadres.models import Grant, GrantRole, Position, PositionRole, Tenant, Unit, UnitLevel
 from cadres.services.people import cadre_create
 from cadres.services.units import tenant_create, unit_create
@@ -27,7 +28,7 @@ class TenantFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, name, slug):
-        return tenant_create(name=name, slug=slug, root_code=slug.upper())
+        return tenant_create(name=name, slug=slug, root_code=slug.upper(), acting_user=SYSTEM)
 
 
 class UnitFactory(factory.django.DjangoModelFactory):
@@ -45,7 +46,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, parent, **kwargs):
         with scopes_disabled():
-            return unit_create(parent=parent, **kwargs)
+            return unit_create(parent=parent, acting_user=SYSTEM, **kwargs)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -81,7 +82,7 @@ class CadreFactory(factory.django.DjangoModelFactory):
     @classmethod
     def _create(cls, model_class, unit, role, start_date, **profile):
         with scopes_disabled():
-            cadre = cadre_create(tenant=unit.tenant, **profile)
+            cadre = cadre_create(tenant=unit.tenant, acting_user=SYSTEM, **profile)
             if cadre.user is not None:
                 cadre.user.set_password(PASSWORD)
                 cadre.user.save(update_fields=["password"])

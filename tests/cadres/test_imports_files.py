@@ -9,6 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from cadres.actors import SYSTEM
 from cadres.imports.reader import OLE_SIGNATURE
 from cadres.models import Cadre, Unit
 from cadres.services.imports import export_file, import_file, template_file
@@ -25,7 +26,7 @@ def vietnamese():
 
 
 def problems_for(tree, data):
-    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=False)
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=False, acting_user=SYSTEM)
     assert not report.applied
     return [str(problem) for problem in report.problems]
 
@@ -85,7 +86,7 @@ def test_the_declared_size_is_refused_before_any_row_is_read(tree, settings):
 
 
 def problems_for_csv(tree, data):
-    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=True, filename="don-vi.csv")
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=True, filename="don-vi.csv", acting_user=SYSTEM)
     return [str(problem) for problem in report.problems]
 
 
@@ -101,22 +102,22 @@ def test_csv_the_reader_cannot_read_is_a_message(tree):
 def test_a_preview_gives_up_after_its_time(tree, settings):
     settings.IMPORT_READ_SECONDS = 0
     rows = [[f"X{n}", f"Xã {n}", "Đoàn cơ sở", "", "D1"] for n in range(1200)]
-    report = import_file(kind="units", root=tree["d1"], data=units_file(*rows), dry_run=True)
+    report = import_file(kind="units", root=tree["d1"], data=units_file(*rows), dry_run=True, acting_user=SYSTEM)
     assert [str(problem) for problem in report.problems] == ["Tệp đọc quá lâu; hãy chia thành các tệp nhỏ hơn."]
     # The import itself runs in a job, without the web's time limit.
-    report = import_file(kind="units", root=tree["d1"], data=units_file(*rows), dry_run=False)
+    report = import_file(kind="units", root=tree["d1"], data=units_file(*rows), dry_run=False, acting_user=SYSTEM)
     assert report.applied
 
 
 def test_csv_is_accepted(tree):
     data = "Mã đơn vị;Tên đơn vị;Cấp;Khối;Mã đơn vị cấp trên\nG7;Đoàn xã Tấn Mỹ;Đoàn cơ sở;;D1\n".encode("utf-8-sig")
-    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=False, filename="don-vi.csv")
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=False, filename="don-vi.csv", acting_user=SYSTEM)
     assert report.applied and Unit.objects.filter(code="G7").exists()
 
 
 def test_a_text_file_named_xlsx_is_not_read_as_csv(tree):
     data = "Mã đơn vị;Tên đơn vị;Cấp;Khối;Mã đơn vị cấp trên\n".encode()
-    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=True, filename="don-vi.xlsx")
+    report = import_file(kind="units", root=tree["d1"], data=data, dry_run=True, filename="don-vi.xlsx", acting_user=SYSTEM)
     assert [str(problem) for problem in report.problems] == ["Tệp bị hỏng hoặc không phải tệp Excel (.xlsx)."]
 
 

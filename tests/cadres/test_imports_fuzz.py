@@ -9,6 +9,7 @@ import zipfile
 import pytest
 from django.db import transaction
 
+from cadres.actors import SYSTEM
 from cadres.models import Unit
 from cadres.services.imports import import_file
 from tests.cadres.spreadsheets import units_file
@@ -106,7 +107,7 @@ def test_generated_hostile_files_get_a_report_and_change_nothing(tree):
     for number, (_kind, filename, data) in enumerate(generated_files()):
         dry_run = number % 3 != 0  # a third of them for real: all or nothing
         with transaction.atomic():
-            report = import_file(kind="units", root=tree["d1"], data=data, dry_run=dry_run, filename=filename)
+            report = import_file(kind="units", root=tree["d1"], data=data, dry_run=dry_run, filename=filename, acting_user=SYSTEM)
             seen += 1
             if report.applied:
                 # A mutation that left a good file is imported whole; undone for the next case.

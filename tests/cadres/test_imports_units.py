@@ -1,6 +1,7 @@
 import pytest
 from django.utils import translation
 
+from cadres.actors import SYSTEM
 from cadres.models import AuditEvent, Unit, UnitLevel
 from cadres.services.imports import import_file
 from cadres.services.reorganise import unit_archive
@@ -131,7 +132,7 @@ def test_moving_a_unit_under_its_own_descendant_is_a_cycle(tree):
 
 
 def test_archived_unit_cannot_be_a_parent(tree):
-    unit_archive(unit=tree["g1"])
+    unit_archive(unit=tree["g1"], acting_user=SYSTEM)
     report = run(tree, units_file(["X1", "Tổ 1", "Chi đoàn", "", "G1"], ["B1", "Ấp 1", "Chi đoàn", "", ""]))
     assert messages(report) == ["Dòng 2, cột “Mã đơn vị cấp trên”: Đơn vị cấp trên G1 đã được lưu trữ.",
                                 "Dòng 3, cột “Mã đơn vị”: Đơn vị B1 đã được lưu trữ."]

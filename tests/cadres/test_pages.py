@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from cadres.actors import SYSTEM
 from cadres.models import Cadre, GrantRole, Position, PositionRole
 from cadres.services.reorganise import unit_archive
 from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory, UserFactory
@@ -22,7 +23,7 @@ def world():
     g1 = UnitFactory(parent=d1, code="G1", name="Đoàn xã Mỹ Hội Đông")
     b1 = UnitFactory(parent=g1, code="B1", name="Chi đoàn ấp Mỹ Hòa")
     g9 = UnitFactory(parent=d1, code="G9", name="Đoàn xã Đã Sáp Nhập")
-    unit_archive(unit=g9)
+    unit_archive(unit=g9, acting_user=SYSTEM)
     d2 = UnitFactory(parent=root, code="D2", name="Huyện Đoàn Hai")
     g2 = UnitFactory(parent=d2, code="G2", name="Đoàn xã Bên Cạnh")
     foreign_root = TenantFactory(name="Tỉnh Đoàn B", slug="tinh-b").root_unit

@@ -8,6 +8,7 @@ from django.db import IntegrityError, connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
+from cadres.actors import SYSTEM
 from cadres.models import Cadre, Position, PositionRole
 from cadres.services.people import position_create
 from tests.cadres.factories import CadreFactory
@@ -19,12 +20,12 @@ AFTER = [("cadres", "0003_position_start_date_required")]
 @pytest.mark.django_db
 def test_position_create_defaults_to_today_and_keeps_a_given_date(tree):
     cadre = CadreFactory(unit=tree["g1"], role=None)
-    today = position_create(cadre=cadre, unit=tree["g1"], role=PositionRole.SECRETARY)
+    today = position_create(cadre=cadre, unit=tree["g1"], role=PositionRole.SECRETARY, acting_user=SYSTEM)
     given = position_create(cadre=cadre, unit=tree["b1"], role=PositionRole.EXECUTIVE_MEMBER,
-                            start_date=datetime.date(2022, 10, 1))
+                            start_date=datetime.date(2022, 10, 1), acting_user=SYSTEM)
     assert (today.start_date, given.start_date) == (timezone.localdate(), datetime.date(2022, 10, 1))
     # Asked again for what the cadre holds, it returns that position and its date.
-    again = position_create(cadre=cadre, unit=tree["b1"], role=PositionRole.EXECUTIVE_MEMBER)
+    again = position_create(cadre=cadre, unit=tree["b1"], role=PositionRole.EXECUTIVE_MEMBER, acting_user=SYSTEM)
     assert again == given and again.start_date == datetime.date(2022, 10, 1)
 
 

@@ -12,6 +12,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import translation
 
+from cadres.actors import SYSTEM
 from cadres.models import Cadre, Position, Unit, User
 from cadres.services.people import cadre_update
 from portal.demo import seed_demo
@@ -25,7 +26,7 @@ def demo(module_db):
     seed_demo()
     # A name a spreadsheet would read as a formula stays text, there and back.
     cadre = Cadre.objects.get(email="ag.cm-x05.4@example.com")
-    cadre_update(cadre=cadre, full_name="=HYPERLINK(\"x\") Trần")
+    cadre_update(cadre=cadre, full_name="=HYPERLINK(\"x\") Trần", acting_user=SYSTEM)
 
 
 @pytest.fixture(autouse=True)

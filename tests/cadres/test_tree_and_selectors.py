@@ -6,6 +6,7 @@ from django_scopes import scope
 from django_scopes.exceptions import ScopeError
 
 from cadres import selectors
+from cadres.actors import SYSTEM
 from cadres.models import GrantRole, Position, PositionRole, Unit, UnitLevel
 from cadres.services.reorganise import unit_archive
 from cadres.services.units import unit_update
@@ -43,14 +44,14 @@ def test_codes_unique_per_tenant_only(tree):
 def test_units_are_archived_never_deleted(tree):
     with pytest.raises(ValidationError):
         tree["g1"].delete()
-    unit_archive(unit=tree["g1"])
+    unit_archive(unit=tree["g1"], acting_user=SYSTEM)
     assert Unit.objects.filter(code__in=["G1", "B1"], tenant=tree["root"].tenant, archived_at__isnull=False).count() == 2
 
 
 def test_move_refuses_a_cycle_and_keeps_the_subtree(tree):
     with pytest.raises(ValidationError):
-        unit_update(unit=tree["d1"], name="x", level=UnitLevel.DISTRICT, parent=tree["b1"])
-    unit_update(unit=tree["g1"], name=tree["g1"].name, level=UnitLevel.GRASSROOTS, parent=tree["d2"])
+        unit_update(unit=tree["d1"], name="x", level=UnitLevel.DISTRICT, parent=tree["b1"], acting_user=SYSTEM)
+    unit_update(unit=tree["g1"], name=tree["g1"].name, level=UnitLevel.GRASSROOTS, parent=tree["d2"], acting_user=SYSTEM)
     assert sorted(selectors.subtree(Unit.objects.get(pk=tree["d2"].pk)).values_list("code", flat=True)) == [
         "B1", "D2", "G1", "G2"
     ]

@@ -5,18 +5,32 @@ A URL added there and missing here fails `test_every_registration_url_is_in_the_
 Out of reach is a 404 alike (a sibling's or another province's form, someone else's form to
 edit, a page for staff only); a reviewer action by someone who may read the form but not
 review it does not exist for them (404); anonymous visitors go to the login page.
-POSTs carry no data: a stale or incomplete request is refused with nothing written.
+Every POST carries a valid payload (`PAYLOADS`): an allowed cell proves the action is in the
+database (the audit trail grew), a refused one that nothing changed.
 """
+
+import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
+from cadres.models import AuditEvent
+from evaluations.models import CycleStatus, DeadlineKind, Registration
 from evaluations.services.assessments import self_assessment_start
 from evaluations.services.registrations import registration_start
 from evaluations.urls.registrations import urlpatterns
 from tests.cadres.factories import UserFactory
 from tests.conftest import shared
-from tests.evaluations.factories import approved_registration, submitted_registration, world as evaluation_world
+from tests.evaluations.factories import (
+    RESPONSIBILITY,
+    YEAR,
+    CycleFactory,
+    approved_registration,
+    fill_registration,
+    submitted_registration,
+    world as evaluation_world,
+)
 from tests.permissions import expectations, url_names
 
 pytestmark = pytest.mark.django_db
@@ -31,11 +45,13 @@ def world_once(module_db):
               "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
               "provincial": w.provincial, "foreign": w.foreign_cadre.user}
     draft = registration_start(cycle=w.cycle, programme=w.programme, cadre=w.member, acting_user=w.member.user)
+    fill_registration(draft, w.member.user)  # complete: submitting it is a valid request
     submitted = submitted_registration(w, w.deputy)
     approved = approved_registration(w, w.secretary, reviewer=w.g1_secretary)
     assessment = self_assessment_start(registration=approved, acting_user=w.secretary.user)
+    closed = CycleFactory(tenant=w.root.tenant, year=YEAR - 1, status=CycleStatus.CLOSED)
     return {"w": w, "people": people, "draft": draft, "submitted": submitted, "approved": approved,
-            "assessment": assessment}
+            "assessment": assessment, "closed": closed}
 
 
 @pytest.fixture
@@ -48,7 +64,7 @@ expect = expectations(PERSONAS)
 
 CYCLE_STAFF = expect(provincial=200)
 READERS_OF_SUBMITTED = dict(secretary=200, deputy=200, manager=200, provincial=200)
-REVIEW_ACTION = expect(secretary=409)
+REVIEW_ACTION = expect(secretary=302)
 G1_MANAGERS = dict(manager=200, provincial=200)
 
 MATRIX = [
@@ -72,13 +88,52 @@ MATRIX = [
     ("cycle_open", lambda d: ["a"], "get", CYCLE_STAFF),
     ("cycle_edit", lambda d: [d["w"].cycle.pk], "get", CYCLE_STAFF),
     ("cycle_close", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),
-    ("cycle_reopen", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),  # no reason: refused
+    ("cycle_reopen", lambda d: [d["closed"].pk], "post", expect(provincial=302)),
     ("cycle_unit", lambda d: [d["w"].cycle.pk, "a", "G1"], "get", expect(**G1_MANAGERS)),
     ("cycle_unit", lambda d: [d["w"].cycle.pk, "a", "B1"], "get", expect(secretary=200, deputy=200, **G1_MANAGERS)),
-    ("cycle_deadline_set", lambda d: [d["w"].cycle.pk, "a", "G1"], "post", expect(manager=400, provincial=400)),
+    ("cycle_deadline_set", lambda d: [d["w"].cycle.pk, "a", "G1"], "post", expect(manager=302, provincial=302)),
     ("deadline_extension_grant", lambda d: [d["w"].cycle.pk, "a", "G1"], "post",
-     expect(manager=400, provincial=400)),
+     expect(manager=302, provincial=302)),
 ]
+
+
+def _version(d, key):
+    return {"version": Registration.objects.get(pk=d[key].pk).lock_version}
+
+
+def _autosave(d):
+    key = f"commitment.{d['w'].criteria[RESPONSIBILITY].pk}.text"
+    version = Registration.objects.get(pk=d["draft"].pk).field_versions.get(key, 0)
+    return {"field": key, key: "Tôi cam kết hoàn thành mọi việc được giao", f"v:{key}": version}
+
+
+def _day(days):
+    return (timezone.localdate() + datetime.timedelta(days=days)).strftime("%d/%m/%Y")
+
+
+# A valid request for each POST, as its page sends it.
+PAYLOADS = {
+    "registration_start": lambda d: {},
+    "registration_autosave": _autosave,
+    "registration_submit": lambda d: _version(d, "draft"),
+    "registration_amend": lambda d: _version(d, "approved"),
+    "registration_approve": lambda d: _version(d, "submitted"),
+    "registration_return": lambda d: {**_version(d, "submitted"), "general_comment": "Bổ sung biện pháp"},
+    "cycle_close": lambda d: {},
+    "cycle_reopen": lambda d: {"reason": "Bổ sung ba đoàn cơ sở nộp muộn"},
+    "cycle_deadline_set": lambda d: {"kind": DeadlineKind.REGISTRATION, "date": _day(10)},
+    "deadline_extension_grant": lambda d: {"cadre": d["w"].member.pk, "kind": DeadlineKind.REGISTRATION,
+                                           "until": _day(40), "reason": "Ốm"},
+}
+def changed(name, d):
+    """What an allowed POST changes: the audit trail; an autosave, the draft's field versions."""
+    if name == "registration_autosave":
+        return Registration.objects.get(pk=d["draft"].pk).field_versions
+    return AuditEvent.objects.count()
+
+
+# Allowed, with nothing to do: each already has their registration (start finds it).
+IDLE = {"registration_start": {"member", "secretary", "deputy"}}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
@@ -86,10 +141,20 @@ MATRIX = [
 def test_permission_matrix(client, world, persona, name, args, method, expected):
     if persona != "anonymous":
         client.force_login(world["people"][persona])
-    response = getattr(client, method)(reverse(name, args=args(world)))
+    if method == "get":
+        response = client.get(reverse(name, args=args(world)))
+    else:
+        before = changed(name, world)
+        response = client.post(reverse(name, args=args(world)), PAYLOADS[name](world))
+        allowed = persona != "anonymous" and expected[persona] != 404 and persona not in IDLE.get(name, ())
+        assert (changed(name, world) != before) == allowed, f"{persona} POST {name}"
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous":
         assert response.url.startswith(reverse("account_login"))
+
+
+def test_every_post_cell_carries_a_payload():
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PAYLOADS)
 
 
 def test_every_registration_url_is_in_the_matrix():

@@ -2,6 +2,7 @@
 
 import factory
 
+from cadres.actors import SYSTEM
 from models_registry.content import write_content
 from models_registry.models import Programme, ProgrammeSubject
 from models_registry.services import programme_create, programme_publish
@@ -28,11 +29,11 @@ class ProgrammeFactory(factory.django.DjangoModelFactory):
 
     @classmethod
     def _create(cls, model_class, groups, publish, **fields):
-        programme = programme_create(**fields)
+        programme = programme_create(acting_user=SYSTEM, **fields)
         if groups:
             write_content(programme, groups)
         if publish:
-            programme_publish(programme=programme, expected_version=programme.lock_version)
+            programme_publish(programme=programme, expected_version=programme.lock_version, acting_user=SYSTEM)
             programme.refresh_from_db()
         return programme
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from cadres.actors import SYSTEM
 from cadres.models import PositionRole, Sector, UnitLevel
 from cadres.services.people import position_create
 from models_registry.models import Programme
@@ -41,7 +42,7 @@ def can_tho():
     so = UnitFactory(parent=khoi, code="TT01-C01", name="Đoàn cơ sở Sở Nội vụ", sector=CCVC)
     chi_doan = UnitFactory(parent=so, code="TT01-C01-B1", name="Chi đoàn Văn phòng Sở", sector=CCVC)
     quan = UnitFactory(parent=root, code="Q01", name="Quận Đoàn Ninh Kiều", sector=Sector.RESIDENTIAL)
-    load_seed_programmes(tenant)
+    load_seed_programmes(tenant, acting_user=SYSTEM)
     programme = Programme.objects.get(tenant=tenant, seed_key="can-tho-2023-can-bo-doan-trach-nhiem")
     return dict(programme=programme, root=root, khoi=khoi, so=so, chi_doan=chi_doan, quan=quan)
 
@@ -108,14 +109,14 @@ def test_a_cadre_without_a_position_gets_a_clear_none(can_tho):
 def test_an_ended_position_no_longer_counts(can_tho):
     person = cadre(can_tho["so"], None)
     position_create(cadre=person, unit=can_tho["so"], role=PositionRole.SECRETARY,
-                    start_date=datetime.date(2020, 1, 1))
+                    start_date=datetime.date(2020, 1, 1), acting_user=SYSTEM)
     person.positions.update(end_date=datetime.date(2021, 12, 31))
     assert applicable_criteria(can_tho["programme"], person) == []
 
 
 def test_two_positions_the_lowest_unit_decides(can_tho):
     person = cadre(can_tho["khoi"], PositionRole.DEPUTY_SECRETARY)
-    position_create(cadre=person, unit=can_tho["chi_doan"], role=PositionRole.EXECUTIVE_MEMBER)
+    position_create(cadre=person, unit=can_tho["chi_doan"], role=PositionRole.EXECUTIVE_MEMBER, acting_user=SYSTEM)
     audience = audience_for(can_tho["programme"], person)
     assert (audience.unit, audience.role) == (can_tho["chi_doan"], PositionRole.EXECUTIVE_MEMBER)
     got = targets(can_tho["programme"], person)
@@ -124,7 +125,7 @@ def test_two_positions_the_lowest_unit_decides(can_tho):
 
 def test_two_positions_in_the_lowest_unit_the_highest_role_decides(can_tho):
     person = cadre(can_tho["so"], PositionRole.EXECUTIVE_MEMBER)
-    position_create(cadre=person, unit=can_tho["so"], role=PositionRole.DEPUTY_SECRETARY)
+    position_create(cadre=person, unit=can_tho["so"], role=PositionRole.DEPUTY_SECRETARY, acting_user=SYSTEM)
     assert audience_for(can_tho["programme"], person).role == PositionRole.DEPUTY_SECRETARY
     got = targets(can_tho["programme"], person)
     assert INITIATIVE in got and SONG not in got
@@ -134,7 +135,7 @@ def test_a_ccvc_programme_does_not_reach_a_residential_unit(can_tho):
     person = cadre(can_tho["quan"], PositionRole.SECRETARY, full_time=True)
     assert applicable_criteria(can_tho["programme"], person) == []
     # ...unless the cadre also holds a position the programme covers; that one decides.
-    position_create(cadre=person, unit=can_tho["khoi"], role=PositionRole.STANDING_MEMBER)
+    position_create(cadre=person, unit=can_tho["khoi"], role=PositionRole.STANDING_MEMBER, acting_user=SYSTEM)
     assert audience_for(can_tho["programme"], person).unit == can_tho["khoi"]
 
 
@@ -180,7 +181,7 @@ def test_unit_programme_targets_by_unit_level():
     district = UnitFactory(parent=tenant.root_unit, sector=Sector.RESIDENTIAL)
     commune = UnitFactory(parent=district, sector=Sector.RESIDENTIAL)
     branch = UnitFactory(parent=commune, sector=Sector.RESIDENTIAL)
-    load_seed_programmes(tenant)
+    load_seed_programmes(tenant, acting_user=SYSTEM)
     two_one = Programme.objects.get(tenant=tenant, seed_key="tay-nguyen-2022-2-giao-1-lien-ket")
     assert [(i.criterion.title[:20], i.target) for i in applicable_criteria_for_unit(two_one, commune)] == [
         ("Ban Chấp hành Đoàn x", Decimal("2"))]

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from cadres.actors import SYSTEM
 from cadres.models import GrantRole, PositionRole
 from models_registry import services
 from models_registry.models import Criterion, Programme, ProgrammeStatus, RegistrySettings
@@ -80,7 +81,7 @@ def test_list_filters_by_year_and_status(client, world):
     assert "Mô hình năm 2024" not in page(client, manager, reverse("programme_list") + "?year=2026")
     in_2024 = page(client, manager, reverse("programme_list") + "?year=2024")
     assert "Mô hình năm 2024" in in_2024 and "Mô hình huyện Một" not in in_2024
-    services.programme_archive(programme=world["d1"])
+    services.programme_archive(programme=world["d1"], acting_user=SYSTEM)
     archived = page(client, manager, reverse("programme_list") + "?status=archived")
     assert "Mô hình huyện Một" in archived and "Cán bộ Đoàn trách nhiệm" not in archived
     # Nonsense filters are ignored, never a 500.
@@ -174,7 +175,7 @@ def near_copy(world):
     """A D1 draft under the province's programme with one criterion of its own: a near-copy."""
     child = ProgrammeFactory(owner_unit=world["tree"]["d1"], name="Bản sao", parent=world["province"])
     services.criterion_create(group=child.groups.first(), expected_version=child.lock_version,
-                              title="Một việc nhỏ", kind="qualitative")
+                              title="Một việc nhỏ", kind="qualitative", acting_user=SYSTEM)
     return Programme.objects.get(pk=child.pk)
 
 
@@ -214,11 +215,11 @@ def test_a_province_that_blocks_near_copies_refuses_the_button_and_the_post(clie
 def test_publishing_something_of_its_own_warns_nothing(client, world):
     own = ProgrammeFactory(owner_unit=world["tree"]["d1"], parent=world["province"])
     for group in own.groups.all():
-        services.group_delete(group=group, expected_version=Programme.objects.get(pk=own.pk).lock_version)
+        services.group_delete(group=group, expected_version=Programme.objects.get(pk=own.pk).lock_version, acting_user=SYSTEM)
     own.refresh_from_db()
-    group = services.group_create(programme=own, expected_version=own.lock_version, title="Việc của huyện")
+    group = services.group_create(programme=own, expected_version=own.lock_version, title="Việc của huyện", acting_user=SYSTEM)
     services.criterion_create(group=group, expected_version=own.lock_version, title="Mỗi tháng một buổi "
-                              "đối thoại với thanh niên công nhân khu công nghiệp", kind="qualitative")
+                              "đối thoại với thanh niên công nhân khu công nghiệp", kind="qualitative", acting_user=SYSTEM)
     client.force_login(world["people"]["manager"])
     assert "Đủ khác biệt: không có cảnh báo." in text(client.get(reverse("programme_publish", args=[own.pk])))
     response = client.post(reverse("programme_publish", args=[own.pk]), {"lock_version": own.lock_version},

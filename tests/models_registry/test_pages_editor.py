@@ -7,6 +7,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from cadres.actors import SYSTEM
 from cadres.models import AuditEvent, PositionRole
 from models_registry import services
 from models_registry.models import AudienceTarget, CriteriaGroup, Criterion, Programme
@@ -209,7 +210,7 @@ def test_ids_of_another_programme_are_404_with_nothing_written(client, world):
     other = ProgrammeFactory(owner_unit=tree["d1"], groups=OWN_GROUPS)  # also editable by this manager
     sibling = ProgrammeFactory(owner_unit=tree["d2"], groups=OWN_GROUPS)
     other_group, other_criterion = other.groups.first(), Criterion.objects.filter(group__programme=other).first()
-    row = services.audience_target_set(criterion=other_criterion, expected_version=0, role="secretary")
+    row = services.audience_target_set(criterion=other_criterion, expected_version=0, role="secretary", acting_user=SYSTEM)
     before = snapshot()
     posts = [
         ("programme_group_update", [draft.pk, other_group.pk], {"title": "Chiếm"}),

@@ -2,14 +2,15 @@
 
 A URL added to models_registry.urls and missing here fails `test_every_programme_url_is_in_the_matrix`.
 Out of reach is 404 alike (another tenant's programme, a sibling's draft, a page for
-managers only); an anonymous visitor is sent to the login page. Editing POSTs carry no
-data here: an editor is redirected back with a message, anyone else gets a 404.
+managers only); an anonymous visitor is sent to the login page. Every POST carries a valid
+payload (`PAYLOADS`): an editor's changes the programme (its version, content and audit
+trail), anyone else's changes nothing.
 """
 
 import pytest
 from django.urls import reverse
 
-from cadres.models import GrantRole, PositionRole
+from cadres.models import AuditEvent, GrantRole, PositionRole
 from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeParticipant, ProgrammeSubject
 from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
@@ -108,19 +109,68 @@ MATRIX = [
 ]
 
 
+def _version(w, key="d1_draft"):
+    return {"lock_version": Programme.objects.get(pk=w[key].pk).lock_version}
+
+
+def _criterion(w, **changes):
+    criterion = w["criterion"]
+    return {**_version(w), "title": criterion.title, "kind": criterion.kind, "target": str(criterion.target),
+            "measure": criterion.measure, "period": criterion.period, "activity_kinds": list(criterion.activity_kinds),
+            "guidance": criterion.guidance, **changes}
+
+
+# A valid form for each POST, as the editor page would send it.
+PAYLOADS = {
+    "programme_new_version": lambda w: {},
+    "programme_archive": lambda w: {},
+    "programme_delete": _version,
+    "programme_update": lambda w: {**_version(w), "name": "Mô hình đổi tên", "start_year": 2026, "end_year": 2026},
+    "programme_group_create": lambda w: {**_version(w), "title": "Nhóm mới"},
+    "programme_group_update": lambda w: {**_version(w), "title": "Nhóm đổi tên"},
+    "programme_group_delete": _version,
+    "programme_group_move": lambda w: {**_version(w), "direction": "down"},
+    "programme_criterion_create": lambda w: {**_version(w), "title": "Lắng nghe đoàn viên", "kind": "qualitative"},
+    "programme_criterion_update": lambda w: _criterion(w, title="Giờ tình nguyện mỗi tuần (sửa)"),
+    "programme_criterion_delete": _version,
+    "programme_criterion_move": lambda w: {**_version(w), "direction": "down"},
+    "programme_audience_set": lambda w: {**_version(w), "unit_level": "grassroots", "role": "", "full_time": "",
+                                         "civil_servant": "", "applies": "no"},
+    "programme_audience_delete": _version,
+    "programme_participant_add": lambda w: {**_version(w, "units_draft"), "code": "G1"},
+    "programme_participant_remove": lambda w: _version(w, "units_draft"),
+}
+
+
+def programme_state():
+    """What an editing action changes: the programmes' versions and states, and the audit trail."""
+    return (list(Programme.objects.order_by("pk").values_list("pk", "status", "lock_version")),
+            AuditEvent.objects.count())
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_programme_permission_matrix(client, world, persona, name, args, method, expected):
     if persona != "anonymous":
         client.force_login(world["people"][persona])
-    before = list(Programme.objects.order_by("pk").values_list("pk", "status", "lock_version"))
-    response = getattr(client, method)(reverse(name, args=args(world)))
+    before = programme_state()
+    if method == "get":
+        response = client.get(reverse(name, args=args(world)))
+    else:
+        response = client.post(reverse(name, args=args(world)), PAYLOADS[name](world))
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous":
         assert response.url.startswith(reverse("account_login"))
-    if response.status_code != 302 or persona == "anonymous":
-        # Refused: nothing changed, whatever the page.
-        assert list(Programme.objects.order_by("pk").values_list("pk", "status", "lock_version")) == before
+    refused = response.status_code != 302 or persona == "anonymous"
+    if method == "post":
+        # Allowed: the change is in the database; refused: nothing changed.
+        assert (programme_state() == before) == refused, f"{persona} POST {name}"
+    elif refused:
+        assert programme_state() == before
+
+
+def test_every_post_cell_carries_a_payload():
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PAYLOADS)
 
 
 def test_every_programme_url_is_in_the_matrix():

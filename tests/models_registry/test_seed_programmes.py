@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from cadres.actors import SYSTEM
 from cadres.models import Sector, UnitLevel
 from models_registry.models import (
     AudienceTarget,
@@ -44,7 +45,7 @@ def _titles(programme, group_title):
 
 def test_every_seed_programme_loads_published_with_the_seed_counts():
     tenant = TenantFactory(slug="tinh-thu")
-    loaded = {item.key: item.programme for item in load_seed_programmes(tenant)}
+    loaded = {item.key: item.programme for item in load_seed_programmes(tenant, acting_user=SYSTEM)}
     assert set(loaded) == set(EXPECTED)
     for key, programme in loaded.items():
         assert _counts(programme) == EXPECTED[key], key
@@ -55,7 +56,7 @@ def test_every_seed_programme_loads_published_with_the_seed_counts():
 
 def test_the_seed_text_is_the_real_vietnamese_content():
     tenant = TenantFactory()
-    loaded = {item.key: item.programme for item in load_seed_programmes(tenant)}
+    loaded = {item.key: item.programme for item in load_seed_programmes(tenant, acting_user=SYSTEM)}
     ninh_binh = loaded["ninh-binh-2023-can-bo-doan-trach-nhiem"]
     assert _titles(ninh_binh, "Tiêu chí rèn luyện") == ["Nghiêm túc", "Trung thực", "Tận tâm", "Tích cực", "Học hỏi"]
     assert ninh_binh.sectors == [Sector.CIVIL_SERVICE]
@@ -82,9 +83,9 @@ def test_the_seed_text_is_the_real_vietnamese_content():
 
 def test_loading_twice_adds_nothing():
     tenant = TenantFactory()
-    load_seed_programmes(tenant)
+    load_seed_programmes(tenant, acting_user=SYSTEM)
     before = (Programme.objects.count(), Criterion.objects.count(), AudienceTarget.objects.count())
-    again = load_seed_programmes(tenant)
+    again = load_seed_programmes(tenant, acting_user=SYSTEM)
     assert not any(item.created for item in again)
     assert (Programme.objects.count(), Criterion.objects.count(), AudienceTarget.objects.count()) == before
 

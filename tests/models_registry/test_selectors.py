@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django_scopes import scope
 
+from cadres.actors import SYSTEM
 from cadres.models import GrantRole, PositionRole, Sector
 from models_registry import services
 from models_registry.selectors import (
@@ -110,7 +111,7 @@ def test_a_programme_above_reaches_only_the_sectors_it_covers(world):
 def test_open_draft_and_participants(world):
     published = world["programmes"]["d1"]
     assert open_draft_of(published) is None
-    draft = services.programme_new_version(programme=published)
+    draft = services.programme_new_version(programme=published, acting_user=SYSTEM)
     assert open_draft_of(published) == draft
     assert list(programme_participants(draft)) == []
 
@@ -125,7 +126,7 @@ def test_programme_coverage_counts_units_with_a_published_programme_of_their_own
     assert programme_coverage(tenant, 2025).covered == 0
     assert programme_coverage(tenant, 2026, root=tree["d1"]).covered == 2
     assert programme_coverage(tenant, 2026, max_depth=2).total == 3
-    services.programme_archive(programme=world["programmes"]["g1"])
+    services.programme_archive(programme=world["programmes"]["g1"], acting_user=SYSTEM)
     assert programme_coverage(tenant, 2026, root=tree["d1"]).covered == 1
 
 
@@ -135,7 +136,7 @@ def test_pilot_progress_counts_participants_per_huyen(world):
         dict(title="3 có", criteria=[dict(title="Chi đoàn có cán bộ Đoàn", kind="yes_no")])])
     second_branch = UnitFactory(parent=tree["g1"], code="B2")
     for lock, unit in enumerate([tree["b1"], second_branch, tree["g2"]]):
-        services.participant_add(programme=pilot, expected_version=lock, unit=unit)
+        services.participant_add(programme=pilot, expected_version=lock, unit=unit, acting_user=SYSTEM)
     rows = {row.district.code: (row.participants, row.meets_quota) for row in pilot_progress(pilot)}
     assert rows == {"D1": (2, True), "D2": (1, False)}
 
@@ -144,7 +145,7 @@ def test_a_draft_others_inherit_from_cannot_be_deleted(world):
     draft = world["programmes"]["d1_draft"]
     ProgrammeFactory(owner_unit=world["tree"]["g1"], parent=draft)
     with pytest.raises(ValidationError) as caught:
-        services.programme_delete_draft(programme=draft, expected_version=0)
+        services.programme_delete_draft(programme=draft, expected_version=0, acting_user=SYSTEM)
     assert caught.value.messages == ["Có mô hình khác đang kế thừa bản nháp này nên không thể xóa."]
 
 
@@ -153,10 +154,11 @@ def test_reads_and_writes_work_inside_a_request_like_tenant_scope(world):
     tree, manager = world["tree"], world["people"]["manager"]
     with scope(tenant=[tree["root"].tenant_id]):
         programme = get_editable_programme_for_user(manager, world["programmes"]["d1_draft"].pk)
-        group = services.group_create(programme=programme, expected_version=0, title="Chỉ tiêu")
+        group = services.group_create(programme=programme, expected_version=0, title="Chỉ tiêu", acting_user=SYSTEM)
         services.criterion_create(group=group, expected_version=1, title="Đi cơ sở mỗi tháng", kind="quantitative",
-                                  target=2, measure="visits", period="month", activity_kinds=["grassroots_visit"])
-        result = services.programme_publish(programme=programme, expected_version=2)
+                                  target=2, measure="visits", period="month", activity_kinds=["grassroots_visit"],
+                                      acting_user=SYSTEM)
+        result = services.programme_publish(programme=programme, expected_version=2, acting_user=SYSTEM)
         assert result.closest.other == world["programmes"]["d1"]
         assert names(programmes_visible_to(manager), world["programmes"]) == VISIBLE["manager"]
         assert applicable_criteria(programme, world["people"]["member"].cadre)[0].target == 2

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 
+from cadres.actors import SYSTEM
 from cadres.models import AuditEvent, Sector
 from models_registry import services
 from models_registry.models import (
@@ -30,9 +31,9 @@ def tree():
 
 
 def refused(call, **kwargs) -> str:
-    """Run a service that must refuse; return its Vietnamese message(s)."""
+    """Run a service that must refuse (as the system, unless told); return its Vietnamese message(s)."""
     with pytest.raises(ValidationError) as caught:
-        call(**kwargs)
+        call(**{"acting_user": SYSTEM, **kwargs})
     return " ".join(caught.value.messages)
 
 
@@ -99,7 +100,7 @@ def test_a_sane_fractional_target_in_hours_is_accepted(tree):
     programme, group, _criterion = draft_with_group(tree["d1"])
     criterion = services.criterion_create(group=group, expected_version=programme.lock_version,
                                           title="Giờ đọc sách", kind="quantitative", target="1,5", measure="hours",
-                                          period="week", activity_kinds=["volunteer_hours"])
+                                          period="week", activity_kinds=["volunteer_hours"], acting_user=SYSTEM)
     assert criterion.target == Decimal("1.5") and criterion.position == 2
     assert group.programme.lock_version == programme.lock_version == 1
 
@@ -121,11 +122,12 @@ def test_bad_audience_targets_are_refused(tree, fields, message):
 
 def test_an_audience_target_is_set_then_replaced(tree):
     programme, _group, criterion = draft_with_group(tree["d1"])
-    services.audience_target_set(criterion=criterion, expected_version=0, unit_level="district", target=3)
-    row = services.audience_target_set(criterion=criterion, expected_version=1, unit_level="district", target=4)
+    services.audience_target_set(criterion=criterion, expected_version=0, unit_level="district", target=3, acting_user=SYSTEM)
+    row = services.audience_target_set(criterion=criterion, expected_version=1, unit_level="district", target=4,
+        acting_user=SYSTEM)
     assert list(criterion.audience_targets.values_list("target", flat=True)) == [Decimal("4")]
     assert criterion.group.programme.lock_version == 2
-    services.audience_target_delete(audience_target=row, expected_version=2)
+    services.audience_target_delete(audience_target=row, expected_version=2, acting_user=SYSTEM)
     assert not criterion.audience_targets.exists()
 
 
@@ -139,12 +141,12 @@ def test_a_unit_programme_targets_levels_not_roles(tree):
 
 def test_a_criterion_with_audience_targets_cannot_turn_qualitative(tree):
     programme, _group, criterion = draft_with_group(tree["d1"])
-    services.audience_target_set(criterion=criterion, expected_version=0, unit_level="district", target=3)
+    services.audience_target_set(criterion=criterion, expected_version=0, unit_level="district", target=3, acting_user=SYSTEM)
     assert "Hãy xóa các chỉ tiêu theo đối tượng" in refused(
         services.criterion_update, criterion=criterion, expected_version=1, title="Giờ", kind="qualitative")
     # Changing the period re-checks every audience's target: 3 hours a week is fine, 30 a week is not.
     services.criterion_update(criterion=criterion, expected_version=1, title="Giờ", kind="quantitative",
-                              target=8, measure="hours", period="month", activity_kinds=["volunteer_hours"])
+                              target=8, measure="hours", period="month", activity_kinds=["volunteer_hours"], acting_user=SYSTEM)
 
 
 # --- Parents ------------------------------------------------------------------------------
@@ -180,7 +182,8 @@ def test_a_parent_of_another_tenant_or_a_sibling_unit_is_refused(tree):
 def test_a_child_copies_its_parents_content_marked_inherited(tree):
     parent = ProgrammeFactory(owner_unit=tree["d1"], groups=HUYEN_GROUPS, publish=True)
     hours = Criterion.objects.get(group__programme=parent, title="Giờ tình nguyện mỗi tuần")
-    child = services.programme_create(owner_unit=tree["g1"], name="Mô hình xã", start_year=2026, parent=parent)
+    child = services.programme_create(owner_unit=tree["g1"], name="Mô hình xã", start_year=2026, parent=parent,
+        acting_user=SYSTEM)
     copied = Criterion.objects.filter(group__programme=child).order_by("group__position", "position")
     assert [c.title for c in copied] == [c.title for c in Criterion.objects.filter(group__programme=parent)
                                          .order_by("group__position", "position")]
@@ -188,7 +191,7 @@ def test_a_child_copies_its_parents_content_marked_inherited(tree):
     copy = copied.get(inherited_from=hours)
     services.criterion_update(criterion=copy, expected_version=child.lock_version, title=copy.title,
                               kind="quantitative", target=3, measure="hours", period="week",
-                              activity_kinds=["volunteer_hours"])
+                              activity_kinds=["volunteer_hours"], acting_user=SYSTEM)
     copy.refresh_from_db()
     assert copy.modified_since_copy and copy.target == 3
     assert Criterion.objects.get(pk=hours.pk).target == 2  # the parent is untouched
@@ -231,13 +234,13 @@ def test_a_published_programme_cannot_be_edited(tree):
 def test_a_new_version_is_a_draft_copy_and_publishing_it_archives_the_old(tree):
     v1 = ProgrammeFactory(owner_unit=tree["d1"], groups=HUYEN_GROUPS, publish=True)
     v1_criteria = list(Criterion.objects.filter(group__programme=v1).values_list("pk", "title", "target"))
-    v2 = services.programme_new_version(programme=v1)
+    v2 = services.programme_new_version(programme=v1, acting_user=SYSTEM)
     assert (v2.version, v2.series, v2.derived_from, v2.status) == (2, v1.series, v1, ProgrammeStatus.DRAFT)
     assert "Phiên bản 2 của mô hình này đang được soạn." in refused(services.programme_new_version, programme=v1)
     first = Criterion.objects.filter(group__programme=v2).order_by("group__position", "position").first()
     services.criterion_update(criterion=first, expected_version=0, title="Lắng nghe đoàn viên mỗi tuần",
-                              kind="qualitative")
-    services.programme_publish(programme=v2, expected_version=1)
+                              kind="qualitative", acting_user=SYSTEM)
+    services.programme_publish(programme=v2, expected_version=1, acting_user=SYSTEM)
     v1.refresh_from_db()
     assert v1.status == ProgrammeStatus.ARCHIVED and v1.archived_at
     assert list(Criterion.objects.filter(group__programme=v1).values_list("pk", "title", "target")) == v1_criteria
@@ -248,7 +251,7 @@ def test_a_new_version_is_a_draft_copy_and_publishing_it_archives_the_old(tree):
 
 def test_archive_only_a_published_programme(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"], groups=OWN_GROUPS, publish=True)
-    assert services.programme_archive(programme=programme).status == ProgrammeStatus.ARCHIVED
+    assert services.programme_archive(programme=programme, acting_user=SYSTEM).status == ProgrammeStatus.ARCHIVED
     assert "Chỉ mô hình đã ban hành mới có thể lưu trữ." in refused(services.programme_archive, programme=programme)
 
 
@@ -260,7 +263,7 @@ def test_the_later_save_of_two_tabs_is_refused_and_nothing_is_overwritten(tree):
     tab_one = Programme.objects.get(pk=programme.pk)
     tab_two = Programme.objects.get(pk=programme.pk)
     services.programme_update(programme=tab_one, expected_version=tab_one.lock_version, name="Tên của thẻ 1",
-                              start_year=2026, end_year=2026)
+                              start_year=2026, end_year=2026, acting_user=SYSTEM)
     before = snapshot()
     message = refused(services.programme_update, programme=tab_two, expected_version=tab_two.lock_version,
                       name="Tên của thẻ 2", start_year=2026, end_year=2026)
@@ -279,10 +282,10 @@ def test_the_later_save_of_two_tabs_is_refused_and_nothing_is_overwritten(tree):
 def test_groups_and_criteria_reorder(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"], groups=HUYEN_GROUPS)
     first, second = programme.groups.order_by("position")
-    services.groups_reorder(programme=programme, expected_version=0, group_ids=[second.pk, first.pk])
+    services.groups_reorder(programme=programme, expected_version=0, group_ids=[second.pk, first.pk], acting_user=SYSTEM)
     assert list(programme.groups.order_by("position")) == [second, first]
     ids = list(first.criteria.order_by("position").values_list("pk", flat=True))
-    services.criteria_reorder(group=first, expected_version=1, criterion_ids=ids[::-1])
+    services.criteria_reorder(group=first, expected_version=1, criterion_ids=ids[::-1], acting_user=SYSTEM)
     assert list(first.criteria.order_by("position").values_list("pk", flat=True)) == ids[::-1]
     assert "không khớp với mô hình" in refused(services.criteria_reorder, group=first, expected_version=2,
                                                criterion_ids=ids[:2])
@@ -292,26 +295,26 @@ def test_groups_and_criteria_reorder(tree):
 
 def test_create_edit_delete_groups_and_a_draft_with_audit_rows(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"])
-    group = services.group_create(programme=programme, expected_version=0, title="  Những điều nên làm ")
+    group = services.group_create(programme=programme, expected_version=0, title="  Những điều nên làm ", acting_user=SYSTEM)
     assert (group.title, group.position) == ("Những điều nên làm", 1)
-    services.group_update(group=group, expected_version=1, title="Những điều không nên làm")
-    services.group_delete(group=group, expected_version=2)
+    services.group_update(group=group, expected_version=1, title="Những điều không nên làm", acting_user=SYSTEM)
+    services.group_delete(group=group, expected_version=2, acting_user=SYSTEM)
     audit = AuditEvent.objects.filter(object_type="models_registry.programme", object_id=str(programme.pk))
     actions = list(audit.order_by("id").values_list("action", flat=True))
     assert actions == ["programme.create", "programme.group_create", "programme.group_update", "programme.group_delete"]
-    services.programme_delete_draft(programme=programme, expected_version=3)
+    services.programme_delete_draft(programme=programme, expected_version=3, acting_user=SYSTEM)
     assert not Programme.objects.filter(pk=programme.pk).exists()
 
 
 def test_participants_of_a_unit_programme(tree):
     programme = ProgrammeFactory(owner_unit=tree["d1"], subject=ProgrammeSubject.UNITS, pilot_quota=5)
-    services.participant_add(programme=programme, expected_version=0, unit=tree["b1"])
+    services.participant_add(programme=programme, expected_version=0, unit=tree["b1"], acting_user=SYSTEM)
     assert list(ProgrammeParticipant.objects.values_list("unit__code", flat=True)) == ["B1"]
     assert "Mục này thuộc tỉnh/thành đoàn khác." in refused(services.participant_add, programme=programme,
                                                            expected_version=1, unit=tree["foreign"])
     assert "thuộc đơn vị xây dựng mô hình" in refused(services.participant_add, programme=programme,
                                                       expected_version=1, unit=tree["g2"])
-    services.participant_remove(programme=programme, expected_version=1, unit=tree["b1"])
+    services.participant_remove(programme=programme, expected_version=1, unit=tree["b1"], acting_user=SYSTEM)
     assert not ProgrammeParticipant.objects.exists()
 
 
@@ -322,7 +325,7 @@ def test_registry_settings(tree):
     for bad in ("0.1", "1.5", "nhiều", "NaN"):
         assert "Nhập tỷ lệ từ 0,30 đến 1,00" in refused(services.registry_settings_update, tenant=tenant,
                                                         similarity_threshold=bad, block_similar=True)
-    services.registry_settings_update(tenant=tenant, similarity_threshold="0,8", block_similar=True)
+    services.registry_settings_update(tenant=tenant, similarity_threshold="0,8", block_similar=True, acting_user=SYSTEM)
     settings.refresh_from_db()
     assert (settings.similarity_threshold, settings.block_similar) == (Decimal("0.80"), True)
 
@@ -330,5 +333,5 @@ def test_registry_settings(tree):
 def test_sectors_are_kept_in_order_without_duplicates(tree):
     programme = services.programme_create(owner_unit=UnitFactory(parent=tree["root"]), name="Khối CCVC",
                                           start_year=2023, end_year=2027,
-                                          sectors=[Sector.CIVIL_SERVICE, Sector.SCHOOL, Sector.CIVIL_SERVICE])
+                                          sectors=[Sector.CIVIL_SERVICE, Sector.SCHOOL, Sector.CIVIL_SERVICE], acting_user=SYSTEM)
     assert programme.sectors == ["civil_service", "school"] and programme.period_label == "2023–2027"

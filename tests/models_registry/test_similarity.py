@@ -5,6 +5,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from hypothesis import given, settings, strategies as st
 
+from cadres.actors import SYSTEM
 from models_registry import services
 from models_registry.content import write_content
 from models_registry.models import Criterion, Programme, ProgrammeStatus
@@ -25,13 +26,13 @@ def tree():
 
 def child_of(tree, **kwargs):
     return services.programme_create(owner_unit=tree["g1"], name="Cán bộ Đoàn trách nhiệm", start_year=2026,
-                                     parent=tree["parent"], **kwargs)
+                                     parent=tree["parent"], **{"acting_user": SYSTEM, **kwargs})
 
 
 def publish(programme):
     """Publish as the editor would, with the lock_version of the page just reloaded."""
     programme.refresh_from_db()
-    return services.programme_publish(programme=programme, expected_version=programme.lock_version)
+    return services.programme_publish(programme=programme, expected_version=programme.lock_version, acting_user=SYSTEM)
 
 
 def test_a_near_copy_of_the_parent_warns_and_names_it(tree):
@@ -39,7 +40,7 @@ def test_a_near_copy_of_the_parent_warns_and_names_it(tree):
     # A cosmetic touch: one more sentence of guidance on one criterion.
     criterion = Criterion.objects.filter(group__programme=child).first()
     services.criterion_update(criterion=criterion, expected_version=0, title=criterion.title,
-                              kind=criterion.kind, guidance=criterion.guidance + " Ghi sổ theo dõi.")
+                              kind=criterion.kind, guidance=criterion.guidance + " Ghi sổ theo dõi.", acting_user=SYSTEM)
     result = publish(child)
     assert result.is_similar and not result.blocks
     assert result.closest.other == tree["parent"] and result.closest.relation == "parent"
@@ -55,7 +56,7 @@ def test_a_near_copy_of_the_parent_warns_and_names_it(tree):
 def test_a_programme_of_its_own_does_not_warn_even_with_the_same_name(tree):
     own = child_of(tree)
     for lock, group in enumerate(own.groups.all()):
-        services.group_delete(group=group, expected_version=lock)
+        services.group_delete(group=group, expected_version=lock, acting_user=SYSTEM)
     write_content(own, OWN_GROUPS)
     result = publish(own)
     assert not result.is_similar and result.message() == ""
@@ -72,18 +73,20 @@ def test_rewriting_inherited_criteria_clears_the_warning(tree):
         "Tự học tin học văn phòng, hướng dẫn lại cho bí thư chi đoàn",
     ])
     for criterion in Criterion.objects.filter(group__programme=child, kind="qualitative"):
-        services.criterion_update(criterion=criterion, expected_version=lock, title=next(rewrites), kind="qualitative")
+        services.criterion_update(criterion=criterion, expected_version=lock, title=next(rewrites), kind="qualitative",
+            acting_user=SYSTEM)
         lock += 1
     group = child.groups.order_by("position").first()
     for title in ["Vận động thanh niên tham gia bảo vệ môi trường kênh rạch", "Kết nối việc làm cho thanh niên xa quê"]:
-        services.criterion_create(group=group, expected_version=lock, title=title, kind="qualitative")
+        services.criterion_create(group=group, expected_version=lock, title=title, kind="qualitative", acting_user=SYSTEM)
         lock += 1
-    result = services.programme_publish(programme=child, expected_version=lock)
+    result = services.programme_publish(programme=child, expected_version=lock, acting_user=SYSTEM)
     assert not result.is_similar, result.as_report()
 
 
 def test_with_the_block_setting_a_near_copy_is_refused(tree):
-    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.70", block_similar=True)
+    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.70", block_similar=True,
+        acting_user=SYSTEM)
     child = child_of(tree)
     with pytest.raises(ValidationError) as caught:
         publish(child)
@@ -106,7 +109,7 @@ def test_a_copy_of_a_sibling_units_programme_warns(tree):
 
 
 def test_versions_of_the_same_programme_are_not_compared(tree):
-    v2 = services.programme_new_version(programme=tree["parent"])
+    v2 = services.programme_new_version(programme=tree["parent"], acting_user=SYSTEM)
     assert check_similarity(v2).comparisons == []
     assert publish(v2).closest is None
     assert Programme.objects.get(pk=tree["parent"].pk).status == ProgrammeStatus.ARCHIVED
@@ -116,7 +119,8 @@ def test_the_threshold_is_the_tenants(tree):
     child = ProgrammeFactory(owner_unit=tree["g1"], parent=tree["parent"], groups=HUYEN_GROUPS[:1] + OWN_GROUPS)
     score = check_similarity(child).closest.score
     assert 0.4 < score < 0.7 and not check_similarity(child).is_similar
-    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.40", block_similar=False)
+    services.registry_settings_update(tenant=tree["root"].tenant, similarity_threshold="0.40", block_similar=False,
+        acting_user=SYSTEM)
     assert check_similarity(child).is_similar
 
 

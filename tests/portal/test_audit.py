@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from cadres.actors import SYSTEM
 from cadres.models import AuditEvent, JoinRequestStatus, PositionRole
 from cadres.selectors import cadre_audit_events, filter_audit_events, unit_audit_events
 from cadres.services.audit import audit_record
@@ -69,10 +70,10 @@ def test_a_row_names_the_unit_it_happened_in_and_the_cadre_it_is_about(world):
 def test_a_units_trail_is_its_subtree_and_its_cadres_while_they_were_there(world):
     han, boss = world["han"], world["boss"]
     unit_update(unit=world["b1"], name="Chi đoàn Ấp Một", level=world["b1"].level, acting_user=boss)
-    unit_update(unit=world["g2"], name="Đoàn xã Bên Kia", level=world["g2"].level, acting_user=boss)
+    unit_update(unit=world["g2"], name="Đoàn xã Bên Kia", level=world["g2"].level, acting_user=SYSTEM)
     cadre_update(cadre=han, ethnicity="Khmer", acting_user=boss)
     foreign = world["foreign"]
-    unit_update(unit=foreign, name="Huyện Đoàn Lạ", level=foreign.level)
+    unit_update(unit=foreign, name="Huyện Đoàn Lạ", level=foreign.level, acting_user=SYSTEM)
 
     after = world["before"]
     assert set(trail(world["d1"], after)) == {("unit.update", str(world["b1"].pk)), ("cadre.update", str(han.pk))}
@@ -88,8 +89,8 @@ def test_a_units_trail_is_its_subtree_and_its_cadres_while_they_were_there(world
 def test_a_cadres_profile_changes_after_they_left_stay_out_of_the_units_trail(world):
     han = world["han"]
     position = han.positions.get(unit=world["b1"])
-    position_end(position=position, end_date=timezone.localdate() - datetime.timedelta(days=1))
-    cadre_update(cadre=han, job_title="Giáo viên")
+    position_end(position=position, end_date=timezone.localdate() - datetime.timedelta(days=1), acting_user=SYSTEM)
+    cadre_update(cadre=han, job_title="Giáo viên", acting_user=SYSTEM)
     assert ("cadre.update", str(han.pk)) not in trail(world["d1"])
     assert ("cadre.update", str(han.pk)) in trail(world["d2"])
 

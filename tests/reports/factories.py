@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from cadres.actors import SYSTEM
 from cadres.models import Cadre, Position, PositionRole, Tenant, Unit, UnitLevel
 from cadres.services.units import tenant_create
 from cadres.text import fold, person_sort_key
@@ -31,7 +32,7 @@ _serial = itertools.count(1)
 def make_tenant(name: str = "", slug: str = "") -> Tenant:
     n = next(_serial)
     return tenant_create(name=name or f"Tỉnh Đoàn Báo Cáo {n}", slug=slug or f"bao-cao-{n}",
-                         root_code=(slug or f"bao-cao-{n}").upper())
+                         root_code=(slug or f"bao-cao-{n}").upper(), acting_user=SYSTEM)
 
 
 def add_unit(parent: Unit, *, level: str, name: str = "", code: str = "", sector: str = "") -> Unit:

@@ -1,15 +1,17 @@
 """The official document format (domain §8): A4, margins, the bundled serif font, Vietnamese text."""
 
 import datetime
+import http.server
 import io
 import shutil
 import subprocess
+import threading
 
 import pytest
 from django.template import engines
 from pypdf import PdfReader
 
-from office.pdf import OfficialHeader, html_to_pdf
+from office.pdf import LocalStaticFetcher, OfficialHeader, html_to_pdf
 from tests.conftest import missing_service
 
 MM = 72 / 25.4
@@ -95,9 +97,42 @@ def test_pdffonts_sees_only_embedded_fonts(pdf, tmp_path):
 
 
 def test_documents_never_fetch_from_the_network():
-    html = '{% extends "pdf/official.html" %}{% block content %}<img src="http://example.com/x.png">{% endblock %}'
-    rendered = engines["django"].from_string(html).render({"header": OfficialHeader(superior="A", issuer="B")})
-    assert html_to_pdf(rendered).startswith(b"%PDF")  # the image is skipped, nothing fetched
+    """A remote image and stylesheet in a document reach no server: one listening here
+    counts the requests it gets (WeasyPrint's own fetcher would fetch both, and only log
+    a failure, so the PDF alone would prove nothing)."""
+    requests: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red; }")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        html = ('{% extends "pdf/official.html" %}{% block content %}'
+                f'<link rel="stylesheet" href="{base}/style.css"><img src="{base}/x.png">{{% endblock %}}')
+        rendered = engines["django"].from_string(html).render({"header": OfficialHeader(superior="A", issuer="B")})
+        assert html_to_pdf(rendered).startswith(b"%PDF")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert requests == []
+
+
+def test_documents_read_no_file_outside_the_static_folders():
+    with pytest.raises(ValueError, match="may not fetch"):
+        LocalStaticFetcher().fetch("file:///etc/hostname")
+    with pytest.raises(ValueError, match="may not fetch"):
+        LocalStaticFetcher().fetch("http://127.0.0.1:1/x.png")
 
 
 @pytest.mark.django_db

@@ -1,6 +1,6 @@
 """The shared body of the reorganisation commands (`unit_move`, `unit_merge`,
-`unit_archive`, `unit_split`): find the tenant and units by code, run the service as the
-system, print what it will do (`--dry-run`) or did, and exit non-zero on a refusal."""
+`unit_archive`, `unit_split`): find the tenant and units by code, run the service as
+`SYSTEM` (`cadres.actors`), print what it will do (`--dry-run`) or did, and exit non-zero on a refusal."""
 
 from typing import Any
 

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from cadres.actors import SYSTEM
 from cadres.management.commands._reorganise import ReorganiseCommand
 from cadres.models import Tenant
 from cadres.services.reorganise import Outcome, unit_archive
@@ -19,4 +20,4 @@ class Command(ReorganiseCommand):
     def reorganise(self, tenant: Tenant, dry_run: bool, **options: Any) -> Outcome:
         target = options["transfer_to"]
         return unit_archive(unit=self.unit(tenant, options["unit"]),
-                            transfer_to=self.unit(tenant, target) if target else None)
+                            transfer_to=self.unit(tenant, target) if target else None, acting_user=SYSTEM)

@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from cadres.actors import SYSTEM
 from cadres.management.commands._reorganise import ReorganiseCommand
 from cadres.models import Tenant, Unit
 from cadres.services.reorganise import NewUnit, Outcome, unit_merge
@@ -20,6 +21,7 @@ class Command(ReorganiseCommand):
     def reorganise(self, tenant: Tenant, dry_run: bool, **options: Any) -> Outcome:
         sources = [self.unit(tenant, code) for code in options["units"].split(",") if code.strip()]
         if options["name"]:
-            return unit_merge(sources=sources, new=NewUnit(options["into"], options["name"]), dry_run=dry_run)
+            return unit_merge(sources=sources, new=NewUnit(options["into"], options["name"]), dry_run=dry_run,
+                              acting_user=SYSTEM)
         into: Unit = self.unit(tenant, options["into"])
-        return unit_merge(sources=sources, into=into, dry_run=dry_run)
+        return unit_merge(sources=sources, into=into, dry_run=dry_run, acting_user=SYSTEM)

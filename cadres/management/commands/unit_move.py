@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import CommandParser
 
+from cadres.actors import SYSTEM
 from cadres.management.commands._reorganise import ReorganiseCommand
 from cadres.models import Tenant
 from cadres.services.reorganise import Outcome, unit_move
@@ -17,4 +18,4 @@ class Command(ReorganiseCommand):
 
     def reorganise(self, tenant: Tenant, dry_run: bool, **options: Any) -> Outcome:
         return unit_move(unit=self.unit(tenant, options["unit"]), parent=self.unit(tenant, options["to"]),
-                         dry_run=dry_run)
+                         dry_run=dry_run, acting_user=SYSTEM)

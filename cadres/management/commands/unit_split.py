@@ -4,6 +4,7 @@ from typing import Any
 from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
+from cadres.actors import SYSTEM
 from cadres.imports.split_plan import read_split_plan
 from cadres.management.commands._reorganise import ReorganiseCommand
 from cadres.models import Tenant
@@ -31,4 +32,5 @@ class Command(ReorganiseCommand):
             for problem in plan.problems:
                 self.stderr.write(problem)
             raise CommandError(_("Nothing was written: the plan has %(n)s problem(s).") % {"n": len(plan.problems)})
-        return unit_split(unit=unit, parts=plan.parts, children=plan.children, cadres=plan.cadres, dry_run=dry_run)
+        return unit_split(unit=unit, parts=plan.parts, children=plan.children, cadres=plan.cadres, dry_run=dry_run,
+                          acting_user=SYSTEM)

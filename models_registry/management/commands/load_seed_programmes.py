@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from cadres.actors import SYSTEM
 from cadres.models import Tenant
 from models_registry.seeding import load_seed_programmes
 
@@ -14,7 +15,7 @@ class Command(BaseCommand):
         found = Tenant.objects.filter(slug=tenant).first()
         if found is None:
             raise CommandError(f"No tenant with slug {tenant!r}.")
-        for loaded in load_seed_programmes(found):
+        for loaded in load_seed_programmes(found, acting_user=SYSTEM):
             state = "added" if loaded.created else "already there"
             self.stdout.write(f"  {loaded.key:45} {state} (#{loaded.programme.pk}, {loaded.programme.owner_unit.code})")
         self.stdout.write(self.style.SUCCESS("Seed programmes ready."))
