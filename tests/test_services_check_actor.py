@@ -351,6 +351,7 @@ FORM_CASES: dict[str, Case] = {
         registration=f["draft"], field=f"commitment.{f['w'].criteria[RESPONSIBILITY].pk}.text", value="Tôi cam kết",
         expected_version=0),
         allowed="reviewer", refused=("member", "sibling", "foreign")),
+    "reports.services.reminders.registration_nudge": Case(lambda f: dict(cycle=f["w"].cycle, unit=f["w"].g1), **G1),
     "reports.services.unit_reports.unit_report_get_or_create": Case(lambda f: dict(
         cycle=f["w"].cycle, unit=f["w"].d1), allowed="provincial", refused=("g1", "sibling", "foreign")),
     "reports.services.unit_reports.unit_report_update": Case(lambda f: dict(

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -28,10 +27,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from cadres.models import Cadre, Grant, GrantRole, NoticeKind, Position, PositionRole, Tenant, Unit
+from cadres.models import Cadre, Grant, GrantRole, NoticeKind, Position, PositionRole, Tenant, Unit, User
 from cadres.selectors import manages_unit, unit_managers, users_by_id
 from cadres.services.audit import audit_record
 from cadres.services.notices import notify
+from cadres.transitions import require
 from evaluations.kinds import KINDS, FormKind
 from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineKind, RegistrationState
 from reports.models import ReminderKind, ReminderLog, UnitReport, UnitReportState
@@ -228,13 +228,12 @@ def reminders_send(*, tenant: Tenant, today: datetime.date | None = None) -> int
 
 
 @transaction.atomic
-def registration_nudge(*, cycle: Cycle, unit: Unit, acting_user: Any, cadre: Cadre | None = None,
+def registration_nudge(*, cycle: Cycle, unit: Unit, acting_user: User, cadre: Cadre | None = None,
                        today: datetime.date | None = None) -> int:
     """"Nhắc" from the list of who has not registered: a notice (in the app, and by email as
     each chose) to the cadres of `unit`'s subtree who still owe the cycle's ĐKCT01, or to one
     of them; at most once a day per person (`ReminderLog`). Returns how many were reminded."""
-    if not manages_unit(acting_user, unit):
-        raise PermissionDenied
+    require(acting_user, lambda user: manages_unit(user, unit), _("You do not manage %(unit)s.") % {"unit": unit.name})
     today = today or timezone.localdate()
     owing = unregistered_cadres(unit, cycle).filter(user__isnull=False).select_related("user")
     if cadre is not None:
