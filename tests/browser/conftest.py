@@ -3,8 +3,25 @@ downloaded browser). Tests here are marked `browser`; tests/conftest.py skips th
 chromium is missing, and fails them under CI=true."""
 
 import pytest
+from django.conf import settings
+from django.core.servers.basehttp import WSGIServer
+from django.test.testcases import LiveServerThread
 
 from tests.conftest import CHROMIUM
+
+
+# With SQLite the live server's request threads all share the test's one in-memory
+# connection: two requests at once (an autosave while the page moves on) break each other's
+# transaction ("no such savepoint"). One request at a time there; PostgreSQL threads have
+# connections of their own.
+class OneRequestAtATimeServer(WSGIServer):
+    def __init__(self, *args, connections_override=None, **kwargs):
+        # The live server thread itself runs with the test's connection (LiveServerThread.run).
+        super().__init__(*args, **kwargs)
+
+
+if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    LiveServerThread.server_class = OneRequestAtATimeServer
 
 CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
