@@ -48,6 +48,15 @@ def hand_over(task, args: list, what: str) -> bool:
     return True
 
 
+def hand_over_recorded(task, args: list, what: str, model, pk: int, field: str) -> bool:
+    """`hand_over`, and once handed over the row says when (`field`); until then it stays
+    for the sweep (`jobs_to_resend`, `notices_to_resend`) and its page says it is queued."""
+    if not hand_over(task, args, what):
+        return False
+    model.objects.with_scopes_disabled().filter(pk=pk).update(**{field: timezone.now()})
+    return True
+
+
 def broker_pause_end() -> None:
     """Ask the broker again at the next hand-over (a test brings the broker back)."""
     global _broker_paused_until
@@ -77,11 +86,7 @@ def enqueue_import_job(job: ImportJob) -> None:
 
 
 def _send_import_job(job_id: int) -> bool:
-    # Not handed over: the job stays queued, its page says so, the sweep hands it over.
-    if not hand_over(run_import_job, [job_id], f"import job {job_id}"):
-        return False
-    ImportJob.objects.with_scopes_disabled().filter(pk=job_id).update(sent_at=timezone.now())
-    return True
+    return hand_over_recorded(run_import_job, [job_id], f"import job {job_id}", ImportJob, job_id, "sent_at")
 
 
 # --- Notices by email --------------------------------------------------------------------
@@ -144,11 +149,8 @@ def send_email(self, subject: str, body: str, to: list[str], html: str | None = 
 
 
 def _send_notice_email(tenant_id: int, notice_id: int) -> bool:
-    # Recorded once handed over; until then the sweep hands it over again (`notices_to_resend`).
-    if not hand_over(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}"):
-        return False
-    Notice.objects.with_scopes_disabled().filter(pk=notice_id).update(email_queued_at=timezone.now())
-    return True
+    return hand_over_recorded(send_notice_email, [tenant_id, notice_id], f"notice {notice_id}", Notice, notice_id,
+                              "email_queued_at")
 
 
 def notice_saved(sender, instance: Notice, created: bool, **kwargs) -> None:

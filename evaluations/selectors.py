@@ -40,7 +40,7 @@ from evaluations.models import (
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
 from evaluations.snapshots import FieldChange, diff_snapshots
 from models_registry.models import ActivityKind, Programme, ProgrammeStatus, ProgrammeSubject
-from models_registry.selectors import deciding_position, deciding_positions
+from models_registry.selectors import deciding_positions
 
 # Re-exported for views: what buttons to show.
 __all__ = ["can_finalise", "can_review", "effective_deadline", "is_owner"]
@@ -353,12 +353,14 @@ def next_steps_for(cadre: Cadre) -> list[NextStep]:
         return []
     steps = []
     on = cycle.reference_date()
-    for programme in programmes_for_cadre(cadre, cycle):
+    programmes = programmes_for_cadre(cadre, cycle)
+    deciding = deciding_positions(programmes, cadre, on)
+    for programme in programmes:
         registrations = Registration.objects.filter(cycle=cycle, cadre=cadre, programme__series=programme.series)
         current = registrations.exclude(state__in=[RegistrationState.SUPERSEDED, RegistrationState.CLOSED]) \
             .order_by("-revision").first()
         # programmes_for_cadre lists only programmes under which the cadre has a deciding position.
-        unit = current.unit if current else deciding_position(programme, cadre, on).unit  # type: ignore[union-attr]
+        unit = current.unit if current else deciding[programme.pk].unit  # type: ignore[union-attr]
         reg_due = _due(cycle, cadre, unit, DeadlineKind.REGISTRATION)
         if current is None:
             steps.append(NextStep("register", _("Register your commitments under “%(p)s”.") % {"p": programme.name},

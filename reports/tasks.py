@@ -110,11 +110,8 @@ def enqueue_report_file(report_file: ReportFile) -> None:
 
 
 def _send_report_file(file_id: int) -> bool:
-    # Not handed over: the job stays queued, its page says so, the sweep hands it over.
-    if not cadres_tasks.hand_over(generate_report_file, [file_id], f"report file {file_id}"):
-        return False
-    ReportFile.objects.with_scopes_disabled().filter(pk=file_id).update(sent_at=timezone.now())
-    return True
+    return cadres_tasks.hand_over_recorded(generate_report_file, [file_id], f"report file {file_id}", ReportFile,
+                                           file_id, "sent_at")
 
 
 @shared_task
