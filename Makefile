@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
@@ -17,6 +18,11 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-* && touch $@
 
 setup: $(STAMP)
+
+# The bench's own packages (locust), kept out of the app's and the tests' environment.
+$(BENCH_STAMP): $(STAMP)
+	$(BIN)/pip install --quiet ".[test,bench]"
+	rm -f $(VENV)/.bench-* && touch $@
 
 system-deps:
 	scripts/system-deps.sh $(if $(filter test,$(MAKECMDGOALS)),test,run)
@@ -40,7 +46,7 @@ test: setup system-deps
 # of CADRES cadres, prints the table and writes bench/results/latest.md.
 CADRES ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/so_ren_luyen_bench
-bench: setup system-deps
+bench: $(BENCH_STAMP) system-deps
 	CADRES=$(CADRES) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
 
 worker: setup

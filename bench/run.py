@@ -1,4 +1,4 @@
-"""`make bench`: rebuild a benchmark province on PostgreSQL and time the rows P1a, P1b, P5.
+"""`make bench`: rebuild a benchmark province on PostgreSQL and measure the rows P1a, P1b, P2, P3, P5.
 
     make bench                      # CADRES=100000
     make bench CADRES=20000         # a quick run
@@ -18,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -45,6 +44,9 @@ os.environ.clear()
 os.environ.update(ENV)
 sys.path.insert(0, str(ROOT))
 
+from bench.load import p3  # noqa: E402
+from bench.pages import p2  # noqa: E402
+from bench.rows import Row, ms, table  # noqa: E402
 
 # --- Database, migrations, the province -----------------------------------------------------
 
@@ -75,26 +77,6 @@ def build_province(cadres: int, seed: int) -> str:
 
 
 # --- Results --------------------------------------------------------------------------------
-
-@dataclass
-class Row:
-    row: str
-    figure: str
-    ours: str
-    floor: str
-    ratio: str
-    target: str
-    passed: bool | None  # None: could not be measured
-    note: str = ""
-
-    @property
-    def verdict(self) -> str:
-        return {True: "pass", False: "FAIL", None: "ERROR"}[self.passed]
-
-
-def ms(seconds: float) -> str:
-    return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
-
 
 def alternate(ours, floor, runs: int = 2) -> tuple[tuple[list[float], object], tuple[list[float], object]]:
     """Ours and its floor in turn, `runs` times each, so that load on the machine changing
@@ -456,13 +438,6 @@ def p5(cycle, root, forms, notes: list[str]) -> list[Row]:
 
 # --- Main ------------------------------------------------------------------------------------
 
-def table(rows: list[Row]) -> str:
-    lines = ["| row | figure | ours | floor or baseline | ratio | target | result |",
-             "|---|---|---|---|---|---|---|"]
-    lines += [f"| {r.row} | {r.figure} | {r.ours} | {r.floor} | {r.ratio} | {r.target} | {r.verdict} |" for r in rows]
-    return "\n".join(lines)
-
-
 def main() -> int:
     cadres = int(os.environ.get("CADRES") or 100_000)
     seed = int(os.environ.get("BENCH_SEED") or 1)
@@ -481,6 +456,7 @@ def main() -> int:
 
     step("recreate the database", recreate_database, ENV["DATABASE_URL"])
     step("migrate", manage, "migrate", "--noinput", "-v", "0")
+    step("collect static files", manage, "collectstatic", "--noinput", "-v", "0")  # pages with DEBUG=0
     built_by = step(f"generate the province ({cadres} cadres, seed {seed})", build_province, cadres, seed)
 
     import logging
@@ -518,6 +494,8 @@ def main() -> int:
         p1b_row, forms, _depth = step("P1b", p1b, cycle, notes)
         rows.append(p1b_row)
         rows += step("P5", p5, cycle, root, forms, notes)
+        rows.append(step("P3", p3, tenant, cycle, notes))
+        rows.append(step("P2", p2, notes))
     timings.append(("total", time.perf_counter() - started))
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,

@@ -143,17 +143,14 @@ def units_visible_to(user: AnyUser) -> QuerySet[Unit]:
     return Unit.objects.filter(_paths_q(access.managed_paths) | Q(pk__in=own))
 
 
-def units_to_filter_by(user: AnyUser, depth: int = 2) -> QuerySet[Unit]:
-    """The units a list's "unit" filter offers, by path: where a Bí thư serves; for a
-    manager, their subtrees down to `depth` levels below the top (not every chi đoàn of a
-    province)."""
-    access = access_for(user)
-    if not access.is_manager:
-        units = units_visible_to(user)
-    else:
-        tops = min(len(path) for path in access.managed_paths) // Unit.steplen
-        units = units_managed_by(user).filter(depth__lte=tops + depth)
-    return units.filter(archived_at__isnull=True).order_by("path")
+def units_to_filter_by(user: AnyUser, query: str = "") -> QuerySet[Unit]:
+    """The units a list's "unit" filter may pick: where a Bí thư serves; for a manager, any
+    unit of their subtrees. With a query, those whose code or name contains every word of it,
+    diacritics ignored (the filter suggests them as one types)."""
+    units = units_visible_to(user).filter(archived_at__isnull=True)
+    for word in fold(query).split():
+        units = units.filter(search_text__contains=word)
+    return units.order_by("path")
 
 
 def cadres_visible_to(user: AnyUser) -> QuerySet[Cadre]:

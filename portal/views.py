@@ -49,7 +49,7 @@ def inbox(request):
     """Everything awaiting the user's decision, oldest first, each linking to where they act."""
     if not selectors.access_for(request.user).is_reviewer:
         raise Http404
-    filters = InboxFilterForm(request.GET or None, units=selectors.units_to_filter_by(request.user))
+    filters = InboxFilterForm(request.GET or None, user=request.user)
     if filters.is_bound and not filters.is_valid():
         messages.warning(request, _("A filter that is not offered here was ignored."))
     kind, unit = filters.chosen()

@@ -96,6 +96,8 @@ MATRIX = [
                                           foreign_provincial=200, secretary=200)),
     ("unit_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
                                               foreign_provincial=200, secretary=200)),
+    # Anyone logged in may ask; the suggestions are the units within their reach (tests/cadres/test_unit_filter.py).
+    ("unit_suggest", lambda w: [], "get", expect(default=200)),
     ("unit_detail", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
     ("unit_detail", lambda w: ["a", "B1"], "get", expect(**UNIT_OF_B1)),
     ("unit_children", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),

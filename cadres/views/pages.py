@@ -11,6 +11,7 @@ from django.shortcuts import render
 
 from cadres import selectors
 from cadres.forms.notices import NoticeEmailForm
+from cadres.forms.unit_filter import unit_suggestions
 from cadres.models import Unit
 
 CADRES_PER_PAGE = 50
@@ -121,3 +122,11 @@ def unit_cadres(request, tenant_slug: str, code: str):
         },
     )
 
+
+
+@login_required
+def unit_suggest(request):
+    """The htmx fragment of a list's unit filter: the units within reach matching what is typed."""
+    query = request.GET.get("unit_q", "").strip()[:100]
+    return render(request, "cadres/_unit_suggestions.html", {"matches": unit_suggestions(request.user, query),
+                                                               "query": query})

@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from cadres.forms.unit_filter import UnitFilterForm
 from evaluations.models import DeadlineKind, RegistrationState
 from evaluations.services.cycles import DATE_FIELDS
 
@@ -85,17 +86,15 @@ class ExtensionForm(forms.Form):
         return self.cleaned_data["until"]
 
 
-class ReviewFilterForm(forms.Form):
+class ReviewFilterForm(UnitFilterForm):
     """The queue's filters; anything unknown falls back to "all" rather than an error."""
 
     state = forms.ChoiceField(required=False, choices=[("", "")] + [
         choice for choice in RegistrationState.choices if choice[0] != RegistrationState.DRAFT])
     q = forms.CharField(label=_("Search by name"), required=False, max_length=100,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    unit = forms.ChoiceField(label=_("Unit"), required=False)
     cycle = forms.ChoiceField(label=_("Cycle"), required=False)
 
-    def __init__(self, *args, units, cycles, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("All units"))] + [(unit.pk, unit.name) for unit in units]
+    def __init__(self, *args, user, cycles, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
         self.fields["cycle"].choices = [(cycle.pk, cycle.year) for cycle in cycles]

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.selectors import access_for, own_cadre, units_to_filter_by
+from cadres.selectors import access_for, own_cadre
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import EDIT, REGISTRATION_FLOW
@@ -41,8 +41,6 @@ from models_registry.models import CriterionKind
 from models_registry.templatetags.programmes import target_text
 
 QUEUE_PER_PAGE = 30
-# Units offered in the queue's filter: this many levels below the user's top units.
-UNIT_FILTER_DEPTH = 2
 
 
 def _message(error: ValidationError) -> str:
@@ -311,12 +309,11 @@ def review_queue(request):
     if not (access.reviewed_unit_ids or access.is_manager):
         raise Http404
     cycles = list(Cycle.objects.filter(tenant_id__in=access.tenant_ids).order_by("-year"))
-    units = list(units_to_filter_by(request.user, UNIT_FILTER_DEPTH))
-    filters = ReviewFilterForm(request.GET or None, units=units, cycles=cycles)
+    filters = ReviewFilterForm(request.GET or None, user=request.user, cycles=cycles)
     data = filters.cleaned_data if filters.is_valid() else {}
     cycle = next((c for c in cycles if str(c.pk) == data.get("cycle")), None) or (cycles[0] if cycles else None)
-    unit = next((u for u in units if str(u.pk) == data.get("unit")), None)
-    queue = queue_of(request.user, state=data.get("state", ""), cycle=cycle, unit=unit, search=data.get("q", ""))
+    queue = queue_of(request.user, state=data.get("state", ""), cycle=cycle, unit=filters.chosen_unit,
+                     search=data.get("q", ""))
     page = Paginator(queue.items.order_by("-submitted_at", "-id"), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     states = [(value, label, queue.counts.get(value, 0)) for value, label in RegistrationState.choices
               if value in queue.counts]
