@@ -124,7 +124,9 @@ class DraftForm(forms.Form):
             **(size or {}), "class": " ".join(["autosave", *(size or {}).get("class", "").split()]),
             "data-form": f"{self.storage_prefix}-{self.draft.pk}", "data-field": key,
             "hx-post": reverse(self.autosave_url, args=[self.draft.pk]),
-            "hx-trigger": ("change" if select else "input changed delay:800ms, blur") + ", autosave-retry",
+            # `change`, not `blur`: leaving a field saves it only when it was edited, so tabbing
+            # through a form sends nothing.
+            "hx-trigger": ("change" if select else "input changed delay:800ms, change") + ", autosave-retry",
             "hx-vals": f'{{"field": "{key}"}}', "hx-include": f"{target} input", "hx-target": target,
             "hx-swap": "outerHTML", "hx-sync": "this:queue last",
         })

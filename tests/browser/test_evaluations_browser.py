@@ -44,6 +44,24 @@ def no_horizontal_overflow(tab) -> bool:
     return tab.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
+def test_tabbing_through_the_form_saves_nothing_and_leaving_an_edited_field_saves_it(w, page, live_server):
+    sign_in(page, w.member.user.email)
+    page.goto("/evaluations/registrations/")
+    page.get_by_role("button", name="Đăng ký").click()
+    expect(page.get_by_role("heading", name="Bản đăng ký (ĐKCT01)")).to_be_visible()
+    saves = []
+    page.on("request", lambda request: saves.append(request.url) if "/autosave/" in request.url else None)
+    field(page, w, RESPONSIBILITY, "text").focus()
+    for _ in range(8):
+        page.keyboard.press("Tab")
+    page.wait_for_timeout(1200)  # longer than the typing delay
+    assert saves == []
+    field(page, w, RESPONSIBILITY, "measures").press_sequentially("Rà soát")
+    page.keyboard.press("Tab")
+    expect(state_of(page, w, RESPONSIBILITY, "measures")).to_contain_text("Đã lưu")
+    assert 1 <= len(saves) <= 2
+
+
 def test_register_return_fix_resubmit_approve_and_pdf(w, page, browser, live_server):
     cadre = page
     sign_in(cadre, w.member.user.email)

@@ -37,7 +37,7 @@ def test_list_offers_the_programme_and_start_opens_the_form(client, w):
     assert response.url == reverse("registration_edit", args=[registration.pk])
     page = client.get(response.url).content.decode()
     for text in ["Trần Thị Mai", RESPONSIBILITY, "Hoàn thành nhiệm vụ được giao", "Tối thiểu 3 hoạt động/tháng",
-                 'hx-trigger="input changed delay:800ms, blur', "js/autosave.js"]:
+                 'hx-trigger="input changed delay:800ms, change, autosave-retry"', "js/autosave.js"]:
         assert text in page
     # Starting again opens the same form.
     client.post(reverse("registration_start", args=[w.programme.pk]))
