@@ -7,10 +7,6 @@ page alike; an anonymous visitor is sent to the login page. A POST carries a val
 nothing changed.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
@@ -31,7 +27,7 @@ from cadres.urls import urlpatterns as app_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.cadres.spreadsheets import cadre_row, cadres_file
 from tests.conftest import shared
-from tests.permissions import expectations, url_names
+from tests.permissions import Proof, expectations, post_and_prove, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -134,15 +130,6 @@ MATRIX = [
     ("unit_archive", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
 ]
 
-@dataclass(frozen=True)
-class Proof:
-    """A POST cell's valid payload (for the persona posting, None for a visitor) and the
-    database state the action changes: different after an allowed cell, equal after a refused one."""
-
-    payload: Callable[[dict[str, Any], Any], dict[str, Any]]
-    state: Callable[[dict[str, Any], Any], object]
-    idle: tuple[str, ...] = ()  # allowed, but with nothing to change
-
 
 def _join_state(w, user):
     request = JoinRequest.objects.get(pk=w["join_request"].pk)
@@ -181,15 +168,11 @@ def test_permission_matrix(client, world, persona, name, args, method, expected)
     user = None if persona == "anonymous" else world["people"][persona]
     if user is not None:
         client.force_login(user)
+    url = reverse(name, args=args(world))
     if method == "get":
-        response = client.get(reverse(name, args=args(world)))
+        response = client.get(url)
     else:
-        proof = PROOFS[name]
-        before = proof.state(world, user)
-        response = client.post(reverse(name, args=args(world)), proof.payload(world, user))
-        allowed = user is not None and expected[persona] != 404 and persona not in proof.idle
-        after = proof.state(world, user)
-        assert (after != before) == allowed, f"{persona} POST {name}: {before} → {after}"
+        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona])
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous" and name not in PUBLIC:
         assert response.url.startswith(reverse("account_login"))
