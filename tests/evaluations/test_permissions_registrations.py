@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineExtension, DeadlineKind, Registration
 from evaluations.services.assessments import self_assessment_start
+from evaluations.services.cycles import DATE_FIELDS
 from evaluations.services.registrations import registration_start
 from evaluations.urls.registrations import urlpatterns
 from tests.cadres.factories import UserFactory
@@ -85,7 +86,9 @@ MATRIX = [
     ("review_queue", lambda d: [], "get", expect(default=200, outsider=404, member=404)),
     ("cycle_list", lambda d: [], "get", expect(default=200, outsider=404, member=404)),
     ("cycle_open", lambda d: ["a"], "get", CYCLE_STAFF),
+    ("cycle_open", lambda d: ["a"], "post", expect(provincial=302)),
     ("cycle_edit", lambda d: [d["w"].cycle.pk], "get", CYCLE_STAFF),
+    ("cycle_edit", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),
     ("cycle_close", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),
     ("cycle_reopen", lambda d: [d["closed"].pk], "post", expect(provincial=302)),
     ("cycle_unit", lambda d: [d["w"].cycle.pk, "a", "G1"], "get", expect(**G1_MANAGERS)),
@@ -140,6 +143,11 @@ PROOFS = {
     "registration_approve": Proof(lambda d, user: _version(d, "submitted"), _moved("submitted")),
     "registration_return": Proof(lambda d, user: {**_version(d, "submitted"), "general_comment": "Bổ sung biện pháp"},
                                  _moved("submitted")),
+    "cycle_open": Proof(lambda d, user: {"year": YEAR + 1}, _count(Cycle)),
+    # Four dates of the cycle's year (the factory's lie ahead of today, maybe in the next year).
+    "cycle_edit": Proof(lambda d, user: {"registration_closes": f"01/03/{YEAR}", "self_assessment_due": f"01/09/{YEAR}",
+                                         "review_due": f"01/10/{YEAR}", "unit_report_due": f"02/10/{YEAR}"},
+                        lambda d, user: Cycle.objects.values_list(*DATE_FIELDS).get(pk=d["w"].cycle.pk)),
     "cycle_close": Proof(lambda d, user: {}, _status(lambda d: d["w"].cycle)),
     "cycle_reopen": Proof(lambda d, user: {"reason": "Bổ sung ba đoàn cơ sở nộp muộn"}, _status(lambda d: d["closed"])),
     "cycle_deadline_set": Proof(lambda d, user: {"kind": DeadlineKind.REGISTRATION, "date": _day(10)},

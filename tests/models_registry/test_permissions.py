@@ -11,7 +11,15 @@ import pytest
 from django.urls import reverse
 
 from cadres.models import AuditEvent, GrantRole, PositionRole
-from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeParticipant, ProgrammeSubject
+from cadres.selectors import managed_roots
+from models_registry.models import (
+    AudienceTarget,
+    Criterion,
+    Programme,
+    ProgrammeParticipant,
+    ProgrammeSubject,
+    RegistrySettings,
+)
 from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.conftest import shared
@@ -81,14 +89,18 @@ def draft(w):
 MATRIX = [
     ("programme_list", lambda w: [], "get", EVERYONE),
     ("programme_create", lambda w: [], "get", ANY_MANAGER),
+    ("programme_create", lambda w: [], "post", expect(manager=302, sibling_manager=302, provincial=302,
+                                                      foreign_provincial=302, secretary=302)),
     ("programme_coverage", lambda w: [], "get", ANY_MANAGER),
     ("programme_settings", lambda w: [], "get", expect(provincial=200, foreign_provincial=200)),
+    ("programme_settings", lambda w: [], "post", expect(provincial=302, foreign_provincial=302)),
     ("programme_detail", draft, "get", READ_D1_DRAFT),
     ("programme_detail", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
     ("programme_detail", lambda w: [w["foreign"].pk], "get", expect(foreign_provincial=200)),
     ("programme_preview", draft, "get", READ_D1_DRAFT),
     ("programme_preview", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
     ("programme_publish", draft, "get", READ_D1_DRAFT),
+    ("programme_publish", draft, "post", EDIT_D1),
     ("programme_new_version", lambda w: [w["d1_published"].pk], "post", EDIT_D1),
     ("programme_archive", lambda w: [w["d1_published"].pk], "post", EDIT_D1),
     ("programme_delete", draft, "post", EDIT_D1),
@@ -131,8 +143,23 @@ def _edit(payload) -> Proof:
     return Proof(lambda w, user: payload(w), programme_state)
 
 
+def _new_programme(w, user):
+    """A draft of the top unit this person manages (whoever posts: nobody's for a visitor)."""
+    roots = list(managed_roots(user)) if user else []
+    return {"owner_unit": roots[0].pk if roots else "", "subject": ProgrammeSubject.CADRES,
+            "name": "Cán bộ Đoàn sâu sát cơ sở", "start_year": 2026, "end_year": 2026}
+
+
+def _settings(w, user):
+    return list(RegistrySettings.objects.order_by("tenant_id").values_list("tenant_id", "similarity_threshold",
+                                                                          "block_similar"))
+
+
 # A valid form for each POST, as the editor page would send it.
 PROOFS = {
+    "programme_create": Proof(_new_programme, programme_state),
+    "programme_settings": Proof(lambda w, user: {"similarity_threshold": "0,55", "block_similar": "on"}, _settings),
+    "programme_publish": _edit(_version),
     "programme_new_version": _edit(lambda w: {}),
     "programme_archive": _edit(lambda w: {}),
     "programme_delete": _edit(_version),
