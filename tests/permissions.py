@@ -1,6 +1,14 @@
-"""What every permission matrix shares: the expected-status table and the URL gate."""
+"""What every permission matrix shares: the expected-status table, the proof a POST cell
+gives (`Proof`, `post_and_prove`) and the URL gate."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.urls import URLPattern, URLResolver
+
+# A refused cell answers one of these; any other status reached the action.
+REFUSED = {403, 404}
 
 
 def expectations(personas: list[str]):
@@ -14,6 +22,31 @@ def expectations(personas: list[str]):
         return table
 
     return expect
+
+
+@dataclass(frozen=True)
+class Proof:
+    """A POST cell's valid payload, as its page sends it (for the persona posting; None for
+    a visitor), and the database state the action changes: different after an allowed cell,
+    equal after a refused one."""
+
+    payload: Callable[[Any, Any], dict[str, Any]]
+    state: Callable[[Any, Any], object]
+    idle: tuple[str, ...] = ()  # allowed, but with nothing to change
+    refused: tuple[str, ...] = ()  # reach the page, and the service refuses them with a message
+
+
+def post_and_prove(client, url: str, proof: Proof, world, user, persona: str, status: int, public: bool = False):
+    """POST the cell's payload and check the database both ways: the change is there when
+    the cell is allowed (a signed-in persona, or anyone on a `public` page, answered other
+    than 403/404 and neither idle nor refused), and nothing changed otherwise."""
+    before = proof.state(world, user)
+    response = client.post(url, proof.payload(world, user))
+    after = proof.state(world, user)
+    allowed = (user is not None or public) and status not in REFUSED and persona not in proof.idle + proof.refused
+    assert (after != before) == allowed, f"{persona} POST {url} ({'allowed' if allowed else 'refused'}): " \
+                                         f"{before!r} → {after!r}"
+    return response
 
 
 def url_names(patterns):

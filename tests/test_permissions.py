@@ -7,14 +7,11 @@ page alike; an anonymous visitor is sent to the login page. A POST carries a val
 nothing changed.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
 
+from cadres.forms.units import versions_of
 from cadres.imports.uploads import save_upload
 from cadres.models import (
     AuditEvent,
@@ -26,12 +23,14 @@ from cadres.models import (
     NoticeKind,
     Position,
     PositionRole,
+    Unit,
+    UnitLevel,
 )
 from cadres.urls import urlpatterns as app_urlpatterns
-from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory, UserFactory, province_pair
 from tests.cadres.spreadsheets import cadre_row, cadres_file
 from tests.conftest import shared
-from tests.permissions import expectations, url_names
+from tests.permissions import Proof, expectations, post_and_prove, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -43,6 +42,9 @@ PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "m
 def world_once(module_db):
     tree = province_pair()
     root, d1, b1, d2, foreign_root = (tree[key] for key in ["root", "d1", "b1", "d2", "other"])
+    # A sibling of G1 to merge with, and an empty chi đoàn under it to move.
+    g3 = UnitFactory(parent=d1, code="G3", name="Đoàn xã Tấn Mỹ")
+    UnitFactory(parent=g3, code="B9", name="Chi đoàn Ấp 9")
     member = CadreFactory(unit=b1)
     newcomer = CadreFactory(unit=b1, role=None)
     people = {
@@ -83,6 +85,7 @@ expect = expectations(PERSONAS)
 
 EVERYONE = expect(default=200)
 MANAGERS_OF_D1 = expect(manager=200, provincial=200)
+MANAGED_D1 = expect(manager=302, provincial=302)
 UNIT_OF_B1 = dict(manager=200, provincial=200, member=200, secretary=200)
 
 # (url name, args from the world, method, expected status per persona)
@@ -112,7 +115,9 @@ MATRIX = [
     ("join_request_reject", lambda w: [w["join_request"].pk], "post", expect(manager=302, provincial=302,
                                                                                 secretary=302)),
     ("unit_join_code", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_join_code", lambda w: ["a", "D1"], "post", MANAGED_D1),  # a new code
     ("unit_invite", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_invite", lambda w: ["a", "D1"], "post", MANAGED_D1),  # "Mời tất cả"
     ("cadre_invite", lambda w: [w["member_cadre"].pk], "post", expect(manager=302, provincial=302, secretary=302)),
     ("import_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
                                                 foreign_provincial=200, secretary=200)),
@@ -128,22 +133,20 @@ MATRIX = [
     ("notices_read_all", lambda w: [], "post", expect(default=302)),
     ("notice_email_choose", lambda w: [], "post", expect(default=302)),
     # Reorganising: the managers of the unit's subtree (the services also check the parent is theirs).
+    # A POST confirms the change the page previewed, with the versions of the units it showed.
     ("unit_new", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("unit_new", lambda w: ["a", "D1"], "post", MANAGED_D1),
     ("unit_edit", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_edit", lambda w: ["a", "G1"], "post", MANAGED_D1),
     ("unit_move", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_move", lambda w: ["a", "B9"], "post", MANAGED_D1),  # from G3 to G1
     ("unit_merge", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_merge", lambda w: ["a", "G1"], "post", MANAGED_D1),  # G3 into G1
     ("unit_split", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_split", lambda w: ["a", "G1"], "post", MANAGED_D1),
     ("unit_archive", lambda w: ["a", "G1"], "get", MANAGERS_OF_D1),
+    ("unit_archive", lambda w: ["a", "G1"], "post", MANAGED_D1),
 ]
-
-@dataclass(frozen=True)
-class Proof:
-    """A POST cell's valid payload (for the persona posting, None for a visitor) and the
-    database state the action changes: different after an allowed cell, equal after a refused one."""
-
-    payload: Callable[[dict[str, Any], Any], dict[str, Any]]
-    state: Callable[[dict[str, Any], Any], object]
-    idle: tuple[str, ...] = ()  # allowed, but with nothing to change
 
 
 def _join_state(w, user):
@@ -158,7 +161,39 @@ def _upload(w, user):
     return {"token": token}
 
 
+def _unit(code) -> Unit:
+    return Unit.objects.get(tenant__slug="a", code=code)
+
+
+def _units(w, user):
+    """The province's tree: what a reorganisation changes."""
+    return list(Unit.objects.filter(tenant__slug="a").order_by("pk").values_list(
+        "pk", "path", "code", "name", "archived_at", "lock_version"))
+
+
+def _confirmed(fields):
+    """A reorganisation confirmed, with the versions of the units the page showed (all of them)."""
+    return lambda w, user: {**fields(), "versions": versions_of(list(Unit.objects.filter(tenant__slug="a"))),
+                            "confirm": "1"}
+
+
+def _invited(w, user):
+    return AuditEvent.objects.filter(action__in=["cadre.invite", "unit.invite_all"]).count()
+
+
 PROOFS = {
+    "unit_join_code": Proof(lambda w, user: {}, lambda w, user: _unit("D1").join_code),
+    "unit_invite": Proof(lambda w, user: {}, _invited),
+    "unit_new": Proof(lambda w, user: {"code": "G9", "name": "Đoàn xã Mới Lập", "level": UnitLevel.GRASSROOTS,
+                                       "sector": ""}, _units),
+    "unit_edit": Proof(lambda w, user: {"name": "Đoàn xã Mỹ Hội", "level": UnitLevel.GRASSROOTS, "sector": "",
+                                        "versions": versions_of([_unit("G1")])}, _units),
+    "unit_move": Proof(_confirmed(lambda: {"parent": _unit("G1").pk}), _units),
+    "unit_merge": Proof(_confirmed(lambda: {"others": [_unit("G3").pk], "into": "this"}), _units),
+    "unit_split": Proof(_confirmed(lambda: {"parts": 2, "part_1_code": "G1A", "part_1_name": "Đoàn xã Mỹ Hội A",
+                                            "part_2_code": "G1B", "part_2_name": "Đoàn xã Mỹ Hội B",
+                                            f"unit_{_unit('B1').pk}": "1"}), _units),
+    "unit_archive": Proof(_confirmed(lambda: {}), _units),
     "join_request_approve": Proof(lambda w, user: {}, _join_state),
     "join_request_reject": Proof(lambda w, user: {}, _join_state),
     "cadre_invite": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(
@@ -183,15 +218,11 @@ def test_permission_matrix(client, world, persona, name, args, method, expected)
     user = None if persona == "anonymous" else world["people"][persona]
     if user is not None:
         client.force_login(user)
+    url = reverse(name, args=args(world))
     if method == "get":
-        response = client.get(reverse(name, args=args(world)))
+        response = client.get(url)
     else:
-        proof = PROOFS[name]
-        before = proof.state(world, user)
-        response = client.post(reverse(name, args=args(world)), proof.payload(world, user))
-        allowed = user is not None and expected[persona] != 404 and persona not in proof.idle
-        after = proof.state(world, user)
-        assert (after != before) == allowed, f"{persona} POST {name}: {before} → {after}"
+        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona])
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous" and name not in PUBLIC:
         assert response.url.startswith(reverse("account_login"))

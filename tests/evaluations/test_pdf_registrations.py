@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from evaluations.models import Rating
 from evaluations.services.assessments import self_assessment_autosave, self_assessment_start
 from evaluations.workflow import self_assessment_finalise, self_assessment_propose, self_assessment_submit
+from tests.conftest import missing_service
 from tests.evaluations.factories import RESPONSIBILITY, approved_registration
 
 pytestmark = pytest.mark.django_db
@@ -78,12 +79,15 @@ def test_pdfs_are_not_served_out_of_scope(client, w):
         assert client.get(reverse("self_assessment_pdf", args=[999999])).status_code == 404
 
 
-@pytest.mark.skipif(not shutil.which("pdftoppm"), reason="poppler-utils missing")
 def test_registration_pdf_renders_to_an_image(client, w, tmp_path):
-    """One page rendered with pdftoppm, kept in /tmp for a person to look at."""
+    """One page rendered with pdftoppm, kept in the test's own folder for a person to look at
+    (a shared path would let a picture left by another run answer for this one)."""
+    if not shutil.which("pdftoppm"):
+        missing_service("pdftoppm from poppler-utils (make test installs it)")
     registration = approved_registration(w)
     client.force_login(w.member.user)
     pdf = tmp_path / "dkct01.pdf"
     pdf.write_bytes(client.get(reverse("registration_pdf", args=[registration.pk])).content)
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), "/tmp/dkct01-page"], check=True)
-    assert (shutil.os.path.getsize("/tmp/dkct01-page-1.png")) > 10_000
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    assert (tmp_path / "page-1.png").stat().st_size > 10_000

@@ -4,8 +4,10 @@ evaluations/urls/assessments.py, every persona, the status.
 A URL added there and missing here fails `test_every_assessment_url_is_in_the_matrix`.
 Out of reach is a 404 alike (a sibling's or another province's form or file, someone
 else's form to edit, a review action by someone who does not review); anonymous visitors
-go to the login page, except on the public feedback form. POSTs carry no data: they are
-refused with a message and nothing is written (the owner's evidence removal excepted).
+go to the login page, except on the public feedback form. Every POST carries a valid
+payload (`PROOFS`), on a form in the state its action starts from: an allowed cell proves
+the change is in the database (the form moved, the row was written or removed), a refused
+one that nothing changed.
 """
 
 import datetime
@@ -17,16 +19,28 @@ from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
-from evaluations.models import Activity, FeedbackSource, SelfAssessment
+from cadres.models import PositionRole
+from evaluations.models import (
+    Activity,
+    EvidenceFile,
+    Feedback,
+    FeedbackRequest,
+    FeedbackSource,
+    Initiative,
+    Rating,
+    SelfAssessment,
+)
 from evaluations.services.activities import activity_log, initiative_log
 from evaluations.services.assessments import evidence_add, self_assessment_start
 from evaluations.services.feedback import feedback_request_create
 from evaluations.urls.assessments import urlpatterns
+from evaluations.workflow import self_assessment_propose
 from models_registry.models import ActivityKind
-from tests.cadres.factories import UserFactory
+from tests.cadres.factories import CadreFactory, UserFactory
 from tests.conftest import shared
 from tests.evaluations.factories import HOURS, YEAR, approved_registration, world as evaluation_world
-from tests.permissions import expectations, url_names
+from tests.evaluations.test_self_assessment import complete, submitted
+from tests.permissions import Proof, expectations, post_and_prove, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -54,10 +68,17 @@ def world_once(module_db):
                                 acting_user=w.member.user)
     evidence = evidence_add(self_assessment=draft, criterion_id=w.criteria[HOURS].pk, upload=png(),
                             acting_user=w.member.user)
+    complete(w, draft, w.member.user)  # every field filled: submitting it is a valid request
     _request, token = feedback_request_create(cycle=w.cycle, cadre=w.member, source=FeedbackSource.MEMBER,
                                               acting_user=w.secretary.user, build_link=lambda token: token)
+    # Two more cadres of Chi đoàn B1: a form awaiting its reviewer, one awaiting the BTV.
+    waiting = submitted(w, CadreFactory(unit=w.b1, role=PositionRole.EXECUTIVE_MEMBER, full_name="Nguyễn Văn An"))
+    to_rate = submitted(w, CadreFactory(unit=w.b1, role=PositionRole.EXECUTIVE_MEMBER, full_name="Lý Thị Bảo"))
+    proposed = self_assessment_propose(self_assessment=to_rate, rating=Rating.GOOD, comment="Đề xuất",
+                                       acting_user=w.secretary.user, expected_version=to_rate.lock_version)
     return {"w": w, "people": people, "registration": registration, "draft": draft, "activity": activity,
-            "initiative": initiative, "evidence": evidence, "token": token}
+            "initiative": initiative, "evidence": evidence, "token": token, "submitted": waiting,
+            "proposed": proposed}
 
 
 @pytest.fixture
@@ -69,25 +90,34 @@ expect = expectations(PERSONAS)
 
 
 CADRES = expect(default=200, outsider=404, provincial=404)
+CADRES_ACT = expect(default=302, outsider=404, provincial=404)
 OWN = expect(member=200)
 READERS = expect(member=200, secretary=200, deputy=200, manager=200, provincial=200)
 REVIEWERS = dict(secretary=200, deputy=200)
 BTV = dict(secretary=200, deputy=200, manager=200, provincial=200)
+BTV_ACT = dict(secretary=302, deputy=302, manager=302, provincial=302)
 
 
 def draft(d):
     return [d["draft"].pk]
 
 
+def b1(d):
+    return [d["w"].b1.tenant.slug, d["w"].b1.code]
+
+
 MATRIX = [
     ("activity_list", lambda d: [], "get", CADRES),
     ("activity_create", lambda d: [], "get", CADRES),
+    ("activity_create", lambda d: [], "post", CADRES_ACT),  # each cadre logs in their own log
     ("initiative_create", lambda d: [], "get", CADRES),
+    ("initiative_create", lambda d: [], "post", CADRES_ACT),
     ("activity_delete", lambda d: [d["activity"].pk], "post", expect(member=302)),
     ("activity_photo", lambda d: [d["activity"].pk], "get", READERS),
     ("initiative_delete", lambda d: [d["initiative"].pk], "post", expect(member=302)),
     ("initiative_document", lambda d: [d["initiative"].pk], "get", READERS),
     ("self_assessment_start", lambda d: [d["registration"].pk], "get", OWN),
+    ("self_assessment_start", lambda d: [d["registration"].pk], "post", expect(member=302)),  # a check-in
     ("self_assessment_detail", draft, "get", READERS),
     ("self_assessment_edit", draft, "get", OWN),
     ("self_assessment_autosave", draft, "post", OWN),
@@ -96,38 +126,109 @@ MATRIX = [
     ("evidence_download", lambda d: [d["evidence"].pk], "get", READERS),
     ("evidence_remove", lambda d: [d["evidence"].pk], "post", expect(member=302)),
     ("evidence_pick", draft, "post", expect(member=302)),
-    # A draft is not reviewable yet: a reviewer is sent back with the workflow's message.
-    ("self_assessment_return", draft, "post", expect(secretary=302, deputy=302)),
-    ("self_assessment_propose", draft, "post", expect(**REVIEWERS)),
-    ("self_assessment_finalise", draft, "post", expect(**BTV)),
-    # The batch page of a unit's ratings: its managers (nothing awaits them here, so nothing is written).
-    ("ratings_finalise_batch", lambda d: [d["w"].b1.tenant.slug, d["w"].b1.code], "get", expect(**BTV)),
-    ("ratings_finalise_batch", lambda d: [d["w"].b1.tenant.slug, d["w"].b1.code], "post", expect(**BTV)),
+    ("self_assessment_return", lambda d: [d["submitted"].pk], "post", expect(secretary=302, deputy=302)),
+    ("self_assessment_propose", lambda d: [d["submitted"].pk], "post", expect(secretary=302, deputy=302)),
+    ("self_assessment_finalise", lambda d: [d["proposed"].pk], "post", expect(**BTV_ACT)),
+    # The batch page of a unit's ratings: its managers decide the proposed ones at once.
+    ("ratings_finalise_batch", b1, "get", expect(**BTV)),
+    ("ratings_finalise_batch", b1, "post", expect(**BTV_ACT)),
     ("feedback_request_create", draft, "get", expect(**REVIEWERS)),
+    ("feedback_request_create", draft, "post", expect(**REVIEWERS)),  # the new link, shown once
     ("feedback_form", lambda d: [d["token"]], "get", expect(default=200, anonymous=200)),
+    ("feedback_form", lambda d: [d["token"]], "post", expect(default=200, anonymous=200)),  # thanks
     ("feedback_form", lambda d: ["made-up"], "get", expect(anonymous=404)),
 ]
 PUBLIC = {"feedback_form"}
 
 
-def _state():
+def _form(d, key):
+    return SelfAssessment.objects.get(pk=d[key].pk)
+
+
+def _form_state(key):
+    def state(d, user):
+        form = _form(d, key)
+        return form.state, form.lock_version
+    return state
+
+
+def _version(key):
+    return lambda d, user: {"version": _form(d, key).lock_version}
+
+
+def _autosave(d, user):
+    version = _form(d, "draft").field_versions.get("strengths", 0)
+    return {"field": "strengths", "strengths": "Luôn đi đầu trong phong trào tình nguyện", "v:strengths": version}
+
+
+def _count(model, **filters):
+    return lambda d, user: model.objects.filter(**filters).count()
+
+
+def _evidence(d, user):
+    return EvidenceFile.objects.filter(result__self_assessment_id=d["draft"].pk).count()
+
+
+def _proposed_rating(d, user):
+    form = _form(d, "proposed")
+    return {f"rating.{form.pk}": Rating.GOOD, f"version.{form.pk}": form.lock_version, f"comment.{form.pk}": "Nhất trí"}
+
+
+PROOFS = {
+    "activity_create": Proof(lambda d, user: {"kind": ActivityKind.BRANCH_MEETING, "date": d["activity"].date},
+                             _count(Activity)),
+    "initiative_create": Proof(lambda d, user: {"title": "Sổ tay điện tử cho chi đoàn", "recognised_by": "Huyện Đoàn",
+                                                "date": d["initiative"].date}, _count(Initiative)),
+    "activity_delete": Proof(lambda d, user: {}, _count(Activity)),
+    "initiative_delete": Proof(lambda d, user: {}, _count(Initiative)),
+    "self_assessment_start": Proof(lambda d, user: {"period": "q1"}, _count(SelfAssessment)),
+    "self_assessment_autosave": Proof(_autosave, lambda d, user: _form(d, "draft").field_versions),
+    "self_assessment_submit": Proof(_version("draft"), _form_state("draft")),
+    "evidence_upload": Proof(lambda d, user: {"criterion": d["w"].criteria[HOURS].pk, "file": png()}, _evidence),
+    "evidence_remove": Proof(lambda d, user: {}, _evidence),
+    "evidence_pick": Proof(lambda d, user: {"criterion": d["w"].criteria[HOURS].pk,
+                                            "source": f"activity:{d['activity'].pk}"}, _evidence),
+    "self_assessment_return": Proof(lambda d, user: {**_version("submitted")(d, user),
+                                                     "general_comment": "Bổ sung minh chứng giờ tình nguyện"},
+                                    _form_state("submitted")),
+    "self_assessment_propose": Proof(lambda d, user: {**_version("submitted")(d, user), "propose-rating": Rating.GOOD,
+                                                      "propose-comment": "Hoàn thành tốt"}, _form_state("submitted")),
+    "self_assessment_finalise": Proof(lambda d, user: {**_version("proposed")(d, user),
+                                                       "finalise-rating": Rating.GOOD, "meeting-minutes_number": "03-BB"},
+                                      _form_state("proposed")),
+    "ratings_finalise_batch": Proof(_proposed_rating, _form_state("proposed")),
+    "feedback_request_create": Proof(lambda d, user: {"source": FeedbackSource.MEMBER, "email": ""},
+                                     _count(FeedbackRequest)),
+    "feedback_form": Proof(lambda d, user: {"text": "Anh chị luôn nhiệt tình với đoàn viên."}, _count(Feedback)),
+}
+
+
+def _snapshot():
     return (list(SelfAssessment.objects.order_by("pk").values_list("pk", "state", "lock_version", "field_versions")),
-            Activity.objects.count())
+            Activity.objects.count(), FeedbackRequest.objects.count(), Feedback.objects.count())
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_assessment_permission_matrix(client, world, persona, name, args, method, expected):
-    if persona != "anonymous":
-        client.force_login(world["people"][persona])
-    before = _state()
-    response = getattr(client, method)(reverse(name, args=args(world)))
+    user = None if persona == "anonymous" else world["people"][persona]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=args(world))
+    if method == "get":
+        before = _snapshot()
+        response = client.get(url)
+        assert _snapshot() == before, f"{persona} GET {name} changed the database"
+    else:
+        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona],
+                                  public=name in PUBLIC)
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous" and name not in PUBLIC:
         assert response.url.startswith(reverse("account_login"))
-    if name not in ("activity_delete", "evidence_remove"):
-        # Empty POSTs and reads change nothing, whoever sends them.
-        assert _state() == before
+
+
+def test_every_post_cell_carries_a_payload():
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
 
 
 def test_every_assessment_url_is_in_the_matrix():

@@ -5,8 +5,8 @@ A URL added there and missing here fails `test_every_registration_url_is_in_the_
 Out of reach is a 404 alike (a sibling's or another province's form, someone else's form to
 edit, a page for staff only); a reviewer action by someone who may read the form but not
 review it does not exist for them (404); anonymous visitors go to the login page.
-Every POST carries a valid payload (`PAYLOADS`): an allowed cell proves the action is in the
-database (the audit trail grew), a refused one that nothing changed.
+Every POST carries a valid payload (`PROOFS`): an allowed cell proves the action is in the
+database (the form or cycle moved, the row was written), a refused one that nothing changed.
 """
 
 import datetime
@@ -15,9 +15,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from cadres.models import AuditEvent
-from evaluations.models import CycleStatus, DeadlineKind, Registration
+from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineExtension, DeadlineKind, Registration
 from evaluations.services.assessments import self_assessment_start
+from evaluations.services.cycles import DATE_FIELDS
 from evaluations.services.registrations import registration_start
 from evaluations.urls.registrations import urlpatterns
 from tests.cadres.factories import UserFactory
@@ -31,7 +31,7 @@ from tests.evaluations.factories import (
     submitted_registration,
     world as evaluation_world,
 )
-from tests.permissions import expectations, url_names
+from tests.permissions import Proof, expectations, post_and_prove, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +86,9 @@ MATRIX = [
     ("review_queue", lambda d: [], "get", expect(default=200, outsider=404, member=404)),
     ("cycle_list", lambda d: [], "get", expect(default=200, outsider=404, member=404)),
     ("cycle_open", lambda d: ["a"], "get", CYCLE_STAFF),
+    ("cycle_open", lambda d: ["a"], "post", expect(provincial=302)),
     ("cycle_edit", lambda d: [d["w"].cycle.pk], "get", CYCLE_STAFF),
+    ("cycle_edit", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),
     ("cycle_close", lambda d: [d["w"].cycle.pk], "post", expect(provincial=302)),
     ("cycle_reopen", lambda d: [d["closed"].pk], "post", expect(provincial=302)),
     ("cycle_unit", lambda d: [d["w"].cycle.pk, "a", "G1"], "get", expect(**G1_MANAGERS)),
@@ -97,13 +99,17 @@ MATRIX = [
 ]
 
 
+def _registration(d, key):
+    return Registration.objects.get(pk=d[key].pk)
+
+
 def _version(d, key):
-    return {"version": Registration.objects.get(pk=d[key].pk).lock_version}
+    return {"version": _registration(d, key).lock_version}
 
 
-def _autosave(d):
+def _autosave(d, user):
     key = f"commitment.{d['w'].criteria[RESPONSIBILITY].pk}.text"
-    version = Registration.objects.get(pk=d["draft"].pk).field_versions.get(key, 0)
+    version = _registration(d, "draft").field_versions.get(key, 0)
     return {"field": key, key: "Tôi cam kết hoàn thành mọi việc được giao", f"v:{key}": version}
 
 
@@ -111,50 +117,64 @@ def _day(days):
     return (timezone.localdate() + datetime.timedelta(days=days)).strftime("%d/%m/%Y")
 
 
-# A valid request for each POST, as its page sends it.
-PAYLOADS = {
-    "registration_start": lambda d: {},
-    "registration_autosave": _autosave,
-    "registration_submit": lambda d: _version(d, "draft"),
-    "registration_amend": lambda d: _version(d, "approved"),
-    "registration_approve": lambda d: _version(d, "submitted"),
-    "registration_return": lambda d: {**_version(d, "submitted"), "general_comment": "Bổ sung biện pháp"},
-    "cycle_close": lambda d: {},
-    "cycle_reopen": lambda d: {"reason": "Bổ sung ba đoàn cơ sở nộp muộn"},
-    "cycle_deadline_set": lambda d: {"kind": DeadlineKind.REGISTRATION, "date": _day(10)},
-    "deadline_extension_grant": lambda d: {"cadre": d["w"].member.pk, "kind": DeadlineKind.REGISTRATION,
-                                           "until": _day(40), "reason": "Ốm"},
+def _moved(key):
+    """A form's state and version: a transition moves both."""
+    def state(d, user):
+        registration = _registration(d, key)
+        return registration.state, registration.lock_version
+    return state
+
+
+def _status(cycle):
+    return lambda d, user: Cycle.objects.get(pk=cycle(d).pk).status
+
+
+def _count(model):
+    return lambda d, user: model.objects.count()
+
+
+# A valid request for each POST, as its page sends it, and what it changes.
+PROOFS = {
+    # Each already has their registration (start finds it): allowed, with nothing to do.
+    "registration_start": Proof(lambda d, user: {}, _count(Registration), idle=("member", "secretary", "deputy")),
+    "registration_autosave": Proof(_autosave, lambda d, user: _registration(d, "draft").field_versions),
+    "registration_submit": Proof(lambda d, user: _version(d, "draft"), _moved("draft")),
+    "registration_amend": Proof(lambda d, user: _version(d, "approved"), _count(Registration)),
+    "registration_approve": Proof(lambda d, user: _version(d, "submitted"), _moved("submitted")),
+    "registration_return": Proof(lambda d, user: {**_version(d, "submitted"), "general_comment": "Bổ sung biện pháp"},
+                                 _moved("submitted")),
+    "cycle_open": Proof(lambda d, user: {"year": YEAR + 1}, _count(Cycle)),
+    # Four dates of the cycle's year (the factory's lie ahead of today, maybe in the next year).
+    "cycle_edit": Proof(lambda d, user: {"registration_closes": f"01/03/{YEAR}", "self_assessment_due": f"01/09/{YEAR}",
+                                         "review_due": f"01/10/{YEAR}", "unit_report_due": f"02/10/{YEAR}"},
+                        lambda d, user: Cycle.objects.values_list(*DATE_FIELDS).get(pk=d["w"].cycle.pk)),
+    "cycle_close": Proof(lambda d, user: {}, _status(lambda d: d["w"].cycle)),
+    "cycle_reopen": Proof(lambda d, user: {"reason": "Bổ sung ba đoàn cơ sở nộp muộn"}, _status(lambda d: d["closed"])),
+    "cycle_deadline_set": Proof(lambda d, user: {"kind": DeadlineKind.REGISTRATION, "date": _day(10)},
+                                _count(CycleDeadline)),
+    "deadline_extension_grant": Proof(lambda d, user: {"cadre": d["w"].member.pk, "kind": DeadlineKind.REGISTRATION,
+                                                       "until": _day(40), "reason": "Ốm"}, _count(DeadlineExtension)),
 }
-def changed(name, d):
-    """What an allowed POST changes: the audit trail; an autosave, the draft's field versions."""
-    if name == "registration_autosave":
-        return Registration.objects.get(pk=d["draft"].pk).field_versions
-    return AuditEvent.objects.count()
-
-
-# Allowed, with nothing to do: each already has their registration (start finds it).
-IDLE = {"registration_start": {"member", "secretary", "deputy"}}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_permission_matrix(client, world, persona, name, args, method, expected):
-    if persona != "anonymous":
-        client.force_login(world["people"][persona])
+    user = None if persona == "anonymous" else world["people"][persona]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=args(world))
     if method == "get":
-        response = client.get(reverse(name, args=args(world)))
+        response = client.get(url)
     else:
-        before = changed(name, world)
-        response = client.post(reverse(name, args=args(world)), PAYLOADS[name](world))
-        allowed = persona != "anonymous" and expected[persona] != 404 and persona not in IDLE.get(name, ())
-        assert (changed(name, world) != before) == allowed, f"{persona} POST {name}"
+        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona])
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous":
         assert response.url.startswith(reverse("account_login"))
 
 
 def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PAYLOADS)
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
 
 
 def test_every_registration_url_is_in_the_matrix():

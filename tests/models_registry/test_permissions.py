@@ -3,7 +3,7 @@
 A URL added to models_registry.urls and missing here fails `test_every_programme_url_is_in_the_matrix`.
 Out of reach is 404 alike (another tenant's programme, a sibling's draft, a page for
 managers only); an anonymous visitor is sent to the login page. Every POST carries a valid
-payload (`PAYLOADS`): an editor's changes the programme (its version, content and audit
+payload (`PROOFS`): an editor's changes the programme (its version, content and audit
 trail), anyone else's changes nothing.
 """
 
@@ -11,12 +11,20 @@ import pytest
 from django.urls import reverse
 
 from cadres.models import AuditEvent, GrantRole, PositionRole
-from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeParticipant, ProgrammeSubject
+from cadres.selectors import managed_roots
+from models_registry.models import (
+    AudienceTarget,
+    Criterion,
+    Programme,
+    ProgrammeParticipant,
+    ProgrammeSubject,
+    RegistrySettings,
+)
 from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.conftest import shared
 from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
-from tests.permissions import expectations, url_names
+from tests.permissions import Proof, expectations, post_and_prove, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -81,14 +89,18 @@ def draft(w):
 MATRIX = [
     ("programme_list", lambda w: [], "get", EVERYONE),
     ("programme_create", lambda w: [], "get", ANY_MANAGER),
+    ("programme_create", lambda w: [], "post", expect(manager=302, sibling_manager=302, provincial=302,
+                                                      foreign_provincial=302, secretary=302)),
     ("programme_coverage", lambda w: [], "get", ANY_MANAGER),
     ("programme_settings", lambda w: [], "get", expect(provincial=200, foreign_provincial=200)),
+    ("programme_settings", lambda w: [], "post", expect(provincial=302, foreign_provincial=302)),
     ("programme_detail", draft, "get", READ_D1_DRAFT),
     ("programme_detail", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
     ("programme_detail", lambda w: [w["foreign"].pk], "get", expect(foreign_provincial=200)),
     ("programme_preview", draft, "get", READ_D1_DRAFT),
     ("programme_preview", lambda w: [w["d1_published"].pk], "get", READ_D1_PUBLISHED),
     ("programme_publish", draft, "get", READ_D1_DRAFT),
+    ("programme_publish", draft, "post", EDIT_D1),
     ("programme_new_version", lambda w: [w["d1_published"].pk], "post", EDIT_D1),
     ("programme_archive", lambda w: [w["d1_published"].pk], "post", EDIT_D1),
     ("programme_delete", draft, "post", EDIT_D1),
@@ -120,57 +132,76 @@ def _criterion(w, **changes):
             "guidance": criterion.guidance, **changes}
 
 
-# A valid form for each POST, as the editor page would send it.
-PAYLOADS = {
-    "programme_new_version": lambda w: {},
-    "programme_archive": lambda w: {},
-    "programme_delete": _version,
-    "programme_update": lambda w: {**_version(w), "name": "Mô hình đổi tên", "start_year": 2026, "end_year": 2026},
-    "programme_group_create": lambda w: {**_version(w), "title": "Nhóm mới"},
-    "programme_group_update": lambda w: {**_version(w), "title": "Nhóm đổi tên"},
-    "programme_group_delete": _version,
-    "programme_group_move": lambda w: {**_version(w), "direction": "down"},
-    "programme_criterion_create": lambda w: {**_version(w), "title": "Lắng nghe đoàn viên", "kind": "qualitative"},
-    "programme_criterion_update": lambda w: _criterion(w, title="Giờ tình nguyện mỗi tuần (sửa)"),
-    "programme_criterion_delete": _version,
-    "programme_criterion_move": lambda w: {**_version(w), "direction": "down"},
-    "programme_audience_set": lambda w: {**_version(w), "unit_level": "grassroots", "role": "", "full_time": "",
-                                         "civil_servant": "", "applies": "no"},
-    "programme_audience_delete": _version,
-    "programme_participant_add": lambda w: {**_version(w, "units_draft"), "code": "G1"},
-    "programme_participant_remove": lambda w: _version(w, "units_draft"),
-}
-
-
-def programme_state():
+def programme_state(w=None, user=None):
     """What an editing action changes: the programmes' versions and states, and the audit trail."""
     return (list(Programme.objects.order_by("pk").values_list("pk", "status", "lock_version")),
             AuditEvent.objects.count())
 
 
+def _edit(payload) -> Proof:
+    """An editing action: its payload, and the programme's state it changes."""
+    return Proof(lambda w, user: payload(w), programme_state)
+
+
+def _new_programme(w, user):
+    """A draft of the top unit this person manages (whoever posts: nobody's for a visitor)."""
+    roots = list(managed_roots(user)) if user else []
+    return {"owner_unit": roots[0].pk if roots else "", "subject": ProgrammeSubject.CADRES,
+            "name": "Cán bộ Đoàn sâu sát cơ sở", "start_year": 2026, "end_year": 2026}
+
+
+def _settings(w, user):
+    return list(RegistrySettings.objects.order_by("tenant_id").values_list("tenant_id", "similarity_threshold",
+                                                                          "block_similar"))
+
+
+# A valid form for each POST, as the editor page would send it.
+PROOFS = {
+    "programme_create": Proof(_new_programme, programme_state),
+    "programme_settings": Proof(lambda w, user: {"similarity_threshold": "0,55", "block_similar": "on"}, _settings),
+    "programme_publish": _edit(_version),
+    "programme_new_version": _edit(lambda w: {}),
+    "programme_archive": _edit(lambda w: {}),
+    "programme_delete": _edit(_version),
+    "programme_update": _edit(lambda w: {**_version(w), "name": "Mô hình đổi tên", "start_year": 2026,
+                                         "end_year": 2026}),
+    "programme_group_create": _edit(lambda w: {**_version(w), "title": "Nhóm mới"}),
+    "programme_group_update": _edit(lambda w: {**_version(w), "title": "Nhóm đổi tên"}),
+    "programme_group_delete": _edit(_version),
+    "programme_group_move": _edit(lambda w: {**_version(w), "direction": "down"}),
+    "programme_criterion_create": _edit(lambda w: {**_version(w), "title": "Lắng nghe đoàn viên",
+                                                   "kind": "qualitative"}),
+    "programme_criterion_update": _edit(lambda w: _criterion(w, title="Giờ tình nguyện mỗi tuần (sửa)")),
+    "programme_criterion_delete": _edit(_version),
+    "programme_criterion_move": _edit(lambda w: {**_version(w), "direction": "down"}),
+    "programme_audience_set": _edit(lambda w: {**_version(w), "unit_level": "grassroots", "role": "", "full_time": "",
+                                               "civil_servant": "", "applies": "no"}),
+    "programme_audience_delete": _edit(_version),
+    "programme_participant_add": _edit(lambda w: {**_version(w, "units_draft"), "code": "G1"}),
+    "programme_participant_remove": _edit(lambda w: _version(w, "units_draft")),
+}
+
+
 @pytest.mark.parametrize("persona", PERSONAS)
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_programme_permission_matrix(client, world, persona, name, args, method, expected):
-    if persona != "anonymous":
-        client.force_login(world["people"][persona])
-    before = programme_state()
+    user = None if persona == "anonymous" else world["people"][persona]
+    if user is not None:
+        client.force_login(user)
+    url = reverse(name, args=args(world))
     if method == "get":
-        response = client.get(reverse(name, args=args(world)))
+        before = programme_state()
+        response = client.get(url)
+        assert programme_state() == before, f"{persona} GET {name} changed the database"
     else:
-        response = client.post(reverse(name, args=args(world)), PAYLOADS[name](world))
+        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona])
     assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
     if persona == "anonymous":
         assert response.url.startswith(reverse("account_login"))
-    refused = response.status_code != 302 or persona == "anonymous"
-    if method == "post":
-        # Allowed: the change is in the database; refused: nothing changed.
-        assert (programme_state() == before) == refused, f"{persona} POST {name}"
-    elif refused:
-        assert programme_state() == before
 
 
 def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PAYLOADS)
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
 
 
 def test_every_programme_url_is_in_the_matrix():

@@ -84,7 +84,9 @@ def test_bundled_serif_font_is_embedded_and_vietnamese_survives(pdf):
 
 def test_table_header_repeats_on_every_page(pdf):
     reader = PdfReader(io.BytesIO(pdf))
-    assert all("Cán bộ đăng ký" in page.extract_text() for page in reader.pages[:-1])
+    # Every page holding rows of the table (at least two: it breaks) starts with its header.
+    table_pages = [page.extract_text() for page in reader.pages if "Đoàn xã Mỹ Hội Đông" in page.extract_text()]
+    assert len(table_pages) >= 2 and all("Cán bộ đăng ký" in text for text in table_pages)
 
 
 def test_pdffonts_sees_only_embedded_fonts(pdf, tmp_path):
@@ -128,9 +130,28 @@ def test_documents_never_fetch_from_the_network():
     assert requests == []
 
 
-def test_documents_read_no_file_outside_the_static_folders():
+def test_documents_read_no_file_outside_the_static_folders(tmp_path, settings):
+    """A stylesheet outside the static folders, linked from a document, is never read: its
+    rule would print a sentence (WeasyPrint's own fetcher reads it, and the sentence shows)."""
+    outside = tmp_path / "outside.css"
+    outside.write_text('body::after { content: "ĐÃ ĐỌC TỆP NGOÀI"; }')
+    inside = tmp_path / "static" / "inside.css"
+    inside.parent.mkdir()
+    inside.write_text('body::after { content: "ĐÃ ĐỌC TỆP TĨNH"; }')
+    settings.STATICFILES_DIRS = [*settings.STATICFILES_DIRS, str(inside.parent)]
+
+    def printed(css) -> str:
+        html = ('{% extends "pdf/official.html" %}{% block content %}'
+                f'<link rel="stylesheet" href="{css.as_uri()}"><p>Nội dung</p>{{% endblock %}}')
+        rendered = engines["django"].from_string(html).render({"header": OfficialHeader(superior="A", issuer="B")})
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(html_to_pdf(rendered))).pages)
+
+    assert "ĐÃ ĐỌC TỆP TĨNH" in printed(inside)  # the probe shows when a file is read
+    assert "ĐÃ ĐỌC TỆP NGOÀI" not in printed(outside)
     with pytest.raises(ValueError, match="may not fetch"):
         LocalStaticFetcher().fetch("file:///etc/hostname")
+    with pytest.raises(ValueError, match="may not fetch"):
+        LocalStaticFetcher().fetch(f"{(inside.parent / '..' / 'outside.css').as_uri()}")
     with pytest.raises(ValueError, match="may not fetch"):
         LocalStaticFetcher().fetch("http://127.0.0.1:1/x.png")
 
