@@ -31,13 +31,14 @@ CADRE_ACCOUNTS, REVIEWER_ACCOUNTS = 40, 10
 
 def make_accounts(tenant, cycle) -> list[dict]:
     """Logged-in sessions for cadres with a registration in the cycle, Bí thư of chi đoàn with
-    forms waiting, and the generated huyện and province staff accounts."""
+    forms waiting (a tỉnh or huyện Bí thư's queue is the staff's dashboard's business), and
+    the generated huyện and province staff accounts."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
 
-    from cadres.models import Cadre, Position, PositionRole, User
+    from cadres.models import Cadre, Position, PositionRole, UnitLevel, User
     from evaluations.models import Registration, RegistrationState
     from reports.generator.people import account_emails
 
@@ -50,8 +51,9 @@ def make_accounts(tenant, cycle) -> list[dict]:
             break
     waiting_units = (Registration.objects.filter(cycle=cycle, state=RegistrationState.SUBMITTED)
                      .values("unit_id"))
-    secretaries = (Position.objects.filter(unit_id__in=waiting_units, role=PositionRole.SECRETARY,
-                                           end_date__isnull=True, cadre__user__isnull=True)
+    secretaries = (Position.objects.filter(unit_id__in=waiting_units, unit__level=UnitLevel.BRANCH,
+                                           role=PositionRole.SECRETARY, end_date__isnull=True,
+                                           cadre__user__isnull=True)
                    .exclude(cadre_id__in=forms).order_by("cadre_id").values_list("cadre_id", flat=True).distinct())
     people = [("cadre", cadre_id, {"cadre home": "/", "registration form": reverse("registration_detail", args=[pk])})
               for cadre_id, pk in forms.items()]

@@ -141,6 +141,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
     }
+elif not env_bool("DB_JIT", False):
+    # PostgreSQL's JIT compiles any statement its planner thinks costly: 165 ms of a 239 ms
+    # review-queue count at 20,000 cadres, against 70 ms run plainly. Pages are short OLTP reads.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Redis: broker, result backend and cache when REDIS_URL is set; otherwise eager and local.
