@@ -34,6 +34,16 @@ PHONES_BEFORE = [("cadres", "0009_notice_and_reminder_kinds")]
 PHONES_AFTER = [("cadres", "0010_phones_e164")]
 
 
+def _phones_at(target, users, cadres):
+    """Migrate to `target`; each account's phone and each cadre's (phone, search column)."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(target)
+    apps = executor.loader.project_state(target).apps
+    User, Cadre = apps.get_model("cadres", "User"), apps.get_model("cadres", "Cadre")
+    return ({key: User.objects.get(pk=pk).phone for key, pk in users.items()},
+            {key: Cadre.objects.values_list("phone", "search_text").get(pk=pk) for key, pk in cadres.items()}, Cadre)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_phones_move_to_e164_and_back_and_an_invalid_one_is_kept(latest_schema_after):
     """cadres 0010: every valid stored phone becomes E.164 (the cadres' search column with it),
@@ -51,27 +61,19 @@ def test_phones_move_to_e164_and_back_and_an_invalid_one_is_kept(latest_schema_a
                                         user_id=users.get(key)).pk
               for key, phone in (("valid", "0912345678"), ("zeros", "0000000000"), ("none", ""))}
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(PHONES_AFTER)
-    apps = executor.loader.project_state(PHONES_AFTER).apps
-    User, Cadre = apps.get_model("cadres", "User"), apps.get_model("cadres", "Cadre")
-    assert {key: User.objects.get(pk=pk).phone for key, pk in users.items()} == {
-        "valid": "+84912345678", "zeros": "0000000000", "first": "+84987654321", "twin": "0987654321"}
-    assert {key: Cadre.objects.values_list("phone", "search_text").get(pk=pk) for key, pk in cadres.items()} == {
+    accounts, profiles, Cadre = _phones_at(PHONES_AFTER, users, cadres)
+    assert accounts == {"valid": "+84912345678", "zeros": "0000000000", "first": "+84987654321", "twin": "0987654321"}
+    assert profiles == {
         "valid": ("+84912345678", "can bo valid +84912345678 0912345678 cb@example.vn"),
         "zeros": ("0000000000", "can bo zeros 0000000000 cb@example.vn"),
         "none": ("", "can bo none  cb@example.vn")}  # untouched, as it was
     # A landline, as the app stores one from now on: 13 characters.
     Cadre.objects.filter(pk=cadres["none"]).update(phone="+842963852123")
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(PHONES_BEFORE)
-    apps = executor.loader.project_state(PHONES_BEFORE).apps
-    User, Cadre = apps.get_model("cadres", "User"), apps.get_model("cadres", "Cadre")
-    assert {key: User.objects.get(pk=pk).phone for key, pk in users.items()} == {
-        # "first" would take the twin's number back: it keeps its own, nothing is lost.
-        "valid": "0912345678", "zeros": "0000000000", "first": "+84987654321", "twin": "0987654321"}
-    assert {key: Cadre.objects.values_list("phone", "search_text").get(pk=pk) for key, pk in cadres.items()} == {
+    accounts, profiles, _ = _phones_at(PHONES_BEFORE, users, cadres)
+    # "first" would take the twin's number back: it keeps its own, nothing is lost.
+    assert accounts == {"valid": "0912345678", "zeros": "0000000000", "first": "+84987654321", "twin": "0987654321"}
+    assert profiles == {
         "valid": ("0912345678", "can bo valid 0912345678 cb@example.vn"),
         "zeros": ("0000000000", "can bo zeros 0000000000 cb@example.vn"),
         "none": ("02963852123", "can bo none 02963852123 cb@example.vn")}
