@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _, pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from cadres.scoping import TenantManager, scoped_by_tenant
-from cadres.text import fold, person_sort_key
+from cadres.text import cadre_search_text, canonical_phone, display_phone, fold, person_sort_key
 
 if TYPE_CHECKING:
     from cadres.scoping import TenantScoped
@@ -69,7 +69,9 @@ class User(AbstractUser):
     first_name = None  # type: ignore[assignment]
     last_name = None  # type: ignore[assignment]
     email = models.EmailField(_("email"), unique=True, null=True, blank=True)  # type: ignore[assignment]
-    phone = models.CharField(_("phone"), max_length=10, unique=True, null=True, blank=True)
+    # E.164 ("+84912345678"), so one number has one spelling and the unique index holds;
+    # shown in the national format (cadres.text.display_phone).
+    phone = models.CharField(_("phone"), max_length=16, unique=True, null=True, blank=True)
     full_name = models.CharField(_("full name"), max_length=120, blank=True)
     notice_email = models.CharField(_("email me my notices"), max_length=10, choices=NoticeEmail.choices,
                                     default=NoticeEmail.IMMEDIATE)
@@ -85,11 +87,12 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     def __str__(self) -> str:
-        return self.full_name or self.email or self.phone or f"#{self.pk}"
+        return self.full_name or self.email or display_phone(self.phone or "") or f"#{self.pk}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        # One spelling per address: lookups stay exact and use the unique index.
+        # One spelling per address and per number: lookups stay exact and use the unique index.
         self.email = self.email.strip().lower() or None if self.email else None
+        self.phone = canonical_phone(self.phone) or None if self.phone else None
         super().save(*args, **kwargs)
 
     def get_full_name(self):
@@ -287,7 +290,7 @@ class Cadre(models.Model):
     full_name = models.CharField(_("full name"), max_length=120)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
-    phone = models.CharField(_("phone"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True)  # E.164, as User.phone
     email = models.EmailField(_("email"), blank=True)
     ethnicity = models.CharField(_("ethnicity"), max_length=50, blank=True)
     job_title = models.CharField(_("professional position"), max_length=200, blank=True)
@@ -314,7 +317,8 @@ class Cadre(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.full_name = " ".join(self.full_name.split())
         self.sort_key = person_sort_key(self.full_name)
-        self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:250]
+        self.phone = canonical_phone(self.phone)
+        self.search_text = cadre_search_text(self.full_name, self.phone, self.email)
         super().save(*args, **kwargs)
 
 

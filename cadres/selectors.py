@@ -194,13 +194,25 @@ def subtree(unit: Unit, include_archived: bool = False) -> QuerySet[Unit]:
     return units if include_archived else units.filter(archived_at__isnull=True)
 
 
+def cadre_search_q(query: str, prefix: str = "") -> Q:
+    """A search box over cadres (`prefix` reaches them through a relation, "cadre__"): a phone
+    number however it is written (0912 345 678, +84912345678, 84 912.345.678) finds that
+    number; anything else, every word in the name, phone or email, diacritics ignored."""
+    try:
+        return Q(**{f"{prefix}phone": normalize_phone(query)})
+    except ValueError:
+        pass
+    q = Q()
+    for word in fold(query).split():
+        q &= Q(**{f"{prefix}search_text__contains": word})
+    return q
+
+
 def cadres_in_subtree(unit: Unit, search: str = "") -> QuerySet[Cadre]:
     """Cadres with an active position in the unit's subtree, sorted by tên (domain §9)."""
     positions = Position.objects.active().filter(unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
     cadres = Cadre.objects.filter(pk__in=positions.values("cadre_id"), archived_at__isnull=True)
-    for word in fold(search).split():
-        cadres = cadres.filter(search_text__contains=word)
-    return cadres.order_by("sort_key", "id")
+    return cadres.filter(cadre_search_q(search)).order_by("sort_key", "id")
 
 
 def children_with_counts(unit: Unit) -> list[Unit]:
@@ -387,17 +399,10 @@ def search_managed_cadres(user: AnyUser, query: str, limit: int = 50) -> QuerySe
     """Cadres of the subtrees the user manages by name, email or phone: every word of the
     query in their name or address (diacritics ignored), or the number however it is
     written (0912 345 678, +84 912345678)."""
+    if not query.strip():
+        return Cadre.objects.none()
     cadres = Cadre.objects.filter(archived_at__isnull=True, pk__in=_in_managed_subtrees(user).values("cadre_id"))
-    try:
-        return cadres.filter(phone=normalize_phone(query)).order_by("sort_key", "id")[:limit]
-    except ValueError:
-        pass
-    words = fold(query).split()
-    if not words:
-        return cadres.none()
-    for word in words:
-        cadres = cadres.filter(search_text__contains=word)
-    return cadres.order_by("sort_key", "id")[:limit]
+    return cadres.filter(cadre_search_q(query)).order_by("sort_key", "id")[:limit]
 
 
 def invitable_cadres(unit: Unit) -> QuerySet[Cadre]:

@@ -3,6 +3,10 @@
 import re
 import unicodedata
 
+import phonenumbers
+from django.utils.translation import gettext_lazy
+from phonenumbers import PhoneNumberFormat, PhoneNumberType
+
 # Dictionary order of the Vietnamese alphabet; f, j, w, z appear in borrowed names.
 _ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
 _LETTER_CODE = {letter: f"{index + 10:02d}" for index, letter in enumerate(_ALPHABET)}
@@ -14,8 +18,13 @@ _WITH_MARK = {("a", "ă"): "ă", ("a", "^"): "â", ("e", "^"): "ê", ("o", "^"):
 # Tones in dictionary order: ngang, huyền, hỏi, ngã, sắc, nặng.
 _TONE_CODE = {"\u0300": "1", "\u0309": "2", "\u0303": "3", "\u0301": "4", "\u0323": "5"}
 
-_PHONE_JUNK = re.compile(r"[\s.\-()]")
-_PHONE_VALID = re.compile(r"^0\d{9}$")
+# What a person writes around the digits: "+84 912.345-678", "(0296) 3852 123". Anything else
+# (a letter, an extension) is no phone number, though phonenumbers would read past it.
+_PHONE_WRITTEN = re.compile(r"^\s*\+?[\d\s.\-()]+$")
+_PHONE_REGION = "VN"
+# A person's own number: a mobile or a landline, not 1800/1900 service numbers.
+_PHONE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+INVALID_PHONE = gettext_lazy("Enter a Vietnamese mobile or landline number, such as 0912 345 678 or 0296 3852 123.")
 
 
 def fold(text: str) -> str:
@@ -69,13 +78,48 @@ def text_sort_key(text: str) -> str:
     return "".join(_word_key(word) for word in text.split())
 
 
-def normalize_phone(raw: str) -> str:
-    """"+84 912 345 678" → "0912345678"; raises ValueError when it is no Vietnamese number."""
-    phone = _PHONE_JUNK.sub("", raw or "")
-    if phone.startswith("+84"):
-        phone = "0" + phone[3:]
-    elif phone.startswith("84") and len(phone) == 11:
-        phone = "0" + phone[2:]
-    if not _PHONE_VALID.match(phone):
+def _vietnamese_number(raw: str) -> phonenumbers.PhoneNumber:
+    if not _PHONE_WRITTEN.match(raw or ""):
         raise ValueError(raw)
-    return phone
+    try:
+        number = phonenumbers.parse(raw, _PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        raise ValueError(raw) from None
+    if (phonenumbers.region_code_for_number(number) != _PHONE_REGION or not phonenumbers.is_valid_number(number)
+            or phonenumbers.number_type(number) not in _PHONE_TYPES):
+        raise ValueError(raw)
+    return number
+
+
+def normalize_phone(raw: str) -> str:
+    """A Vietnamese mobile or landline number however it is written ("0912 345 678",
+    "+84 912.345.678", "84912345678", "0296 3852 123") in E.164: "+84912345678",
+    "+842963852123". Raises ValueError for anything else (0000000000, a foreign number,
+    too few or too many digits, letters)."""
+    return phonenumbers.format_number(_vietnamese_number(raw), PhoneNumberFormat.E164)
+
+
+def canonical_phone(value: str) -> str:
+    """The E.164 form of a valid number; any other value as it was typed (trimmed). What the
+    models store: a number kept from before phones were checked is not lost."""
+    try:
+        return normalize_phone(value)
+    except ValueError:
+        return (value or "").strip()
+
+
+def display_phone(value: str) -> str:
+    """How a stored phone is shown: the Vietnamese national format ("0912 345 678",
+    "0296 3852 123"); a value that is no valid number is shown as it was stored."""
+    try:
+        return phonenumbers.format_number(_vietnamese_number(value), PhoneNumberFormat.NATIONAL)
+    except ValueError:
+        return value or ""
+
+
+def cadre_search_text(full_name: str, phone: str, email: str) -> str:
+    """A cadre's diacritic-free search column: name, email and the phone both as stored and,
+    when it is E.164, as national digits, so part of a number as people type it (0912 345)
+    is found too."""
+    national = f"0{phone[3:]}" if phone.startswith("+84") else ""
+    return fold(f"{full_name} {phone} {national} {email}")[:250]

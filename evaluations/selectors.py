@@ -14,8 +14,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from cadres.models import AnyUser, Cadre, Unit
-from cadres.selectors import access_for, cadres_visible_to
-from cadres.text import fold
+from cadres.selectors import access_for, cadre_search_q, cadres_visible_to
 from evaluations.checks import effective_deadline, extension_until
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
@@ -169,8 +168,7 @@ def review_queue(user: AnyUser, *, kind: str = "registration", state: str = "", 
         forms = forms.filter(cycle=cycle)
     if unit is not None:
         forms = forms.filter(unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
-    for word in fold(search).split():
-        forms = forms.filter(cadre__search_text__contains=word)
+    forms = forms.filter(cadre_search_q(search, prefix="cadre__"))
     counts = {value: 0 for value in states.values if value != states.DRAFT}
     counts.update(dict(forms.order_by().values_list("state").annotate(n=Count("id"))))
     state = state if state in counts else default

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _, gettext_lazy, pgettext_lazy
 from openpyxl import Workbook
 
 from cadres.models import AuditEvent
+from cadres.text import display_phone
 from office.xlsx import write_sheet
 
 # (group, [(action code, label), ...]), in the order the filter lists them.
@@ -204,10 +205,13 @@ def _field(model: type[models.Model] | None, name: str) -> "models.Field[Any, An
 
 
 def _value(field: "models.Field[Any, Any] | None", value: Any) -> str:
-    """A stored value as the model shows it: a choice's label, yes/no, a date as dd/mm/yyyy."""
+    """A stored value as the model shows it: a choice's label, yes/no, a date as dd/mm/yyyy, a
+    phone in the national format (recorded in E.164, or as typed before phones were checked)."""
     if value is None or value == "":
         return "—"
     text = str(value)
+    if field is not None and field.name == "phone":
+        return display_phone(text)
     if field is not None and field.choices:
         return str(dict(field.flatchoices).get(text, text))
     if isinstance(field, models.BooleanField) or isinstance(value, bool):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.models import Gender, PositionRole
 from cadres.selectors import can_use_mfa
-from cadres.text import normalize_phone
+from cadres.text import INVALID_PHONE, normalize_phone
 
 User = get_user_model()
 
@@ -100,7 +100,8 @@ class JoinForm(forms.Form):
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices)
     phone = forms.CharField(
-        label=_("Phone number"), max_length=20, widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"})
+        label=_("Phone number"), max_length=20, help_text=_("A mobile or a landline, such as 0912 345 678."),
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
     )
     email = forms.EmailField(label=_("Email"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
     role = forms.ChoiceField(label=_("Position in this unit"), choices=PositionRole.choices)
@@ -117,7 +118,7 @@ class JoinForm(forms.Form):
     def clean_phone(self) -> str:
         phone = _phone_or_none(self.cleaned_data["phone"])
         if phone is None:
-            raise forms.ValidationError(_("Enter a Vietnamese phone number: 0xxxxxxxxx or +84xxxxxxxxx."))
+            raise forms.ValidationError(INVALID_PHONE)
         return phone
 
     def clean_email(self) -> str:

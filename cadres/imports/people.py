@@ -27,6 +27,7 @@ from cadres.imports.values import GENDERS, ROLES
 from cadres.models import Cadre, Position, Unit
 from cadres.selectors import subtree
 from cadres.services.people import cadre_create, cadre_update, check_position_dates, position_create, position_end
+from cadres.text import display_phone
 from cadres.transitions import User as Actor
 
 COLUMNS = [
@@ -118,6 +119,8 @@ class CadreRow:
 def _display(value, key: str = "") -> str:
     if key == "gender":
         value = GENDERS.label(value)
+    if key == "phone":
+        value = display_phone(value)
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
@@ -373,6 +376,8 @@ def export_rows(root: Unit) -> list[list[Any]]:
             return position.unit.code
         if key == "role":
             return ROLES.label(position.role)
+        if key == "phone":
+            return display_phone(cadre.phone)
         return getattr(position, key) if key in POSITION_FIELDS else getattr(cadre, key)
 
     return [[cell(position, column.key) for column in COLUMNS] for position in positions]

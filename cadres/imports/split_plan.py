@@ -15,7 +15,7 @@ from cadres.imports import values
 from cadres.imports.values import LEVELS, SECTORS, CellError
 from cadres.models import Position, Unit
 from cadres.services.reorganise import NewUnit
-from cadres.text import fold
+from cadres.text import canonical_phone, fold
 
 UNITS_SHEET, PLACES_SHEET = "Đơn vị mới", "Phân chia"
 UNIT_COLUMNS = {"code": "Mã đơn vị", "name": "Tên đơn vị", "level": "Cấp", "sector": "Khối"}
@@ -75,11 +75,13 @@ def read_split_plan(data: bytes, unit: Unit) -> SplitPlan:
             "cadre_id", "cadre__email", "cadre__phone"):
         people.update({fold(key): cadre_id for key in (email, phone) if key})
     for number, row in _rows(book, PLACES_SHEET, PLACE_COLUMNS, plan):
-        who, to = fold(str(row.get("who") or "").strip()), str(row.get("to") or "").strip()
+        written, to = str(row.get("who") or "").strip(), str(row.get("to") or "").strip()
+        # A phone is stored in E.164, however the file writes it.
+        who, person = fold(written), fold(canonical_phone(written))
         if who in children:
             plan.children[children[who]] = to
-        elif who in people:
-            plan.cadres[people[who]] = to
+        elif person in people:
+            plan.cadres[people[person]] = to
         else:
             _fail(plan, PLACES_SHEET, number, _("“%(who)s” is neither a sub-unit code of %(unit)s nor the email or "
                                                 "phone of one of its cadres.") % {"who": row.get("who"), "unit": unit.name})

@@ -161,16 +161,17 @@ def boolean(raw) -> bool:
 
 
 def phone(raw) -> str:
-    if isinstance(raw, (int, float)):
-        # Excel drops the leading 0 of a phone typed as a number.
+    """A mobile or landline number written any way, in E.164 ("+84912345678"), the form the
+    cadres' phones are stored and compared in."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        # A phone typed as a number: Excel drops its leading 0, which phonenumbers reads
+        # without ("912345678", "2963852123") just as with it.
         raw = str(int(raw))
-    if isinstance(raw, str) and raw.strip().isdigit() and len(raw.strip()) == 9:
-        raw = "0" + raw.strip()
     try:
         return normalize_phone(str(raw))
     except ValueError:
-        raise CellError(_("“%(value)s” is not a Vietnamese phone number (0xxxxxxxxx or +84…).")
-                        % {"value": raw}) from None
+        raise CellError(_("“%(value)s” is not a Vietnamese mobile or landline number (such as 0912 345 678 or "
+                          "0296 3852 123).") % {"value": raw}) from None
 
 
 def email(raw) -> str:

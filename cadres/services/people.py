@@ -12,6 +12,7 @@ from cadres.models import Cadre, Position, Tenant, Unit, User
 from cadres.selectors import can_edit_cadre, manages_in_tenant
 from cadres.services.audit import audit_record
 from cadres.services.units import require_manager
+from cadres.text import INVALID_PHONE, display_phone, normalize_phone
 from cadres.transitions import User as Actor, require
 
 PROFILE_FIELDS = (
@@ -26,7 +27,16 @@ def _check_login_free(*, email: str, phone: str, user: User | None = None) -> No
     if email and others.filter(email=email).exists():
         raise ValidationError({"email": _("Email %(email)s belongs to another account.") % {"email": email}})
     if phone and others.filter(phone=phone).exists():
-        raise ValidationError({"phone": _("Phone %(phone)s belongs to another account.") % {"phone": phone}})
+        raise ValidationError({"phone": _("Phone %(phone)s belongs to another account.")
+                               % {"phone": display_phone(phone)}})
+
+
+def _phone(value: str | None) -> str:
+    """The E.164 form ("+84912345678") of a number written any way; no number is ""."""
+    try:
+        return normalize_phone(value) if value else ""
+    except ValueError:
+        raise ValidationError({"phone": INVALID_PHONE}) from None
 
 
 @transaction.atomic
@@ -35,7 +45,7 @@ def cadre_create(*, tenant: Tenant, full_name: str, acting_user: Actor, **profil
     require(acting_user, lambda user: manages_in_tenant(user, tenant.pk),
             _("Only the managers of a unit of the province can add its cadres."))
     email = (profile.get("email") or "").strip().lower()
-    phone = profile.get("phone") or ""
+    phone = _phone(profile.get("phone"))
     profile.update(email=email, phone=phone)
     _check_login_free(email=email, phone=phone)
     user = None
@@ -56,6 +66,8 @@ def cadre_update(*, cadre: Cadre, acting_user: Actor, **profile: Any) -> Cadre:
         raise ValueError(f"unknown profile fields: {sorted(unknown)}")
     if "email" in profile:
         profile["email"] = (profile["email"] or "").strip().lower()
+    if "phone" in profile:
+        profile["phone"] = _phone(profile["phone"])
     changes = {}
     for key, value in profile.items():
         old = getattr(cadre, key)

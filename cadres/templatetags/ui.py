@@ -2,7 +2,8 @@
 
 Dates always read dd/mm/yyyy, whatever the language; numbers group thousands with the
 active language's separator ("." in Vietnamese) without turning on
-USE_THOUSAND_SEPARATOR, which would also group ids printed into URLs.
+USE_THOUSAND_SEPARATOR, which would also group ids printed into URLs; phones read in the
+national format.
 """
 
 import datetime
@@ -12,6 +13,8 @@ from django.utils import numberformat, timezone
 from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+
+from cadres.text import display_phone
 
 register = template.Library()
 
@@ -24,6 +27,13 @@ def dmy(value) -> str:
     if isinstance(value, datetime.date):
         return value.strftime("%d/%m/%Y")
     return ""
+
+
+@register.filter
+def phone(value) -> str:
+    """A stored phone in the national format: "0912 345 678", "0296 3852 123". The tel: link
+    takes the stored E.164 value itself (`href="tel:{{ cadre.phone }}"`)."""
+    return display_phone(value or "")
 
 
 @register.filter

@@ -84,6 +84,17 @@ INITIATIVES = ["Sổ tay đoàn viên điện tử", "Mô hình “Tuyến đư�
                "Câu lạc bộ “Bí thư chi đoàn giỏi”", "Tủ sách thanh niên ấp", "Zalo nhóm đoàn viên theo khu vực",
                "Ngày hội việc làm cho thanh niên", "Mô hình “Thắp sáng đường quê”", "Chợ phiên 0 đồng"]
 
+# Mobile network prefixes after the 0 that phonenumbers takes with any 7 digits after them
+# (Viettel 03x, 086, 096–098; VinaPhone 081–085, 088, 091, 094; MobiFone 070, 076–079, 090,
+# 093; Vietnamobile 056, 058, 092; Gmobile 059). 089 and 099 are valid only in part.
+MOBILE_PREFIXES = ["32", "33", "34", "35", "36", "37", "38", "39", "56", "58", "59", "70", "76", "77", "78", "79",
+                   "81", "82", "83", "84", "85", "86", "88", "90", "91", "92", "93", "94", "96", "97", "98"]
+
+
+def mobile_phone(rng: random.Random) -> str:
+    """A Vietnamese mobile number in E.164, as cadres' phones are stored: "+84912345678"."""
+    return f"+84{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10 ** 7):07d}"
+
 
 def person_name(rng: random.Random) -> tuple[str, str]:
     """(full name, gender); one in five people carries two middle names."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 
 from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Sector, Unit, UnitLevel, User
-from cadres.text import fold, person_sort_key
+from cadres.text import cadre_search_text, fold, person_sort_key
 from reports.generator import names as N
 from reports.generator.tree import Node
 
@@ -107,7 +107,7 @@ class PeoplePlanner:
         email = f"{fold(given)}.{fold(family)}{rng.randrange(100, 1000)}@gmail.com" if rng.random() < 0.35 else ""
         profile = dict(
             birth_date=self._day(datetime.date(first, 1, 1), datetime.date(last, 12, 31)),
-            phone=f"0{rng.choice('35789')}{rng.randrange(10 ** 8):08d}",
+            phone=N.mobile_phone(rng),
             email=email,
             ethnicity=rng.choice(N.ETHNICITIES),
             job_title="Cán bộ Đoàn chuyên trách" if full_time and level != UnitLevel.GRASSROOTS
@@ -168,7 +168,7 @@ def write_people(tenant_id: int, people: list[Person], batch_size: int) -> int:
             tenant_id=tenant_id, user=person.user, full_name=person.full_name, gender=person.gender,
             is_full_time=person.is_full_time, is_civil_servant=person.is_civil_servant,
             sort_key=_sort_key(person.full_name),
-            search_text=fold(f"{person.full_name} {profile['phone']} {profile['email']}")[:250], **profile,
+            search_text=cadre_search_text(person.full_name, profile["phone"], profile["email"]), **profile,
         ))
     for person, cadre in zip(people, Cadre.objects.bulk_create(rows, batch_size=batch_size)):
         person.pk = cadre.pk

@@ -180,7 +180,7 @@ def test_import_cadres_command_fails_with_row_and_column(tree, tmp_path, capsys)
         # The command covers the whole tenant, so G2 is in scope; only the phone is wrong.
         call_command("import_cadres", str(path), "--tenant", "a")
     captured = capsys.readouterr()
-    assert "Dòng 3, cột “Số điện thoại”: “0912” không phải số điện thoại Việt Nam" in captured.err
+    assert "Dòng 3, cột “Số điện thoại”: “0912” không phải số điện thoại di động hoặc cố định Việt Nam" in captured.err
     assert "1 mới, 0 thay đổi, 0 không đổi, 1 có lỗi." in captured.out
     assert not Cadre.objects.filter(email="thuha@example.vn").exists()
 

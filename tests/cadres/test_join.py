@@ -62,7 +62,7 @@ def test_join_end_to_end(client, tree):
 
     join_request = pending_request(unit)
     cadre = join_request.cadre
-    assert (cadre.full_name, cadre.phone, cadre.email) == ("Trần Thị Mới", "0933222111", "moi@example.vn")
+    assert (cadre.full_name, cadre.phone, cadre.email) == ("Trần Thị Mới", "+84933222111", "moi@example.vn")
     assert cadre.tenant == unit.tenant and cadre.birth_date.isoformat() == "1998-05-17"
     assert not Position.objects.filter(cadre=cadre).exists()
     # Logged in at once, but no position yet: their own profile and nothing else.
@@ -122,11 +122,12 @@ def test_archived_unit_code_does_not_work(client, tree):
 @pytest.mark.parametrize(
     "changes, field_error",
     [
-        ({"phone": "12345"}, "Nhập số điện thoại Việt Nam"),
+        ({"phone": "12345"}, "Nhập số điện thoại di động hoặc cố định Việt Nam, ví dụ 0912 345 678"),
         ({"password2": "khac-hoan-toan-2026"}, "Hai lần nhập mật khẩu không giống nhau."),
         ({"birth_date": "31/02/1998"}, "Nhập một ngày hợp lệ."),
         ({"email": "canbo-cu@example.vn"}, "canbo-cu@example.vn"),
-        ({"phone": "0900000001"}, "0900000001"),
+        # Written another way, still the same number.
+        ({"phone": "+84 900 000 001"}, "Số điện thoại 0900 000 001 đã thuộc về một tài khoản khác."),
     ],
 )
 def test_bad_registration_shows_errors_and_writes_nothing(client, tree, changes, field_error):

@@ -157,7 +157,7 @@ def test_my_profile_shows_profile_and_positions_with_vietnamese_dates(client, wo
     )
     page = text(get(client, world["member"], reverse("my_profile")))
     assert "Hồ sơ và chức vụ của tôi" in page
-    assert "Ngày sinh 09/03/1996" in page and "0912345678" in page
+    assert "Ngày sinh 09/03/1996" in page and "Số điện thoại 0912 345 678" in page
     assert "Đảng viên Có" in page and "Loại cán bộ Không chuyên trách" in page
     assert "Chi đoàn ấp Mỹ Hòa Ủy viên Ban Chấp hành 01/10/2022 — Đang giữ" in page
     assert "Đoàn xã Mỹ Hội Đông Phó Bí thư 05/01/2019 31/12/2021 Đã kết thúc" in page

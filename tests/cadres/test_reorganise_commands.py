@@ -87,13 +87,15 @@ def test_unit_split_from_a_plan_file(w, tmp_path):
     secretary.save()
     member.save()
     plan = _plan(tmp_path, [["X1A", "Đoàn xã An Bình A", "", ""], ["X1B", "Đoàn xã An Bình B", "Đoàn cơ sở", ""]],
-                 [["B1", "X1A"], ["B2", "X1A"], ["B3", "X1B"], ["bithu@example.vn", "X1A"], ["0912345678", "X1B"]])
+                 [["B1", "X1A"], ["B2", "X1A"], ["B3", "X1B"], ["bithu@example.vn", "X1A"],
+                  ["+84 912 345 678", "X1B"]])  # the phone written another way
     out = _run("unit_split", "--tenant", "hoa-binh", "--unit", "X1", "--plan", plan, "--dry-run")
     assert "chưa ghi gì" in out and not _unit("X1").is_archived
     out = _run("unit_split", "--tenant", "hoa-binh", "--unit", "X1", "--plan", plan)
     assert "Đoàn xã An Bình được lưu trữ" in out
     assert Unit.objects.get_parent(_unit("B3")).code == "X1B"
     assert Position.objects.active().get(cadre=secretary).unit.code == "X1A"
+    assert Position.objects.active().get(cadre=member).unit.code == "X1B"
 
 
 def test_unit_split_refuses_unknown_codes_and_unplaced_cadres(w, tmp_path):

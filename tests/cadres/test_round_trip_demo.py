@@ -15,6 +15,7 @@ from django.utils import translation
 from cadres.actors import SYSTEM
 from cadres.models import Cadre, Position, Unit, User
 from cadres.services.people import cadre_update
+from cadres.text import normalize_phone
 from portal.demo import seed_demo
 from tests.cadres.spreadsheets import read_xlsx
 
@@ -45,6 +46,11 @@ def test_the_demo_has_cadres_with_several_positions(demo):
     cho_moi = Unit.objects.get(tenant__slug="an-giang", code="CM")
     held = Position.objects.held().filter(tenant__slug="an-giang", unit__path__startswith=cho_moi.path)
     assert held.count() > held.values("cadre").distinct().count()
+
+
+def test_every_demo_phone_is_a_vietnamese_number_in_e164(demo):
+    phones = list(Cadre.objects.exclude(phone="").values_list("phone", flat=True))
+    assert len(phones) > 400 and [normalize_phone(phone) for phone in phones] == phones  # raises for an invalid one
 
 
 @pytest.mark.parametrize("unit", [[], ["--unit", "CM"]], ids=["province", "cho-moi"])

@@ -1,9 +1,9 @@
-"""Vietnamese text rules: diacritic-free search, sorting by tên, phone numbers."""
+"""Vietnamese text rules: diacritic-free search, sorting by tên (phone numbers: test_phones.py)."""
 
 import pytest
 from hypothesis import given, strategies as st
 
-from cadres.text import fold, normalize_phone, person_sort_key
+from cadres.text import fold, person_sort_key
 
 VIETNAMESE = "aăâbcdđeêghiklmnoôơpqrstuưvxyàảãáạằẳẵắặầẩẫấậèẻẽéẹềểễếệìỉĩíịòỏõóọồổỗốộờởỡớợùủũúụừửữứựỳỷỹýỵ"
 words = st.text(alphabet=VIETNAMESE + VIETNAMESE.upper(), min_size=1, max_size=8)
@@ -46,15 +46,3 @@ def test_vietnamese_letter_and_tone_order(ordered):
 def test_given_name_decides_before_family_name():
     names = ["Trần Văn Bình", "Nguyễn Thị An", "Lê An"]
     assert sorted(names, key=person_sort_key) == ["Lê An", "Nguyễn Thị An", "Trần Văn Bình"]
-
-
-@pytest.mark.parametrize("raw, phone", [("0912345678", "0912345678"), ("+84 912 345 678", "0912345678"),
-                                        ("84912345678", "0912345678"), ("091.234.5678", "0912345678")])
-def test_phone_numbers_are_normalised(raw, phone):
-    assert normalize_phone(raw) == phone
-
-
-@pytest.mark.parametrize("raw", ["", "12345", "+1 202 555 0100", "09123456789", "abc"])
-def test_foreign_or_broken_phone_numbers_are_refused(raw):
-    with pytest.raises(ValueError):
-        normalize_phone(raw)

@@ -44,6 +44,10 @@ def test_review_queue_counts_and_filters(w):
     assert queue.counts["submitted"] == 1 and queue.counts["returned"] == 1 and queue.counts["approved"] == 0
     assert list(review_queue(w.secretary.user, search="tran thi").items) == []
     assert [f.cadre for f in review_queue(w.secretary.user, state="returned", search="tran thi").items] == [w.member]
+    w.member.phone = "0296 3852 123"
+    w.member.save()
+    for typed in ("+84 296 3852 123", "02963852123", "0296"):  # a phone in any written form, or part of it
+        assert [f.cadre for f in review_queue(w.secretary.user, state="returned", search=typed).items] == [w.member]
     # The Bí thư's own form goes up to G1, never into their own queue.
     own = submitted_registration(w, w.secretary)
     assert own not in review_queue(w.secretary.user).items

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cadres.models import Cadre, Grant, GrantRole, Position, Tenant, Unit, UnitLevel, User
-from cadres.text import fold, person_sort_key
+from cadres.text import fold, normalize_phone, person_sort_key
 from evaluations.models import (
     Activity,
     AssessmentPeriod,
@@ -101,7 +101,10 @@ def test_cadres_have_positions_that_all_start_and_forms_at_their_deciding_positi
     assert len(cadres) == CADRES
     for cadre in cadres[:50]:
         assert cadre.sort_key == person_sort_key(cadre.full_name) and len(cadre.full_name.split()) >= 3
-        assert cadre.search_text == fold(f"{cadre.full_name} {cadre.phone} {cadre.email}")
+        assert cadre.search_text == fold(f"{cadre.full_name} {cadre.phone} 0{cadre.phone[3:]} {cadre.email}")
+    # Every phone a valid Vietnamese mobile, stored in E.164 as the app stores them.
+    # (normalize_phone raises for an invalid one.)
+    assert [normalize_phone(cadre.phone) for cadre in cadres] == [cadre.phone for cadre in cadres]
     positions = Position.objects.filter(tenant=tenant)
     assert not positions.filter(start_date__isnull=True).exists()
     assert not positions.filter(start_date__gt=timezone.localdate()).exists()

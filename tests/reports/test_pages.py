@@ -98,7 +98,7 @@ def test_cadres_not_registered_are_listed_with_their_phone(client, w):
     response = client.get(reverse("reports_unregistered", args=[w.tenant.slug, "CM"]) + "?cycle=2025")
     text = _text(response)
     assert "1 cán bộ của Huyện Đoàn Chợ Mới chưa nộp bản đăng ký năm 2025." in text
-    assert "Trần Thị Chưa Nộp" in text and 'href="tel:0912345678"' in text and w.grassroots[3].name in text
+    assert "Trần Thị Chưa Nộp" in text and 'href="tel:+84912345678">0912 345 678</a>' in text and w.grassroots[3].name in text
     assert client.get(reverse("reports_unregistered", args=[w.tenant.slug, "LX"])).status_code == 404
 
 
