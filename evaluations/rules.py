@@ -52,6 +52,15 @@ def _reviewer_vacant() -> Q:
     return Q(~Exists(secretary), ~Exists(delegate))
 
 
+def _in_reach(access) -> Q:
+    """The form's unit is one the user reviews or inside a subtree they manage, which every
+    rule below narrows. Said as a list of units, the planner reads those units' forms by
+    index instead of testing every form of the tenant (a chi đoàn Bí thư's queue scanned all
+    20,000 registrations of a province)."""
+    units = Unit.objects.filter(Q(pk__in=access.reviewed_unit_ids) | _within(access.managed_paths, prefix=""))
+    return Q(unit_id__in=units.values("pk"))
+
+
 def _not_own(user) -> Q:
     access = access_for(user)
     return Q(tenant_id__in=access.tenant_ids) & ~Q(cadre_id=access.cadre_id or 0)
@@ -63,14 +72,14 @@ def reviewer_q(user: AnyUser | None) -> Q:
     not_secretary = ~Q(role=PositionRole.SECRETARY)
     members = not_secretary & Q(unit_id__in=access.reviewed_unit_ids)
     orphans = not_secretary & _strictly_below(access.managed_paths) & _reviewer_vacant()
-    return _not_own(user) & (members | orphans | _secretary_form_reviewable(access.managed_paths))
+    return _not_own(user) & _in_reach(access) & (members | orphans | _secretary_form_reviewable(access.managed_paths))
 
 
 def btv_q(user) -> Q:
     """Forms whose final rating this user may decide as the BTV collective."""
     access = access_for(user)
     members = ~Q(role=PositionRole.SECRETARY) & _within(access.managed_paths)
-    return _not_own(user) & (members | _secretary_form_reviewable(access.managed_paths))
+    return _not_own(user) & _in_reach(access) & (members | _secretary_form_reviewable(access.managed_paths))
 
 
 def visible_q(user) -> Q:
