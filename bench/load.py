@@ -44,8 +44,9 @@ def make_accounts(tenant, cycle) -> list[dict]:
 
     password = make_password(None)  # unusable: these people never log in by password
     forms: dict[int, int] = {}  # cadre → one registration of theirs
-    for pk, cadre_id in (Registration.objects.filter(cycle=cycle, cadre__user__isnull=True)
-                         .order_by("pk").values_list("pk", "cadre_id")):
+    # Members of chi đoàn: the people the phone is for (a leader's home is a manager's page).
+    for pk, cadre_id in (Registration.objects.filter(cycle=cycle, cadre__user__isnull=True, unit__level=UnitLevel.BRANCH)
+                         .exclude(role=PositionRole.SECRETARY).order_by("pk").values_list("pk", "cadre_id")):
         forms.setdefault(cadre_id, pk)
         if len(forms) == CADRE_ACCOUNTS:
             break

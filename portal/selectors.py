@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
-from django.db.models import CharField, Count, DateTimeField, F, Model, QuerySet, Value
+from django.core.cache import cache
+from django.db.models import CharField, Count, DateTimeField, F, Max, Model, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import AnyUser, JoinRequest, JoinRequestStatus, Unit
+from cadres.models import AnyUser, AuditEvent, JoinRequest, JoinRequestStatus, Unit
 from cadres.selectors import access_for, join_requests_for
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
@@ -194,6 +195,28 @@ def rating_batches(user: AnyUser) -> list[RatingBatch]:
     return [RatingBatch(unit, counts[unit.pk]) for unit in units]
 
 
+# The menu's count ("Cần duyệt 3") is read on every page a reviewer or manager opens and,
+# for provincial staff, is a province-wide query. It is kept until anything is decided or
+# changed anywhere (a new audit row: every state-changing service writes one), for at most
+# a minute; the newest row's id is one read of the primary key's index.
+INBOX_COUNT_SECONDS = 60
+
+
+def _inbox_count_key(user: AnyUser) -> str:
+    newest = AuditEvent.objects.aggregate(newest=Max("id"))["newest"] or 0
+    return f"inbox-count:{user.pk}:{newest}"
+
+
 def inbox_count(user: AnyUser) -> int:
     """How many items await the user (the home page's and the menu's "N việc chờ duyệt")."""
-    return len(Inbox(user))
+    key = _inbox_count_key(user)
+    count = cache.get(key)
+    if count is None:
+        count = len(Inbox(user))
+        cache.set(key, count, INBOX_COUNT_SECONDS)
+    return count
+
+
+def remember_inbox_count(user: AnyUser, count: int) -> None:
+    """The inbox page counted everything anyway: the menu shows the same number."""
+    cache.set(_inbox_count_key(user), count, INBOX_COUNT_SECONDS)

@@ -17,7 +17,7 @@ from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
 from portal.audit import trail_row, trail_xlsx
 from portal.forms import AuditFilterForm, InboxFilterForm
-from portal.selectors import Inbox, rating_batches
+from portal.selectors import Inbox, rating_batches, remember_inbox_count
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 EVENTS_PER_PAGE = 50
@@ -54,6 +54,8 @@ def inbox(request):
         messages.warning(request, _("A filter that is not offered here was ignored."))
     kind, unit = filters.chosen()
     page = Paginator(Inbox(request.user, kind=kind, unit=unit), INBOX_PER_PAGE).get_page(request.GET.get("page"))
+    if not kind and unit is None:
+        remember_inbox_count(request.user, page.paginator.count)
     batches = [batch for batch in rating_batches(request.user) if unit is None or (
         batch.unit.tenant_id == unit.tenant_id and batch.unit.path.startswith(unit.path))] if kind in ("", "rating") \
         else []

@@ -211,3 +211,16 @@ def test_a_page_costs_the_same_queries_whatever_the_number_of_items(client, w, d
     with django_assert_max_num_queries(len(small.captured_queries)):
         page = client.get(reverse("inbox")).content.decode()
     assert "Cán bộ 4" in page and "Tự đánh giá 4" in page
+
+
+def test_the_menu_count_is_kept_until_something_changes_anywhere(client, w):
+    """The count is a province-wide query for provincial staff: a second page does not repeat
+    it, and any decision or submission, by anyone, makes the next page count again."""
+    submitted_registration(w)
+    client.force_login(w.secretary.user)
+    assert _count_in(client.get(reverse("home")).content.decode()) == 1
+    with CaptureQueriesContext(connection) as again:
+        assert _count_in(client.get(reverse("home")).content.decode()) == 1
+    assert not any("UNION ALL" in query["sql"] for query in again.captured_queries)
+    submitted_registration(w, w.deputy)  # someone else submits: no action of the Bí thư's
+    assert _count_in(client.get(reverse("home")).content.decode()) == 2
