@@ -1,5 +1,5 @@
-"""Pages that gather several apps: the home page, the inbox, the managers' hub and the
-audit trail."""
+"""Pages that gather several apps: the home page, the inbox, the managers' hub, the audit
+trail and the help pages."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +17,7 @@ from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
 from portal.audit import trail_row, trail_xlsx
 from portal.forms import AuditFilterForm, InboxFilterForm
+from portal.help import topic_for, topics_for
 from portal.selectors import Inbox, rating_batches, remember_inbox_count
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,6 +78,23 @@ def manage(request):
         "found_units": selectors.search_units(request.user, query, limit=20).select_related("tenant") if query else None,
         "found_cadres": selectors.search_managed_cadres(request.user, query, limit=20) if query else None,
     })
+
+
+@login_required
+def help_index(request):
+    """Help for every role, the pages that fit the user's own roles first."""
+    mine, others = topics_for(request.user)
+    return render(request, "portal/help/index.html", {"mine": mine, "others": others})
+
+
+@login_required
+def help_page(request, role: str):
+    topic = topic_for(role)
+    if topic is None:
+        raise Http404
+    mine, others = topics_for(request.user)
+    return render(request, "portal/help/page.html", {
+        "topic": topic, "body": topic.body(), "elsewhere": [other for other in [*mine, *others] if other != topic]})
 
 
 @login_required

@@ -92,6 +92,11 @@ UNIT_OF_B1 = dict(manager=200, provincial=200, member=200, secretary=200)
 MATRIX = [
     ("home", lambda w: [], "get", EVERYONE),
     ("my_profile", lambda w: [], "get", EVERYONE),
+    # Help: every role's page for anyone logged in; a role with no page is a 404.
+    ("help", lambda w: [], "get", EVERYONE),
+    ("help_page", lambda w: ["cadre"], "get", EVERYONE),
+    ("help_page", lambda w: ["province"], "get", EVERYONE),
+    ("help_page", lambda w: ["superuser"], "get", expect()),
     ("manage", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
                                            foreign_provincial=200, secretary=200)),
     # The inbox: whoever decides something (a Bí thư, a manager); out of reach for the rest.

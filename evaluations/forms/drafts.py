@@ -46,6 +46,37 @@ RESULT_TEXT = {
 }
 
 
+# One-line hints under the registration's fields: what a good commitment and good measures
+# look like. The programmes ask for commitments that are concrete and verifiable, not
+# "general reports without evidence" (seed 002), so the hint turns the criterion's own
+# guidance, printed above the fields, into the cadre's work.
+COMMITMENT_HINT = gettext_lazy("A good commitment makes the guidance above your own: what you will do, when and how "
+                               "far, so it can be checked at the year's end.")
+COMMITMENT_HINT_UNGUIDED = gettext_lazy("A good commitment is concrete: what you will do for this criterion, when and "
+                                        "how far, so it can be checked at the year's end.")
+PROHIBITION_HINT = gettext_lazy("Say how you will keep to it: in which tasks and on which occasions. At the year's end "
+                                "you say whether you kept it.")
+MEASURES_HINT = gettext_lazy("Measures are how: the steps, on what schedule (each week, each month), with whom, and "
+                             "where you record them.")
+MEASURES_HINT_QUANTITATIVE = gettext_lazy("Measures are how you reach the target: which activities, on what schedule; "
+                                          "log each one under Activities so it counts.")
+
+
+def guidance_dom_id(criterion_id: int) -> str:
+    """The id of the criterion's guidance on the registration's pages (its fields point at it)."""
+    return f"guidance-{criterion_id}"
+
+
+def commitment_hints(criterion) -> tuple[str, str]:
+    """(the commitment's hint, the measures' hint) for a criterion, by its kind and guidance."""
+    if criterion.kind == CriterionKind.PROHIBITION:
+        commitment = PROHIBITION_HINT
+    else:
+        commitment = COMMITMENT_HINT if criterion.guidance.strip() else COMMITMENT_HINT_UNGUIDED
+    measures = MEASURES_HINT_QUANTITATIVE if criterion.kind == CriterionKind.QUANTITATIVE else MEASURES_HINT
+    return str(commitment), str(measures)
+
+
 def dom_id(key: str) -> str:
     return "f-" + re.sub(r"[^a-z0-9_]", "-", key)
 
@@ -83,7 +114,7 @@ class AutosaveField(BoundField):
 
     @property
     def aria_describedby(self) -> str:
-        ids = [f"st-{self.auto_id}"]
+        ids = [f"st-{self.auto_id}", *self.form.described_by.get(self.html_name, ())]
         if self.help_text:
             ids.append(f"{self.auto_id}-help")
         if self.errors:
@@ -101,6 +132,7 @@ class DraftForm(forms.Form):
         self.draft = draft
         self.rows: dict[str, tuple[models.Model, str]] = {}  # key -> (the row it is stored in, the attribute)
         self.groups: dict[str, str] = {}  # key -> what it belongs to, for the error summary
+        self.described_by: dict[str, tuple[str, ...]] = {}  # key -> ids of text on the page that describes it
         self.add_fields()
         self.data = {key: field.initial for key, field in self.fields.items()}
         self.data.update({key: posted[key] for key in self.fields if posted and key in posted})
@@ -177,8 +209,12 @@ class RegistrationDraftForm(DraftForm):
         for commitment in self.commitments:
             key, kind = f"commitment.{commitment.criterion_id}", commitment.criterion.kind
             title = commitment.criterion.title
+            commitment_hint, measures_hint = commitment_hints(commitment.criterion)
             self.add(f"{key}.text", TextField(label=_("Your commitment, in your own words"), max_length=2000,
-                                              required=False, widget=_textarea()), commitment, "text", group=title)
+                                              required=False, widget=_textarea(), help_text=commitment_hint),
+                     commitment, "text", group=title)
+            if commitment.criterion.guidance.strip():
+                self.described_by[f"{key}.text"] = (guidance_dom_id(commitment.criterion_id),)
             if kind == CriterionKind.QUANTITATIVE:
                 minimum = target_text(commitment.criterion, commitment.minimum)
                 self.add(f"{key}.target", DecimalText(
@@ -188,8 +224,8 @@ class RegistrationDraftForm(DraftForm):
                     if minimum else ""), commitment, "target", size={"inputmode": "decimal", "size": "8"}, group=title)
             # Stored for every kind; the page asks for measures where they make sense (`shown_keys`).
             self.add(f"{key}.measures", TextField(label=_("How you will do it (measures)"), max_length=2000,
-                                                  required=False, widget=_textarea()), commitment, "measures",
-                     group=title)
+                                                  required=False, widget=_textarea(), help_text=measures_hint),
+                     commitment, "measures", group=title)
         self.add("planned_initiative", TextField(label=_("Planned initiative (title)"), max_length=300,
                                                  required=False, help_text=_("Optional: the sáng kiến you plan "
                                                                              "this year.")),
