@@ -210,7 +210,7 @@ def _inbox_count_key(user: AnyUser) -> str:
 def inbox_count(user: AnyUser) -> int:
     """How many items await the user (the home page's and the menu's "N việc chờ duyệt")."""
     key = _inbox_count_key(user)
-    count = cache.get(key)
+    count: int | None = cache.get(key)
     if count is None:
         count = len(Inbox(user))
         cache.set(key, count, INBOX_COUNT_SECONDS)
