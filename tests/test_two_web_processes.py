@@ -229,3 +229,22 @@ def test_two_web_processes_share_sessions_uploads_and_reports(storage_env, tmp_p
         # Who made it: the worker, or with no broker the web process that took the request.
         made_by_the_web = "generate_report_file" in (tmp_path / "a.log").read_text()
         assert made_by_the_web is not real_worker
+
+
+@pytest.mark.django_db(transaction=False)
+def test_compose_runs_two_web_and_two_worker_replicas_behind_the_proxy_on_shared_storage():
+    """docker-compose.yml as this test runs it (no Docker daemon here): read, not started."""
+    import yaml
+
+    base = Path(settings.BASE_DIR)
+    services = yaml.safe_load((base / "docker-compose.yml").read_text())["services"]
+    web, worker, proxy = services["web"], services["worker"], services["proxy"]
+    assert web["deploy"]["replicas"] == 2 and worker["deploy"]["replicas"] == 2
+    assert "deploy" not in services["beat"]  # one beat, or every scheduled task runs twice
+    assert web["command"] == "gunicorn -c config/gunicorn.conf.py config.wsgi:application"
+    assert "ports" not in web and proxy["ports"][:2] == ["80:80", "443:443"]
+    assert "media:/app/media" in web["volumes"] and web["volumes"] == worker["volumes"]
+    assert web["environment"]["TRUSTED_PROXY_COUNT"] == "1"
+    mount = next(volume for volume in proxy["volumes"] if volume.endswith(":/etc/caddy/Caddyfile:ro"))
+    caddyfile = (base / mount.split(":")[0]).read_text()
+    assert "name web" in caddyfile and "port 8000" in caddyfile and "lb_policy round_robin" in caddyfile
