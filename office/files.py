@@ -16,8 +16,8 @@ def private_file_response(field_file: FieldFile, filename: str, inline: bool = F
         handle = field_file.open("rb")
     except OSError:  # FileNotFoundError, locally or from the bucket
         raise Http404 from None
-    content_type = mimetypes.guess_type(filename)[0] or mimetypes.guess_type(field_file.name or "")[0] \
-        or "application/octet-stream"
+    # From the stored name, whose extension was checked (never from a name the uploader chose).
+    content_type = mimetypes.guess_type(field_file.name or "")[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
     # Per-user content: never kept by a shared cache.
     response["Cache-Control"] = "private, max-age=3600"
