@@ -14,10 +14,13 @@ from django.urls import reverse
 from PIL import Image
 
 from config.settings import default_storage
-from evaluations.models import EvidenceFile
+from evaluations.models import Activity, EvidenceFile
+from evaluations.services.activities import activity_log, initiative_log
 from evaluations.services.assessments import self_assessment_start
+from models_registry.models import ActivityKind
 from reports.models import ReportFile, ReportFileDownload
 from tests.evaluations.factories import HOURS, approved_registration, world
+from tests.evaluations.test_activity_pages import DAY
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +140,23 @@ def test_a_file_lost_from_the_bucket_is_a_404_and_no_download_is_logged(client, 
     s3.client.delete_object(Bucket=s3.bucket, Key=job.file.name)
     assert client.get(reverse("report_file_download", args=[job.pk])).status_code == 404
     assert not ReportFileDownload.objects.exists()
+
+
+def test_activity_photos_and_documents_live_in_the_bucket_and_leave_it_with_their_entry(
+        client, s3, django_capture_on_commit_callbacks):
+    w = world()
+    photo = png_bytes()
+    activity = activity_log(cadre=w.member, kind=ActivityKind.VOLUNTEER_ACTIVITY, date=DAY, acting_user=w.member.user,
+                            photo=SimpleUploadedFile("IMG_0001.png", photo, content_type="image/png"))
+    initiative = initiative_log(cadre=w.member, title="Sáng kiến", date=DAY, acting_user=w.member.user,
+                                document=SimpleUploadedFile("giay.pdf", b"%PDF-1.4 giay khen", content_type="application/pdf"))
+    assert objects(s3, "evaluations/") == {activity.photo.name: photo, initiative.document.name: b"%PDF-1.4 giay khen"}
+    client.force_login(w.secretary.user)  # the reviewer reads them, through the views
+    shown = client.get(reverse("activity_photo", args=[activity.pk]))
+    assert shown["Content-Type"] == "image/png" and b"".join(shown.streaming_content) == photo
+    document = client.get(reverse("initiative_document", args=[initiative.pk]))
+    assert document["Content-Type"] == "application/pdf" and b"".join(document.streaming_content).startswith(b"%PDF")
+    client.force_login(w.member.user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("activity_delete", args=[activity.pk]))
+    assert not Activity.objects.exists() and list(objects(s3, "evaluations/")) == [initiative.document.name]
