@@ -181,6 +181,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     # killed mid-task (OOM) is requeued at once instead (reject_on_worker_lost).
     "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 3600),
 }
+# Deployments sharing one Redis keep apart by queue (and the tests' workers by theirs).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -262,8 +264,54 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
+MEDIA_URL = "/media/"
+
+
+def default_storage() -> dict:
+    """Where uploads, evidence and generated documents are kept: the local file system under
+    MEDIA_ROOT (one machine, or a volume every process mounts), or an S3-compatible bucket
+    (STORAGE_BACKEND=s3) that every web and worker process on any machine reaches. The code
+    reads and writes only through the storage API, so either serves the same. Objects are
+    private and no URL to them is ever handed out: downloads stream through the views that
+    check who may read them."""
+    backend = env_str("STORAGE_BACKEND", "filesystem")
+    if backend == "filesystem":
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if backend != "s3":
+        raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', got {backend!r}")
+    bucket = env_str("S3_BUCKET")
+    if not bucket:
+        raise ImproperlyConfigured("S3_BUCKET must be set when STORAGE_BACKEND=s3.")
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "location": env_str("S3_PREFIX").strip("/"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            # Unset: boto3's own chain (AWS_* variables, an instance role).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            # MinIO and most S3-compatible servers want bucket/key paths, not bucket.host names.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path" if env_str("S3_ENDPOINT_URL") else "auto"),
+            "signature_version": "s3v4",
+            # Private objects; an empty S3_DEFAULT_ACL sends none, for buckets that refuse ACLs
+            # (AWS "bucket owner enforced"), which are private by their policy instead.
+            "default_acl": env_str("S3_DEFAULT_ACL", "private") or None,
+            # Should anything ever ask for a URL it is signed and short-lived, never public.
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            # Names are random (upload_to); an accidental clash gets a new name, never overwrites.
+            "file_overwrite": False,
+            # A download is buffered in memory up to this size, on disk beyond it.
+            "max_memory_size": 5 * 1024 * 1024,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if PRODUCTION
@@ -272,8 +320,6 @@ STORAGES = {
 }
 # Files served at the site's root (/favicon.ico), so a browser's cold load does not 404.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
-MEDIA_URL = "/media/"
 
 # Reminder digests go out this many days before each deadline.
 REMINDER_DAYS_BEFORE = tuple(int(d) for d in env_list("REMINDER_DAYS_BEFORE", ["7", "1"]))

@@ -176,20 +176,26 @@ def _eager_celery_unless_worker(request):
     celery_app.conf.task_always_eager = previous
 
 
+def postgres_url() -> str:
+    """The test database's address, for a process of its own (a worker, a web server)."""
+    db = settings.DATABASES["default"]
+    return f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
 @contextlib.contextmanager
-def running_worker(*pool_args: str):
+def running_worker(*pool_args: str, env: dict[str, str] | None = None):
     """A real `celery worker` subprocess on the test database and the configured Redis,
-    consuming a queue of its own; yields (queue, process)."""
+    consuming a queue of its own; yields (queue, process). `env`: more variables for it
+    (the storage the web processes use)."""
     if connection.vendor != "postgresql":
         missing_service("PostgreSQL: a worker process cannot share an in-memory SQLite test database")
-    db = settings.DATABASES["default"]
+    extra = env or {}
     env = dict(os.environ)
-    env["DATABASE_URL"] = (
-        f"postgres://{db['USER']}:{db.get('PASSWORD') or ''}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
-    )
+    env["DATABASE_URL"] = postgres_url()
     env.pop("DEBUG", None)
     env["SECRET_KEY"] = "worker-under-test"
     env["MEDIA_ROOT"] = str(settings.MEDIA_ROOT)
+    env.update(extra)
     # A queue of its own, also the default while the test runs: nothing stale is picked up.
     queue = f"test-{os.getpid()}-{time.monotonic_ns()}"
     previous_queue = celery_app.conf.task_default_queue
@@ -236,3 +242,30 @@ def celery_prefork_worker(transactional_db):
     (queue, parent process)."""
     with running_worker("--pool=prefork", "--concurrency=1") as running:
         yield running
+
+
+@pytest.fixture
+def s3_bucket():
+    """An S3-compatible server (moto's, in a thread of this process: no network, no account)
+    with an empty bucket of the test's own. Yields its `env`, the variables that point the
+    app at it (STORAGE_BACKEND=s3, ...), and a boto3 `client` to look inside the bucket."""
+    import uuid
+    from types import SimpleNamespace
+
+    import boto3
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    try:
+        host, port = server.get_host_and_port()
+        env = {"STORAGE_BACKEND": "s3", "S3_BUCKET": f"srl-test-{uuid.uuid4().hex[:12]}",
+               "S3_ENDPOINT_URL": f"http://{host}:{port}", "S3_REGION": "us-east-1",
+               "S3_ACCESS_KEY_ID": "test-access-key", "S3_SECRET_ACCESS_KEY": "test-secret-key"}
+        client = boto3.client("s3", endpoint_url=env["S3_ENDPOINT_URL"], region_name=env["S3_REGION"],
+                              aws_access_key_id=env["S3_ACCESS_KEY_ID"],
+                              aws_secret_access_key=env["S3_SECRET_ACCESS_KEY"])
+        client.create_bucket(Bucket=env["S3_BUCKET"])
+        yield SimpleNamespace(env=env, client=client, bucket=env["S3_BUCKET"])
+    finally:
+        server.stop()

@@ -3,14 +3,13 @@ progress of their quantitative commitments, logging (with a photo or document ch
 content), deleting their own entries, and the permission-checked file downloads."""
 
 import datetime
-import mimetypes
 from collections import OrderedDict
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -36,6 +35,7 @@ from evaluations.services.activities import (
 )
 from models_registry.forms import add_service_errors
 from models_registry.models import ActivityKind
+from office.files import private_file_response
 
 
 def _own_cadre_or_404(user):
@@ -145,21 +145,6 @@ def activity_delete(request, pk: int):
 def initiative_delete(request, pk: int):
     initiative = get_initiative_for_user(request.user, pk)
     return _delete(request, initiative, delete_initiative, initiative=initiative)
-
-
-def private_file_response(field_file, filename: str, inline: bool = False) -> FileResponse:
-    """A stored upload through the view that checked access; a missing file is a 404."""
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404 from None
-    content_type = mimetypes.guess_type(field_file.name)[0] or "application/octet-stream"
-    response = FileResponse(handle, as_attachment=not inline, filename=filename, content_type=content_type)
-    # Per-user content: never kept by a shared cache.
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
 
 
 def _extension(name: str) -> str:

@@ -31,8 +31,8 @@ from evaluations.selectors import (
     return_comments_for,
 )
 from evaluations.services import assessments as services
-from evaluations.views.activities import private_file_response
 from evaluations.views.drafts import owned_draft
+from office.files import private_file_response
 
 
 @dataclass

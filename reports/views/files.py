@@ -2,15 +2,14 @@
 bar (htmx polls every 2 s) and then the download link. Files are served only here, to
 those who manage the document's unit, and each download is logged."""
 
-import mimetypes
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from office.files import private_file_response
 from reports.forms import FileRequestForm
 from reports.selectors import get_dashboard_unit_for_user, get_report_file_for_user
 from reports.services.files import report_file_download_log, report_file_progress, report_file_request as request_file
@@ -50,10 +49,11 @@ def report_file_detail(request, pk: int):
 @login_required
 def report_file_download(request, pk: int):
     job = get_report_file_for_user(request.user, pk)
-    try:
-        report_file_download_log(report_file=job, user=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("report_file_detail", pk=job.pk)
-    content_type = mimetypes.guess_type(job.filename)[0] or "application/octet-stream"
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.filename, content_type=content_type)
+    # A file lost from the storage is a 404, and its download is not logged (rolled back).
+    with transaction.atomic():
+        try:
+            report_file_download_log(report_file=job, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("report_file_detail", pk=job.pk)
+        return private_file_response(job.file, job.filename)
