@@ -71,7 +71,8 @@ def test_a_closed_cycle_says_so_up_front_and_offers_the_pdf(client, w, draft):
     start_url = reverse("self_assessment_start", args=[draft.registration_id])
     assert start_url in registration_page
     page = client.get(start_url).content.decode()
-    assert f"Đợt {w.cycle.year} đã đóng: không thể bắt đầu hay sửa bản kiểm điểm." in page
+    closed = f"Đợt {w.cycle.year} đã đóng: không thể bắt đầu hay sửa bản kiểm điểm."
+    assert closed in page and page.index(closed) < page.index("Các bản tự kiểm điểm của tôi")  # said first
     assert "Bắt đầu hoặc tiếp tục" not in page
     assert reverse("self_assessment_pdf", args=[draft.pk]) in page
     assert client.get(reverse("self_assessment_pdf", args=[draft.pk])).status_code == 200
