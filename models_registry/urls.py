@@ -27,6 +27,8 @@ urlpatterns = [
     _edit("groups/<int:object_id>/move/", "group_move", "programme_group_move"),
     _edit("groups/<int:object_id>/criteria/", "criterion_create", "programme_criterion_create"),
     _edit("criteria/<int:object_id>/", "criterion_update", "programme_criterion_update"),
+    path("<int:pk>/edit/criteria/<int:object_id>/form/", editor.programme_criterion_form,
+         name="programme_criterion_form"),
     _edit("criteria/<int:object_id>/delete/", "criterion_delete", "programme_criterion_delete"),
     _edit("criteria/<int:object_id>/move/", "criterion_move", "programme_criterion_move"),
     _edit("criteria/<int:object_id>/audiences/", "audience_set", "programme_audience_set"),

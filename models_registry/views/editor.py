@@ -91,23 +91,32 @@ def audience_form(programme, criterion, data=None) -> AudienceForm:
     return AudienceForm(data, criterion=criterion, subject=programme.subject, auto_id=f"aud{criterion.pk}-%s")
 
 
-def _group_context(programme, group, forms_by_key=None) -> dict:
-    """A group with its forms; `forms_by_key` replaces some with bound ones that failed."""
+def _criterion_forms(programme, criterion, edit=None, audience=None) -> None:
+    criterion.edit_form = edit or criterion_form(criterion)
+    criterion.audience_form = audience or audience_form(programme, criterion)
+
+
+def _group_context(programme, group, forms_by_key=None, open_criterion=None) -> dict:
+    """A group with its forms; `forms_by_key` replaces some with bound ones that failed. A
+    criterion's own forms are in the page only when they failed or it is `open_criterion`;
+    the others are fetched when their <details> opens (`programme_criterion_form`)."""
     forms_by_key = forms_by_key or {}
     group.title_form = forms_by_key.get(("group", group.pk)) or group_form(group)
     group.new_criterion_form = forms_by_key.get(("new_criterion", group.pk)) or new_criterion_form(group)
     for criterion in group.criteria.all():
-        criterion.edit_form = forms_by_key.get(("criterion", criterion.pk)) or criterion_form(criterion)
-        criterion.audience_form = (forms_by_key.get(("audience", criterion.pk))
-                                   or audience_form(programme, criterion))
+        edit, audience = forms_by_key.get(("criterion", criterion.pk)), forms_by_key.get(("audience", criterion.pk))
+        criterion.opened = criterion.pk == open_criterion
+        criterion.forms_open = bool(edit or audience or criterion.opened)
+        if criterion.forms_open:
+            _criterion_forms(programme, criterion, edit, audience)
     return group
 
 
-def editor_context(programme, lock, forms_by_key=None) -> dict:
+def editor_context(programme, lock, forms_by_key=None, open_criterion=None) -> dict:
     forms_by_key = forms_by_key or {}
     groups = programme_groups(programme)
     for index, group in enumerate(groups):
-        _group_context(programme, group, forms_by_key)
+        _group_context(programme, group, forms_by_key, open_criterion)
         group.is_first, group.is_last = index == 0, index == len(groups) - 1
     context = {
         "programme": programme,
@@ -350,8 +359,26 @@ def programme_edit(request, pk: int):
         messages.error(request, _("This programme is no longer a draft and cannot be changed. Start a new version "
                                   "to change it."))
         return redirect("programme_detail", pk=programme.pk)
+    open_criterion = request.GET.get("criterion", "")
     return render(request, "models_registry/editor/edit.html",
-                  editor_context(programme, programme.lock_version))
+                  editor_context(programme, programme.lock_version,
+                                 open_criterion=int(open_criterion) if open_criterion.isdigit() else None))
+
+
+CRITERION_FORMS = {"edit": "models_registry/editor/_criterion_edit.html",
+                   "audience": "models_registry/editor/_criterion_audience.html"}
+
+
+@login_required
+def programme_criterion_form(request, pk: int, object_id: int):
+    """One criterion's edit or audience form, fetched when its <details> opens in the editor."""
+    programme = _editable(request, pk)
+    template = CRITERION_FORMS.get(request.GET.get("part", "edit"))
+    if template is None or not programme.is_draft:
+        raise Http404
+    criterion = _criterion_of(programme, object_id)
+    _criterion_forms(programme, criterion)
+    return render(request, template, {"programme": programme, "criterion": criterion, "lock": programme.lock_version})
 
 
 @login_required

@@ -112,6 +112,7 @@ MATRIX = [
     ("programme_group_move", lambda w: [w["d1_draft"].pk, w["group"].pk], "post", EDIT_D1),
     ("programme_criterion_create", lambda w: [w["d1_draft"].pk, w["group"].pk], "post", EDIT_D1),
     ("programme_criterion_update", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
+    ("programme_criterion_form", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "get", READ_D1_DRAFT),
     ("programme_criterion_delete", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
     ("programme_criterion_move", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
     ("programme_audience_set", lambda w: [w["d1_draft"].pk, w["criterion"].pk], "post", EDIT_D1),
