@@ -54,11 +54,14 @@ def build_file(run: int, rows: int, unit_codes: list[str]) -> bytes:
     sheet = book.create_sheet("Dữ liệu")
     sheet.append([column.header for column in COLUMNS])
     for i in range(rows):
-        sheet.append([
-            f"Nguyễn Văn Đo {i}", f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1985 + i % 20}", "Nam" if i % 2 else "Nữ",
-            f"03{run % 100:02d}{i:06d}", f"bench{run}-{i}@example.vn", unit_codes[i % len(unit_codes)],
-            ROLES[i % len(ROLES)], "x" if i % 7 == 6 else "", "x" if i % 3 == 0 else "",
-        ])
+        cells = {
+            "full_name": f"Nguyễn Văn Đo {i}", "birth_date": f"{1 + i % 28:02d}/{1 + i % 12:02d}/{1985 + i % 20}",
+            "gender": "Nam" if i % 2 else "Nữ", "phone": f"03{run % 100:02d}{i:06d}",
+            "email": f"bench{run}-{i}@example.vn", "unit": unit_codes[i % len(unit_codes)],
+            "role": ROLES[i % len(ROLES)], "is_party_member": "x" if i % 7 == 6 else "",
+            "is_civil_servant": "x" if i % 3 == 0 else "",
+        }
+        sheet.append([cells.get(column.key, "") for column in COLUMNS])
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -306,16 +307,25 @@ class Cadre(models.Model):
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
         ordering = ["sort_key", "id"]
-        indexes = [models.Index(fields=["tenant", "sort_key"])]
+        indexes = [
+            models.Index(fields=["tenant", "sort_key"]),
+            # How an import recognises a cadre it already knows (`CadrePlan._find_cadres`).
+            models.Index("tenant", Lower("email"), name="cadre_tenant_email_lower"),
+            models.Index(fields=["tenant", "phone"], name="cadre_tenant_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive()
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill the columns computed from the profile; `save` does, and so must a bulk insert."""
         self.full_name = " ".join(self.full_name.split())
         self.sort_key = person_sort_key(self.full_name)
         self.search_text = fold(f"{self.full_name} {self.phone} {self.email}")[:250]
-        super().save(*args, **kwargs)
 
 
 class PositionRole(models.TextChoices):

@@ -5,6 +5,7 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -139,10 +140,13 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _import_job_apply(job: ImportJob) -> None:
+    written = [0.0]
+
     def progress(done: int, total: int) -> None:
-        # Every 50 rows is enough for a bar, and keeps cache writes cheap.
-        if done % 50 == 0 or done == total - 1:
-            cache.set(_progress_key(job.pk), (done + 1, total), timeout=24 * 3600)
+        # Told per batch (cadres) or per row (units): half a second apart is enough for a bar.
+        if done == total or time.monotonic() - written[0] > 0.5:
+            cache.set(_progress_key(job.pk), (done, total), timeout=24 * 3600)
+            written[0] = time.monotonic()
 
     try:
         data, _filename = load_upload(user=job.user, token=job.upload_token, kind=job.kind, unit_id=job.unit_id)
