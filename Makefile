@@ -40,7 +40,11 @@ test: setup system-deps
 # of CADRES cadres, prints the table and writes bench/results/latest.md.
 CADRES ?= 100000
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/so_ren_luyen_bench
+# django-import-export is P4's baseline only: installed for the bench, not a dependency.
+IMPORT_EXPORT = django-import-export[xlsx]==4.4.3
+
 bench: setup system-deps
+	$(BIN)/python -c "import import_export" 2>/dev/null || $(BIN)/pip install -q "$(IMPORT_EXPORT)"
 	CADRES=$(CADRES) BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
 
 worker: setup

@@ -1,14 +1,18 @@
 """Time `import_cadres` end to end: 5,000 cadres across ~50 units of a fresh tenant.
 
-    .venv/bin/python bench/import_cadres.py [--rows 5000] [--units 50]
+    .venv/bin/python bench/import_cadres.py [--rows 5000] [--units 50] [--json]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_import .venv/bin/python bench/import_cadres.py
 
 Runs against the database DATABASE_URL names (migrate it first); each run adds a new tenant.
+Times the dry run, the import, and the same file again (all unchanged); with --json, prints
+one JSON object of those seconds and the process's peak RSS (row P4 of `make bench`).
 """
 
 import argparse
 import io
+import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -29,7 +33,7 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 from cadres.actors import SYSTEM  # noqa: E402
 from cadres.imports.people import COLUMNS  # noqa: E402
-from cadres.models import Cadre, UnitLevel  # noqa: E402
+from cadres.models import AuditEvent, Cadre, Position, UnitLevel  # noqa: E402
 from cadres.services.units import tenant_create, unit_create  # noqa: E402
 
 ROLES = ["Bí thư", "Phó Bí thư", "UV BTV", "UV BCH", "UV BCH", "UV BCH", "Chuyên trách"]
@@ -67,31 +71,45 @@ def build_file(run: int, rows: int, unit_codes: list[str]) -> bytes:
     return stream.getvalue()
 
 
-def timed(label: str, rows: int, *args) -> None:
+def timed(label: str, rows: int, *args, quiet: bool = False) -> float:
     out = io.StringIO()
     start = time.perf_counter()
     call_command(*args, stdout=out, stderr=out)
     seconds = time.perf_counter() - start
-    print(f"{label:8} {seconds:7.2f} s  {rows / seconds:8.0f} rows/s   {out.getvalue().strip().splitlines()[0]}")
+    if not quiet:
+        print(f"{label:8} {seconds:7.2f} s  {rows / seconds:8.0f} rows/s   {out.getvalue().strip().splitlines()[0]}")
+    return seconds
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--units", type=int, default=50)
+    parser.add_argument("--json", action="store_true", help="print one JSON object, not a line per step")
+    parser.add_argument("--no-again", action="store_true", help="skip the second, unchanged import")
     options = parser.parse_args()
-    run = int(time.time()) % 10_000_000
+    run = int(time.time() * 10) % 100_000_000
     slug, codes = build_tenant(run, options.units)
     data = build_file(run, options.rows, codes)
-    print(f"{connection.vendor}: {options.rows} cadres, {options.units} units, {len(data) / 1024:.0f} KiB xlsx")
+    quiet = options.json
+    if not quiet:
+        print(f"{connection.vendor}: {options.rows} cadres, {options.units} units, {len(data) / 1024:.0f} KiB xlsx")
+    outcome: dict[str, float] = {"rows": options.rows}
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
         handle.write(data)
         handle.flush()
-        timed("dry run", options.rows, "import_cadres", handle.name, "--tenant", slug, "--dry-run")
-        timed("import", options.rows, "import_cadres", handle.name, "--tenant", slug)
-        timed("again", options.rows, "import_cadres", handle.name, "--tenant", slug)
+        command = ("import_cadres", handle.name, "--tenant", slug)
+        outcome["dry_run"] = timed("dry run", options.rows, *command, "--dry-run", quiet=quiet)
+        outcome["import"] = timed("import", options.rows, *command, quiet=quiet)
+        if not options.no_again:
+            outcome["again"] = timed("again", options.rows, *command, quiet=quiet)
     with scopes_disabled():
         assert Cadre.objects.filter(tenant__slug=slug).count() == options.rows
+        assert Position.objects.filter(tenant__slug=slug).count() == options.rows
+        assert AuditEvent.objects.filter(tenant__slug=slug, action="cadre.create").count() == options.rows
+    outcome["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if quiet:
+        print(json.dumps(outcome))
 
 
 if __name__ == "__main__":
