@@ -545,8 +545,12 @@ class ImportJob(QueuedJob):
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
     filename = models.CharField(max_length=255, blank=True)
     upload_token = models.CharField(max_length=64)
+    # A preview of a file too large to check inside the request: writes nothing, and its page
+    # shows the rows with the button that confirms them (which starts the real job).
+    preview = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
-    # {"counts": {...}, "summary": "...", "problems": ["Dòng 5, cột …", ...]} once finished.
+    # {"counts": {...}, "summary": "...", "problems": ["Dòng 5, cột …", ...]} once finished; a preview
+    # adds "rows" (those shown: number, label, status, changes) and "has_errors".
     result = models.JSONField(default=dict, blank=True)
 
     objects = TenantManager()
