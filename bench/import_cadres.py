@@ -34,10 +34,19 @@ from django_scopes import scopes_disabled  # noqa: E402
 
 from cadres.actors import SYSTEM  # noqa: E402
 from cadres.imports.people import COLUMNS  # noqa: E402
-from cadres.models import AuditEvent, Cadre, Position, UnitLevel  # noqa: E402
+from cadres.models import AuditEvent, Cadre, Position, Tenant, UnitLevel, User  # noqa: E402
 from cadres.services.units import tenant_create, unit_create  # noqa: E402
 
 ROLES = ["Bí thư", "Phó Bí thư", "UV BTV", "UV BCH", "UV BCH", "UV BCH", "Chuyên trách"]
+
+
+def fresh_run() -> int:
+    """A run number whose phones (03<2 digits of the run><row>) and slug no earlier run used."""
+    run = int(time.time() * 10) % 100_000_000
+    while (User.objects.filter(phone__startswith=f"03{run % 100:02d}").exists()
+           or Tenant.objects.filter(slug=f"bench-{run}").exists()):
+        run += 1
+    return run
 
 
 def build_tenant(run: int, unit_count: int) -> tuple[str, list[str]]:
@@ -99,7 +108,7 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON object, not a line per step")
     parser.add_argument("--no-again", action="store_true", help="skip the second, unchanged import")
     options = parser.parse_args()
-    run = int(time.time() * 10) % 100_000_000
+    run = fresh_run()
     slug, codes = build_tenant(run, options.units)
     data = build_file(run, options.rows, codes)
     quiet = options.json

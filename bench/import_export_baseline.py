@@ -32,7 +32,7 @@ import django  # noqa: E402
 django.setup()
 
 from django_scopes import scope  # noqa: E402
-from import_cadres import build_file, build_tenant  # noqa: E402
+from import_cadres import build_file, build_tenant, fresh_run  # noqa: E402
 from import_export import fields, resources, widgets  # noqa: E402
 from import_export.formats.base_formats import XLSX  # noqa: E402
 
@@ -116,7 +116,7 @@ class PositionResource(resources.ModelResource):
 
 
 def run(rows: int, units: int) -> dict:
-    number = int(time.time() * 10) % 100_000_000
+    number = fresh_run()
     slug, codes = build_tenant(number, units)
     data = build_file(number, rows, codes)
     tenant = Tenant.objects.get(slug=slug)

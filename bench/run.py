@@ -460,7 +460,9 @@ def bench_script(script: str, *args: str) -> dict:
     """Run a bench script in its own process (its peak RSS is the import's alone) and read
     the JSON object it prints last."""
     done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args, "--json"], cwd=ROOT, env=ENV,
-                          check=True, capture_output=True, text=True)
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -473,8 +475,13 @@ def p4(notes: list[str]) -> Row:
     except ImportError:
         return Row("P4", f"import of {rows} new cadres", "–", "–", "–", target, None,
                    "django-import-export is not installed (make bench installs it)")
-    ours = bench_script("import_cadres.py", "--rows", str(rows), "--units", str(max(rows // 100, 10)), "--no-again")
-    base = bench_script("import_export_baseline.py", "--rows", str(sample), "--units", str(max(sample // 100, 10)))
+    try:
+        ours = bench_script("import_cadres.py", "--rows", str(rows), "--units", str(max(rows // 100, 10)),
+                            "--no-again")
+        base = bench_script("import_export_baseline.py", "--rows", str(sample), "--units", str(max(sample // 100, 10)))
+    except RuntimeError as exc:
+        print(f"\n!!! P4: {exc}\n", file=sys.stderr)
+        return Row("P4", f"import of {rows} new cadres", "–", "–", "–", target, None, str(exc).splitlines()[0])
     seconds = ours["dry_run"] + ours["import"]
     baseline = base["seconds"] * rows / sample
     ratio = baseline / seconds

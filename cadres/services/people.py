@@ -1,6 +1,7 @@
 """Actions on cadres, their accounts and positions."""
 
 import datetime
+import logging
 import secrets
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +18,8 @@ from cadres.selectors import can_edit_cadre, manages_in_tenant
 from cadres.services.audit import audit_event, audit_record, audit_record_many
 from cadres.services.units import require_manager
 from cadres.transitions import User as Actor, require
+
+logger = logging.getLogger(__name__)
 
 PROFILE_FIELDS = (
     "full_name", "birth_date", "gender", "phone", "email", "ethnicity",
@@ -102,8 +105,14 @@ def cadres_create_bulk(*, tenant: Tenant, profiles: list[dict[str, Any]], acting
             insert_many(cadres)  # each takes its account's new id
             audit_record_many([_cadre_created(cadre, acting_user) for cadre in cadres])
     except IntegrityError as exc:
-        raise BatchRefused(_logins_taken(cadres) or {None: ValidationError(str(exc))}) from exc
+        raise BatchRefused(_logins_taken(cadres) or {None: _refused(exc)}) from exc
     return cadres
+
+
+def _refused(exc: IntegrityError) -> ValidationError:
+    logger.warning("bulk insert refused: %s", exc)
+    return ValidationError(_("The database refused the rows from here on (another change conflicted with them); "
+                             "nothing was written. Upload the file again."))
 
 
 def _logins_taken(cadres: list[Cadre]) -> dict[int | None, ValidationError]:
@@ -228,7 +237,7 @@ def positions_create_bulk(*, root: Unit, positions: list[NewPosition], acting_us
             insert_many(built)
             audit_record_many([_position_created(position, acting_user) for position in built])
     except IntegrityError as exc:
-        raise BatchRefused({None: ValidationError(str(exc))}) from exc
+        raise BatchRefused({None: _refused(exc)}) from exc
     return built
 
 

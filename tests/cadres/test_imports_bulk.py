@@ -150,3 +150,16 @@ def test_known_cadres_are_updated_and_placed_among_new_ones(tree, batches_of_two
     new = Cadre.objects.filter(full_name__startswith="Cán Bộ")
     assert AuditEvent.objects.filter(action="cadre.create", cadre__in=new).count() == 3
     assert AuditEvent.objects.filter(action="position.create", cadre__in=[*new, known]).count() == 4
+
+
+def test_positions_in_bulk_stay_in_the_subtree_and_write_nothing_when_refused(tree):
+    from cadres.services.people import BatchRefused, NewPosition, positions_create_bulk
+
+    cadre = CadreFactory(unit=tree["g1"])
+    before = (Position.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(BatchRefused) as refused:
+        positions_create_bulk(root=tree["d1"], acting_user=tree["manager"], positions=[
+            NewPosition(cadre, tree["b1"], "executive_member"), NewPosition(cadre, tree["g2"], "secretary")])
+    assert list(refused.value.errors) == [1]
+    assert refused.value.errors[1].messages == ["Bạn không quản lý Đoàn xã Khác."]
+    assert (Position.objects.count(), AuditEvent.objects.count()) == before
