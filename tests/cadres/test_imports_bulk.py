@@ -163,3 +163,17 @@ def test_positions_in_bulk_stay_in_the_subtree_and_write_nothing_when_refused(tr
     assert list(refused.value.errors) == [1]
     assert refused.value.errors[1].messages == ["Bạn không quản lý Đoàn xã Khác."]
     assert (Position.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_the_command_checks_a_large_file_without_the_web_preview_time_limit(tree, settings, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    settings.IMPORT_READ_SECONDS = 0  # a preview inside a request would give up at row 1,000
+    path = tmp_path / "can-bo.xlsx"
+    path.write_bytes(cadres_file(*(cadre_row(name=f"Cán Bộ {n}", phone=f"0913{n:06d}", email="", unit="G1",
+                                             role="UV BCH") for n in range(1100))))
+    out = io.StringIO()
+    call_command("import_cadres", str(path), "--tenant", tree["root"].tenant.slug, "--dry-run", stdout=out)
+    assert "1100 mới" in out.getvalue() and not Cadre.objects.filter(full_name__startswith="Cán Bộ").exists()
