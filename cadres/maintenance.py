@@ -18,6 +18,11 @@ def analyze(tables: list[type[models.Model]]) -> None:
                 cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
+# Columns whose Python value PostgreSQL takes as it is (str, int, bool, date or None).
+_PLAIN = {"CharField", "TextField", "SlugField", "BooleanField", "IntegerField", "PositiveIntegerField",
+          "BigIntegerField", "DateField", "ForeignKey", "OneToOneField"}
+
+
 def insert_many(objs: Sequence[models.Model]) -> None:
     """Insert new rows of one model, setting their ids, like `bulk_create`. On PostgreSQL the
     ids are drawn from the table's sequence and the rows sent with COPY: an import's 250,000
@@ -42,11 +47,17 @@ def insert_many(objs: Sequence[models.Model]) -> None:
         cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
                        [meta.db_table, pk.column, len(objs)])
         ids = [row[0] for row in cursor.fetchall()]
+        # Plain values go to COPY as they are; the rest (dates set on save, JSON) as Django prepares them.
+        plain = [field.get_internal_type() in _PLAIN and not getattr(field, "auto_now_add", False)
+                 and not getattr(field, "auto_now", False) for field in fields]
+        attnames = [field.attname for field in fields]
         with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for obj, pk_value in zip(objs, ids, strict=True):
                 obj.pk = pk_value
-                copy.write_row([pk_value, *(field.get_db_prep_save(field.pre_save(obj, True), db)
-                                            for field in fields)])
+                values = obj.__dict__
+                copy.write_row([pk_value, *(values[attname] if is_plain else
+                                            field.get_db_prep_save(field.pre_save(obj, True), db)
+                                            for field, attname, is_plain in zip(fields, attnames, plain))])
     for obj in objs:
         obj._state.adding = False
         obj._state.db = db.alias
