@@ -1,4 +1,4 @@
-"""`make bench`: rebuild a benchmark province on PostgreSQL and measure the rows P1a, P1b, P2, P3, P5.
+"""`make bench`: rebuild a benchmark province on PostgreSQL and measure the rows P1a, P1b, P2, P3, P4, P5.
 
     make bench                      # CADRES=100000
     make bench CADRES=20000         # a quick run
@@ -6,7 +6,7 @@
 
 Environment: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/so_ren_luyen_bench;
 that database is DROPPED and recreated), CADRES, BENCH_SEED (1), BENCH_STRICT, BENCH_RESULTS
-(default bench/results/latest.md). See bench/README.md for what each row means.
+(default bench/results/latest.md), P4_ROWS (50000), P4_BASELINE_ROWS (5000). See bench/README.md for what each row means.
 """
 
 import datetime
@@ -436,6 +436,50 @@ def p5(cycle, root, forms, notes: list[str]) -> list[Row]:
     return rows
 
 
+# --- P4: importing a province's cadres, against django-import-export ------------------------
+
+def bench_script(script: str, *args: str) -> dict:
+    """Run a bench script in its own process (its peak RSS is the import's alone) and read
+    the JSON object it prints last."""
+    done = subprocess.run([sys.executable, str(ROOT / "bench" / script), *args, "--json"], cwd=ROOT, env=ENV,
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(f"{script} failed ({done.returncode}):\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def p4(notes: list[str]) -> Row:
+    rows = int(os.environ.get("P4_ROWS") or 50_000)
+    sample = int(os.environ.get("P4_BASELINE_ROWS") or 5000)
+    target = "≤ 60 s, RSS ≤ 1 GB, ≥ 3× faster"
+    try:
+        import import_export  # noqa: F401  (the Makefile's bench target installs it)
+    except ImportError:
+        return Row("P4", f"import of {rows} new cadres", "–", "–", "–", target, None,
+                   "django-import-export is not installed (make bench installs it)")
+    try:
+        ours = bench_script("import_cadres.py", "--rows", str(rows), "--units", str(max(rows // 100, 10)),
+                            "--no-again")
+        base = bench_script("import_export_baseline.py", "--rows", str(sample), "--units", str(max(sample // 100, 10)))
+    except RuntimeError as exc:
+        print(f"\n!!! P4: {exc}\n", file=sys.stderr)
+        return Row("P4", f"import of {rows} new cadres", "–", "–", "–", target, None, str(exc).splitlines()[0])
+    seconds = ours["dry_run"] + ours["import"]
+    baseline = base["seconds"] * rows / sample
+    ratio = baseline / seconds
+    rss = ours["max_rss_mb"]
+    notes.append(f"P4: `manage.py import_cadres` of {rows} new cadres on {max(rows // 100, 10)} units of a new tenant "
+                 f"(bench/import_cadres.py in its own process): dry run {ms(ours['dry_run'])} + import "
+                 f"{ms(ours['import'])} (accounts, cadres, positions, audit rows), peak RSS {rss:.0f} MB. "
+                 f"Baseline: bench/import_export_baseline.py, django-import-export's default import_data of the "
+                 f"same file into User, Cadre and Position (no dry run, no audit), measured on {sample} rows in "
+                 f"{ms(base['seconds'])} ({sample / base['seconds']:.0f} rows/s) and extrapolated linearly to "
+                 f"{rows} rows.")
+    passed = seconds <= 60 and rss <= 1024 and ratio >= 3
+    return Row("P4", f"import of {rows} new cadres, dry run included (peak RSS {rss:.0f} MB)", ms(seconds),
+               f"{ms(baseline)} (from {sample} rows)", f"{ratio:.1f}× faster", target, passed)
+
+
 # --- Main ------------------------------------------------------------------------------------
 
 def main() -> int:
@@ -496,6 +540,7 @@ def main() -> int:
         rows += step("P5", p5, cycle, root, forms, notes)
         rows.append(step("P3", p3, tenant, cycle, notes))
         rows.append(step("P2", p2, notes))
+    rows.append(step("P4", p4, notes))
     timings.append(("total", time.perf_counter() - started))
 
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,

@@ -13,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
@@ -309,17 +310,26 @@ class Cadre(models.Model):
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
         ordering = ["sort_key", "id"]
-        indexes = [models.Index(fields=["tenant", "sort_key"])]
+        indexes = [
+            models.Index(fields=["tenant", "sort_key"]),
+            # How an import recognises a cadre it already knows (`CadrePlan._find_cadres`).
+            models.Index("tenant", Lower("email"), name="cadre_tenant_email_lower"),
+            models.Index(fields=["tenant", "phone"], name="cadre_tenant_phone"),
+        ]
 
     def __str__(self) -> str:
         return self.full_name
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.derive()
+        super().save(*args, **kwargs)
+
+    def derive(self) -> None:
+        """Fill the columns computed from the profile; `save` does, and so must a bulk insert."""
         self.full_name = " ".join(self.full_name.split())
         self.sort_key = person_sort_key(self.full_name)
         self.phone = canonical_phone(self.phone)
         self.search_text = cadre_search_text(self.full_name, self.phone, self.email)
-        super().save(*args, **kwargs)
 
 
 class PositionRole(models.TextChoices):
@@ -539,8 +549,12 @@ class ImportJob(QueuedJob):
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
     filename = models.CharField(max_length=255, blank=True)
     upload_token = models.CharField(max_length=64)
+    # A preview of a file too large to check inside the request: writes nothing, and its page
+    # shows the rows with the button that confirms them (which starts the real job).
+    preview = models.BooleanField(default=False)
     status = models.CharField(max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED)
-    # {"counts": {...}, "summary": "...", "problems": ["Dòng 5, cột …", ...]} once finished.
+    # {"counts": {...}, "summary": "...", "problems": ["Dòng 5, cột …", ...]} once finished; a preview
+    # adds "rows" (those shown: number, label, status, changes) and "has_errors".
     result = models.JSONField(default=dict, blank=True)
 
     objects = TenantManager()

@@ -333,6 +333,10 @@ IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 # A preview stops reading a file after this long, below gunicorn's 30 s worker timeout.
 IMPORT_READ_SECONDS = env_int("IMPORT_READ_SECONDS", 20)
+# An upload larger than this is checked by a job, not inside the request (~4,000 rows of the template).
+IMPORT_INLINE_PREVIEW_BYTES = env_int("IMPORT_INLINE_PREVIEW_BYTES", 256 * 1024)
+# An import inserts new cadres and positions this many rows per statement (and reports progress as often).
+IMPORT_WRITE_BATCH = env_int("IMPORT_WRITE_BATCH", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -27,6 +27,7 @@ from PIL import Image
 
 from cadres.actors import SYSTEM
 from cadres.models import GrantRole, JoinRequest, Position, PositionRole, UnitLevel
+from cadres.services.people import NewPosition
 from cadres.services.reorganise import NewUnit
 from evaluations.models import CapMode, CycleStatus, DeadlineKind, FeedbackSource
 from evaluations.services.activities import activity_log, initiative_log
@@ -149,6 +150,11 @@ CASES: dict[str, Case] = {
     # Any manager in the province may add a cadre (they then place them in their units).
     "cadres.services.people.cadre_create": Case(lambda w: dict(tenant=w["root"].tenant, full_name="Lê Văn Mới"),
                                                 refused=("foreign", "member")),
+    "cadres.services.people.cadres_create_bulk": Case(lambda w: dict(
+        tenant=w["root"].tenant, profiles=[{"full_name": "Lê Văn Mới", "email": "moi@example.vn"}]),
+        refused=("foreign", "member")),
+    "cadres.services.people.positions_create_bulk": Case(lambda w: dict(
+        root=w["d1"], positions=[NewPosition(w["member_cadre"], w["g1"], PositionRole.DEPUTY_SECRETARY)])),
     "cadres.services.people.cadre_update": Case(lambda w: dict(cadre=w["member_cadre"], job_title="Giáo viên")),
     "cadres.services.people.position_create": Case(lambda w: dict(cadre=w["member_cadre"], unit=w["g1"],
                                                                   role=PositionRole.DEPUTY_SECRETARY)),

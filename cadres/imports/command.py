@@ -35,8 +35,9 @@ class ImportCommand(BaseCommand):
             raise CommandError(_("Cannot read %(file)s: %(error)s") % {"file": file, "error": exc.strerror}) from exc
         found = tenant_by_slug(tenant)
         with scope(tenant=found):
+            # Not a web request: a dry run of a large file may take longer than a preview may.
             report = import_file(kind=self.kind, root=found.root_unit, data=data, dry_run=dry_run,
-                                 acting_user=SYSTEM, filename=Path(file).name)
+                                 acting_user=SYSTEM, filename=Path(file).name, in_request=False)
         for problem in report.problems:
             self.stderr.write(str(problem))
         self.stdout.write(report.summary())

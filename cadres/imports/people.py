@@ -3,9 +3,10 @@
 A row is one position. A cadre is recognised by email or phone within the tenant, and rows
 that share an email or a phone under the same name are one cadre holding several positions,
 so the export (one row per position) imports back unchanged. Planning looks up units,
-cadres, accounts and positions for the whole file in batched queries; applying writes
-through cadre_create / cadre_update / position_create / position_end, so each change is
-audited.
+cadres, accounts and positions for the whole file in batched queries; applying inserts new
+cadres and positions in batches (cadres_create_bulk / positions_create_bulk, which build
+and audit them as cadre_create / position_create do) and writes a changed profile or end
+date through cadre_update / position_end, so each change is audited.
 """
 
 import datetime
@@ -13,6 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -26,7 +28,15 @@ from cadres.imports.rows import Progress, batched, fail_from, no_progress, read_
 from cadres.imports.values import GENDERS, ROLES
 from cadres.models import Cadre, Position, Unit
 from cadres.selectors import subtree
-from cadres.services.people import cadre_create, cadre_update, check_position_dates, position_create, position_end
+from cadres.services.people import (
+    BatchRefused,
+    NewPosition,
+    cadre_update,
+    cadres_create_bulk,
+    check_position_dates,
+    position_end,
+    positions_create_bulk,
+)
 from cadres.text import display_phone
 from cadres.transitions import User as Actor
 
@@ -228,14 +238,15 @@ class CadrePlan:
         by_email, by_phone, cadres = {}, {}, {}
         tenant_cadres = Cadre.objects.filter(tenant_id=self.root.tenant_id).annotate(key_email=Lower("email"))
         accounts = {}
-        users = get_user_model().objects.annotate(key_email=Lower("email"), key_phone=F("phone"))
+        # Accounts store emails lower-case (User.save), so exact matches use the unique indexes.
+        users = get_user_model().objects.annotate(key_email=F("email"), key_phone=F("phone"))
         for key, wanted, found in (("email", emails, by_email), ("phone", phones, by_phone)):
             lookup = f"key_{key}__in" if key == "email" else "phone__in"
             for batch in batched(wanted):
                 for cadre in tenant_cadres.filter(**{lookup: batch}):
                     found[getattr(cadre, key).lower()] = cadre
                     cadres[cadre.pk] = cadre
-                # Emails compare case-insensitively, as the services' own check does.
+                # As the services' own check (`_check_login_free`) compares them.
                 accounts.update({(key, value): pk for pk, value in
                                  users.filter(**{f"key_{key}__in": batch}).values_list("pk", f"key_{key}")})
         # Positions the matched cadres hold (or are appointed to): which, and whether any lies in this subtree;
@@ -326,29 +337,58 @@ class CadrePlan:
             row.result.status = RowStatus.CHANGED if row.result.changes else RowStatus.UNCHANGED
 
     def apply(self, acting_user: Actor, progress: Progress = no_progress) -> None:
-        """Write the planned changes. Call inside a transaction."""
+        """Write the planned changes. Call inside a transaction: a batch the database refuses
+        marks its rows failed and stops, and the caller rolls everything back.
+
+        New cadres and new positions (all of a fresh province's file) are inserted in batches
+        of IMPORT_WRITE_BATCH; a changed profile or end date goes through its service."""
         todo = [row for row in self.rows if row.result.status in (RowStatus.NEW, RowStatus.CHANGED)]
-        for done, row in enumerate(todo):
-            progress(done, len(todo))
-            try:
-                if row.first is not row:
-                    row.cadre = row.first.cadre
-                    if row.cadre is None:
-                        continue  # their first row failed, so nothing is written
-                elif row.cadre is None:
-                    row.cadre = cadre_create(tenant=self.root.tenant, acting_user=acting_user, **row.profile)
-                elif row.profile:
-                    cadre_update(cadre=row.cadre, acting_user=acting_user, **row.profile)
-                if row.needs_position:
-                    # No date: the day the import is written, which position_create defaults to.
-                    position_create(cadre=row.cadre, unit=row.unit, role=row.data["role"],
-                                    start_date=row.data["start_date"], end_date=row.data["end_date"],
-                                    acting_user=acting_user)
-                elif row.ends is not None and row.position is not None:
-                    position_end(position=Position.objects.get(pk=row.position.pk), end_date=row.ends,
-                                 acting_user=acting_user)
-            except ValidationError as exc:
-                fail_from(row.result, exc, BY_KEY)
+        new = [row for row in todo if row.first is row and row.cadre is None]
+        changed = [row for row in todo if row.cadre is not None and (row.profile or row.ends is not None)]
+        placed = [row for row in todo if row.needs_position]
+        total, done = len(new) + len(changed) + len(placed), 0
+
+        def step(rows: list[CadreRow], write) -> bool:
+            nonlocal done
+            size = settings.IMPORT_WRITE_BATCH
+            for start in range(0, len(rows), size):
+                batch = rows[start:start + size]
+                try:
+                    write(batch)
+                except BatchRefused as exc:
+                    for index, error in exc.errors.items():
+                        row = batch[index] if index is not None else batch[0]
+                        fail_from(row.result, error, BY_KEY)
+                    return False
+                done += len(batch)
+                progress(done, total)
+            return True
+
+        def create_cadres(batch: list[CadreRow]) -> None:
+            created = cadres_create_bulk(tenant=self.root.tenant, profiles=[row.profile or {} for row in batch],
+                                         acting_user=acting_user)
+            for row, cadre in zip(batch, created, strict=True):
+                row.cadre = cadre
+
+        def update_one(batch: list[CadreRow]) -> None:
+            for row in batch:
+                try:
+                    if row.profile:
+                        cadre_update(cadre=row.cadre, acting_user=acting_user, **row.profile)
+                    if row.ends is not None and row.position is not None:
+                        position_end(position=Position.objects.get(pk=row.position.pk), end_date=row.ends,
+                                     acting_user=acting_user)
+                except ValidationError as exc:
+                    raise BatchRefused({batch.index(row): exc}) from exc
+
+        def create_positions(batch: list[CadreRow]) -> None:
+            # No date: the day the import is written, which positions_create_bulk defaults to.
+            positions_create_bulk(root=self.root, acting_user=acting_user, positions=[
+                NewPosition(row.first.cadre, row.unit, row.data["role"], row.data["start_date"],
+                            row.data["end_date"]) for row in batch])
+
+        if step(new, create_cadres) and step(changed, update_one):
+            step(placed, create_positions)
 
 
 def plan_cadres(root: Unit, sheet_rows: list[tuple[int, dict]], report: ImportReport) -> CadrePlan:

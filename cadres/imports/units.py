@@ -198,12 +198,12 @@ class UnitPlan:
         """Write the planned changes, parents first. Call inside a transaction."""
         todo = sorted((r for r in self.rows if r.result.status in (RowStatus.NEW, RowStatus.CHANGED)),
                       key=lambda r: r.depth)
-        for done, row in enumerate(todo):
-            progress(done, len(todo))
+        for done, row in enumerate(todo, start=1):
             try:
                 self._apply_row(row, acting_user)
             except ValidationError as exc:
                 fail_from(row.result, exc, BY_KEY)
+            progress(done, len(todo))
 
     def _fresh(self, code: str) -> Unit:
         # Moves rewrite paths below the moved unit; re-read so each service sees the current tree.

@@ -1,9 +1,11 @@
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import models
 
 from cadres.actors import System
+from cadres.maintenance import insert_many
 from cadres.models import AuditEvent, Cadre, Tenant, Unit, User
 
 
@@ -24,8 +26,18 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit row. Call it inside the transaction of the change it describes.
     `unit` and `cadre` name whose trail it is when `obj` does not say (a cycle's row about one unit)."""
+    event = audit_event(actor=actor, action=action, obj=obj, tenant=tenant, data=data, unit=unit, cadre=cadre)
+    event.save(force_insert=True)
+    return event
+
+
+def audit_event(
+    *, actor: User | AnonymousUser | System | None, action: str, obj: models.Model, tenant: Tenant | None = None,
+    data: dict[str, Any] | None = None, unit: Unit | None = None, cadre: Cadre | None = None,
+) -> AuditEvent:
+    """The row `audit_record` writes, unsaved: a bulk change inserts many at once (`audit_record_many`)."""
     unit_id, cadre_id = _subjects(obj)
-    return AuditEvent.objects.create(
+    return AuditEvent(
         tenant_id=tenant.pk if tenant is not None else getattr(obj, "tenant_id", None),
         actor=actor if isinstance(actor, User) else None,  # none for the system or a visitor
         action=action,
@@ -35,3 +47,8 @@ def audit_record(
         cadre_id=cadre.pk if cadre is not None else cadre_id,
         data=data or {},
     )
+
+
+def audit_record_many(events: Sequence[AuditEvent]) -> None:
+    """Write the rows `audit_event` built, in one statement; inside the change's transaction."""
+    insert_many(events)

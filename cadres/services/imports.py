@@ -5,6 +5,7 @@ problem are the changes written, through the unit and people services, in one tr
 that is rolled back if any of them still refuses.
 """
 
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -18,7 +19,7 @@ from django.utils.translation import gettext as gettext_now, gettext_lazy as _
 
 from cadres.imports import people, units
 from cadres.imports.reader import UnreadableFile, read_sheet
-from cadres.imports.report import Column, ImportReport, Problem
+from cadres.imports.report import Column, ImportReport, Problem, RowResult, RowStatus
 from cadres.imports.rows import Progress, no_progress
 from cadres.imports.uploads import UploadMissing, discard_upload, load_upload
 from cadres.imports.workbook import build_workbook
@@ -31,6 +32,8 @@ from cadres.transitions import User as Actor
 
 # The job page shows at most this many problems; the counts cover the rest.
 STORED_PROBLEMS = 200
+# A preview of thousands of rows is unreadable on a phone; the counts cover the rest.
+PREVIEW_ROWS = 200
 # A file that writes this many rows refreshes the statistics of what it wrote.
 ANALYZE_AFTER_ROWS = 1000
 ANALYZED: dict[str, list[type[models.Model]]] = {"units": [Unit], "cadres": [User, Cadre, Position]}
@@ -61,15 +64,17 @@ class _RollBack(Exception):
 
 
 def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user: Actor,
-                filename: str = "", progress: Progress = no_progress) -> ImportReport:
+                filename: str = "", progress: Progress = no_progress, in_request: bool | None = None) -> ImportReport:
     """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does.
-    A queued job runs as the person who queued it, so one who no longer manages `root` is refused."""
+    A queued job runs as the person who queued it, so one who no longer manages `root` is refused.
+    A dry run is told the rows read, with 0 for the total (`progress`)."""
     require_manager(acting_user, root)
     spec = KINDS[kind]
     report = ImportReport(kind)
     try:
-        # A preview runs inside a web request: it must end within the request's time.
-        sheet = read_sheet(data, spec.columns, filename, seconds=settings.IMPORT_READ_SECONDS if dry_run else None)
+        # A preview inside a web request (a dry run, unless a job's) must end within the request's time.
+        budget = settings.IMPORT_READ_SECONDS if (dry_run if in_request is None else in_request) else None
+        sheet = read_sheet(data, spec.columns, filename, seconds=budget, progress=progress if dry_run else None)
     except UnreadableFile as exc:
         report.file_problems.append(Problem(None, "", exc.message))
         return report
@@ -120,14 +125,24 @@ def import_job_progress(job: ImportJob) -> tuple[int, int] | None:
     return progress
 
 
+def import_preview_inline(data: bytes) -> bool:
+    """Whether an upload is small enough to check inside the request; a larger one is checked
+    by a job (`import_job_start(preview=True)`), so no web worker parses a large file."""
+    return len(data) <= settings.IMPORT_INLINE_PREVIEW_BYTES
+
+
 @transaction.atomic
-def import_job_start(*, user: User, unit: Unit, kind: str, token: str, filename: str) -> ImportJob:
-    """A job that writes a previewed upload; `cadres.tasks.enqueue_import_job` hands it to
-    the worker."""
+def import_job_start(*, user: User, unit: Unit, kind: str, token: str, filename: str,
+                     preview: bool = False) -> ImportJob:
+    """A job that writes a previewed upload, or (`preview`) that checks a large one and writes
+    nothing; `cadres.tasks.enqueue_import_job` hands it to the worker."""
     job = ImportJob.objects.create(
-        tenant_id=unit.tenant_id, unit=unit, user=user, kind=kind, filename=filename, upload_token=token
+        tenant_id=unit.tenant_id, unit=unit, user=user, kind=kind, filename=filename, upload_token=token,
+        preview=preview,
     )
-    audit_record(actor=user, action="import.queue", obj=job, data={"kind": kind, "unit": unit.code, "file": filename})
+    if not preview:  # a check changes nothing, as a preview inside the request does
+        audit_record(actor=user, action="import.queue", obj=job,
+                     data={"kind": kind, "unit": unit.code, "file": filename})
     return job
 
 
@@ -139,30 +154,55 @@ def import_job_run(*, job_id: int) -> ImportJob:
 
 
 def _import_job_apply(job: ImportJob) -> None:
+    written = [0.0]
+
     def progress(done: int, total: int) -> None:
-        # Every 50 rows is enough for a bar, and keeps cache writes cheap.
-        if done % 50 == 0 or done == total - 1:
-            cache.set(_progress_key(job.pk), (done + 1, total), timeout=24 * 3600)
+        # Told per batch (cadres) or per row (units): half a second apart is enough for a bar.
+        if done == total or time.monotonic() - written[0] > 0.5:
+            cache.set(_progress_key(job.pk), (done, total), timeout=24 * 3600)
+            written[0] = time.monotonic()
 
     try:
         data, _filename = load_upload(user=job.user, token=job.upload_token, kind=job.kind, unit_id=job.unit_id)
     except UploadMissing:
         report = None
     else:
-        report = import_file(kind=job.kind, root=job.unit, data=data, dry_run=False, acting_user=job.user,
-                             filename=job.filename, progress=progress)
+        report = import_file(kind=job.kind, root=job.unit, data=data, dry_run=job.preview, acting_user=job.user,
+                             filename=job.filename, progress=progress, in_request=False)
     if report is None:
         job.status = ImportJobStatus.FAILED
         job.result = {"error": gettext_now("This upload is no longer available; please upload the file again.")}
     else:
-        job.status = ImportJobStatus.DONE if report.applied else ImportJobStatus.FAILED
+        job.status = ImportJobStatus.DONE if report.applied or job.preview else ImportJobStatus.FAILED
         job.result = {
             "counts": report.counts,
             "summary": report.summary(),
             "problems": [str(problem) for problem in report.problems[:STORED_PROBLEMS]],
             "problem_count": len(report.problems),
         }
-        discard_upload(user=job.user, token=job.upload_token)
+        if job.preview:
+            # What the preview page shows, as the preview inside the request does; the upload
+            # stays for the confirmation.
+            job.result["has_errors"] = report.has_errors
+            job.result["rows"] = [{"number": row.number, "label": row.label, "status": row.status,
+                                   "changes": row.changes} for row in preview_rows(report)[:PREVIEW_ROWS]]
+            job.result["shown_count"] = len(preview_rows(report))
+        else:
+            discard_upload(user=job.user, token=job.upload_token)
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "result", "finished_at"])
     cache.delete(_progress_key(job.pk))
+
+
+def preview_rows(report: ImportReport) -> list[RowResult]:
+    """The rows a preview lists: those that change something or have a problem."""
+    return [row for row in report.rows if row.status != RowStatus.UNCHANGED]
+
+
+def import_preview_report(job: ImportJob) -> ImportReport:
+    """A finished preview job's report again, as far as its page shows it: the listed rows and
+    the stored problems (the counts are the job's)."""
+    report = ImportReport(job.kind)
+    report.rows = [RowResult(row["number"], row["label"], row["status"], row["changes"])
+                   for row in job.result.get("rows", [])]
+    return report

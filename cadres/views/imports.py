@@ -12,22 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres.forms.imports import ImportUploadForm
-from cadres.imports.report import RowStatus
 from cadres.imports.uploads import UploadMissing, save_upload, upload_filename
 from cadres.selectors import access_for, get_import_job_for_user, get_managed_unit_for_user, managed_roots, search_units
 from cadres.services.imports import (
     KINDS,
+    PREVIEW_ROWS,
     export_file,
     import_file,
     import_job_progress,
     import_job_start,
+    import_preview_inline,
+    import_preview_report,
+    preview_rows,
     template_file,
 )
 from cadres.tasks import enqueue_import_job
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# A preview of thousands of rows is unreadable on a phone; counts cover the rest.
-PREVIEW_ROWS = 200
 
 
 def _kind(kind: str):
@@ -74,10 +75,20 @@ def import_export(request, tenant_slug: str, code: str, kind: str):
 def _render_page(request, unit, kind, form, report=None, token=None):
     context = {"unit": unit, "kind": kind, "spec": KINDS[kind], "form": form, "report": report, "token": token}
     if report is not None:
-        shown = [row for row in report.rows if row.status != RowStatus.UNCHANGED]
+        shown = preview_rows(report)
         context.update(shown_rows=shown[:PREVIEW_ROWS], hidden_count=max(0, len(shown) - PREVIEW_ROWS),
-                       problems=report.problems[:PREVIEW_ROWS], counts=report.counts)
+                       problems=report.problems[:PREVIEW_ROWS], counts=report.counts, has_errors=report.has_errors)
     return render(request, "cadres/imports/upload.html", context)
+
+
+def _preview_context(job) -> dict:
+    """A finished preview job's page: the same report as a preview inside the request."""
+    report = import_preview_report(job)
+    result = job.result
+    return {"report": report, "unit": job.unit, "kind": job.kind, "counts": result["counts"],
+            "problems": result["problems"][:PREVIEW_ROWS], "has_errors": result["has_errors"],
+            "shown_rows": report.rows, "hidden_count": max(0, result["shown_count"] - len(report.rows)),
+            "token": None if result["has_errors"] else job.upload_token}
 
 
 @login_required
@@ -89,15 +100,21 @@ def import_upload(request, tenant_slug: str, code: str, kind: str):
         return _render_page(request, unit, kind, form)
     upload = form.cleaned_data["file"]
     data = upload.read()
+    if not import_preview_inline(data):
+        # Too large to check inside the request: a job checks it, and its page shows the preview.
+        token = save_upload(user=request.user, kind=kind, unit_id=unit.pk, data=data, filename=upload.name)
+        job = import_job_start(user=request.user, unit=unit, kind=kind, token=token, filename=upload.name,
+                               preview=True)
+        enqueue_import_job(job)
+        return redirect("import_job_detail", job_id=job.pk)
     report = import_file(kind=kind, root=unit, data=data, dry_run=True, acting_user=request.user, filename=upload.name)
     if report.file_problems:
         for problem in report.file_problems:
             form.add_error("file", str(problem))
         return _render_page(request, unit, kind, form)
-    token = None
-    if not report.has_errors:
-        token = save_upload(user=request.user, kind=kind, unit_id=unit.pk, data=data, filename=upload.name)
-    return _render_page(request, unit, kind, form, report, token)
+    kept = None if report.has_errors else save_upload(user=request.user, kind=kind, unit_id=unit.pk, data=data,
+                                                      filename=upload.name)
+    return _render_page(request, unit, kind, form, report, kept)
 
 
 @require_POST
@@ -121,6 +138,8 @@ def import_job_detail(request, job_id: int):
     """The job's progress while it runs (htmx polls the fragment), then its outcome."""
     job = get_import_job_for_user(request.user, job_id)
     context = {"job": job, "progress": import_job_progress(job), "spec": KINDS[job.kind]}
+    if job.preview and job.is_done:
+        context.update(_preview_context(job))
     if request.headers.get("HX-Request"):
         return render(request, "cadres/imports/_job_status.html", context)
     return render(request, "cadres/imports/job.html", context)
