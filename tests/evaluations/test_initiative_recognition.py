@@ -31,8 +31,8 @@ DAY = datetime.date(YEAR, 1, 5) if TODAY >= datetime.date(YEAR, 1, 5) else TODAY
 
 def _logged(w, cadre=None, **extra):
     cadre = cadre or w.member
-    return initiative_log(cadre=cadre, title="Sổ tay đoàn viên điện tử", date=DAY, acting_user=cadre.user,
-                          **{"recognised_by": "Huyện Đoàn Một", **extra})
+    return initiative_log(cadre=cadre, date=DAY, acting_user=cadre.user,
+                          **{"title": "Sổ tay đoàn viên điện tử", "recognised_by": "Huyện Đoàn Một", **extra})
 
 
 def _recognise(initiative, user, **extra):
@@ -304,3 +304,17 @@ def test_free_text_entries_become_awaiting_recognition_with_their_text(latest_sc
     apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
     with scopes_disabled():
         assert apps.get_model("evaluations", "Initiative").objects.get(pk=typed).recognised_by == "Tỉnh Đoàn"
+
+
+def test_the_self_assessment_pdf_shows_each_initiative_s_status(client, w, reviewed):
+    from tests.evaluations.test_pdf_registrations import pdf_text
+
+    recognised = _logged(w, title="Sổ tay đoàn viên điện tử")
+    _recognise(recognised, w.secretary.user)
+    _logged(w, title="Câu lạc bộ đọc sách", recognised_by="Xã Đoàn")
+    client.force_login(w.member.user)
+    text = " ".join(pdf_text(client.get(reverse("self_assessment_pdf", args=[reviewed.pk]))).split())
+    assert f"Sáng kiến, giải pháp trong năm {YEAR}" in text
+    assert (f"Đã công nhận: Ban Thường vụ Huyện Đoàn Một, quyết định số 15-QĐ/HĐT ngày {DAY:%d/%m/%Y}"
+            in text.replace("/ ", "/"))
+    assert "Chờ công nhận (kê khai: Xã Đoàn)" in text
