@@ -318,3 +318,26 @@ def test_the_self_assessment_pdf_shows_each_initiative_s_status(client, w, revie
     assert (f"Đã công nhận: Ban Thường vụ Huyện Đoàn Một, quyết định số 15-QĐ/HĐT ngày {DAY:%d/%m/%Y}"
             in text.replace("/ ", "/"))
     assert "Chờ công nhận (kê khai: Xã Đoàn)" in text
+
+
+# --- the inbox ----------------------------------------------------------------------------
+
+def test_the_reviewer_s_inbox_leads_to_the_sang_kien_until_it_is_decided(client, w, reviewed):
+    from portal.selectors import Inbox
+
+    def initiative_items(user):
+        inbox = Inbox(user, kind="initiative")
+        return [(item.title, item.url) for item in inbox[0:len(inbox)]]
+
+    assert initiative_items(w.secretary.user) == []
+    initiative = _logged(w)
+    link = f"{reverse('self_assessment_detail', args=[reviewed.pk])}#initiatives"
+    for decider in (w.secretary.user, w.deputy.user, w.g1_secretary.user, w.provincial):
+        assert initiative_items(decider) == [("Trần Thị Mai", link)]
+    for outsider in (w.member.user, w.sibling.user, w.foreign_cadre.user):
+        assert initiative_items(outsider) == []
+    client.force_login(w.secretary.user)
+    page = client.get(reverse("inbox")).content.decode()
+    assert "Sáng kiến chờ công nhận" in page and link in page
+    _recognise(initiative, w.secretary.user)
+    assert initiative_items(w.secretary.user) == []
