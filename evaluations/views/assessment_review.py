@@ -4,6 +4,7 @@ a confirmation step in warn mode, a refusal in block mode), recognise the cadre'
 kiến of the year or say it is not recognised (the reviewer or the BTV). Feedback gathered
 on the cadre shows here for the reviewer and the BTV, never for the cadre."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django import forms as django_forms
@@ -13,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from cadres.transitions import can_act
@@ -216,33 +218,36 @@ def _initiative_refused(request, form, initiative, action: str, bound_form, erro
     return render(request, "evaluations/assessments/detail.html", context, status=400)
 
 
+# What each decision on a sáng kiến reads and calls, and what it says when done. The
+# forms' fields are the services' arguments.
+DECISIONS: dict[str, tuple[type[django_forms.Form], Callable[..., Initiative], Promise]] = {
+    RECOGNISE: (InitiativeRecogniseForm, recognise, gettext_lazy("Initiative recognised; the cadre has been told.")),
+    REFUSE: (InitiativeRefuseForm, refuse, gettext_lazy("Recorded as not recognised; the cadre has been told.")),
+}
+
+
+def _decide(request, pk: int, initiative_pk: int, action: str):
+    form, initiative = _initiative_of(request, pk, initiative_pk)
+    form_class, service, done = DECISIONS[action]
+    decision = form_class(request.POST, prefix=f"initiative-{initiative.pk}")
+    if not decision.is_valid():
+        return _initiative_refused(request, form, initiative, action, decision)
+    try:
+        service(initiative=initiative, acting_user=request.user, expected_version=request.POST.get("version"),
+                **decision.cleaned_data)
+    except ValidationError as error:
+        return _initiative_refused(request, form, initiative, action, decision, error)
+    messages.success(request, str(done))
+    return redirect(f"{reverse('self_assessment_detail', args=[form.pk])}#initiatives")
+
+
 @login_required
 @require_POST
 def initiative_recognise(request, pk: int, initiative_pk: int):
-    form, initiative = _initiative_of(request, pk, initiative_pk)
-    decision = InitiativeRecogniseForm(request.POST, prefix=f"initiative-{initiative.pk}")
-    if not decision.is_valid():
-        return _initiative_refused(request, form, initiative, RECOGNISE, decision)
-    try:
-        recognise(initiative=initiative, acting_user=request.user, expected_version=request.POST.get("version"),
-                  **decision.cleaned_data)
-    except ValidationError as error:
-        return _initiative_refused(request, form, initiative, RECOGNISE, decision, error)
-    messages.success(request, _("Initiative recognised; the cadre has been told."))
-    return redirect(f"{reverse('self_assessment_detail', args=[form.pk])}#initiatives")
+    return _decide(request, pk, initiative_pk, RECOGNISE)
 
 
 @login_required
 @require_POST
 def initiative_refuse(request, pk: int, initiative_pk: int):
-    form, initiative = _initiative_of(request, pk, initiative_pk)
-    decision = InitiativeRefuseForm(request.POST, prefix=f"initiative-{initiative.pk}")
-    if not decision.is_valid():
-        return _initiative_refused(request, form, initiative, REFUSE, decision)
-    try:
-        refuse(initiative=initiative, acting_user=request.user, expected_version=request.POST.get("version"),
-               comment=decision.cleaned_data["comment"])
-    except ValidationError as error:
-        return _initiative_refused(request, form, initiative, REFUSE, decision, error)
-    messages.success(request, _("Recorded as not recognised; the cadre has been told."))
-    return redirect(f"{reverse('self_assessment_detail', args=[form.pk])}#initiatives")
+    return _decide(request, pk, initiative_pk, REFUSE)
