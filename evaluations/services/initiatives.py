@@ -138,7 +138,7 @@ def initiative_refuse(*, initiative: Initiative, comment: str, acting_user: User
         locked.decision_number, locked.decision_date = "", None
         locked.decided_by, locked.decided_at = acting_user, timezone.now()
         return Outcome(fields=["decision_comment", "decision_number", "decision_date", "decided_by", "decided_at"],
-                       data={"comment": locked.decision_comment})
+                       data={"decision_comment": locked.decision_comment})
 
     done = act(INITIATIVE_FLOW, initiative, REFUSE, acting_user=acting_user, expected_version=expected_version,
                change=change)

@@ -68,6 +68,11 @@ def test_the_reviewer_or_the_btv_recognises_it_with_the_decision(w, who):
     event = AuditEvent.objects.get(action="initiative.recognise")
     assert event.actor == user and event.cadre_id == w.member.pk
     assert event.data["decision_number"] == "15-QĐ/HĐT" and event.data["to"] == "recognised"
+    from portal.audit import action_label, describe
+    assert action_label("initiative.recognise") == "Sáng kiến được công nhận"
+    lines = {(change.label, change.before, change.after) for change in describe(event)}
+    assert ("Trạng thái", "Chờ công nhận", "Đã công nhận") in lines
+    assert ("Số quyết định", None, "15-QĐ/HĐT") in lines
     notice = Notice.objects.get(recipient=w.member.user)
     assert notice.subject == "Sáng kiến của bạn đã được công nhận: Sổ tay đoàn viên điện tử"
     assert "quyết định số 15-QĐ/HĐT" in notice.body and notice.link.startswith(reverse("activity_list"))
