@@ -66,6 +66,8 @@ def test_the_cadre_claims_it_and_the_reviewer_recognises_it(w, page, browser, li
     expect(reviewer.get_by_text("Đã công nhận sáng kiến; cán bộ đã được báo.")).to_be_visible()
     expect(reviewer.locator("#initiatives").get_by_text("quyết định số 15-QĐ/HĐT", exact=False)).to_be_visible()
     reviewer.locator("#initiatives").screenshot(path=str(SHOTS / "3-reviewer-recognised.png"))
+    assert no_horizontal_overflow(reviewer)
+    reviewer.screenshot(path=str(SHOTS / "3b-reviewer-page.png"), full_page=True)
     context.close()
 
     cadre.reload()
