@@ -60,7 +60,7 @@ secretary AS (
 initiative AS (
   SELECT DISTINCT i.cadre_id
   FROM evaluations_initiative i
-  WHERE i.tenant_id = %(tenant)s AND i.date BETWEEN %(year_start)s AND %(year_end)s AND i.recognised_by <> ''
+  WHERE i.tenant_id = %(tenant)s AND i.date BETWEEN %(year_start)s AND %(year_end)s AND i.state = 'recognised'
 ),
 units AS (
   SELECT count(*) AS units,

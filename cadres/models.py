@@ -576,6 +576,7 @@ class NoticeKind(models.TextChoices):
     LATE = "late", _("Deadline passed")
     PROGRAMME_CHANGED = "programme_changed", _("Programme changed")
     REMINDER = "reminder", _("Reminder")
+    INITIATIVE = "initiative", _("Initiative decided")
 
 
 class Notice(models.Model):

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, pgettext
 
 from cadres.models import Position
-from evaluations.models import Activity, AssessmentPeriod, Commitment, Initiative, Registration
+from evaluations.models import Activity, AssessmentPeriod, Commitment, Initiative, InitiativeState, Registration
 from evaluations.templatetags.assessment_ui import amount
 from models_registry.models import ActivityKind, CriterionKind, MeasureUnit, Period
 
@@ -159,8 +159,8 @@ def entries(cadre_id: int, kinds: Iterable[str], start: datetime.date, end: date
     rows = Activity.objects.filter(cadre_id=cadre_id, kind__in=kinds, date__gte=start, date__lte=end)
     found = [(date, (value or Decimal(0)) if hours else Decimal(1)) for date, value in rows.values_list("date", "hours")]
     if ActivityKind.INITIATIVE in kinds and not hours:
-        initiatives = Initiative.objects.filter(cadre_id=cadre_id, date__gte=start, date__lte=end).exclude(
-            recognised_by="")
+        initiatives = Initiative.objects.filter(cadre_id=cadre_id, date__gte=start, date__lte=end,
+                                                state=InitiativeState.RECOGNISED)
         found += [(date, Decimal(1)) for date in initiatives.values_list("date", flat=True)]
     return found
 

@@ -12,7 +12,10 @@ review queue alike.
   parent unit.
 - A unit with nobody to review (its Bí thư left and no reviewer grant) does not stall its
   members' forms: the parent unit's BTV reviews them, as it does the Bí thư's own.
-- Nobody reviews or rates their own form. At the tenant's root unit, whose Bí thư has no
+- A sáng kiến is recognised by the cadre's reviewer or their unit's BTV: whoever reviews or
+  rates one of the cadre's forms of that year, or would review a form of a position the
+  cadre holds now (before they have any form).
+- Nobody reviews or rates their own form, nor recognises their own sáng kiến. At the tenant's root unit, whose Bí thư has no
   parent, the root's other managers (provincial staff) act as the parent BTV.
 """
 
@@ -23,6 +26,7 @@ from django.db.models import Exists, OuterRef, Q
 
 from cadres.models import AnyUser, Cadre, Grant, GrantRole, Position, PositionRole, Unit
 from cadres.selectors import access_for
+from evaluations.models import Registration, SelfAssessment
 
 
 def _strictly_below(paths, prefix: str = "unit__") -> Q:
@@ -107,3 +111,14 @@ def can_review(user, form) -> bool:
 
 def can_finalise(user, form) -> bool:
     return type(form).objects.filter(btv_q(user), pk=form.pk).exists()
+
+
+def can_recognise(user, initiative) -> bool:
+    """Whether this user may recognise (or refuse) the cadre's sáng kiến (module docstring):
+    the same reviewer and BTV rules, asked of the cadre's forms of the initiative's year
+    and of the positions they hold."""
+    decides = reviewer_q(user) | btv_q(user)
+    theirs = Q(tenant_id=initiative.tenant_id, cadre_id=initiative.cadre_id)
+    return (Registration.objects.filter(decides, theirs, cycle__year=initiative.date.year).exists()
+            or SelfAssessment.objects.filter(decides, theirs, cycle__year=initiative.date.year).exists()
+            or Position.objects.active().filter(decides, theirs).exists())

@@ -117,6 +117,8 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("activity.delete", gettext_lazy("Activity deleted")),
         ("initiative.log", pgettext_lazy("audit", "Initiative logged")),
         ("initiative.delete", pgettext_lazy("audit", "Initiative deleted")),
+        ("initiative.recognise", pgettext_lazy("audit", "Initiative recognised")),
+        ("initiative.refuse", pgettext_lazy("audit", "Initiative not recognised")),
     ]),
     (gettext_lazy("Unit reports and figures"), [
         ("unit_report.create", gettext_lazy("Unit report started")),

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any, overload
 
 from django.core.cache import cache
-from django.db.models import CharField, Count, DateTimeField, F, Max, Model, QuerySet, Value
+from django.db.models import CharField, Count, DateTimeField, Exists, F, Max, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -23,7 +23,15 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import AnyUser, AuditEvent, JoinRequest, JoinRequestStatus, Unit
 from cadres.selectors import access_for, join_requests_for
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
-from evaluations.models import AssessmentState, CycleStatus, Registration, RegistrationState, SelfAssessment
+from evaluations.models import (
+    AssessmentState,
+    CycleStatus,
+    Initiative,
+    InitiativeState,
+    Registration,
+    RegistrationState,
+    SelfAssessment,
+)
 from evaluations.rules import btv_q, reviewer_q
 from reports.models import UnitReport
 from reports.selectors import reports_awaiting_decision
@@ -59,6 +67,21 @@ def _to_finalise(user: AnyUser) -> QuerySet[SelfAssessment]:
     return _open_forms(SelfAssessment).filter(btv_q(user), state=AssessmentState.PROPOSED)
 
 
+def _initiatives_to_recognise(user: AnyUser) -> QuerySet[SelfAssessment]:
+    """Yearly self-assessments (open cycles) of cadres with a sáng kiến of that year awaiting
+    recognition, that this user reviews or rates: the page where they recognise it. Waiting
+    since the oldest such sáng kiến was logged."""
+    pending = Initiative.objects.filter(cadre_id=OuterRef("cadre_id"), state=InitiativeState.PENDING,
+                                        date__year=OuterRef("cycle__year"))
+    return (YEARLY_SELF_ASSESSMENT.forms().filter(reviewer_q(user) | btv_q(user), cycle__status=CycleStatus.OPEN)
+            .filter(Exists(pending))
+            .annotate(initiative_since=Subquery(pending.order_by("created_at").values("created_at")[:1])))
+
+
+def _initiative_link(form: SelfAssessment) -> str:
+    return f"{kind_of(form).link(form)}#initiatives"
+
+
 def _unit_reports(user: AnyUser) -> QuerySet[UnitReport]:
     # The flow lets another manager of the higher unit decide on a report one submitted.
     return reports_awaiting_decision(user).filter(cycle__status=CycleStatus.OPEN).exclude(
@@ -92,6 +115,8 @@ KINDS: tuple[InboxKind, ...] = (
     # A proposal has no time of its own: the form's last change is the proposal.
     InboxKind("rating", _("Rating to finalise"), SelfAssessment, _to_finalise, "updated_at", FORM_RELATED,
               _form_link),
+    InboxKind("initiative", _("Initiative to recognise"), SelfAssessment, _initiatives_to_recognise,
+              "initiative_since", FORM_RELATED, _initiative_link),
     InboxKind("unit_report", _("Unit report to accept"), UnitReport, _unit_reports, "submitted_at",
               ("unit__tenant", "cycle"), _report_link),
     InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",

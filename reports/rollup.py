@@ -42,6 +42,7 @@ from evaluations.models import (
     CommitmentResult,
     Cycle,
     Initiative,
+    InitiativeState,
     Rating,
     Registration,
     RegistrationState,
@@ -250,7 +251,7 @@ def cadre_rows_sql(cycle: Cycle, on: datetime.date, cadre_ids: list[int] | None 
     ),
     initiatives AS (
       SELECT DISTINCT i.cadre_id FROM {table(Initiative)} i
-      WHERE i.tenant_id = %s AND i.date >= %s AND i.date <= %s AND i.recognised_by <> ''{ini_only}
+      WHERE i.tenant_id = %s AND i.date >= %s AND i.date <= %s AND i.state = '{InitiativeState.RECOGNISED}'{ini_only}
     ),
     cadre_rows AS (
       SELECT h.cadre_id, h.unit_id, h.path, h.depth,

@@ -322,6 +322,13 @@ FORM_CASES: dict[str, Case] = {
     "evaluations.services.activities.initiative_log": Case(lambda f: dict(
         cadre=f["w"].member, title="Câu lạc bộ đọc sách", date=_today()), **OWNER),
     "evaluations.services.activities.initiative_delete": Case(lambda f: dict(initiative=f["initiative"]), **OWNER),
+    # The cadre's reviewer (or their unit's BTV) decides on a sáng kiến; never the cadre.
+    "evaluations.services.initiatives.initiative_recognise": Case(lambda f: dict(
+        initiative=f["initiative"], recognised_by="Huyện Đoàn Một", decision_number="12-QĐ/HĐT", decision_date=_today(),
+        expected_version=_version(f, "initiative")), allowed="reviewer", refused=("member", "sibling", "foreign")),
+    "evaluations.services.initiatives.initiative_refuse": Case(lambda f: dict(
+        initiative=f["initiative"], comment="Chưa có quyết định công nhận", expected_version=_version(f, "initiative")),
+        allowed="reviewer", refused=("member", "sibling", "foreign")),
     "evaluations.services.assessments.self_assessment_start": Case(
         lambda f: dict(registration=f["deputy_registration"]), allowed="deputy", refused=("member", "sibling", "foreign")),
     "evaluations.services.assessments.self_assessment_autosave": Case(lambda f: dict(

@@ -41,12 +41,34 @@ class InitiativeForm(forms.Form):
     title = forms.CharField(label=_("Title of the initiative"), max_length=300,
                             error_messages={"required": _("This field cannot be empty.")})
     recognised_by = forms.CharField(label=_("Recognised by"), required=False, max_length=300,
-                                    help_text=_("The body that recognised it; an unrecognised initiative does "
-                                                "not count toward your targets yet."))
-    date = _date_field(_("Date of recognition"))
+                                    help_text=_("The body that recognised it. It counts toward your targets once "
+                                                "your reviewer confirms it with the decision's number and date; "
+                                                "until then it shows as awaiting recognition."))
+    date = _date_field(_("Date of the initiative"))
     document = forms.FileField(label=_("Document (optional)"), required=False,
                                help_text=_("A photo, PDF or Word (.docx) file of at most 5 MB."),
                                widget=forms.ClearableFileInput(attrs={"accept": "image/*,.pdf,.docx"}))
+
+
+class InitiativeRecogniseForm(forms.Form):
+    """The reviewer's (or the BTV's) recognition: who recognised it and the decision."""
+
+    recognised_by = forms.CharField(label=_("Recognised by"), max_length=300,
+                                    help_text=_("The head of the agency or the higher Đoàn body that recognised it."),
+                                    error_messages={"required": _("Name the body that recognised this initiative.")})
+    decision_number = forms.CharField(label=_("Decision number"), max_length=100,
+                                      error_messages={"required": _("Enter the number of the recognition decision.")})
+    decision_date = forms.DateField(label=_("Decision date"), input_formats=DATE_FORMATS,
+                                    widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                    error_messages={"required": _("Enter the date of the recognition decision."),
+                                                    "invalid": _("Enter the date of the recognition decision.")})
+
+
+class InitiativeRefuseForm(forms.Form):
+    comment = forms.CharField(label=_("Why it is not recognised"), max_length=1000,
+                              widget=forms.Textarea(attrs={"rows": 2}),
+                              error_messages={"required": _("Say why this initiative is not recognised: the cadre "
+                                                            "reads it.")})
 
 
 class StartForm(forms.Form):

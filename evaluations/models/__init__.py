@@ -5,7 +5,7 @@ State changes go through `evaluations.workflow` (transitions) and `evaluations.s
 (drafts, activity log, cycles, feedback); reads through `evaluations.selectors`.
 """
 
-from evaluations.models.activities import Activity, Initiative
+from evaluations.models.activities import Activity, Initiative, InitiativeState
 from evaluations.models.cycles import (
     CapMode,
     Cycle,
@@ -35,6 +35,6 @@ from evaluations.models.forms import (
 __all__ = [
     "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Commitment", "CommitmentResult", "Cycle",
     "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind", "EvaluationSettings", "EvidenceFile",
-    "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "Rating",
+    "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "InitiativeState", "Rating",
     "RatingMeeting", "Registration", "RegistrationState", "ResultOutcome", "SelfAssessment",
 ]

@@ -98,7 +98,9 @@ def activity_delete(*, activity: Activity, acting_user: User) -> None:
 def initiative_log(*, cadre: Cadre, title: str, date: datetime.date, recognised_by: str = "",
                    document: "UploadedFile[bytes] | None" = None,
                    acting_user: User) -> Initiative:
-    """Record a sáng kiến; the optional document is a photo, PDF or .docx of at most 5 MB."""
+    """Record a sáng kiến, awaiting recognition by the cadre's reviewer or BTV
+    (`evaluations.services.initiatives`); `recognised_by` is the body the cadre names. The
+    optional document is a photo, PDF or .docx of at most 5 MB."""
     _check_writable(cadre=cadre, date=date, acting_user=acting_user)
     initiative = Initiative(tenant_id=cadre.tenant_id, cadre=cadre, title=_text(title, "title", 300, required=True),
                             recognised_by=_text(recognised_by, "recognised_by", 300), date=date,
@@ -116,7 +118,10 @@ def initiative_log(*, cadre: Cadre, title: str, date: datetime.date, recognised_
 
 @transaction.atomic
 def initiative_delete(*, initiative: Initiative, acting_user: User) -> None:
+    """Delete one's own sáng kiến, unless it was recognised: that decision stays on record."""
     _check_writable(cadre=initiative.cadre, date=initiative.date, acting_user=acting_user)
+    if initiative.is_recognised:
+        raise Refusal(_("This initiative has been recognised: it can no longer be deleted."), "state")
     audit_record(actor=acting_user, action="initiative.delete", obj=initiative, data={"title": initiative.title})
     name = initiative.document.name
     initiative.delete()

@@ -31,6 +31,11 @@ urlpatterns = [
          name="self_assessment_propose"),
     path("self-assessments/<int:pk>/finalise/", assessment_review.self_assessment_finalise,
          name="self_assessment_finalise"),
+    # The cadre's sáng kiến of the year, recognised (or not) by the reviewer or the BTV.
+    path("self-assessments/<int:pk>/initiatives/<int:initiative_pk>/recognise/", assessment_review.initiative_recognise,
+         name="initiative_recognise"),
+    path("self-assessments/<int:pk>/initiatives/<int:initiative_pk>/refuse/", assessment_review.initiative_refuse,
+         name="initiative_refuse"),
     # The collective decides a unit's proposed yearly ratings at once, after its meeting.
     path("ratings/<slug:tenant_slug>/<str:code>/finalise/", ratings.ratings_finalise_batch,
          name="ratings_finalise_batch"),

@@ -10,7 +10,7 @@ from cadres.selectors import place_of
 from evaluations.kinds import kind_of
 from evaluations.models import EvidenceFile, Registration
 from evaluations.progress import counted_period, registration_progress
-from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user
+from evaluations.selectors import get_registration_for_user, get_self_assessment_for_user, initiatives_of
 from office.pdf import OfficialHeader, render_pdf
 
 
@@ -67,4 +67,5 @@ def self_assessment_pdf(request, pk: int):
                 .select_related("result__commitment__criterion", "activity", "initiative")
                 .order_by("result__commitment__position", "created_at", "id"))
     return _pdf_response(assessment, {"registration": assessment.registration, "rows": rows,
-                                      "evidence": evidence, "reviewer_name": _name(assessment.proposed_by)})
+                                      "evidence": evidence, "reviewer_name": _name(assessment.proposed_by),
+                                      "initiatives": initiatives_of(assessment.cadre, assessment.cycle.year)})

@@ -30,6 +30,7 @@ from evaluations.models import (
     FormAction as F,
     FormEvent,
     Initiative,
+    InitiativeState,
     Rating,
     Registration,
     RegistrationState as R,
@@ -399,6 +400,8 @@ class FormWriter:
         recognised = rng.random() < (0.85 if grassroots_secretary else 0.5)
         above = node.parent.name if node.parent is not None else node.name
         day = self._log_day()
-        return [Initiative(tenant_id=self.tenant_id, cadre_id=person.pk, title=rng.choice(N.INITIATIVES),
-                           recognised_by=f"Ban Thường vụ {above}" if recognised else "", date=day,
-                           created_by=person.user, created_at=self.clock.at(day))]
+        decision = dict(state=InitiativeState.RECOGNISED, recognised_by=f"Ban Thường vụ {above}",
+                        decision_number=f"{rng.randint(1, 300)}-QĐ/ĐTN", decision_date=day,
+                        decided_at=self.clock.at(day)) if recognised else {}
+        return [Initiative(tenant_id=self.tenant_id, cadre_id=person.pk, title=rng.choice(N.INITIATIVES), date=day,
+                           created_by=person.user, created_at=self.clock.at(day), **decision)]

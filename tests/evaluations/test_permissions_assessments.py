@@ -106,6 +106,10 @@ def b1(d):
     return [d["w"].b1.tenant.slug, d["w"].b1.code]
 
 
+def initiative(d):
+    return [d["draft"].pk, d["initiative"].pk]
+
+
 MATRIX = [
     ("activity_list", lambda d: [], "get", CADRES),
     ("activity_create", lambda d: [], "get", CADRES),
@@ -132,6 +136,10 @@ MATRIX = [
     # The batch page of a unit's ratings: its managers decide the proposed ones at once.
     ("ratings_finalise_batch", b1, "get", expect(**BTV)),
     ("ratings_finalise_batch", b1, "post", expect(**BTV_ACT)),
+    # The cadre's sáng kiến, decided on their self-assessment page by its reviewers and BTV;
+    # the cadre and everyone else get a 404.
+    ("initiative_recognise", initiative, "post", expect(**BTV_ACT)),
+    ("initiative_refuse", initiative, "post", expect(**BTV_ACT)),
     ("feedback_request_create", draft, "get", expect(**REVIEWERS)),
     ("feedback_request_create", draft, "post", expect(**REVIEWERS)),  # the new link, shown once
     ("feedback_form", lambda d: [d["token"]], "get", expect(default=200, anonymous=200)),
@@ -174,6 +182,18 @@ def _proposed_rating(d, user):
     return {f"rating.{form.pk}": Rating.GOOD, f"version.{form.pk}": form.lock_version, f"comment.{form.pk}": "Nhất trí"}
 
 
+def _initiative_state(d, user):
+    return Initiative.objects.filter(pk=d["initiative"].pk).values_list("state", "lock_version").get()
+
+
+def _decision(**fields):
+    def payload(d, user):
+        initiative = Initiative.objects.get(pk=d["initiative"].pk)
+        return {**{f"initiative-{initiative.pk}-{name}": value for name, value in fields.items()},
+                "version": initiative.lock_version}
+    return payload
+
+
 PROOFS = {
     "activity_create": Proof(lambda d, user: {"kind": ActivityKind.BRANCH_MEETING, "date": d["activity"].date},
                              _count(Activity)),
@@ -181,6 +201,9 @@ PROOFS = {
                                                 "date": d["initiative"].date}, _count(Initiative)),
     "activity_delete": Proof(lambda d, user: {}, _count(Activity)),
     "initiative_delete": Proof(lambda d, user: {}, _count(Initiative)),
+    "initiative_recognise": Proof(_decision(recognised_by="Ban Thường vụ Huyện Đoàn Một", decision_number="15-QĐ/HĐT",
+                                            decision_date=timezone.localdate().isoformat()), _initiative_state),
+    "initiative_refuse": Proof(_decision(comment="Chưa có quyết định công nhận"), _initiative_state),
     "self_assessment_start": Proof(lambda d, user: {"period": "q1"}, _count(SelfAssessment)),
     "self_assessment_autosave": Proof(_autosave, lambda d, user: _form(d, "draft").field_versions),
     "self_assessment_submit": Proof(_version("draft"), _form_state("draft")),

@@ -161,7 +161,7 @@ def test_every_state_occurs_with_timelines_results_and_activities(province):
         == {"met", "not_met"}
     assert set(answered.filter(commitment__criterion__kind=CriterionKind.PROHIBITION)
                .values_list("outcome", flat=True)) == {"kept", "broken"}
-    assert Initiative.objects.filter(tenant=tenant, recognised_by__gt="", cadre__positions__role="secretary",
+    assert Initiative.objects.filter(tenant=tenant, state="recognised", cadre__positions__role="secretary",
                                      cadre__positions__unit__level=UnitLevel.GRASSROOTS).exists()
     kinds = set(Activity.objects.filter(tenant=tenant).values_list("kind", flat=True))
     assert {"volunteer_hours", "volunteer_activity", "branch_meeting"} <= kinds

@@ -41,6 +41,9 @@ from tests.reports.factories import (
 pytestmark = pytest.mark.django_db
 LEVELS = list(UnitLevel.values)
 ON = datetime.date(YEAR, 12, 31)
+# A sáng kiến counts once recognised; the cadre's own "recognised by" text alone does not.
+RECOGNISED = dict(state="recognised", recognised_by="Tỉnh Đoàn", decision_number="12-QĐ/TĐTN",
+                  decision_date=datetime.date(YEAR, 9, 1))
 
 
 @st.composite
@@ -112,8 +115,10 @@ def build(world):
                                  period=AssessmentPeriod.Q1 if spec["quarterly"] else AssessmentPeriod.YEAR)
         if spec["initiative"]:
             day = datetime.date(YEAR - 1 if spec["initiative"] == "last_year" else YEAR, 5, 1)
+            # An unrecognised one carries the body the cadre typed: the text alone does not count.
             Initiative.objects.create(tenant=tenant, cadre=cadre, title="Sáng kiến", date=day,
-                                      recognised_by="" if spec["initiative"] == "unrecognised" else "Huyện Đoàn")
+                                      **({"recognised_by": "Huyện Đoàn"} if spec["initiative"] == "unrecognised"
+                                         else RECOGNISED))
     return tenant, cycle
 
 
@@ -142,7 +147,7 @@ def recount(tenant, cycle) -> dict[int, dict]:
         secretary = any(_active(p) and p.role == PositionRole.SECRETARY and p.unit.level == UnitLevel.GRASSROOTS
                         and p.unit.archived_at is None
                         for p in Position.objects.filter(cadre=cadre).select_related("unit"))
-        initiative = Initiative.objects.filter(cadre=cadre, date__year=cycle.year).exclude(recognised_by="").exists()
+        initiative = Initiative.objects.filter(cadre=cadre, date__year=cycle.year, state="recognised").exists()
         registered = any(r.submitted_at for r in registrations)
         rating = finalised[-1].final_rating if finalised else None
         own[cadre.pk] = {
@@ -268,7 +273,7 @@ def _change(step: str, cadre: Cadre, units: list[Unit], pick: int, cycle) -> Non
         cadre.save()
     elif step == "initiative":
         Initiative.objects.create(tenant=cycle.tenant, cadre=cadre, title="Sáng kiến mới", date=datetime.date(YEAR, 8, 1),
-                                  recognised_by="Tỉnh Đoàn")
+                                  **RECOGNISED)
     elif step == "archive":
         cadre.archived_at = datetime.datetime(YEAR, 7, 1, tzinfo=datetime.UTC)
         cadre.save()
