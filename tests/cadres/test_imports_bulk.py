@@ -130,7 +130,7 @@ def test_a_phone_taken_while_the_last_batch_is_written_names_its_row(tree, batch
     report = import_file(kind="cadres", root=tree["d1"], data=cadres_file(*rows), dry_run=False,
                          acting_user=tree["manager"], progress=meanwhile)
     assert [str(p) for p in report.problems] == [
-        "Dòng 4, cột “Số điện thoại”: Số điện thoại 0912000502 đã thuộc về một tài khoản khác."]
+        "Dòng 4, cột “Số điện thoại”: Số điện thoại 0912 000 502 đã thuộc về một tài khoản khác."]
     assert not Cadre.objects.filter(full_name__startswith="Cán Bộ").exists()
 
 
