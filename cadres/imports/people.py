@@ -46,7 +46,8 @@ COLUMNS = [
     Column("gender", "Giới tính", False, gettext_lazy("Nam, Nữ or Khác."), "Nữ"),
     Column("ethnicity", "Dân tộc", False, gettext_lazy("For example Kinh, Khmer, Hoa, Chăm."), "Kinh"),
     Column("phone", "Số điện thoại", False, gettext_lazy(
-        "0xxxxxxxxx or +84…; a phone or an email is required, and identifies a cadre already known."),
+        "A Vietnamese mobile or landline, written any way (0912 345 678, +84 912345678, 0296 3852 123); a "
+        "phone or an email is required, and identifies a cadre already known."),
         "0912345678"),
     Column("email", "Email", False, gettext_lazy("Becomes the cadre's login."), "thuha@example.vn"),
     Column("job_title", "Chức vụ chuyên môn", False, gettext_lazy(
@@ -173,7 +174,7 @@ class CadrePlan:
                     continue
                 if earlier.data["full_name"] != row.data["full_name"]:
                     row.result.fail(BY_KEY[key], _("%(value)s already appears in row %(row)s.")
-                                    % {"value": value, "row": earlier.result.number})
+                                    % {"value": _display(value, key), "row": earlier.result.number})
                     continue
                 # Join the two groups under the earlier first row.
                 mine, theirs = row.first, earlier.first

@@ -265,7 +265,7 @@ def test_rows_are_one_cadre_through_either_the_email_or_the_phone(tree):
 
 def test_the_same_phone_under_another_name_is_an_error(tree):
     report = run(tree, cadres_file(cadre_row(), cadre_row(name="Trần Văn Bình", email="binh@example.vn", unit="B1")))
-    assert messages(report) == ["Dòng 3, cột “Số điện thoại”: +84912345678 đã có ở dòng 2."]
+    assert messages(report) == ["Dòng 3, cột “Số điện thoại”: 0912 345 678 đã có ở dòng 2."]
     assert not Cadre.objects.exists()
 
 
