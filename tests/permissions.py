@@ -56,3 +56,21 @@ def url_names(patterns):
             yield from url_names(pattern.url_patterns)
         elif isinstance(pattern, URLPattern) and pattern.name:
             yield pattern.name
+
+
+def check_cell(client, *, url: str, method: str, user, persona: str, status: int, world, proof: Proof | None,
+               snapshot=None, public: bool = False):
+    """One cell of a matrix, as `persona` (`user`, None when anonymous): the expected status;
+    a GET writes nothing (`snapshot` reads what it must not change); a POST proves its change
+    either way (`post_and_prove`). Returns the response."""
+    if user is not None:
+        client.force_login(user)
+    if method == "get":
+        before = snapshot() if snapshot else None
+        response = client.get(url)
+        assert (snapshot() if snapshot else None) == before, f"{persona} GET {url} changed the database"
+    else:
+        assert proof is not None, f"POST {url} has no payload"
+        response = post_and_prove(client, url, proof, world, user, persona, status, public=public)
+    assert response.status_code == status, f"{persona} {method.upper()} {url}"
+    return response

@@ -40,7 +40,7 @@ from tests.cadres.factories import CadreFactory, UserFactory
 from tests.conftest import shared
 from tests.evaluations.factories import HOURS, YEAR, approved_registration, world as evaluation_world
 from tests.evaluations.test_self_assessment import complete, submitted
-from tests.permissions import Proof, expectations, post_and_prove, url_names
+from tests.permissions import Proof, check_cell, expectations, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -235,17 +235,9 @@ def _snapshot():
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_assessment_permission_matrix(client, world, persona, name, args, method, expected):
     user = None if persona == "anonymous" else world["people"][persona]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(name, args=args(world))
-    if method == "get":
-        before = _snapshot()
-        response = client.get(url)
-        assert _snapshot() == before, f"{persona} GET {name} changed the database"
-    else:
-        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona],
-                                  public=name in PUBLIC)
-    assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
+    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
+                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=_snapshot,
+                          public=name in PUBLIC)
     if persona == "anonymous" and name not in PUBLIC:
         assert response.url.startswith(reverse("account_login"))
 

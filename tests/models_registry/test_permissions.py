@@ -24,7 +24,7 @@ from models_registry.urls import urlpatterns as programme_urlpatterns
 from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.conftest import shared
 from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
-from tests.permissions import Proof, expectations, post_and_prove, url_names
+from tests.permissions import Proof, check_cell, expectations, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -187,16 +187,8 @@ PROOFS = {
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_programme_permission_matrix(client, world, persona, name, args, method, expected):
     user = None if persona == "anonymous" else world["people"][persona]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(name, args=args(world))
-    if method == "get":
-        before = programme_state()
-        response = client.get(url)
-        assert programme_state() == before, f"{persona} GET {name} changed the database"
-    else:
-        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona])
-    assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
+    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
+                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=programme_state)
     if persona == "anonymous":
         assert response.url.startswith(reverse("account_login"))
 

@@ -20,7 +20,7 @@ from reports.services.unit_reports import unit_report_get_or_create, unit_report
 from reports.urls import urlpatterns
 from tests.cadres.factories import CadreFactory
 from tests.conftest import shared
-from tests.permissions import Proof, expectations, post_and_prove, url_names
+from tests.permissions import Proof, check_cell, expectations, url_names
 from tests.reports.pages_world import PERSONAS, build_world
 
 pytestmark = pytest.mark.django_db
@@ -123,16 +123,8 @@ def _snapshot():
 @pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
 def test_permission_matrix(client, world, persona, name, args, method, expected):
     user = None if persona == "anonymous" else world["w"].people[persona]
-    if user is not None:
-        client.force_login(user)
-    url = reverse(name, args=args(world))
-    if method == "get":
-        before = _snapshot()
-        response = client.get(url)
-        assert _snapshot() == before, f"{persona} GET {name} changed the database"
-    else:
-        response = post_and_prove(client, url, PROOFS[name], world, user, persona, expected[persona])
-    assert response.status_code == expected[persona], f"{persona} {method.upper()} {name}"
+    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
+                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=_snapshot)
     if persona == "anonymous":
         assert response.url.startswith(reverse("account_login"))
 
