@@ -39,3 +39,7 @@ def test_long_lists_come_a_page_at_a_time(client):
     assert requests.count('id="join-') == 25 and "Người xin vào 0<" in requests
     second = client.get(reverse("join_request_list"), {"page": 3}).content.decode()
     assert second.count('id="join-') == 10
+    dashboard = reverse("reports_unit_dashboard", args=[province.tenant.slug, "H1"])
+    first_page = client.get(dashboard).content.decode()
+    assert first_page.count('class="row-links"') == 50 and "61 đơn vị trực thuộc" in first_page
+    assert client.get(dashboard, {"page": 2}).content.decode().count('class="row-links"') == 11

@@ -36,6 +36,8 @@ SUMMARY_BUTTONS = [(ReportFileKind.SUMMARY_PDF, _("Download the summary PDF")),
                    (ReportFileKind.SUMMARY_XLSX, _("Download Excel"))]
 UNREGISTERED_PER_PAGE = 50
 RECENT_FILES = 5
+# A huyện may hold hundreds of đoàn cơ sở: its sub-units (and their chart) a page at a time.
+SUBUNITS_PER_PAGE = 50
 
 
 @login_required
@@ -66,11 +68,13 @@ def _dashboard(request, unit, other_roots=()):
     if cycle is not None:
         source, frozen = pick_figures(request, cycle, unit)
         context.update(frozen)
-        head, *children = completeness(unit, cycle, source=source)
+        head, *rows = completeness(unit, cycle, source=source)
+        page = Paginator(rows, SUBUNITS_PER_PAGE).get_page(request.GET.get("page"))
+        children = list(page.object_list)
         for row in children:
             row.unregistered = row.figures.cadres - row.figures.registered if row.figures else 0
         context.update(
-            head=head, children=children,
+            head=head, children=children, page=page,
             indicators=list(zip(INDICATOR_LABELS, head.figures.indicators, INDICATOR_COLOURS)) if head.figures else [],
             rating_chart=charts.rating_chart(head.figures.ratings) if head.figures else "",
             indicators_chart=charts.indicators_chart(children) if children else "",
