@@ -3,7 +3,7 @@ the matching units as one types (htmx, view `unit_suggest`) instead of a select 
 every unit of a province. Without JavaScript the typed words pick the unit when only one
 matches, and the matches are offered to choose from otherwise."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -14,9 +14,15 @@ from cadres.selectors import units_to_filter_by
 SUGGESTIONS = 10
 
 
-def unit_suggestions(user: AnyUser, query: str) -> list[Unit]:
-    """Up to SUGGESTIONS + 1 units matching the query (one more tells "there are more")."""
-    return list(units_to_filter_by(user, query)[:SUGGESTIONS + 1]) if query.strip() else []
+class Suggestions(NamedTuple):
+    units: list[Unit]  # at most SUGGESTIONS
+    more: bool  # other units match too
+
+
+def unit_suggestions(user: AnyUser, query: str) -> Suggestions:
+    """The first units matching the query, and whether there are others."""
+    found = list(units_to_filter_by(user, query)[:SUGGESTIONS + 1]) if query.strip() else []
+    return Suggestions(found[:SUGGESTIONS], len(found) > SUGGESTIONS)
 
 
 class UnitFilterForm(forms.Form):
@@ -31,7 +37,7 @@ class UnitFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
         self.chosen_unit: Unit | None = None
-        self.unit_matches: list[Unit] = []
+        self.unit_matches = Suggestions([], False)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -41,8 +47,8 @@ class UnitFilterForm(forms.Form):
                 self.add_error("unit", _("Choose a unit from the list."))
         elif data.get("unit_q"):
             matches = unit_suggestions(self.user, data["unit_q"])
-            if len(matches) == 1:
-                self.chosen_unit = matches[0]
+            if len(matches.units) == 1 and not matches.more:
+                self.chosen_unit = matches.units[0]
             else:
                 self.unit_matches = matches
         return data
