@@ -1,6 +1,6 @@
-from functools import cache, partial
+from functools import cache
 
-from portal.selectors import inbox_count
+from portal.selectors import MenuCount, inbox_count
 
 
 def inbox(request):
@@ -8,4 +8,4 @@ def inbox(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"inbox_count": cache(partial(inbox_count, user))}
+    return {"inbox_count": cache(lambda: MenuCount(inbox_count(user)))}

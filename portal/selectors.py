@@ -165,11 +165,15 @@ class Inbox(Sequence[InboxItem]):
                 item_since=Coalesce(F(item_kind.since), F("created_at"), output_field=DateTimeField()),
             ).values_list("item_kind", "item_id", "item_since"))
         # Only managers and Bí thư have anything to decide: nobody else pays for a query.
-        self._rows = parts[0].union(*parts[1:], all=True).order_by("item_since", "item_kind", "item_id") \
-            if parts else None
+        self._rows = parts[0].union(*parts[1:], all=True) if parts else None
 
     def __len__(self) -> int:
         return self._rows.count() if self._rows is not None else 0
+
+    def count_up_to(self, limit: int) -> int:
+        """How many items, counting no further than `limit`: unordered, the database stops
+        at the limit-th row instead of reading a province's every waiting form."""
+        return self._rows[:limit].count() if self._rows is not None else 0
 
     @overload
     def __getitem__(self, index: int) -> InboxItem: ...
@@ -180,7 +184,9 @@ class Inbox(Sequence[InboxItem]):
     def __getitem__(self, index: int | slice) -> InboxItem | list[InboxItem]:
         if isinstance(index, int):
             return self[index:index + 1][0]
-        return list(_hydrated(list(self._rows[index]))) if self._rows is not None else []
+        if self._rows is None:
+            return []
+        return list(_hydrated(list(self._rows.order_by("item_since", "item_kind", "item_id")[index])))
 
 
 def _hydrated(rows: list[tuple[str, int, datetime.datetime]]) -> Iterable[InboxItem]:
@@ -220,11 +226,13 @@ def rating_batches(user: AnyUser) -> list[RatingBatch]:
     return [RatingBatch(unit, counts[unit.pk]) for unit in units]
 
 
-# The menu's count ("Cần duyệt 3") is read on every page a reviewer or manager opens and,
-# for provincial staff, is a province-wide query (310 ms at 100,000 cadres). It is kept until
-# anything is decided or changed anywhere (a new audit row: every state-changing service
-# writes one; the newest row's id is one read of the primary key's index), and for ten
-# minutes at most, for what changes with the date alone (a Bí thư's term ending).
+# The menu's count ("Cần duyệt 3") is read on every page a reviewer or manager opens. It
+# counts up to 99 and then says "99+": a province's every waiting form counted exactly cost
+# provincial staff 310 ms a page at 100,000 cadres. It is kept until anything is decided or
+# changed anywhere (a new audit row: every state-changing service writes one; the newest
+# row's id is one read of the primary key's index), and for ten minutes at most, for what
+# changes with the date alone (a Bí thư's term ending).
+INBOX_COUNT_CAP = 99
 INBOX_COUNT_SECONDS = 600
 
 
@@ -236,15 +244,37 @@ def _inbox_count_key(user: AnyUser) -> str:
 
 
 def inbox_count(user: AnyUser) -> int:
-    """How many items await the user (the home page's and the menu's "N việc chờ duyệt")."""
+    """How many items await the user (the home page's and the menu's "N việc chờ duyệt"), up to
+    `INBOX_COUNT_CAP + 1`: more than the cap."""
     key = _inbox_count_key(user)
     count: int | None = cache.get(key)
     if count is None:
-        count = len(Inbox(user))
+        count = Inbox(user).count_up_to(INBOX_COUNT_CAP + 1)
         cache.set(key, count, INBOX_COUNT_SECONDS)
     return count
 
 
+@dataclass(frozen=True)
+class MenuCount:
+    """The count as the menu and the home page say it: "99+" past the cap."""
+
+    n: int
+
+    def __bool__(self) -> bool:
+        return self.n > 0
+
+    @property
+    def more(self) -> bool:
+        return self.n > INBOX_COUNT_CAP
+
+    @property
+    def cap(self) -> int:
+        return INBOX_COUNT_CAP
+
+    def __str__(self) -> str:
+        return f"{INBOX_COUNT_CAP}+" if self.more else str(self.n)
+
+
 def remember_inbox_count(user: AnyUser, count: int) -> None:
     """The inbox page counted everything anyway: the menu shows the same number."""
-    cache.set(_inbox_count_key(user), count, INBOX_COUNT_SECONDS)
+    cache.set(_inbox_count_key(user), min(count, INBOX_COUNT_CAP + 1), INBOX_COUNT_SECONDS)

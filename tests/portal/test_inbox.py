@@ -224,3 +224,20 @@ def test_the_menu_count_is_kept_until_something_changes_anywhere(client, w):
     assert not any("UNION ALL" in query["sql"] for query in again.captured_queries)
     submitted_registration(w, w.deputy)  # someone else submits: no action of the Bí thư's
     assert _count_in(client.get(reverse("home")).content.decode()) == 2
+
+
+def test_past_the_cap_the_menu_says_more_and_stops_counting(client, w, monkeypatch):
+    """A province's staff may have 20,000 forms waiting: the menu counts up to the cap and says
+    "99+" (here a cap of 2), while the inbox itself lists them all."""
+    monkeypatch.setattr("portal.selectors.INBOX_COUNT_CAP", 2)
+    for cadre in (None, w.deputy, CadreFactory(unit=w.b1, role=PositionRole.EXECUTIVE_MEMBER)):
+        submitted_registration(w, cadre)
+    client.force_login(w.secretary.user)
+    with CaptureQueriesContext(connection) as counting:
+        home = client.get(reverse("home")).content.decode()
+    assert "Hơn 2 việc chờ duyệt" in home
+    assert 'aria-label="Hơn 2 việc đang chờ">2+</span>' in home
+    assert any("UNION ALL" in query["sql"] and "LIMIT 3" in query["sql"] for query in counting.captured_queries)
+    inbox = client.get(reverse("inbox")).content.decode()
+    assert _items(inbox).count("<li") == 3
+    assert ">2+</span>" in inbox  # the inbox's full count does not undo the cap in the menu
