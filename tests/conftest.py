@@ -19,13 +19,13 @@ from django.conf import settings
 from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django_scopes import scopes_disabled
 
 from cadres.tasks import broker_pause_end
 from config.celery import app as celery_app
 from tests.csp import CSPCheckedClient
+from tests.historical import migrate_to_latest
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 CHROMIUM = "/usr/bin/chromium"
@@ -101,8 +101,7 @@ def latest_schema_after():
     """For a migration test: migrating back unapplies what depends on the migration too, so
     every app is brought forward again afterwards and the tests that follow see the whole schema."""
     yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
 
 
 @pytest.fixture(autouse=True)

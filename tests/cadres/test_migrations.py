@@ -2,8 +2,8 @@
 table starts empty; migrating back drops both and keeps the units. cadres 0010: phones in E.164."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.historical import historical_root, migrate_to
 
 BEFORE = [("cadres", "0006_notice_digest_schedule")]
 AFTER = [("cadres", "0007_unit_history")]
@@ -11,22 +11,13 @@ AFTER = [("cadres", "0007_unit_history")]
 
 @pytest.mark.django_db(transaction=True)
 def test_units_keep_their_rows_both_ways(latest_schema_after):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
-    tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="0001", depth=1, code="DT",
-                                                   name="Tỉnh Đoàn Di Trú", level="province")
+    historical_root(migrate_to(BEFORE))
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
-    apps = executor.loader.project_state(AFTER).apps
+    apps = migrate_to(AFTER)
     assert list(apps.get_model("cadres", "Unit").objects.values_list("code", "lock_version")) == [("DT", 0)]
     assert not apps.get_model("cadres", "UnitChange").objects.exists()
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
+    apps = migrate_to(BEFORE)
     assert list(apps.get_model("cadres", "Unit").objects.values_list("code", flat=True)) == ["DT"]
 
 
@@ -36,9 +27,7 @@ PHONES_AFTER = [("cadres", "0010_phones_e164")]
 
 def _phones_at(target, users, cadres):
     """Migrate to `target`; each account's phone and each cadre's (phone, search column)."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(target)
-    apps = executor.loader.project_state(target).apps
+    apps = migrate_to(target)
     User, Cadre = apps.get_model("cadres", "User"), apps.get_model("cadres", "Cadre")
     return ({key: User.objects.get(pk=pk).phone for key, pk in users.items()},
             {key: Cadre.objects.values_list("phone", "search_text").get(pk=pk) for key, pk in cadres.items()}, Cadre)
@@ -49,9 +38,7 @@ def test_phones_move_to_e164_and_back_and_an_invalid_one_is_kept(latest_schema_a
     """cadres 0010: every valid stored phone becomes E.164 (the cadres' search column with it),
     an invalid one stays as it was, an account whose converted number another holds keeps its
     own; migrating back writes the national digits again, a landline's 11 included."""
-    executor = MigrationExecutor(connection)
-    executor.migrate(PHONES_BEFORE)
-    apps = executor.loader.project_state(PHONES_BEFORE).apps
+    apps = migrate_to(PHONES_BEFORE)
     User, Cadre = apps.get_model("cadres", "User"), apps.get_model("cadres", "Cadre")
     tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
     users = {key: User.objects.create(email=f"{key}@example.vn", phone=phone).pk for key, phone in (

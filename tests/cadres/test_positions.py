@@ -4,14 +4,14 @@ and the migration that gave one to the positions recorded without."""
 import datetime
 
 import pytest
-from django.db import IntegrityError, connection
-from django.db.migrations.executor import MigrationExecutor
+from django.db import IntegrityError
 from django.utils import timezone
 
 from cadres.actors import SYSTEM
 from cadres.models import Cadre, Position, PositionRole
 from cadres.services.people import position_create
 from tests.cadres.factories import CadreFactory
+from tests.historical import historical_root, migrate_to
 
 BEFORE = [("cadres", "0002_import_job")]
 AFTER = [("cadres", "0003_position_start_date_required")]
@@ -45,15 +45,10 @@ def _at(year, month, day, hour, minute=0):
 # it runs on SQLite and on PostgreSQL alike.
 @pytest.mark.django_db(transaction=True)
 def test_migration_gives_each_position_the_date_it_was_recorded(latest_schema_after):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Tenant, Unit = old.get_model("cadres", "Tenant"), old.get_model("cadres", "Unit")
+    old = migrate_to(BEFORE)
     OldCadre, OldPosition = old.get_model("cadres", "Cadre"), old.get_model("cadres", "Position")
     AuditEvent = old.get_model("cadres", "AuditEvent")
-    tenant = Tenant.objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    unit = Unit.objects.create(tenant=tenant, path="0001", depth=1, code="DT", name="Tỉnh Đoàn Di Trú",
-                               level="province")
+    tenant, unit = historical_root(old)
     cadres = [OldCadre.objects.create(tenant=tenant, full_name=f"Cán Bộ {n}", sort_key=str(n), search_text=str(n))
               for n in range(4)]
     # 01:30 on 01/07/2023 in Việt Nam is still 30/06 in UTC: the local date is what counts.
@@ -75,8 +70,7 @@ def test_migration_gives_each_position_the_date_it_was_recorded(latest_schema_af
     ended_before_recorded = position(cadres[3], end_date=datetime.date(2022, 12, 31))
     extra = [position(cadres[1], end_date=datetime.date(2030, 1, 1)) for _ in range(3)]
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(AFTER)
+    migrate_to(AFTER)
 
     starts = dict(Position.objects.values_list("pk", "start_date"))
     assert starts[audited.pk] == datetime.date(2024, 3, 5)

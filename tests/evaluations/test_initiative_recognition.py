@@ -279,15 +279,11 @@ AFTER = [("evaluations", "0008_initiative_recognition")]
 
 @pytest.mark.django_db(transaction=True)
 def test_free_text_entries_become_awaiting_recognition_with_their_text(latest_schema_after):
-    from django.db import connection
-    from django.db.migrations.executor import MigrationExecutor
     from django_scopes import scopes_disabled
 
-    from tests.historical import historical_cycle
+    from tests.historical import historical_cycle, migrate_to
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
+    apps = migrate_to(BEFORE)
     tenant, _unit, _cycle = historical_cycle(apps)
     cadre = apps.get_model("cadres", "Cadre").objects.create(tenant=tenant, full_name="An", sort_key="an",
                                                              search_text="an")
@@ -295,8 +291,7 @@ def test_free_text_entries_become_awaiting_recognition_with_their_text(latest_sc
     typed = old.objects.create(tenant=tenant, cadre=cadre, title="Sổ tay", recognised_by="Tỉnh Đoàn",
                                date=datetime.date(2025, 5, 1)).pk
     blank = old.objects.create(tenant=tenant, cadre=cadre, title="Khác", date=datetime.date(2025, 6, 1)).pk
-    MigrationExecutor(connection).migrate(AFTER)
-    apps = MigrationExecutor(connection).loader.project_state(AFTER).apps
+    apps = migrate_to(AFTER)
     with scopes_disabled():
         rows = {row["pk"]: row for row in apps.get_model("evaluations", "Initiative").objects.values(
             "pk", "state", "recognised_by", "decision_number", "decision_date", "updated_at", "created_at")}
@@ -305,8 +300,7 @@ def test_free_text_entries_become_awaiting_recognition_with_their_text(latest_sc
     assert rows[typed]["decision_number"] == "" and rows[typed]["decision_date"] is None
     assert rows[typed]["updated_at"] == rows[typed]["created_at"]
     # And back: the text is still there.
-    MigrationExecutor(connection).migrate(BEFORE)
-    apps = MigrationExecutor(connection).loader.project_state(BEFORE).apps
+    apps = migrate_to(BEFORE)
     with scopes_disabled():
         assert apps.get_model("evaluations", "Initiative").objects.get(pk=typed).recognised_by == "Tỉnh Đoàn"
 

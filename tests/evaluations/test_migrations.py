@@ -4,13 +4,11 @@ migrated back; the timeline of each form still shows every event."""
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django_scopes import scopes_disabled
 
 from evaluations.models import FormEvent, Registration, SelfAssessment
 from evaluations.selectors import form_timeline
-from tests.historical import historical_cycle
+from tests.historical import historical_cycle, migrate_to, migrate_to_latest
 
 BEFORE = [("evaluations", "0002_cycle_reopen_reason_assessment_cadre_index")]
 AFTER = [("evaluations", "0005_formevent_one_relation")]
@@ -41,15 +39,12 @@ def _old_forms(apps) -> dict[str, object]:
 # Schema changes must run outside a transaction on SQLite.
 @pytest.mark.django_db(transaction=True)
 def test_form_events_keep_their_form_both_ways(latest_schema_after):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = _old_forms(executor.loader.project_state(BEFORE).apps)
+    old = _old_forms(migrate_to(BEFORE))
     forms, events = old["forms"], old["events"]
 
-    MigrationExecutor(connection).migrate(AFTER)
+    migrate_to(AFTER)
     # The checks read through today's models: the later migrations (new columns) go on too.
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
+    migrate_to_latest()
     ContentType.objects.clear_cache()
     with scopes_disabled():
         assert FormEvent.objects.count() == 6
@@ -61,9 +56,7 @@ def test_form_events_keep_their_form_both_ways(latest_schema_after):
             assert all(event.form == form for event in timeline)
         assert list(FormEvent.objects.filter(registration=forms["Bình"]).values_list("pk", flat=True)) == events["Bình"]
 
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    Event = executor.loader.project_state(BEFORE).apps.get_model("evaluations", "FormEvent")
+    Event = migrate_to(BEFORE).get_model("evaluations", "FormEvent")
     links = {pk: (registration, assessment) for pk, registration, assessment
              in Event.objects.values_list("pk", "registration_id", "self_assessment_id")}
     assert links == {

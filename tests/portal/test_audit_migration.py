@@ -3,10 +3,9 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from cadres.models import AuditEvent
+from tests.historical import historical_root, migrate_to
 
 BEFORE = [("cadres", "0003_position_start_date_required")]
 AFTER = [("cadres", "0004_auditevent_unit_cadre")]
@@ -15,14 +14,11 @@ AFTER = [("cadres", "0004_auditevent_unit_cadre")]
 # Schema changes must run outside a transaction on SQLite, so this test cannot be wrapped in one.
 @pytest.mark.django_db(transaction=True)
 def test_existing_rows_get_the_unit_and_cadre_of_their_object(latest_schema_after):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    old = executor.loader.project_state(BEFORE).apps
-    Tenant, Unit = old.get_model("cadres", "Tenant"), old.get_model("cadres", "Unit")
+    old = migrate_to(BEFORE)
+    Unit = old.get_model("cadres", "Unit")
     Cadre, Position = old.get_model("cadres", "Cadre"), old.get_model("cadres", "Position")
     OldEvent = old.get_model("cadres", "AuditEvent")
-    tenant = Tenant.objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    root = Unit.objects.create(tenant=tenant, path="0001", depth=1, code="DT", name="Tỉnh Đoàn Di Trú", level="province")
+    tenant, root = historical_root(old)
     xa = Unit.objects.create(tenant=tenant, path="00010001", depth=2, code="XA", name="Đoàn xã Mới", level="grassroots")
     cadre = Cadre.objects.create(tenant=tenant, full_name="Cán Bộ Cũ", sort_key="cu", search_text="cu")
     position = Position.objects.create(tenant=tenant, cadre=cadre, unit=xa, role="secretary",
@@ -41,7 +37,7 @@ def test_existing_rows_get_the_unit_and_cadre_of_their_object(latest_schema_afte
         "tenant": row("tenant.create", "cadres.tenant", tenant.pk, root=root.code),
     }
 
-    MigrationExecutor(connection).migrate(AFTER)
+    migrate_to(AFTER)
 
     subjects = {name: AuditEvent.objects.values_list("unit_id", "cadre_id").get(pk=pk) for name, pk in rows.items()}
     assert subjects == {"unit": (xa.pk, None), "cadre": (None, cadre.pk), "position": (xa.pk, cadre.pk),

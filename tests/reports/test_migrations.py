@@ -2,12 +2,10 @@
 
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from reports.models import UnitTargetFigures
-from tests.historical import historical_cycle
+from tests.historical import historical_cycle, migrate_to
 
 BEFORE = [("reports", "0004_snapshot_closed_cycles")]
 AFTER = [("reports", "0005_unit_target_figures")]
@@ -16,9 +14,7 @@ AFTER = [("reports", "0005_unit_target_figures")]
 # Schema changes must run outside a transaction on SQLite.
 @pytest.mark.django_db(transaction=True)
 def test_target_results_are_summed_per_home_unit(latest_schema_after):
-    executor = MigrationExecutor(connection)
-    executor.migrate(BEFORE)
-    apps = executor.loader.project_state(BEFORE).apps
+    apps = migrate_to(BEFORE)
     tenant, root, cycle = historical_cycle(apps)
     branch = apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="00010001", depth=2, code="CD",
                                                             name="Chi đoàn 1", level="branch")
@@ -38,7 +34,7 @@ def test_target_results_are_summed_per_home_unit(latest_schema_after):
         Figures.objects.create(tenant=tenant, cycle=cycle, cadre=cadre, unit=unit, path=unit.path, depth=unit.depth,
                                computed_at=timezone.now(), targets=targets)
 
-    MigrationExecutor(connection).migrate(AFTER)
+    migrate_to(AFTER)
 
     sums = {(row.unit_id, row.criterion_id): (row.met, row.total) for row in UnitTargetFigures.objects.all()}
     assert sums == {(branch.pk, first.pk): (2, 3), (branch.pk, second.pk): (0, 1), (root.pk, second.pk): (1, 1)}

@@ -3,25 +3,17 @@ handed to the broker (the sweep leaves them), the sweep's schedule runs every mi
 migrating back keeps every row."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.historical import historical_root, migrate_to
 
 BEFORE = [("cadres", "0007_unit_history"), ("reports", "0005_unit_target_figures")]
 AFTER = [("cadres", "0008_queue_handover"), ("reports", "0007_queue_sweep_schedule")]
 
 
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
-
-
 @pytest.mark.django_db(transaction=True)
 def test_rows_from_before_count_as_handed_over_and_stay_both_ways(latest_schema_after):
-    apps = migrate(BEFORE)
-    tenant = apps.get_model("cadres", "Tenant").objects.create(name="Tỉnh Đoàn Di Trú", slug="di-tru")
-    unit = apps.get_model("cadres", "Unit").objects.create(tenant=tenant, path="0001", depth=1, code="DT",
-                                                          name="Tỉnh Đoàn Di Trú", level="province")
+    apps = migrate_to(BEFORE)
+    tenant, unit = historical_root(apps)
     user = apps.get_model("cadres", "User").objects.create(email="u@example.vn")
     job = apps.get_model("cadres", "ImportJob").objects.create(tenant=tenant, unit=unit, user=user, kind="units",
                                                                upload_token="t")
@@ -29,7 +21,7 @@ def test_rows_from_before_count_as_handed_over_and_stay_both_ways(latest_schema_
     immediate = notices.create(tenant=tenant, recipient=user, kind="approved", subject="a", email="immediate")
     digest = notices.create(tenant=tenant, recipient=user, kind="approved", subject="b", email="digest")
 
-    apps = migrate(AFTER)
+    apps = migrate_to(AFTER)
     job = apps.get_model("cadres", "ImportJob").objects.get(pk=job.pk)
     assert job.sent_at == job.created_at and job.started_at is None
     notices = apps.get_model("cadres", "Notice").objects
@@ -38,7 +30,7 @@ def test_rows_from_before_count_as_handed_over_and_stay_both_ways(latest_schema_
     sweep = apps.get_model("django_celery_beat", "PeriodicTask").objects.get(task="reports.tasks.resend_unsent")
     assert sweep.enabled and (sweep.interval.every, sweep.interval.period) == (1, "minutes")
 
-    apps = migrate(BEFORE)
+    apps = migrate_to(BEFORE)
     assert apps.get_model("cadres", "ImportJob").objects.count() == 1
     assert apps.get_model("cadres", "Notice").objects.count() == 2
     assert not apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(
