@@ -36,6 +36,19 @@ class Proof:
     refused: tuple[str, ...] = ()  # reach the page, and the service refuses them with a message
 
 
+def moved(model, key: str) -> Callable[[Any, Any], object]:
+    """A `Proof.state`: the row's state and version, read again (a transition moves both)."""
+    def state(world, user):
+        row = model._default_manager.get(pk=world[key].pk)
+        return row.state, row.lock_version
+    return state
+
+
+def counted(model, **filters) -> Callable[[Any, Any], object]:
+    """A `Proof.state`: how many such rows there are (a create adds one)."""
+    return lambda world, user: model._default_manager.filter(**filters).count()
+
+
 def post_and_prove(client, url: str, proof: Proof, world, user, persona: str, status: int, public: bool = False):
     """POST the cell's payload and check the database both ways: the change is there when
     the cell is allowed (a signed-in persona, or anyone on a `public` page, answered other

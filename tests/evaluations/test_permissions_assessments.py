@@ -12,6 +12,7 @@ one that nothing changed.
 
 import datetime
 import io
+from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -40,7 +41,7 @@ from tests.cadres.factories import CadreFactory, UserFactory
 from tests.conftest import shared
 from tests.evaluations.factories import HOURS, YEAR, approved_registration, world as evaluation_world
 from tests.evaluations.test_self_assessment import complete, submitted
-from tests.permissions import Proof, check_cell, expectations, url_names
+from tests.permissions import Proof, check_cell, counted, expectations, moved, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -153,11 +154,7 @@ def _form(d, key):
     return SelfAssessment.objects.get(pk=d[key].pk)
 
 
-def _form_state(key):
-    def state(d, user):
-        form = _form(d, key)
-        return form.state, form.lock_version
-    return state
+_form_state = partial(moved, SelfAssessment)
 
 
 def _version(key):
@@ -169,8 +166,6 @@ def _autosave(d, user):
     return {"field": "strengths", "strengths": "Luôn đi đầu trong phong trào tình nguyện", "v:strengths": version}
 
 
-def _count(model, **filters):
-    return lambda d, user: model.objects.filter(**filters).count()
 
 
 def _evidence(d, user):
@@ -196,15 +191,15 @@ def _decision(**fields):
 
 PROOFS = {
     "activity_create": Proof(lambda d, user: {"kind": ActivityKind.BRANCH_MEETING, "date": d["activity"].date},
-                             _count(Activity)),
+                             counted(Activity)),
     "initiative_create": Proof(lambda d, user: {"title": "Sổ tay điện tử cho chi đoàn", "recognised_by": "Huyện Đoàn",
-                                                "date": d["initiative"].date}, _count(Initiative)),
-    "activity_delete": Proof(lambda d, user: {}, _count(Activity)),
-    "initiative_delete": Proof(lambda d, user: {}, _count(Initiative)),
+                                                "date": d["initiative"].date}, counted(Initiative)),
+    "activity_delete": Proof(lambda d, user: {}, counted(Activity)),
+    "initiative_delete": Proof(lambda d, user: {}, counted(Initiative)),
     "initiative_recognise": Proof(_decision(recognised_by="Ban Thường vụ Huyện Đoàn Một", decision_number="15-QĐ/HĐT",
                                             decision_date=timezone.localdate().isoformat()), _initiative_state),
     "initiative_refuse": Proof(_decision(comment="Chưa có quyết định công nhận"), _initiative_state),
-    "self_assessment_start": Proof(lambda d, user: {"period": "q1"}, _count(SelfAssessment)),
+    "self_assessment_start": Proof(lambda d, user: {"period": "q1"}, counted(SelfAssessment)),
     "self_assessment_autosave": Proof(_autosave, lambda d, user: _form(d, "draft").field_versions),
     "self_assessment_submit": Proof(_version("draft"), _form_state("draft")),
     "evidence_upload": Proof(lambda d, user: {"criterion": d["w"].criteria[HOURS].pk, "file": png()}, _evidence),
@@ -221,8 +216,8 @@ PROOFS = {
                                       _form_state("proposed")),
     "ratings_finalise_batch": Proof(_proposed_rating, _form_state("proposed")),
     "feedback_request_create": Proof(lambda d, user: {"source": FeedbackSource.MEMBER, "email": ""},
-                                     _count(FeedbackRequest)),
-    "feedback_form": Proof(lambda d, user: {"text": "Anh chị luôn nhiệt tình với đoàn viên."}, _count(Feedback)),
+                                     counted(FeedbackRequest)),
+    "feedback_form": Proof(lambda d, user: {"text": "Anh chị luôn nhiệt tình với đoàn viên."}, counted(Feedback)),
 }
 
 

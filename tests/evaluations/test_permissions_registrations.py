@@ -10,6 +10,7 @@ database (the form or cycle moved, the row was written), a refused one that noth
 """
 
 import datetime
+from functools import partial
 
 import pytest
 from django.urls import reverse
@@ -31,7 +32,7 @@ from tests.evaluations.factories import (
     submitted_registration,
     world as evaluation_world,
 )
-from tests.permissions import Proof, check_cell, expectations, url_names
+from tests.permissions import Proof, check_cell, counted, expectations, moved, url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -117,33 +118,26 @@ def _day(days):
     return (timezone.localdate() + datetime.timedelta(days=days)).strftime("%d/%m/%Y")
 
 
-def _moved(key):
-    """A form's state and version: a transition moves both."""
-    def state(d, user):
-        registration = _registration(d, key)
-        return registration.state, registration.lock_version
-    return state
+_moved = partial(moved, Registration)
 
 
 def _status(cycle):
     return lambda d, user: Cycle.objects.get(pk=cycle(d).pk).status
 
 
-def _count(model):
-    return lambda d, user: model.objects.count()
 
 
 # A valid request for each POST, as its page sends it, and what it changes.
 PROOFS = {
     # Each already has their registration (start finds it): allowed, with nothing to do.
-    "registration_start": Proof(lambda d, user: {}, _count(Registration), idle=("member", "secretary", "deputy")),
+    "registration_start": Proof(lambda d, user: {}, counted(Registration), idle=("member", "secretary", "deputy")),
     "registration_autosave": Proof(_autosave, lambda d, user: _registration(d, "draft").field_versions),
     "registration_submit": Proof(lambda d, user: _version(d, "draft"), _moved("draft")),
-    "registration_amend": Proof(lambda d, user: _version(d, "approved"), _count(Registration)),
+    "registration_amend": Proof(lambda d, user: _version(d, "approved"), counted(Registration)),
     "registration_approve": Proof(lambda d, user: _version(d, "submitted"), _moved("submitted")),
     "registration_return": Proof(lambda d, user: {**_version(d, "submitted"), "general_comment": "Bổ sung biện pháp"},
                                  _moved("submitted")),
-    "cycle_open": Proof(lambda d, user: {"year": YEAR + 1}, _count(Cycle)),
+    "cycle_open": Proof(lambda d, user: {"year": YEAR + 1}, counted(Cycle)),
     # Four dates of the cycle's year (the factory's lie ahead of today, maybe in the next year).
     "cycle_edit": Proof(lambda d, user: {"registration_closes": f"01/03/{YEAR}", "self_assessment_due": f"01/09/{YEAR}",
                                          "review_due": f"01/10/{YEAR}", "unit_report_due": f"02/10/{YEAR}"},
@@ -151,9 +145,9 @@ PROOFS = {
     "cycle_close": Proof(lambda d, user: {}, _status(lambda d: d["w"].cycle)),
     "cycle_reopen": Proof(lambda d, user: {"reason": "Bổ sung ba đoàn cơ sở nộp muộn"}, _status(lambda d: d["closed"])),
     "cycle_deadline_set": Proof(lambda d, user: {"kind": DeadlineKind.REGISTRATION, "date": _day(10)},
-                                _count(CycleDeadline)),
+                                counted(CycleDeadline)),
     "deadline_extension_grant": Proof(lambda d, user: {"cadre": d["w"].member.pk, "kind": DeadlineKind.REGISTRATION,
-                                                       "until": _day(40), "reason": "Ốm"}, _count(DeadlineExtension)),
+                                                       "until": _day(40), "reason": "Ốm"}, counted(DeadlineExtension)),
 }
 
 

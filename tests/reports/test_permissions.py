@@ -20,7 +20,7 @@ from reports.services.unit_reports import unit_report_get_or_create, unit_report
 from reports.urls import urlpatterns
 from tests.cadres.factories import CadreFactory
 from tests.conftest import shared
-from tests.permissions import Proof, check_cell, expectations, url_names
+from tests.permissions import Proof, check_cell, counted, expectations, url_names
 from tests.reports.pages_world import PERSONAS, build_world
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +102,7 @@ def _version(key):
 PROOFS = {
     "reports_unregistered_nudge": Proof(lambda d, user: {**_year(d), "cadre": d["unregistered"].pk},
                                         lambda d, user: Notice.objects.filter(recipient=d["unregistered"].user).count()),
-    "unit_report_start": Proof(lambda d, user: _year(d), lambda d, user: UnitReport.objects.count()),
+    "unit_report_start": Proof(lambda d, user: _year(d), counted(UnitReport)),
     "unit_report_edit": Proof(lambda d, user: {**_version("draft")(d, user),
                                                "achievements": "9/9 chi đoàn đăng ký đầy đủ"}, _report_state("draft")),
     # The province decides on the huyện's report; the huyện's own manager submitted it.
@@ -110,7 +110,7 @@ PROOFS = {
     "unit_report_return": Proof(lambda d, user: {**_version("report")(d, user), "comment": "Bổ sung số liệu sáng kiến"},
                                 _report_state("report"), refused=("manager",)),
     "report_file_request": Proof(lambda d, user: {**_year(d), "kind": ReportFileKind.UNIT_PDF},
-                                 lambda d, user: ReportFile.objects.count()),
+                                 counted(ReportFile)),
 }
 
 
