@@ -618,3 +618,64 @@ class Notice(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class AccessKind(models.TextChoices):
+    """What was read of a person (Law 91/2025: the data subject may know who accessed their data)."""
+
+    PROFILE = "profile", _("Profile")
+    FORM = "form", _("Form")
+    FORM_PDF = "form_pdf", _("Form PDF")
+    LIST = "list", _("List of cadres")
+    EXPORT = "export", _("Export")
+    REPORT = "report", _("Report naming cadres")
+    MY_DATA = "my_data", _("Download of one's data")
+    API = "api", _("API response")
+
+
+class AccessRecord(models.Model):
+    """One reading of cadres' personal data: who read it, in which role, when, what, and of
+    how many people (`AccessSubject` rows name them). A list page or an export is one record
+    with all the people it showed, written in the request by `cadres.services.access_log`.
+
+    `viewer` is empty for an API client (its `viewer_label` names it) and once the viewer's
+    account is gone; `viewer_label` and `viewer_role`/`viewer_unit` keep who they were then."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    viewer_label = models.CharField(max_length=200, blank=True)
+    # A PositionRole or GrantRole value ("" for a cadre reading as themselves or an API client).
+    viewer_role = models.CharField(max_length=30, blank=True)
+    viewer_unit = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    subject_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.viewer_label} ({self.subject_count})"
+
+    @property
+    def role_display(self) -> str:
+        roles = dict(PositionRole.choices) | dict(GrantRole.choices)
+        role = str(roles.get(self.viewer_role, ""))
+        return " – ".join(part for part in (role, self.viewer_unit) if part)
+
+
+class AccessSubject(models.Model):
+    """A cadre whose data an access record read: "who viewed my file" is one indexed query."""
+
+    record = models.ForeignKey(AccessRecord, on_delete=models.CASCADE, related_name="subjects")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["cadre", "record"], name="access_subject_cadre")]

@@ -22,6 +22,8 @@ from django_scopes import scopes_disabled
 
 from cadres.actors import System
 from cadres.models import (
+    AccessRecord,
+    AccessSubject,
     AnyUser,
     AuditEvent,
     Cadre,
@@ -591,3 +593,31 @@ def get_notice_for_user(user: AnyUser, notice_id: int) -> Notice:
     if notice is None:
         raise Http404
     return notice
+
+
+# --- Access log (who read whose data) -----------------------------------------------------
+
+
+def access_records_about(cadre: Cadre) -> QuerySet[AccessRecord]:
+    """Everyone who read the cadre's data, newest first: "Ai đã xem hồ sơ của tôi"."""
+    subjects = AccessSubject.objects.filter(cadre=cadre)
+    return (AccessRecord.objects.filter(tenant_id=cadre.tenant_id, pk__in=subjects.values("record_id"))
+            .order_by("-created_at", "-id"))
+
+
+def unit_access_records(unit: Unit) -> QuerySet[AccessRecord]:
+    """Reads of the data of cadres holding a position in the unit's subtree, newest first;
+    the root's is the whole tenant's. The caller has checked that the user manages `unit`."""
+    records = AccessRecord.objects.filter(tenant_id=unit.tenant_id)
+    if unit.depth > 1:
+        held = Position.objects.filter(unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
+        subjects = AccessSubject.objects.filter(cadre_id__in=held.values("cadre_id"))
+        records = records.filter(pk__in=subjects.values("record_id"))
+    return records.order_by("-created_at", "-id")
+
+
+def exported_cadre_ids(unit: Unit) -> QuerySet[Position, int]:
+    """The cadres the subtree's cadre export names (`cadres.imports.people.export_rows`)."""
+    return Position.objects.held().filter(
+        unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path, unit__archived_at__isnull=True,
+        cadre__archived_at__isnull=True).values_list("cadre_id", flat=True)

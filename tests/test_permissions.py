@@ -111,6 +111,9 @@ MATRIX = [
     ("unit_children", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
     ("unit_cadres", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
     ("cadre_detail", lambda w: [w["member_cadre"].pk], "get", expect(**UNIT_OF_B1)),
+    # Personal data: one's own access log (a cadre profile needed); a unit's for its managers.
+    ("my_access_log", lambda w: [], "get", expect(member=200, secretary=200, manager=200, sibling_manager=200)),
+    ("unit_access_log", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
     ("join", lambda w: [], "get", expect(default=200, anonymous=200)),
     ("join_register", lambda w: [], "get", expect(default=302, anonymous=302)),
     ("join_request_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
