@@ -305,6 +305,8 @@ class Cadre(models.Model):
     sort_key = models.CharField(max_length=600, editable=False, db_index=True)
     search_text = models.CharField(max_length=250, editable=False, db_index=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Set when the person's identifying data was replaced by placeholders (`cadres.services.erasure`).
+    deidentified_at = models.DateTimeField(_("de-identified at"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -679,3 +681,54 @@ class AccessSubject(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["cadre", "record"], name="access_subject_cadre")]
+
+
+# What replaces a de-identified person's name wherever it was held.
+DEIDENTIFIED = "(đã ẩn danh)"
+
+
+class DataRequestKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    ERASURE = "erasure", _("Erasure")
+
+
+class DataRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class DataRequest(models.Model):
+    """A cadre's request about their own data (Law 91/2025/QH15): a correction, answered by
+    a manager of their unit in the app; an erasure, decided by the province's staff, with a
+    reason when refused. `unit` is the cadre's unit when they asked: whose inbox it is in."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="data_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=DataRequestKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=DataRequestStatus.choices,
+                              default=DataRequestStatus.PENDING)
+    body = models.TextField(_("request"))
+    answer = models.TextField(_("answer"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "status", "kind"], name="data_request_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DataRequestStatus.PENDING
+
+    def get_absolute_url(self) -> str:
+        return reverse("data_request_detail", args=[self.pk])

@@ -27,6 +27,9 @@ from cadres.models import (
     AnyUser,
     AuditEvent,
     Cadre,
+    DataRequest,
+    DataRequestKind,
+    DataRequestStatus,
     Grant,
     GrantRole,
     ImportJob,
@@ -621,3 +624,40 @@ def exported_cadre_ids(unit: Unit) -> QuerySet[Position, int]:
     return Position.objects.held().filter(
         unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path, unit__archived_at__isnull=True,
         cadre__archived_at__isnull=True).values_list("cadre_id", flat=True)
+
+
+# --- Requests about one's data ----------------------------------------------------------
+
+
+def data_requests_awaiting(user: AnyUser) -> QuerySet[DataRequest]:
+    """Pending requests the user decides: corrections in the subtrees they manage, erasures
+    in the provinces whose staff they are."""
+    access = access_for(user)
+    return DataRequest.objects.filter(
+        Q(kind=DataRequestKind.CORRECTION) & _paths_q(access.managed_paths, "unit__")
+        | Q(kind=DataRequestKind.ERASURE, tenant_id__in=access.provincial_tenant_ids),
+        status=DataRequestStatus.PENDING,
+    )
+
+
+def own_data_requests(cadre: Cadre) -> QuerySet[DataRequest]:
+    return DataRequest.objects.filter(cadre=cadre).order_by("-created_at", "-id")
+
+
+def get_data_request_for_user(user: AnyUser, pk: int) -> DataRequest:
+    """A request the user made or decides (answered ones too); anyone else's is a 404."""
+    access = access_for(user)
+    decides = (Q(kind=DataRequestKind.CORRECTION) & _paths_q(access.managed_paths, "unit__")
+               | Q(kind=DataRequestKind.ERASURE, tenant_id__in=access.provincial_tenant_ids))
+    request = (DataRequest.objects.filter(decides | Q(cadre_id=access.cadre_id or 0), pk=pk)
+               .select_related("cadre", "unit", "decided_by").first())
+    if request is None:
+        raise Http404
+    return request
+
+
+def decides_data_request(user: AnyUser, request: DataRequest) -> bool:
+    access = access_for(user)
+    if request.kind == DataRequestKind.ERASURE:
+        return request.tenant_id in access.provincial_tenant_ids
+    return access.manages_path(request.unit.path)

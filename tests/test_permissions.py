@@ -15,6 +15,8 @@ from cadres.forms.units import versions_of
 from cadres.imports.uploads import save_upload
 from cadres.models import (
     AuditEvent,
+    DataRequest,
+    DataRequestKind,
     GrantRole,
     ImportJob,
     JoinRequest,
@@ -71,8 +73,12 @@ def world_once(module_db):
                             ("provincial", root.tenant), ("foreign_provincial", foreign_root.tenant)]:
         Notice.objects.create(tenant=tenant, recipient=people[persona], kind=NoticeKind.APPROVED, subject="Thông báo",
                               link="/", email=NoticeEmail.NONE)
+    correction = DataRequest.objects.create(tenant=root.tenant, cadre=member, unit=b1, kind=DataRequestKind.CORRECTION,
+                                            body="Ngày sinh của tôi là 09/03/1996.")
+    erasure = DataRequest.objects.create(tenant=root.tenant, cadre=member, unit=b1, kind=DataRequestKind.ERASURE,
+                                         body="Tôi đã thôi công tác Đoàn.")
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job,
-            "notice": notice, "d1": d1}
+            "notice": notice, "d1": d1, "correction": correction, "erasure": erasure}
 
 
 @pytest.fixture
@@ -114,6 +120,14 @@ MATRIX = [
     # Personal data: one's own access log (a cadre profile needed); a unit's for its managers.
     ("my_access_log", lambda w: [], "get", expect(member=200, secretary=200, manager=200, sibling_manager=200)),
     ("unit_access_log", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("my_data_requests", lambda w: [], "get", expect(member=200, secretary=200, manager=200, sibling_manager=200)),
+    ("my_data_requests", lambda w: [], "post", expect(member=200, secretary=302, manager=302, sibling_manager=302)),
+    # A correction: the cadre and the managers of their unit; an erasure: the cadre and the province's staff.
+    ("data_request_detail", lambda w: [w["correction"].pk], "get", expect(**UNIT_OF_B1)),
+    ("data_request_detail", lambda w: [w["erasure"].pk], "get", expect(member=200, provincial=200)),
+    ("data_request_answer", lambda w: [w["correction"].pk], "post", expect(manager=302, provincial=302,
+                                                                            secretary=302)),
+    ("data_request_decide", lambda w: [w["erasure"].pk], "post", expect(provincial=302)),
     ("join", lambda w: [], "get", expect(default=200, anonymous=200)),
     ("join_register", lambda w: [], "get", expect(default=302, anonymous=302)),
     ("join_request_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
@@ -189,7 +203,21 @@ def _invited(w, user):
     return AuditEvent.objects.filter(action__in=["cadre.invite", "unit.invite_all"]).count()
 
 
+def _requests_of(user):
+    return DataRequest.objects.filter(cadre__user=user).count() if user else None
+
+
+def _status(key):
+    return lambda w, user: DataRequest.objects.get(pk=w[key].pk).status
+
+
 PROOFS = {
+    # The member already has a correction waiting: refused, with the message on the page.
+    "my_data_requests": Proof(lambda w, user: {"kind": DataRequestKind.CORRECTION, "body": "Sửa số điện thoại."},
+                              lambda w, user: _requests_of(user), refused=("member",)),
+    "data_request_answer": Proof(lambda w, user: {"answer": "Đã sửa ngày sinh."}, _status("correction")),
+    "data_request_decide": Proof(lambda w, user: {"decision": "refuse", "reason": "Hồ sơ còn phục vụ kỳ đánh giá."},
+                                 _status("erasure")),
     "unit_join_code": Proof(lambda w, user: {}, lambda w, user: _unit("D1").join_code),
     "unit_invite": Proof(lambda w, user: {}, _invited),
     "unit_new": Proof(lambda w, user: {"code": "G9", "name": "Đoàn xã Mới Lập", "level": UnitLevel.GRASSROOTS,

@@ -1,11 +1,18 @@
-"""Personal data pages (Law 91/2025/QH15): who read my file, a unit's access log."""
+"""Personal data pages (Law 91/2025/QH15): who read my file, a unit's access log, requests
+about one's data (correction, erasure) and their answers."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from cadres import selectors
+from cadres.forms.privacy import DataRequestAnswerForm, DataRequestDecideForm, DataRequestForm
+from cadres.services import data_requests
 
 RECORDS_PER_PAGE = 50
 
@@ -29,3 +36,75 @@ def unit_access_log(request, tenant_slug: str, code: str):
         "unit": unit, "tenant_slug": tenant_slug, "page": page,
         "ancestors": [*selectors.visible_ancestors(request.user, unit), unit],
     })
+
+
+@login_required
+def my_data_requests(request):
+    """The cadre's requests about their data, and the form to make one."""
+    cadre = selectors.own_cadre(request.user)
+    if cadre is None:
+        raise Http404
+    form = DataRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_requests.data_request_create(cadre=cadre, kind=form.cleaned_data["kind"],
+                                              body=form.cleaned_data["body"], acting_user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Your request was sent. You will find the answer here."))
+            return redirect("my_data_requests")
+    return render(request, "cadres/privacy/my_data_requests.html", {
+        "form": form, "requests": selectors.own_data_requests(cadre)})
+
+
+@login_required
+def data_request_detail(request, pk: int):
+    data_request = selectors.get_data_request_for_user(request.user, pk)
+    decides = selectors.decides_data_request(request.user, data_request)
+    return render(request, "cadres/privacy/data_request.html", {
+        "data_request": data_request, "decides": decides and data_request.is_pending,
+        "answer_form": DataRequestAnswerForm(), "decide_form": DataRequestDecideForm()})
+
+
+def _decided_request(request, pk: int):
+    data_request = selectors.get_data_request_for_user(request.user, pk)
+    if not selectors.decides_data_request(request.user, data_request):
+        raise Http404
+    return data_request
+
+
+@login_required
+@require_POST
+def data_request_answer(request, pk: int):
+    data_request = _decided_request(request, pk)
+    form = DataRequestAnswerForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Write the answer the cadre will read."))
+        data_requests.data_request_answer(request=data_request, answer=form.cleaned_data["answer"],
+                                          acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The answer was sent to the cadre."))
+    return redirect("data_request_detail", pk=pk)
+
+
+@login_required
+@require_POST
+def data_request_decide(request, pk: int):
+    data_request = _decided_request(request, pk)
+    form = DataRequestDecideForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Choose one of the listed options."))
+        approve = form.cleaned_data["decision"] == "approve"
+        data_requests.data_request_decide(request=data_request, approve=approve, reason=form.cleaned_data["reason"],
+                                          acting_user=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The person's data was de-identified.") if approve
+                         else _("The request was refused; the cadre reads your reason."))
+    return redirect("data_request_detail", pk=pk)
