@@ -307,6 +307,8 @@ class Cadre(models.Model):
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
     # Set when the person's identifying data was replaced by placeholders (`cadres.services.erasure`).
     deidentified_at = models.DateTimeField(_("de-identified at"), null=True, blank=True)
+    # When provincial staff were told the retention job will de-identify this person.
+    retention_noticed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -583,6 +585,7 @@ class NoticeKind(models.TextChoices):
     PROGRAMME_CHANGED = "programme_changed", _("Programme changed")
     REMINDER = "reminder", _("Reminder")
     INITIATIVE = "initiative", _("Initiative decided")
+    RETENTION = "retention", _("Personal data retention")
 
 
 class Notice(models.Model):

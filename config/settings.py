@@ -341,6 +341,8 @@ IMPORT_WRITE_BATCH = env_int("IMPORT_WRITE_BATCH", 2000)
 # this long; people holding no position for this many years are de-identified.
 ACCESS_LOG_RETENTION_MONTHS = env_int("ACCESS_LOG_RETENTION_MONTHS", 24)
 DEIDENTIFY_AFTER_YEARS = env_int("DEIDENTIFY_AFTER_YEARS", 5)
+# Provincial staff are told this many days before the retention job de-identifies someone.
+DEIDENTIFY_NOTICE_DAYS = env_int("DEIDENTIFY_NOTICE_DAYS", 30)
 # The controller and the data-protection contact, named in the privacy notice.
 DATA_CONTROLLER = env_str("DATA_CONTROLLER", "Ban Thường vụ Tỉnh Đoàn (bên kiểm soát dữ liệu)")
 DATA_PROTECTION_CONTACT = env_str("DATA_PROTECTION_CONTACT", "Ban Tổ chức – Kiểm tra Tỉnh Đoàn")

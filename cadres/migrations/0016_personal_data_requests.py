@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cadres', '0015_access_log_purge_schedule'),
+        ('cadres', '0015_personal_data_schedules'),
     ]
 
     operations = [
