@@ -735,3 +735,20 @@ class DataRequest(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("data_request_detail", args=[self.pk])
+
+
+class Consent(models.Model):
+    """A person's acceptance of one version of the privacy notice (`cadres.privacy`), and its
+    withdrawal. A new version of the notice asks again: nobody has accepted it yet."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="consent_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} v{self.version}"

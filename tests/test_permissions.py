@@ -15,6 +15,7 @@ from cadres.forms.units import versions_of
 from cadres.imports.uploads import save_upload
 from cadres.models import (
     AuditEvent,
+    Consent,
     DataRequest,
     DataRequestKind,
     GrantRole,
@@ -128,6 +129,11 @@ MATRIX = [
     ("data_request_answer", lambda w: [w["correction"].pk], "post", expect(manager=302, provincial=302,
                                                                             secretary=302)),
     ("data_request_decide", lambda w: [w["erasure"].pk], "post", expect(provincial=302)),
+    # The privacy notice: for anyone to read; accepting it and withdrawing, one's own consent.
+    ("privacy_notice", lambda w: [], "get", expect(default=200, anonymous=200)),
+    ("privacy_notice", lambda w: [], "post", expect(default=302)),
+    ("consent_withdraw", lambda w: [], "get", EVERYONE),
+    ("consent_withdraw", lambda w: [], "post", expect(default=302)),
     ("join", lambda w: [], "get", expect(default=200, anonymous=200)),
     ("join_register", lambda w: [], "get", expect(default=302, anonymous=302)),
     ("join_request_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
@@ -212,6 +218,10 @@ def _status(key):
 
 
 PROOFS = {
+    "privacy_notice": Proof(lambda w, user: {}, lambda w, user: Consent.objects.filter(user=user).count()
+                            if user else None),
+    "consent_withdraw": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(
+        action="consent.withdraw", actor=user).count() if user else None),
     # The member already has a correction waiting: refused, with the message on the page.
     "my_data_requests": Proof(lambda w, user: {"kind": DataRequestKind.CORRECTION, "body": "Sửa số điện thoại."},
                               lambda w, user: _requests_of(user), refused=("member",)),
@@ -245,7 +255,7 @@ PROOFS = {
 # The health endpoint is public by design and tested in test_infrastructure.
 UNGATED = {"healthz"}
 # Pages for people who have no account yet.
-PUBLIC = {"join", "join_register"}
+PUBLIC = {"join", "join_register", "privacy_notice"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -179,6 +179,10 @@ CASES: dict[str, Case] = {
     # --- personal data ---
     "cadres.services.erasure.cadre_deidentify": Case(lambda w: dict(cadre=w["member_cadre"], reason="Theo yêu cầu"),
                                                      allowed="provincial", refused=("manager", "foreign", "member")),
+    "cadres.services.consent.consent_give": Case(lambda w: dict(user=w["people"]["member"]), allowed="member",
+                                                 refused=("manager", "sibling", "foreign")),
+    "cadres.services.consent.consent_withdraw": Case(lambda w: dict(user=w["people"]["member"]), allowed="member",
+                                                     refused=("manager", "sibling", "foreign")),
     "cadres.services.data_requests.data_request_create": Case(lambda w: dict(
         cadre=w["member_cadre"], kind=DataRequestKind.CORRECTION, body="Sửa ngày sinh"),
         allowed="member", refused=("manager", "sibling", "foreign")),

@@ -9,4 +9,6 @@ urlpatterns = [
     path("data-requests/<int:pk>/", privacy.data_request_detail, name="data_request_detail"),
     path("data-requests/<int:pk>/answer/", privacy.data_request_answer, name="data_request_answer"),
     path("data-requests/<int:pk>/decide/", privacy.data_request_decide, name="data_request_decide"),
+    path("privacy/", privacy.privacy_notice, name="privacy_notice"),
+    path("me/consent/withdraw/", privacy.consent_withdraw, name="consent_withdraw"),
 ]

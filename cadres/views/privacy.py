@@ -3,6 +3,7 @@ about one's data (correction, erasure) and their answers."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -10,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres import selectors
+from cadres import privacy, selectors
 from cadres.forms.privacy import DataRequestAnswerForm, DataRequestDecideForm, DataRequestForm
-from cadres.services import data_requests
+from cadres.services import consent as consent_service, data_requests
 
 RECORDS_PER_PAGE = 50
 
@@ -108,3 +109,29 @@ def data_request_decide(request, pk: int):
         messages.success(request, _("The person's data was de-identified.") if approve
                          else _("The request was refused; the cadre reads your reason."))
     return redirect("data_request_detail", pk=pk)
+
+
+def privacy_notice(request):
+    """The privacy notice, for anyone (linked from the invitation and the join page); a
+    logged-in person accepts it here."""
+    consent = privacy.current_consent(request.user) if request.user.is_authenticated else None
+    if request.method == "POST":
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        consent_service.consent_give(user=request.user, acting_user=request.user)
+        request.session[privacy.SESSION_KEY] = False
+        messages.success(request, _("Thank you: your consent was recorded."))
+        return redirect("my_profile" if selectors.own_cadre(request.user) else "home")
+    return render(request, "cadres/privacy/notice.html", {**privacy.notice_context(), "consent": consent})
+
+
+@login_required
+def consent_withdraw(request):
+    """What withdrawing means, and the button that does it."""
+    if request.method == "POST":
+        consent_service.consent_withdraw(user=request.user, acting_user=request.user)
+        request.session[privacy.SESSION_KEY] = True
+        messages.success(request, _("Your consent was withdrawn and your optional details were cleared."))
+        return redirect("privacy_notice")
+    return render(request, "cadres/privacy/consent_withdraw.html", {
+        "consent": privacy.current_consent(request.user), "contact_email": privacy.notice_context()["contact_email"]})
