@@ -752,3 +752,56 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} v{self.version}"
+
+
+# Decree 356/2025/NĐ-CP: the controller notifies the specialised authority within 72 hours.
+BREACH_NOTIFY_HOURS = 72
+
+
+class Breach(models.Model):
+    """A personal-data breach: what happened, when it was detected, how many people it
+    touched, what was done, and when the authority was notified (within 72 hours of its
+    detection). Recorded by the province's staff; platform admins see every tenant's, and
+    record platform-wide ones (no tenant)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    title = models.CharField(_("what happened"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    data_categories = models.CharField(_("data concerned"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    detected_at = models.DateTimeField(_("detected at"))
+    people_affected = models.PositiveIntegerField(_("people affected"), default=0)
+    measures = models.TextField(_("measures taken"), blank=True)
+    notified_at = models.DateTimeField(_("authority notified at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data breach")
+        verbose_name_plural = _("data breaches")
+        ordering = ["-detected_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def notify_by(self) -> datetime.datetime:
+        return self.detected_at + datetime.timedelta(hours=BREACH_NOTIFY_HOURS)
+
+    @property
+    def is_notified(self) -> bool:
+        return self.notified_at is not None
+
+    @property
+    def hours_left(self) -> int:
+        """Whole hours to the deadline (negative once it passed); 0 once notified."""
+        if self.is_notified:
+            return 0
+        return int((self.notify_by - timezone.now()).total_seconds() // 3600)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.notified_at or timezone.now()) > self.notify_by

@@ -26,6 +26,7 @@ from cadres.models import (
     AccessSubject,
     AnyUser,
     AuditEvent,
+    Breach,
     Cadre,
     DataRequest,
     DataRequestKind,
@@ -661,3 +662,26 @@ def decides_data_request(user: AnyUser, request: DataRequest) -> bool:
     if request.kind == DataRequestKind.ERASURE:
         return request.tenant_id in access.provincial_tenant_ids
     return access.manages_path(request.unit.path)
+
+
+# --- Breach register -----------------------------------------------------------------------
+
+
+def breaches_of(tenant_id: int) -> QuerySet[Breach]:
+    """The province's register, newest first; the caller checked `is_provincial_staff`."""
+    return Breach.objects.filter(tenant_id=tenant_id).select_related("tenant", "recorded_by")
+
+
+def get_breach_for_user(user: AnyUser, pk: int) -> Breach:
+    breach = Breach.objects.filter(pk=pk, tenant_id__in=access_for(user).provincial_tenant_ids).select_related(
+        "tenant", "recorded_by").first()
+    if breach is None:
+        raise Http404
+    return breach
+
+
+def get_provincial_tenant_for_user(user: AnyUser, tenant_slug: str) -> Tenant:
+    tenant = Tenant.objects.filter(slug=tenant_slug, pk__in=access_for(user).provincial_tenant_ids).first()
+    if tenant is None:
+        raise Http404
+    return tenant

@@ -10,11 +10,13 @@ nothing changed.
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from cadres.forms.units import versions_of
 from cadres.imports.uploads import save_upload
 from cadres.models import (
     AuditEvent,
+    Breach,
     Consent,
     DataRequest,
     DataRequestKind,
@@ -78,8 +80,10 @@ def world_once(module_db):
                                             body="Ngày sinh của tôi là 09/03/1996.")
     erasure = DataRequest.objects.create(tenant=root.tenant, cadre=member, unit=b1, kind=DataRequestKind.ERASURE,
                                          body="Tôi đã thôi công tác Đoàn.")
+    breach = Breach.objects.create(tenant=root.tenant, title="Lộ tệp danh sách", detected_at=timezone.now(),
+                                   people_affected=5)
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job,
-            "notice": notice, "d1": d1, "correction": correction, "erasure": erasure}
+            "notice": notice, "d1": d1, "correction": correction, "erasure": erasure, "breach": breach}
 
 
 @pytest.fixture
@@ -134,6 +138,12 @@ MATRIX = [
     ("privacy_notice", lambda w: [], "post", expect(default=302)),
     ("consent_withdraw", lambda w: [], "get", EVERYONE),
     ("consent_withdraw", lambda w: [], "post", expect(default=302)),
+    # The breach register: the province's staff.
+    ("breach_list", lambda w: ["a"], "get", expect(provincial=200)),
+    ("breach_list", lambda w: ["a"], "post", expect(provincial=302)),
+    ("breach_detail", lambda w: [w["breach"].pk], "get", expect(provincial=200)),
+    ("breach_detail", lambda w: [w["breach"].pk], "post", expect(provincial=302)),
+    ("breach_pdf", lambda w: [w["breach"].pk], "get", expect(provincial=200)),
     ("join", lambda w: [], "get", expect(default=200, anonymous=200)),
     ("join_register", lambda w: [], "get", expect(default=302, anonymous=302)),
     ("join_request_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
@@ -217,7 +227,15 @@ def _status(key):
     return lambda w, user: DataRequest.objects.get(pk=w[key].pk).status
 
 
+def _breach_payload(title):
+    when = f"{timezone.localtime():%d/%m/%Y %H:%M}"
+    return lambda w, user: {"title": title, "detected_at": when, "people_affected": "5"}
+
+
 PROOFS = {
+    "breach_list": Proof(_breach_payload("Mất điện thoại có dữ liệu"), lambda w, user: Breach.objects.count()),
+    "breach_detail": Proof(_breach_payload("Lộ tệp danh sách (đã xác minh)"),
+                           lambda w, user: Breach.objects.get(pk=w["breach"].pk).title),
     "privacy_notice": Proof(lambda w, user: {}, lambda w, user: Consent.objects.filter(user=user).count()
                             if user else None),
     "consent_withdraw": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(

@@ -26,7 +26,7 @@ from django_scopes import scopes_disabled
 from PIL import Image
 
 from cadres.actors import SYSTEM
-from cadres.models import DataRequest, DataRequestKind, GrantRole, JoinRequest, Position, PositionRole, UnitLevel
+from cadres.models import Breach, DataRequest, DataRequestKind, GrantRole, JoinRequest, Position, PositionRole, UnitLevel
 from cadres.services.people import NewPosition
 from cadres.services.reorganise import NewUnit
 from evaluations.models import CapMode, CycleStatus, DeadlineKind, FeedbackSource
@@ -179,6 +179,12 @@ CASES: dict[str, Case] = {
     # --- personal data ---
     "cadres.services.erasure.cadre_deidentify": Case(lambda w: dict(cadre=w["member_cadre"], reason="Theo yêu cầu"),
                                                      allowed="provincial", refused=("manager", "foreign", "member")),
+    "cadres.services.breaches.breach_record": Case(lambda w: dict(
+        tenant=w["root"].tenant, title="Lộ tệp", detected_at=timezone.now(), people_affected=2),
+        allowed="provincial", refused=("manager", "foreign", "member")),
+    "cadres.services.breaches.breach_update": Case(lambda w: dict(
+        breach=Breach.objects.create(tenant=w["root"].tenant, title="Lộ tệp", detected_at=timezone.now()),
+        measures="Thu hồi tệp"), allowed="provincial", refused=("manager", "foreign", "member")),
     "cadres.services.consent.consent_give": Case(lambda w: dict(user=w["people"]["member"]), allowed="member",
                                                  refused=("manager", "sibling", "foreign")),
     "cadres.services.consent.consent_withdraw": Case(lambda w: dict(user=w["people"]["member"]), allowed="member",

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cadres.views import privacy
+from cadres.views import breaches, privacy
 
 urlpatterns = [
     path("me/access-log/", privacy.my_access_log, name="my_access_log"),
@@ -11,4 +11,7 @@ urlpatterns = [
     path("data-requests/<int:pk>/decide/", privacy.data_request_decide, name="data_request_decide"),
     path("privacy/", privacy.privacy_notice, name="privacy_notice"),
     path("me/consent/withdraw/", privacy.consent_withdraw, name="consent_withdraw"),
+    path("breaches/<slug:tenant_slug>/", breaches.breach_list, name="breach_list"),
+    path("breaches/record/<int:pk>/", breaches.breach_detail, name="breach_detail"),
+    path("breaches/record/<int:pk>/pdf/", breaches.breach_pdf, name="breach_pdf"),
 ]
