@@ -23,6 +23,10 @@ _ROLE_ORDER = [GrantRole.PROVINCIAL_STAFF, "secretary", "deputy_secretary", Gran
                "standing_member", GrantRole.REVIEWER, "executive_member", "full_time_staff"]
 
 
+# Subjects written with one INSERT up to this many (a list page), with COPY beyond (an export).
+COPY_ABOVE = 1000
+
+
 def viewer_role(user: User) -> tuple[str, str]:
     """(role, unit name) that best says in which capacity the user reads: their highest
     grant or active position, nearest the root. Computed once per request."""
@@ -60,8 +64,11 @@ def access_record(
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "", path=path[:300], subject_count=len(ids),
         )
-        # An export of a whole province names tens of thousands: COPY on PostgreSQL.
-        insert_many([AccessSubject(record=record, cadre_id=pk) for pk in ids])
+        subjects = [AccessSubject(record=record, cadre_id=pk) for pk in ids]
+        if len(subjects) > COPY_ABOVE:  # an export of a whole province: COPY on PostgreSQL
+            insert_many(subjects)
+        else:  # a page: one INSERT
+            AccessSubject.objects.bulk_create(subjects)
     return record
 
 

@@ -129,7 +129,7 @@ def cadre_deidentify(*, cadre: Cadre, reason: str, acting_user: Actor) -> Cadre:
     retention job, as the system). The audit row keeps the reason, never the data."""
     require(acting_user, lambda user: is_provincial_staff(user, cadre.tenant_id),
             _("Only the province's staff can de-identify a person."))
-    cadre = Cadre.objects.with_scopes_disabled().select_for_update().select_related("user").get(pk=cadre.pk)
+    cadre = Cadre.objects.with_scopes_disabled().select_for_update(of=("self",)).select_related("user").get(pk=cadre.pk)
     if cadre.deidentified_at is not None:
         raise Refusal(_("This person's data was already de-identified."), "already_done")
     needles = _needles(cadre)
