@@ -5,7 +5,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import Tenant
+from cadres.models import Breach, Tenant
 from cadres.services.units import tenant_create
 
 
@@ -40,3 +40,12 @@ class TenantAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Breach)
+class BreachAdmin(admin.ModelAdmin):
+    """Every tenant's breach register, and platform-wide incidents (no tenant)."""
+
+    list_display = ["title", "tenant", "detected_at", "people_affected", "notified_at"]
+    list_filter = ["tenant"]
+    exclude = ["recorded_by"]

@@ -12,3 +12,8 @@ class CadresConfig(AppConfig):
         from cadres.models import Notice
 
         post_save.connect(tasks.notice_saved, sender=Notice, dispatch_uid="cadres.notice_saved")
+        from django.contrib.auth.signals import user_logged_in
+
+        from cadres import privacy
+
+        user_logged_in.connect(privacy.remember_pending, dispatch_uid="cadres.privacy_notice")

@@ -305,6 +305,10 @@ class Cadre(models.Model):
     sort_key = models.CharField(max_length=600, editable=False, db_index=True)
     search_text = models.CharField(max_length=250, editable=False, db_index=True)
     archived_at = models.DateTimeField(_("archived at"), null=True, blank=True)
+    # Set when the person's identifying data was replaced by placeholders (`cadres.services.erasure`).
+    deidentified_at = models.DateTimeField(_("de-identified at"), null=True, blank=True)
+    # When provincial staff were told the retention job will de-identify this person.
+    retention_noticed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -581,6 +585,7 @@ class NoticeKind(models.TextChoices):
     PROGRAMME_CHANGED = "programme_changed", _("Programme changed")
     REMINDER = "reminder", _("Reminder")
     INITIATIVE = "initiative", _("Initiative decided")
+    RETENTION = "retention", _("Personal data retention")
 
 
 class Notice(models.Model):
@@ -618,3 +623,185 @@ class Notice(models.Model):
     @property
     def is_unread(self) -> bool:
         return self.read_at is None
+
+
+class AccessKind(models.TextChoices):
+    """What was read of a person (Law 91/2025: the data subject may know who accessed their data)."""
+
+    PROFILE = "profile", _("Profile")
+    FORM = "form", _("Form")
+    FORM_PDF = "form_pdf", _("Form PDF")
+    LIST = "list", _("List of cadres")
+    EXPORT = "export", _("Export")
+    REPORT = "report", _("Report naming cadres")
+    MY_DATA = "my_data", _("Download of one's data")
+    API = "api", _("API response")
+
+
+class AccessRecord(models.Model):
+    """One reading of cadres' personal data: who read it, in which role, when, what, and of
+    how many people (`AccessSubject` rows name them). A list page or an export is one record
+    with all the people it showed, written in the request by `cadres.services.access_log`.
+
+    `viewer` is empty for an API client (its `viewer_label` names it) and once the viewer's
+    account is gone; `viewer_label` and `viewer_role`/`viewer_unit` keep who they were then."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    viewer_label = models.CharField(max_length=200, blank=True)
+    # A PositionRole or GrantRole value ("" for a cadre reading as themselves or an API client).
+    viewer_role = models.CharField(max_length=30, blank=True)
+    viewer_unit = models.CharField(max_length=200, blank=True)
+    kind = models.CharField(max_length=20, choices=AccessKind.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=40, blank=True)
+    path = models.CharField(max_length=300, blank=True)
+    subject_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} by {self.viewer_label} ({self.subject_count})"
+
+    @property
+    def role_display(self) -> str:
+        roles = dict(PositionRole.choices) | dict(GrantRole.choices)
+        role = str(roles.get(self.viewer_role, ""))
+        return " – ".join(part for part in (role, self.viewer_unit) if part)
+
+
+class AccessSubject(models.Model):
+    """A cadre whose data an access record read: "who viewed my file" is one indexed query."""
+
+    record = models.ForeignKey(AccessRecord, on_delete=models.CASCADE, related_name="subjects")
+    cadre = models.ForeignKey(Cadre, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        indexes = [models.Index(fields=["cadre", "record"], name="access_subject_cadre")]
+
+
+# What replaces a de-identified person's name wherever it was held.
+DEIDENTIFIED = "(đã ẩn danh)"
+
+
+class DataRequestKind(models.TextChoices):
+    CORRECTION = "correction", _("Correction")
+    ERASURE = "erasure", _("Erasure")
+
+
+class DataRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    DONE = "done", _("Done")
+    REFUSED = "refused", _("Refused")
+
+
+class DataRequest(models.Model):
+    """A cadre's request about their own data (Law 91/2025/QH15): a correction, answered by
+    a manager of their unit in the app; an erasure, decided by the province's staff, with a
+    reason when refused. `unit` is the cadre's unit when they asked: whose inbox it is in."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="data_requests")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(_("kind"), max_length=12, choices=DataRequestKind.choices)
+    status = models.CharField(_("status"), max_length=10, choices=DataRequestStatus.choices,
+                              default=DataRequestStatus.PENDING)
+    body = models.TextField(_("request"))
+    answer = models.TextField(_("answer"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "status", "kind"], name="data_request_pending")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.pk}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == DataRequestStatus.PENDING
+
+    def get_absolute_url(self) -> str:
+        return reverse("data_request_detail", args=[self.pk])
+
+
+class Consent(models.Model):
+    """A person's acceptance of one version of the privacy notice (`cadres.privacy`), and its
+    withdrawal. A new version of the notice asks again: nobody has accepted it yet."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="consents")
+    version = models.CharField(max_length=20)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="consent_once_per_version")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} v{self.version}"
+
+
+# Decree 356/2025/NĐ-CP: the controller notifies the specialised authority within 72 hours.
+BREACH_NOTIFY_HOURS = 72
+
+
+class Breach(models.Model):
+    """A personal-data breach: what happened, when it was detected, how many people it
+    touched, what was done, and when the authority was notified (within 72 hours of its
+    detection). Recorded by the province's staff; platform admins see every tenant's, and
+    record platform-wide ones (no tenant)."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    title = models.CharField(_("what happened"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    data_categories = models.CharField(_("data concerned"), max_length=300, blank=True)
+    occurred_at = models.DateTimeField(_("occurred at"), null=True, blank=True)
+    detected_at = models.DateTimeField(_("detected at"))
+    people_affected = models.PositiveIntegerField(_("people affected"), default=0)
+    measures = models.TextField(_("measures taken"), blank=True)
+    notified_at = models.DateTimeField(_("authority notified at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("data breach")
+        verbose_name_plural = _("data breaches")
+        ordering = ["-detected_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def notify_by(self) -> datetime.datetime:
+        return self.detected_at + datetime.timedelta(hours=BREACH_NOTIFY_HOURS)
+
+    @property
+    def is_notified(self) -> bool:
+        return self.notified_at is not None
+
+    @property
+    def hours_left(self) -> int:
+        """Whole hours to the deadline (negative once it passed); 0 once notified."""
+        if self.is_notified:
+            return 0
+        return int((self.notify_by - timezone.now()).total_seconds() // 3600)
+
+    @property
+    def is_overdue(self) -> bool:
+        return (self.notified_at or timezone.now()) > self.notify_by

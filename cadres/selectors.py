@@ -22,9 +22,15 @@ from django_scopes import scopes_disabled
 
 from cadres.actors import System
 from cadres.models import (
+    AccessRecord,
+    AccessSubject,
     AnyUser,
     AuditEvent,
+    Breach,
     Cadre,
+    DataRequest,
+    DataRequestKind,
+    DataRequestStatus,
     Grant,
     GrantRole,
     ImportJob,
@@ -591,3 +597,91 @@ def get_notice_for_user(user: AnyUser, notice_id: int) -> Notice:
     if notice is None:
         raise Http404
     return notice
+
+
+# --- Access log (who read whose data) -----------------------------------------------------
+
+
+def access_records_about(cadre: Cadre) -> QuerySet[AccessRecord]:
+    """Everyone who read the cadre's data, newest first: "Ai đã xem hồ sơ của tôi"."""
+    subjects = AccessSubject.objects.filter(cadre=cadre)
+    return (AccessRecord.objects.filter(tenant_id=cadre.tenant_id, pk__in=subjects.values("record_id"))
+            .order_by("-created_at", "-id"))
+
+
+def unit_access_records(unit: Unit) -> QuerySet[AccessRecord]:
+    """Reads of the data of cadres holding a position in the unit's subtree, newest first;
+    the root's is the whole tenant's. The caller has checked that the user manages `unit`."""
+    records = AccessRecord.objects.filter(tenant_id=unit.tenant_id)
+    if unit.depth > 1:
+        held = Position.objects.filter(unit__path__startswith=unit.path, unit__tenant_id=unit.tenant_id)
+        subjects = AccessSubject.objects.filter(cadre_id__in=held.values("cadre_id"))
+        records = records.filter(pk__in=subjects.values("record_id"))
+    return records.order_by("-created_at", "-id")
+
+
+def exported_cadre_ids(unit: Unit) -> QuerySet[Position, int]:
+    """The cadres the subtree's cadre export names (`cadres.imports.people.export_rows`)."""
+    return Position.objects.held().filter(
+        unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path, unit__archived_at__isnull=True,
+        cadre__archived_at__isnull=True).values_list("cadre_id", flat=True)
+
+
+# --- Requests about one's data ----------------------------------------------------------
+
+
+def data_requests_awaiting(user: AnyUser) -> QuerySet[DataRequest]:
+    """Pending requests the user decides: corrections in the subtrees they manage, erasures
+    in the provinces whose staff they are."""
+    access = access_for(user)
+    return DataRequest.objects.filter(
+        Q(kind=DataRequestKind.CORRECTION) & _paths_q(access.managed_paths, "unit__")
+        | Q(kind=DataRequestKind.ERASURE, tenant_id__in=access.provincial_tenant_ids),
+        status=DataRequestStatus.PENDING,
+    )
+
+
+def own_data_requests(cadre: Cadre) -> QuerySet[DataRequest]:
+    return DataRequest.objects.filter(cadre=cadre).order_by("-created_at", "-id")
+
+
+def get_data_request_for_user(user: AnyUser, pk: int) -> DataRequest:
+    """A request the user made or decides (answered ones too); anyone else's is a 404."""
+    access = access_for(user)
+    decides = (Q(kind=DataRequestKind.CORRECTION) & _paths_q(access.managed_paths, "unit__")
+               | Q(kind=DataRequestKind.ERASURE, tenant_id__in=access.provincial_tenant_ids))
+    request = (DataRequest.objects.filter(decides | Q(cadre_id=access.cadre_id or 0), pk=pk)
+               .select_related("cadre", "unit", "decided_by").first())
+    if request is None:
+        raise Http404
+    return request
+
+
+def decides_data_request(user: AnyUser, request: DataRequest) -> bool:
+    access = access_for(user)
+    if request.kind == DataRequestKind.ERASURE:
+        return request.tenant_id in access.provincial_tenant_ids
+    return access.manages_path(request.unit.path)
+
+
+# --- Breach register -----------------------------------------------------------------------
+
+
+def breaches_of(tenant_id: int) -> QuerySet[Breach]:
+    """The province's register, newest first; the caller checked `is_provincial_staff`."""
+    return Breach.objects.filter(tenant_id=tenant_id).select_related("tenant", "recorded_by")
+
+
+def get_breach_for_user(user: AnyUser, pk: int) -> Breach:
+    breach = Breach.objects.filter(pk=pk, tenant_id__in=access_for(user).provincial_tenant_ids).select_related(
+        "tenant", "recorded_by").first()
+    if breach is None:
+        raise Http404
+    return breach
+
+
+def get_provincial_tenant_for_user(user: AnyUser, tenant_slug: str) -> Tenant:
+    tenant = Tenant.objects.filter(slug=tenant_slug, pk__in=access_for(user).provincial_tenant_ids).first()
+    if tenant is None:
+        raise Http404
+    return tenant

@@ -9,3 +9,7 @@ unit_impact = Signal()
 # Sent inside a reorganisation's transaction once positions have moved (kwargs: moves, a
 # list of (cadre id, from unit id, to unit id)): open forms follow their cadres.
 positions_transferred = Signal()
+# Sent inside `cadre_deidentify`'s transaction, before the generic sweep (kwargs: cadre,
+# placeholder): each app replaces the identifying data it owns about the cadre (the forms'
+# copies of name and birth date, their snapshots, evidence files) and keeps the rest.
+deidentifying = Signal()

@@ -13,7 +13,7 @@ from django_scopes import scope, scopes_disabled
 from kombu.exceptions import OperationalError as KombuOperationalError
 
 from cadres.models import ImportJob, Notice, NoticeEmail, Tenant, Unit
-from cadres.services import accounts, notices
+from cadres.services import access_log, accounts, notices, retention
 from cadres.services.imports import import_job_run
 from cadres.services.jobs import jobs_to_resend
 
@@ -174,3 +174,15 @@ def resend_unsent() -> int:
     sent = sum(_send_import_job(job_id) for job_id in jobs_to_resend(ImportJob.objects.with_scopes_disabled()))
     return sent + sum(_send_notice_email(tenant_id, notice_id)
                       for tenant_id, notice_id in notices.notices_to_resend())
+
+
+@shared_task
+def purge_access_records() -> int:
+    """Beat, nightly: the access log keeps `ACCESS_LOG_RETENTION_MONTHS` of records."""
+    return access_log.access_records_purge()
+
+
+@shared_task
+def deidentify_past_retention() -> list[int]:
+    """Beat, nightly: tell the staff of those due soon; de-identify those due and told of."""
+    return list(retention.retention_run())

@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from cadres.models import Tenant
 from cadres.services.audit import audit_record
 
-PLATFORM_MODELS = frozenset({"cadres.tenant"})
+PLATFORM_MODELS = frozenset({"cadres.tenant", "cadres.breach"})
 PLATFORM_APPS = frozenset({"django_celery_beat"})
 LOG_ACTIONS = {ADDITION: "platform_admin.add", CHANGE: "platform_admin.change", DELETION: "platform_admin.delete"}
 

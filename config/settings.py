@@ -337,6 +337,16 @@ IMPORT_READ_SECONDS = env_int("IMPORT_READ_SECONDS", 20)
 IMPORT_INLINE_PREVIEW_BYTES = env_int("IMPORT_INLINE_PREVIEW_BYTES", 256 * 1024)
 # An import inserts new cadres and positions this many rows per statement (and reports progress as often).
 IMPORT_WRITE_BATCH = env_int("IMPORT_WRITE_BATCH", 2000)
+# Personal data (Law 91/2025/QH15, Decree 356/2025/NĐ-CP): who read a cadre's data is kept
+# this long; people holding no position for this many years are de-identified.
+ACCESS_LOG_RETENTION_MONTHS = env_int("ACCESS_LOG_RETENTION_MONTHS", 24)
+DEIDENTIFY_AFTER_YEARS = env_int("DEIDENTIFY_AFTER_YEARS", 5)
+# Provincial staff are told this many days before the retention job de-identifies someone.
+DEIDENTIFY_NOTICE_DAYS = env_int("DEIDENTIFY_NOTICE_DAYS", 30)
+# The controller and the data-protection contact, named in the privacy notice.
+DATA_CONTROLLER = env_str("DATA_CONTROLLER", "Ban Thường vụ Tỉnh Đoàn (bên kiểm soát dữ liệu)")
+DATA_PROTECTION_CONTACT = env_str("DATA_PROTECTION_CONTACT", "Ban Tổ chức – Kiểm tra Tỉnh Đoàn")
+DATA_PROTECTION_EMAIL = env_str("DATA_PROTECTION_EMAIL", "baove-dulieu@localhost")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -17,3 +17,4 @@ class EvaluationsConfig(AppConfig):
         from models_registry.signals import programme_changed
 
         programme_changed.connect(receivers.programme_changed, dispatch_uid="evaluations.programme_changed")
+        signals.deidentifying.connect(receivers.cadre_deidentifying, dispatch_uid="evaluations.deidentifying")

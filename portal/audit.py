@@ -131,6 +131,18 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("report_file.download", gettext_lazy("Document downloaded")),
         ("figures.snapshot", gettext_lazy("Figures frozen")),
     ]),
+    (gettext_lazy("Personal data"), [
+        ("cadre.deidentify", gettext_lazy("Person's data de-identified")),
+        ("data_request.create", gettext_lazy("Request about one's data made")),
+        ("data_request.answer", gettext_lazy("Correction request answered")),
+        ("data_request.approve", gettext_lazy("Erasure request approved")),
+        ("data_request.refuse", gettext_lazy("Erasure request refused")),
+        ("retention.notice", gettext_lazy("Told of the people due for de-identification")),
+        ("consent.give", gettext_lazy("Privacy notice accepted")),
+        ("consent.withdraw", gettext_lazy("Consent withdrawn")),
+        ("breach.record", gettext_lazy("Data breach recorded")),
+        ("breach.update", gettext_lazy("Data breach updated")),
+    ]),
     (gettext_lazy("Platform admin"), [
         ("platform_admin.add", gettext_lazy("Added in the platform admin")),
         ("platform_admin.change", gettext_lazy("Changed in the platform admin")),

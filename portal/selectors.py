@@ -20,8 +20,8 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from cadres.models import AnyUser, AuditEvent, JoinRequest, JoinRequestStatus, Unit
-from cadres.selectors import access_for, join_requests_for
+from cadres.models import AnyUser, AuditEvent, DataRequest, DataRequestKind, JoinRequest, JoinRequestStatus, Unit
+from cadres.selectors import access_for, data_requests_awaiting, join_requests_for
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     AssessmentState,
@@ -104,6 +104,14 @@ def _join_link(join_request: JoinRequest) -> str:
     return join_request.get_absolute_url()
 
 
+def _data_requests(kind: str) -> Callable[[AnyUser], QuerySet[DataRequest]]:
+    return lambda user: data_requests_awaiting(user).filter(kind=kind)
+
+
+def _data_request_link(data_request: DataRequest) -> str:
+    return data_request.get_absolute_url()
+
+
 FORM_RELATED = ("cadre", "unit", "cycle")
 KINDS: tuple[InboxKind, ...] = (
     InboxKind("registration", _("Registration to review"), Registration,
@@ -121,6 +129,11 @@ KINDS: tuple[InboxKind, ...] = (
               ("unit__tenant", "cycle"), _report_link),
     InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",
               ("cadre", "unit"), _join_link),
+    # Requests about one's data (Law 91/2025/QH15): a correction for the unit's managers, an erasure for the province.
+    InboxKind("data_correction", _("Data correction to answer"), DataRequest,
+              _data_requests(DataRequestKind.CORRECTION), "created_at", ("cadre", "unit"), _data_request_link),
+    InboxKind("data_erasure", _("Data erasure to decide"), DataRequest,
+              _data_requests(DataRequestKind.ERASURE), "created_at", ("cadre", "unit"), _data_request_link),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
 

@@ -73,6 +73,7 @@ def manage(request):
     query = request.GET.get("q", "").strip()[:100]
     return render(request, "portal/manage.html", {
         "is_provincial": bool(access.provincial_tenant_ids),
+        "provincial_tenants": selectors.tenants_visible_to(request.user).filter(pk__in=access.provincial_tenant_ids),
         "managed_roots": selectors.managed_roots(request.user),
         "query": query,
         "found_units": selectors.search_units(request.user, query, limit=20).select_related("tenant") if query else None,

@@ -10,11 +10,16 @@ nothing changed.
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from cadres.forms.units import versions_of
 from cadres.imports.uploads import save_upload
 from cadres.models import (
     AuditEvent,
+    Breach,
+    Consent,
+    DataRequest,
+    DataRequestKind,
     GrantRole,
     ImportJob,
     JoinRequest,
@@ -71,8 +76,14 @@ def world_once(module_db):
                             ("provincial", root.tenant), ("foreign_provincial", foreign_root.tenant)]:
         Notice.objects.create(tenant=tenant, recipient=people[persona], kind=NoticeKind.APPROVED, subject="Thông báo",
                               link="/", email=NoticeEmail.NONE)
+    correction = DataRequest.objects.create(tenant=root.tenant, cadre=member, unit=b1, kind=DataRequestKind.CORRECTION,
+                                            body="Ngày sinh của tôi là 09/03/1996.")
+    erasure = DataRequest.objects.create(tenant=root.tenant, cadre=member, unit=b1, kind=DataRequestKind.ERASURE,
+                                         body="Tôi đã thôi công tác Đoàn.")
+    breach = Breach.objects.create(tenant=root.tenant, title="Lộ tệp danh sách", detected_at=timezone.now(),
+                                   people_affected=5)
     return {"people": people, "member_cadre": member, "join_request": join_request, "import_job": import_job,
-            "notice": notice, "d1": d1}
+            "notice": notice, "d1": d1, "correction": correction, "erasure": erasure, "breach": breach}
 
 
 @pytest.fixture
@@ -111,6 +122,28 @@ MATRIX = [
     ("unit_children", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
     ("unit_cadres", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
     ("cadre_detail", lambda w: [w["member_cadre"].pk], "get", expect(**UNIT_OF_B1)),
+    # Personal data: one's own access log (a cadre profile needed); a unit's for its managers.
+    ("my_access_log", lambda w: [], "get", expect(member=200, secretary=200, manager=200, sibling_manager=200)),
+    ("unit_access_log", lambda w: ["a", "D1"], "get", MANAGERS_OF_D1),
+    ("my_data_requests", lambda w: [], "get", expect(member=200, secretary=200, manager=200, sibling_manager=200)),
+    ("my_data_requests", lambda w: [], "post", expect(member=200, secretary=302, manager=302, sibling_manager=302)),
+    # A correction: the cadre and the managers of their unit; an erasure: the cadre and the province's staff.
+    ("data_request_detail", lambda w: [w["correction"].pk], "get", expect(**UNIT_OF_B1)),
+    ("data_request_detail", lambda w: [w["erasure"].pk], "get", expect(member=200, provincial=200)),
+    ("data_request_answer", lambda w: [w["correction"].pk], "post", expect(manager=302, provincial=302,
+                                                                            secretary=302)),
+    ("data_request_decide", lambda w: [w["erasure"].pk], "post", expect(provincial=302)),
+    # The privacy notice: for anyone to read; accepting it and withdrawing, one's own consent.
+    ("privacy_notice", lambda w: [], "get", expect(default=200, anonymous=200)),
+    ("privacy_notice", lambda w: [], "post", expect(default=302)),
+    ("consent_withdraw", lambda w: [], "get", EVERYONE),
+    ("consent_withdraw", lambda w: [], "post", expect(default=302)),
+    # The breach register: the province's staff.
+    ("breach_list", lambda w: ["a"], "get", expect(provincial=200)),
+    ("breach_list", lambda w: ["a"], "post", expect(provincial=302)),
+    ("breach_detail", lambda w: [w["breach"].pk], "get", expect(provincial=200)),
+    ("breach_detail", lambda w: [w["breach"].pk], "post", expect(provincial=302)),
+    ("breach_pdf", lambda w: [w["breach"].pk], "get", expect(provincial=200)),
     ("join", lambda w: [], "get", expect(default=200, anonymous=200)),
     ("join_register", lambda w: [], "get", expect(default=302, anonymous=302)),
     ("join_request_list", lambda w: [], "get", expect(manager=200, sibling_manager=200, provincial=200,
@@ -186,7 +219,33 @@ def _invited(w, user):
     return AuditEvent.objects.filter(action__in=["cadre.invite", "unit.invite_all"]).count()
 
 
+def _requests_of(user):
+    return DataRequest.objects.filter(cadre__user=user).count() if user else None
+
+
+def _status(key):
+    return lambda w, user: DataRequest.objects.get(pk=w[key].pk).status
+
+
+def _breach_payload(title):
+    when = f"{timezone.localtime():%d/%m/%Y %H:%M}"
+    return lambda w, user: {"title": title, "detected_at": when, "people_affected": "5"}
+
+
 PROOFS = {
+    "breach_list": Proof(_breach_payload("Mất điện thoại có dữ liệu"), lambda w, user: Breach.objects.count()),
+    "breach_detail": Proof(_breach_payload("Lộ tệp danh sách (đã xác minh)"),
+                           lambda w, user: Breach.objects.get(pk=w["breach"].pk).title),
+    "privacy_notice": Proof(lambda w, user: {}, lambda w, user: Consent.objects.filter(user=user).count()
+                            if user else None),
+    "consent_withdraw": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(
+        action="consent.withdraw", actor=user).count() if user else None),
+    # The member already has a correction waiting: refused, with the message on the page.
+    "my_data_requests": Proof(lambda w, user: {"kind": DataRequestKind.CORRECTION, "body": "Sửa số điện thoại."},
+                              lambda w, user: _requests_of(user), refused=("member",)),
+    "data_request_answer": Proof(lambda w, user: {"answer": "Đã sửa ngày sinh."}, _status("correction")),
+    "data_request_decide": Proof(lambda w, user: {"decision": "refuse", "reason": "Hồ sơ còn phục vụ kỳ đánh giá."},
+                                 _status("erasure")),
     "unit_join_code": Proof(lambda w, user: {}, lambda w, user: _unit("D1").join_code),
     "unit_invite": Proof(lambda w, user: {}, _invited),
     "unit_new": Proof(lambda w, user: {"code": "G9", "name": "Đoàn xã Mới Lập", "level": UnitLevel.GRASSROOTS,
@@ -214,7 +273,7 @@ PROOFS = {
 # The health endpoint is public by design and tested in test_infrastructure.
 UNGATED = {"healthz"}
 # Pages for people who have no account yet.
-PUBLIC = {"join", "join_register"}
+PUBLIC = {"join", "join_register", "privacy_notice"}
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -26,7 +26,7 @@ from django_scopes import scopes_disabled
 from PIL import Image
 
 from cadres.actors import SYSTEM
-from cadres.models import GrantRole, JoinRequest, Position, PositionRole, UnitLevel
+from cadres.models import Breach, DataRequest, DataRequestKind, GrantRole, JoinRequest, Position, PositionRole, UnitLevel
 from cadres.services.people import NewPosition
 from cadres.services.reorganise import NewUnit
 from evaluations.models import CapMode, CycleStatus, DeadlineKind, FeedbackSource
@@ -132,6 +132,11 @@ def _v(w: dict[str, Any], key: str = "draft") -> int:
     return w[key].lock_version
 
 
+def _data_request(w: dict[str, Any], kind: str) -> DataRequest:
+    cadre = w["member_cadre"]
+    return DataRequest.objects.create(tenant=cadre.tenant, cadre=cadre, unit=w["b1"], kind=kind, body="Yêu cầu")
+
+
 def _criterion(**extra: Any) -> dict[str, Any]:
     return dict(title="Lắng nghe đoàn viên mỗi tuần", kind="qualitative", **extra)
 
@@ -171,6 +176,27 @@ CASES: dict[str, Case] = {
         unit=w["spare"], parts=[NewUnit("G9A", "Đoàn xã Dự Phòng A"), NewUnit("G9B", "Đoàn xã Dự Phòng B")],
         children={}, cadres={})),
     "cadres.services.reorganise.unit_archive": Case(lambda w: dict(unit=w["spare"])),
+    # --- personal data ---
+    "cadres.services.erasure.cadre_deidentify": Case(lambda w: dict(cadre=w["member_cadre"], reason="Theo yêu cầu"),
+                                                     allowed="provincial", refused=("manager", "foreign", "member")),
+    "cadres.services.breaches.breach_record": Case(lambda w: dict(
+        tenant=w["root"].tenant, title="Lộ tệp", detected_at=timezone.now(), people_affected=2),
+        allowed="provincial", refused=("manager", "foreign", "member")),
+    "cadres.services.breaches.breach_update": Case(lambda w: dict(
+        breach=Breach.objects.create(tenant=w["root"].tenant, title="Lộ tệp", detected_at=timezone.now()),
+        measures="Thu hồi tệp"), allowed="provincial", refused=("manager", "foreign", "member")),
+    "cadres.services.consent.consent_give": Case(lambda w: dict(user=w["people"]["member"]), allowed="member",
+                                                 refused=("manager", "sibling", "foreign")),
+    "cadres.services.consent.consent_withdraw": Case(lambda w: dict(user=w["people"]["member"]), allowed="member",
+                                                     refused=("manager", "sibling", "foreign")),
+    "cadres.services.data_requests.data_request_create": Case(lambda w: dict(
+        cadre=w["member_cadre"], kind=DataRequestKind.CORRECTION, body="Sửa ngày sinh"),
+        allowed="member", refused=("manager", "sibling", "foreign")),
+    "cadres.services.data_requests.data_request_answer": Case(lambda w: dict(
+        request=_data_request(w, DataRequestKind.CORRECTION), answer="Đã sửa.")),
+    "cadres.services.data_requests.data_request_decide": Case(lambda w: dict(
+        request=_data_request(w, DataRequestKind.ERASURE), approve=False, reason="Còn phục vụ kỳ đánh giá."),
+        allowed="provincial", refused=("manager", "foreign", "member")),
     # --- programmes ---
     "models_registry.services.programme_create": Case(lambda w: dict(owner_unit=w["d1"], name="Mô hình mới",
                                                                      start_year=2026)),

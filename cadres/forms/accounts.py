@@ -111,6 +111,7 @@ class JoinForm(forms.Form):
     password2 = forms.CharField(
         label=_("Password (again)"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
+    accept_notice = forms.BooleanField(label=_("I have read the privacy notice and I agree to it"))
 
     def clean_full_name(self) -> str:
         return " ".join(self.cleaned_data["full_name"].split())

@@ -15,6 +15,7 @@ from allauth.account.utils import user_pk_to_url_str
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -40,6 +41,7 @@ def _send_invitation(cadre: Cadre, user: User, acting_user: Actor) -> None:
             "cadre": cadre,
             "inviter": acting_user,
             "invitation_url": adapter.get_reset_password_from_key_url(key),
+            "privacy_url": settings.SITE_URL.rstrip("/") + reverse("privacy_notice"),
         },
     )
 

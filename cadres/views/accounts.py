@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
-from cadres import selectors
+from cadres import privacy, selectors
 from cadres.forms.accounts import JoinCodeForm, JoinForm
 from cadres.models import JoinRequestStatus
 from cadres.services import accounts as services
+from cadres.services.consent import consent_give
 
 JOIN_SESSION_KEY = "join_code"
 
@@ -75,7 +76,11 @@ def join_register(request):
             _add_errors(form, error)
         else:
             del request.session[JOIN_SESSION_KEY]
-            login(request, join_request.cadre.user, backend="django.contrib.auth.backends.ModelBackend")
+            account = join_request.cadre.user
+            login(request, account, backend="django.contrib.auth.backends.ModelBackend")
+            with scope(tenant=[unit.tenant_id]):
+                consent_give(user=account, acting_user=account)
+            request.session[privacy.SESSION_KEY] = False
             messages.success(
                 request, _("Your registration was sent to %(unit)s. Its secretary will confirm it.") % {"unit": unit}
             )

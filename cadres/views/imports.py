@@ -13,7 +13,16 @@ from django.views.decorators.http import require_POST
 
 from cadres.forms.imports import ImportUploadForm
 from cadres.imports.uploads import UploadMissing, save_upload, upload_filename
-from cadres.selectors import access_for, get_import_job_for_user, get_managed_unit_for_user, managed_roots, search_units
+from cadres.models import AccessKind, ImportKind
+from cadres.selectors import (
+    access_for,
+    exported_cadre_ids,
+    get_import_job_for_user,
+    get_managed_unit_for_user,
+    managed_roots,
+    search_units,
+)
+from cadres.services.access_log import access_record_request
 from cadres.services.imports import (
     KINDS,
     PREVIEW_ROWS,
@@ -69,6 +78,9 @@ def import_template(request, kind: str):
 def import_export(request, tenant_slug: str, code: str, kind: str):
     unit = get_managed_unit_for_user(request.user, tenant_slug, code)
     spec = _kind(kind)
+    if kind == ImportKind.CADRES:  # the file names every cadre of the subtree
+        access_record_request(request, AccessKind.EXPORT, exported_cadre_ids(unit),
+                              tenant_id=unit.tenant_id, obj=unit)
     return _xlsx_response(export_file(kind=kind, root=unit), f"{spec.file_stem}-{unit.code}.xlsx")
 
 

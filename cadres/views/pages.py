@@ -12,7 +12,8 @@ from django.shortcuts import render
 from cadres import selectors
 from cadres.forms.notices import NoticeEmailForm
 from cadres.forms.unit_filter import unit_suggestions
-from cadres.models import Unit
+from cadres.models import AccessKind, Unit
+from cadres.services.access_log import access_record_request
 
 CADRES_PER_PAGE = 50
 # A huyện may hold a thousand sub-units: the page lists them a page at a time, the tree's
@@ -34,6 +35,7 @@ def my_profile(request):
 @login_required
 def cadre_detail(request, cadre_id: int):
     cadre = selectors.get_cadre_for_user(request.user, cadre_id)
+    access_record_request(request, AccessKind.PROFILE, [cadre], tenant_id=cadre.tenant_id, obj=cadre)
     return render(
         request,
         "cadres/cadre_detail.html",
@@ -108,6 +110,7 @@ def unit_cadres(request, tenant_slug: str, code: str):
     query = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.cadres_in_subtree(unit, query), CADRES_PER_PAGE).get_page(request.GET.get("page"))
     positions = selectors.active_positions_in_subtree(unit, page.object_list)
+    access_record_request(request, AccessKind.LIST, page.object_list, tenant_id=unit.tenant_id, obj=unit)
     rows = [(cadre, positions.get(cadre.pk, [])) for cadre in page.object_list]
     return render(
         request,

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import cycles, drafts, pdf, registrations
+from evaluations.views import cycles, drafts, my_data, pdf, registrations
 
 UNIT = "<slug:tenant_slug>/<str:code>"
 
@@ -20,6 +20,9 @@ urlpatterns = [
     path("registrations/<int:pk>/pdf/", pdf.registration_pdf, name="registration_pdf"),
     path("self-assessments/<int:pk>/pdf/", pdf.self_assessment_pdf, name="self_assessment_pdf"),
     path("review/", registrations.review_queue, name="review_queue"),
+    # "Tải dữ liệu của tôi": everything held about the cadre (Law 91/2025/QH15).
+    path("my-data.json", my_data.my_data_json, name="my_data_json"),
+    path("my-data.pdf", my_data.my_data_pdf, name="my_data_pdf"),
     path("cycles/", cycles.cycle_list, name="cycle_list"),
     path("cycles/<slug:tenant_slug>/open/", cycles.cycle_open, name="cycle_open"),
     path("cycles/<int:pk>/", cycles.cycle_edit, name="cycle_edit"),

@@ -18,6 +18,8 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
+from cadres.models import AccessKind
+from cadres.services.access_log import access_record_request
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import ASSESSMENT_FLOW, EDIT
@@ -117,7 +119,9 @@ def _detail(request, form, status: int = 200, return_values=None, **extra):
 @login_required
 def self_assessment_detail(request, pk: int):
     """The cadre, their reviewers and managers read it; the buttons follow each one's role."""
-    return _detail(request, get_self_assessment_for_user(request.user, pk))
+    form = get_self_assessment_for_user(request.user, pk)
+    access_record_request(request, AccessKind.FORM, [form.cadre_id], tenant_id=form.tenant_id, obj=form)
+    return _detail(request, form)
 
 
 def _refused(request, form, error: ValidationError, **extra):

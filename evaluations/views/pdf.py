@@ -5,8 +5,9 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.utils import timezone, translation
 
-from cadres.models import Cadre, Unit
+from cadres.models import AccessKind, Cadre, Unit
 from cadres.selectors import place_of
+from cadres.services.access_log import access_record_request
 from evaluations.kinds import kind_of
 from evaluations.models import EvidenceFile, Registration
 from evaluations.progress import counted_period, registration_progress
@@ -50,6 +51,8 @@ def _name(user) -> str:
 @login_required
 def registration_pdf(request, pk: int):
     registration = get_registration_for_user(request.user, pk)
+    access_record_request(request, AccessKind.FORM_PDF, [registration.cadre_id], tenant_id=registration.tenant_id,
+                          obj=registration)
     counted_from = counted_period(registration)[0] if registration.was_approved else None
     return _pdf_response(registration, {"commitments": _commitments(registration), "counted_from": counted_from,
                                         "reviewer_name": _name(registration.approved_by)})
@@ -58,6 +61,8 @@ def registration_pdf(request, pk: int):
 @login_required
 def self_assessment_pdf(request, pk: int):
     assessment = get_self_assessment_for_user(request.user, pk)
+    access_record_request(request, AccessKind.FORM_PDF, [assessment.cadre_id], tenant_id=assessment.tenant_id,
+                          obj=assessment)
     results = assessment.results.select_related("commitment__criterion").order_by("commitment__position", "id")
     # The same progress, over the same counted period, as the form's pages.
     progress = dict((commitment.pk, found) for commitment, found

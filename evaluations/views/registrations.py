@@ -15,7 +15,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadres.models import AccessKind
 from cadres.selectors import access_for, own_cadre
+from cadres.services.access_log import access_record_request
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import EDIT, REGISTRATION_FLOW
@@ -231,7 +233,10 @@ def _detail_page(request, registration, *, typed=None, error="", unsent=0, statu
 def registration_detail(request, pk: int):
     """The form read-only, its timeline; for the reviewer the diff since the return and
     the approve / return actions."""
-    return _detail_page(request, get_registration_for_user(request.user, pk))
+    registration = get_registration_for_user(request.user, pk)
+    access_record_request(request, AccessKind.FORM, [registration.cadre_id], tenant_id=registration.tenant_id,
+                          obj=registration)
+    return _detail_page(request, registration)
 
 
 def _reviewable(request, pk: int):

@@ -11,7 +11,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext, gettext_lazy as _, ngettext
 from django.views.decorators.http import require_POST
 
+from cadres.models import AccessKind
 from cadres.selectors import access_for, active_positions_in_subtree, managed_roots, visible_ancestors
+from cadres.services.access_log import access_record_request
 from reports import charts
 from reports.charts import INDICATOR_COLOURS
 from reports.models import ReportFileKind
@@ -99,6 +101,7 @@ def reports_unregistered(request, tenant_slug: str, code: str):
             request.GET.get("page"))
         positions = active_positions_in_subtree(unit, list(page.object_list))
     cadres = list(page.object_list) if page else []
+    access_record_request(request, AccessKind.REPORT, cadres, tenant_id=unit.tenant_id, obj=unit)
     reminded = nudged_today(cadre.user_id for cadre in cadres if cadre.user_id)
     rows = [(cadre, positions.get(cadre.pk, []), cadre.user_id in reminded) for cadre in cadres]
     return render(request, "reports/unregistered.html", {

@@ -37,6 +37,7 @@ def registration(**changes):
         "role": PositionRole.DEPUTY_SECRETARY,
         "password1": "Doan-vien-2026",
         "password2": "Doan-vien-2026",
+        "accept_notice": "on",
     }
     data.update(changes)
     return data

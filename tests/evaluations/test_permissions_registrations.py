@@ -84,6 +84,11 @@ MATRIX = [
     ("registration_pdf", lambda d: [d["submitted"].pk], "get", expect(**READERS_OF_SUBMITTED)),
     ("self_assessment_pdf", lambda d: [d["assessment"].pk], "get",
      expect(secretary=200, deputy=200, manager=200, provincial=200)),
+    # One's own data: anyone with a cadre profile.
+    ("my_data_json", lambda d: [], "get", expect(member=200, secretary=200, deputy=200, manager=200, sibling=200,
+                                                 foreign=200)),
+    ("my_data_pdf", lambda d: [], "get", expect(member=200, secretary=200, deputy=200, manager=200, sibling=200,
+                                                foreign=200)),
     ("review_queue", lambda d: [], "get", expect(default=200, outsider=404, member=404)),
     ("cycle_list", lambda d: [], "get", expect(default=200, outsider=404, member=404)),
     ("cycle_open", lambda d: ["a"], "get", CYCLE_STAFF),

@@ -1,0 +1,151 @@
+"""De-identification (Law 91/2025/QH15: the right to deletion): a person's name, birth date,
+phone, email, dân tộc and evidence files are replaced with placeholders and their account is
+closed, while every record others depend on stays — forms others reviewed, figures,
+snapshots — so no count changes and a reviewer's timeline reads "(đã ẩn danh)".
+
+Three passes, in one transaction with the audit row:
+1. the cadre and their account, field by field (the account row stays as an inactive
+   placeholder with no login, email, phone, keys or grants, so the forms' timelines still
+   say who acted: "(đã ẩn danh)");
+2. the apps above, through `cadres.signals.deidentifying` (the forms' identity copies and
+   snapshots, evidence files, photos);
+3. a sweep of every text and JSON column of the tenant's rows for the person's phone and
+   email, and for their full name when no other cadre of the province bears it (a notice
+   to a reviewer, an import's preview, the admin's log): text that only mentions a name
+   shared by two people cannot say which one it means, so it is left.
+"""
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.apps import apps
+from django.db import models, transaction
+from django.db.models import F, Q, TextField, Value
+from django.db.models.functions import Cast, Replace, Substr
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cadres.models import DEIDENTIFIED, AccessRecord, AuditEvent, Cadre, Grant, Notice, User
+from cadres.selectors import is_provincial_staff
+from cadres.services.audit import audit_record
+from cadres.signals import deidentifying
+from cadres.text import display_phone
+from cadres.transitions import Refusal, User as Actor, require
+
+# Keys that hold a person's identity wherever a JSON document keeps a copy of a profile
+# (audit payloads, form snapshots).
+PERSONAL_KEYS = frozenset({"full_name", "birth_date", "phone", "email", "ethnicity"})
+
+
+def scrub_json(value: Any, needles: Iterable[str] = (), keys: frozenset[str] = PERSONAL_KEYS) -> Any:
+    """`value` with every string under a personal key replaced, and every needle in any string."""
+    needles = [needle for needle in needles if needle]
+    if isinstance(value, dict):
+        return {key: (DEIDENTIFIED if key in keys and item not in (None, "") else scrub_json(item, needles, keys))
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [scrub_json(item, needles, keys) for item in value]
+    if isinstance(value, str):
+        for needle in needles:
+            value = value.replace(needle, DEIDENTIFIED)
+    return value
+
+
+def _needles(cadre: Cadre) -> list[str]:
+    """What identifies the person in free text: phone (every way it is written), email, and the
+    full name unless another cadre of the province has the same one."""
+    found: list[str] = []
+    account = cadre.user
+    for phone in {cadre.phone, getattr(account, "phone", None) or ""} - {""}:
+        national = display_phone(phone)
+        found += [phone, national, national.replace(" ", "")]
+    found += [email for email in {cadre.email.lower(), (getattr(account, "email", None) or "").lower()} if email]
+    names = {cadre.full_name, getattr(account, "full_name", "") or ""} - {"", DEIDENTIFIED}
+    for name in names:
+        namesakes = Cadre.objects.with_scopes_disabled().filter(tenant_id=cadre.tenant_id, full_name=name)
+        if not namesakes.exclude(pk=cadre.pk).exists():
+            found.append(name)
+    # Longest first: a name is never left half-replaced by a shorter needle inside it.
+    return sorted({needle for needle in found if len(needle) >= 5}, key=len, reverse=True)
+
+
+def _sweep(tenant_id: int, needles: list[str]) -> int:
+    """Replace the needles in every text and JSON column of the tenant's rows (and of tables
+    without a tenant); the cadre and account rows are done field by field before."""
+    changed = 0
+    for model in apps.get_models():
+        if model in (Cadre, User) or not model._meta.managed or model._meta.proxy:
+            continue
+        rows = model._base_manager.all()
+        if any(field.name == "tenant" for field in model._meta.concrete_fields):
+            rows = rows.filter(tenant_id=tenant_id)
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.JSONField):
+                changed += _sweep_json(rows, field.attname, needles)
+            elif isinstance(field, models.CharField | models.TextField) and not field.choices and not field.unique:
+                for needle in needles:
+                    replaced: Any = Replace(F(field.attname), Value(needle), Value(DEIDENTIFIED))
+                    if field.max_length:
+                        replaced = Substr(replaced, 1, field.max_length)
+                    changed += rows.filter(**{f"{field.attname}__contains": needle}).update(
+                        **{field.attname: replaced})
+    return changed
+
+
+def _sweep_json(rows: models.QuerySet[Any], name: str, needles: list[str]) -> int:
+    # A JSON column reads as text with non-ASCII letters escaped (SQLite) or not (PostgreSQL).
+    matches = Q()
+    for needle in needles:
+        matches |= Q(_as_text__contains=needle) | Q(_as_text__contains=json.dumps(needle)[1:-1])
+    changed = 0
+    for pk, value in rows.annotate(_as_text=Cast(name, TextField())).filter(matches).values_list("pk", name):
+        rows.model._base_manager.filter(pk=pk).update(**{name: scrub_json(value, needles, frozenset())})
+        changed += 1
+    return changed
+
+
+def _close_account(account: User) -> None:
+    """No login, no address, no number, no keys, no roles, no notices: only the placeholder
+    the timelines of forms others reviewed point at."""
+    EmailAddress.objects.filter(user=account).delete()
+    Authenticator.objects.filter(user=account).delete()
+    Grant.objects.with_scopes_disabled().filter(user=account).delete()
+    Notice.objects.with_scopes_disabled().filter(recipient=account).delete()
+    account.email = None
+    account.phone = None
+    account.full_name = DEIDENTIFIED
+    account.is_active = False
+    account.set_unusable_password()
+    account.save()
+    AccessRecord.objects.with_scopes_disabled().filter(viewer=account).update(viewer_label=DEIDENTIFIED)
+
+
+@transaction.atomic
+def cadre_deidentify(*, cadre: Cadre, reason: str, acting_user: Actor) -> Cadre:
+    """Replace the person's identifying data with placeholders; provincial staff (or the
+    retention job, as the system). The audit row keeps the reason, never the data."""
+    require(acting_user, lambda user: is_provincial_staff(user, cadre.tenant_id),
+            _("Only the province's staff can de-identify a person."))
+    cadre = Cadre.objects.with_scopes_disabled().select_for_update(of=("self",)).select_related("user").get(pk=cadre.pk)
+    if cadre.deidentified_at is not None:
+        raise Refusal(_("This person's data was already de-identified."), "already_done")
+    needles = _needles(cadre)
+    # The audit payloads about the cadre lose their personal keys (a profile change's before/after).
+    for event in AuditEvent.objects.with_scopes_disabled().filter(cadre=cadre):
+        AuditEvent.objects.with_scopes_disabled().filter(pk=event.pk).update(data=scrub_json(event.data, needles))
+    deidentifying.send(sender=Cadre, cadre=cadre, placeholder=DEIDENTIFIED)
+    if cadre.user is not None:
+        _close_account(cadre.user)
+    cadre.full_name = DEIDENTIFIED
+    cadre.birth_date = None
+    cadre.phone = ""
+    cadre.email = ""
+    cadre.ethnicity = ""
+    cadre.deidentified_at = timezone.now()
+    cadre.save()
+    _sweep(cadre.tenant_id, needles)
+    audit_record(actor=acting_user, action="cadre.deidentify", obj=cadre, data={"reason": reason})
+    return cadre
