@@ -22,6 +22,7 @@ from office.xlsx import Percent, write_sheet
 from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
 from reports.services.unit_reports import parent_of
+from reports.trends import trend_context
 
 NUMBER_SUFFIX = {UnitLevel.PROVINCE: "TĐTN-TCKT", UnitLevel.DISTRICT: "HĐTN"}
 
@@ -176,7 +177,14 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
         "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(figure_lines(snapshot["unit"])),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
+        **_trend(cycle, unit, snapshot["unit"]),
     }
+
+
+def _trend(cycle: Cycle, unit: Unit, current: dict) -> dict:
+    """This year against the years before, the chart in the documents' font."""
+    cycles = list(Cycle.objects.filter(tenant_id=cycle.tenant_id, year__lt=cycle.year))
+    return trend_context(unit, cycle, cycles, current, font_family=FONT_FAMILY, size="110mm")
 
 
 def figure_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -213,7 +221,8 @@ def summary_context(cycle: Cycle, unit: Unit) -> dict:
     top = rows[0] if rows else {}
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
             "programme": programme_name(cycle, unit), "lines": figure_lines(top),
-            "table_lines": _without_ratings(figure_lines(top)), "chart": rating_chart_svg(top), "rows": rows}
+            "table_lines": _without_ratings(figure_lines(top)), "chart": rating_chart_svg(top), "rows": rows,
+            **_trend(cycle, unit, top)}
 
 
 def _without_ratings(lines: list[Line]) -> list[Line]:
