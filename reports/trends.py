@@ -146,4 +146,6 @@ def trend_context(unit: Unit, cycle: Cycle, cycles: list[Cycle], current: Figure
     if not years:
         return {"trend": []}
     return {"trend": years, "trend_chart": trend_chart(years, **chart), "trend_legend": legend(),
-            "rating_labels": [str(rating.label) for rating in Rating]}
+            # (name, abbreviation as the units tables print it) per rating, best first.
+            "rating_labels": list(zip([str(rating.label) for rating in Rating],
+                                      [_("Exc."), _("Good"), _("Done"), _("Not done")]))}
