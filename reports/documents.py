@@ -22,7 +22,7 @@ from office.xlsx import Percent, write_sheet
 from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
 from reports.services.unit_reports import parent_of
-from reports.trends import trend_context
+from reports.trends import previous_by_unit, trend_context
 
 NUMBER_SUFFIX = {UnitLevel.PROVINCE: "TĐTN-TCKT", UnitLevel.DISTRICT: "HĐTN"}
 
@@ -171,7 +171,7 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
     frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
     snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
-    return {
+    context = {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
         "programme": programme_name(cycle, unit), "lines": figure_lines(snapshot["unit"]),
         "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(figure_lines(snapshot["unit"])),
@@ -179,12 +179,27 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
         "meetings": list(rating_meetings_for_report(cycle, unit)),
         **_trend(cycle, unit, snapshot["unit"]),
     }
+    context["previous_year"] = with_previous_rates(cycle, unit.tenant_id, context["children"])
+    return context
 
 
 def _trend(cycle: Cycle, unit: Unit, current: dict) -> dict:
     """This year against the years before, the chart in the documents' font."""
     cycles = list(Cycle.objects.filter(tenant_id=cycle.tenant_id, year__lt=cycle.year))
     return trend_context(unit, cycle, cycles, current, font_family=FONT_FAMILY, size="110mm")
+
+
+def with_previous_rates(cycle: Cycle, tenant_id: int, rows: list[dict]) -> int | None:
+    """Each row (a unit's figures entry, by its code) gets `previous`: its registration rate
+    the year before, read as that year reads it (a closed year: its snapshot). Returns the
+    year, None when there is no earlier cycle."""
+    cycles = list(Cycle.objects.filter(tenant_id=tenant_id, year__lt=cycle.year))
+    units = {u.code: u for u in Unit.objects.filter(tenant_id=tenant_id, code__in=[row["code"] for row in rows])}
+    year, before = previous_by_unit(cycle, cycles, list(units.values()))
+    for row in rows:
+        figures = before.get(units[row["code"]].pk) if row["code"] in units else None
+        row["previous"] = rate_text(figures.registration_rate) if figures else "–"
+    return year
 
 
 def figure_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -220,6 +235,7 @@ def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
+            "previous_year": with_previous_rates(cycle, unit.tenant_id, rows),
             "programme": programme_name(cycle, unit), "lines": figure_lines(top),
             "table_lines": _without_ratings(figure_lines(top)), "chart": rating_chart_svg(top), "rows": rows,
             **_trend(cycle, unit, top)}

@@ -90,6 +90,23 @@ def unit_trend(unit: Unit, cycle: Cycle, cycles: list[Cycle], current: FigureCol
     return [*years, _year(cycle.year, current, not cycle.is_open)]
 
 
+def previous_by_unit(cycle: Cycle, cycles: list[Cycle], units: list[Unit]) -> tuple[int | None, dict[int, YearFigures]]:
+    """Each unit's figures in the cycle of the year before (`cycles` holds it, or there is
+    none): (that year, {unit id: figures}); one query for any number of units."""
+    before = max((c for c in cycles if c.tenant_id == cycle.tenant_id and c.year < cycle.year),
+                 key=lambda c: c.year, default=None)
+    if before is None or not units:
+        return None, {}
+    if before.is_open:
+        rows: dict[int, FigureColumns] = {row.unit_id: row for row in UnitFigures.objects.filter(
+            cycle=before, unit__in=units)}
+    else:
+        rows = {}
+        for row in SnapshotUnit.objects.filter(snapshot__cycle=before, unit__in=units).order_by("snapshot__version"):
+            rows[row.unit_id] = row  # the latest version wins
+    return before.year, {unit.pk: _year(before.year, rows.get(unit.pk), not before.is_open) for unit in units}
+
+
 # --- The chart --------------------------------------------------------------------------
 
 WIDTH, LABEL, VALUE = 300, 44, 46
@@ -140,12 +157,34 @@ def legend() -> list[tuple[str, str]]:
             *[(str(rating.label), colour) for rating, colour in zip(Rating, RATING_COLOURS)]]
 
 
+@dataclass(frozen=True)
+class Compared:
+    """A sub-unit this year against the year before."""
+
+    name: str
+    before: YearFigures
+    now: YearFigures
+
+
+def compare_children(cycle: Cycle, cycles: list[Cycle], children: list) -> tuple[int | None, list[Compared]]:
+    """The sub-units shown (nodes with `unit`, `name`, `figures`) against the year before."""
+    year, before = previous_by_unit(cycle, cycles, [child.unit for child in children])
+    if year is None:
+        return None, []
+    return year, [Compared(child.name, before[child.unit.pk], _year(cycle.year, child.figures, not cycle.is_open))
+                  for child in children]
+
+
 def trend_context(unit: Unit, cycle: Cycle, cycles: list[Cycle], current: FigureColumns | dict | None,
-                  **chart) -> dict:
+                  children: list | None = None, **chart) -> dict:
+    """The unit's years (chart and table) and, given the sub-units shown, each against the
+    year before."""
     years = unit_trend(unit, cycle, cycles, current)
     if not years:
         return {"trend": []}
+    previous_year, compared = compare_children(cycle, cycles, children or [])
     return {"trend": years, "trend_chart": trend_chart(years, **chart), "trend_legend": legend(),
+            "compared_year": previous_year, "compared": compared,
             # (name, abbreviation as the units tables print it) per rating, best first.
             "rating_labels": list(zip([str(rating.label) for rating in Rating],
                                       [_("Exc."), _("Good"), _("Done"), _("Not done")]))}

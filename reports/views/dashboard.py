@@ -82,7 +82,7 @@ def _dashboard(request, unit, other_roots=()):
             awaiting=reports_awaiting_decision(request.user, cycle).filter(unit__path__startswith=unit.path),
             files=report_files_for(request.user, unit, cycle)[:RECENT_FILES],
             summary_buttons=SUMMARY_BUTTONS,
-            **trends.trend_context(unit, cycle, cycles, head.figures),
+            **trends.trend_context(unit, cycle, cycles, head.figures, children=children),
         )
     return render(request, "reports/dashboard.html", context)
 

@@ -81,3 +81,20 @@ def test_the_unit_report_page_and_both_pdfs_carry_the_comparison(client, w):
         text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages).split())
         assert "So sánh với các năm trước" in text
         assert f"{w.cycle.year} 402 380/402 (94,5%)" in text and f"{w.next.year} 402 0/402 (0%)" in text
+
+
+def test_each_sub_unit_is_set_against_the_year_before(client, w):
+    """The province sees each huyện this year against last year, on the dashboard and in the
+    summary's units table; last year's rates come from its snapshot."""
+    SnapshotUnit.objects.filter(snapshot__cycle=w.cycle, unit=w.grassroots[0]).update(registered=5)
+    client.force_login(w.people["provincial"])
+    page = _flat(client.get(reverse("reports_unit_dashboard", args=[w.tenant.slug, "CM"]), {"cycle": w.next.year})
+                 .content.decode())
+    assert f"Đơn vị trực thuộc: năm {w.next.year} so với năm {w.cycle.year}" in page
+    assert ('<tr><th scope="row">Đoàn xã Số 01</th> <td>50%</td><td>0%</td>' in page
+            and '<tr><th scope="row">Đoàn xã Số 02</th> <td>100%</td><td>0%</td>' in page)
+    root = Unit.objects.get(pk=w.root.pk)
+    text = " ".join(" ".join(p.extract_text() for p in PdfReader(io.BytesIO(documents.summary_pdf(w.next, root)))
+                             .pages).split())
+    assert f"Tỷ lệ {w.cycle.year}" in text
+    assert "Đoàn xã Số 01 0/10 0% 50%" in text and "Huyện Đoàn Chợ Mới 0/402 0% 94,5%" in text
