@@ -171,10 +171,11 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
     frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
     snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
+    lines = figure_lines(snapshot["unit"])
     context = {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
-        "programme": programme_name(cycle, unit), "lines": figure_lines(snapshot["unit"]),
-        "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(figure_lines(snapshot["unit"])),
+        "programme": programme_name(cycle, unit), "lines": lines,
+        "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(lines),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
         **_trend(cycle, unit, snapshot["unit"]),
@@ -234,10 +235,11 @@ def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
 def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
+    lines = figure_lines(top)
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
             "previous_year": with_previous_rates(cycle, unit.tenant_id, rows),
-            "programme": programme_name(cycle, unit), "lines": figure_lines(top),
-            "table_lines": _without_ratings(figure_lines(top)), "chart": rating_chart_svg(top), "rows": rows,
+            "programme": programme_name(cycle, unit), "lines": lines,
+            "table_lines": _without_ratings(lines), "chart": rating_chart_svg(top), "rows": rows,
             **_trend(cycle, unit, top)}
 
 

@@ -106,7 +106,8 @@
     var item = queue[0];
     send(item).then(function (response) {
       var rest = load().filter(function (other) { return other.at !== item.at; });
-      if (response.ok) {
+      // A form taken redirects (post/redirect/get); one refused is drawn again with its errors.
+      if (response.ok && response.redirected) {
         store(rest);
         var now = Date.now();
         // On the form's own page the copy shown is stale: go where the server sent the submit,

@@ -5,10 +5,10 @@ says it is kept on the device and is sent, with a fresh CSRF token, once back on
 import pytest
 from playwright.sync_api import expect
 
-from evaluations.models import Registration, RegistrationState
+from evaluations.models import Activity, Registration, RegistrationState
 from evaluations.services.registrations import registration_start
 from tests.browser.test_evaluations_browser import field, sign_in
-from tests.evaluations.factories import RESPONSIBILITY, fill_registration, world
+from tests.evaluations.factories import RESPONSIBILITY, approved_registration, fill_registration, world
 
 pytestmark = pytest.mark.browser
 
@@ -52,3 +52,26 @@ def test_a_form_opened_offline_is_submitted_when_back_online(w, page):
     sent = Registration.objects.get(pk=registration.pk)
     assert sent.state == RegistrationState.SUBMITTED
     assert sent.commitments.get(criterion=w.criteria[RESPONSIBILITY]).measures == "Gõ khi mất mạng trên xe buýt"
+
+
+def test_an_activity_logged_offline_reaches_the_log_when_back_online(w, page):
+    approved_registration(w)
+    sign_in(page, w.member.user.email)
+    page.goto("/evaluations/activities/new/")
+    assert page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+
+    page.context.set_offline(True)
+    assert page.reload().from_service_worker
+    page.get_by_label("Bạn đã làm gì?").select_option(label="Giờ tình nguyện")
+    page.get_by_label("Số giờ").fill("3")
+    page.get_by_label("Mô tả").fill("Dọn kênh ấp khi mất sóng")
+    page.get_by_role("button", name="Lưu", exact=True).click()
+    expect(page.locator("#offline-status")).to_contain_text("sẽ gửi khi có mạng")
+    assert not Activity.objects.filter(cadre=w.member).exists()
+
+    page.context.set_offline(False)
+    page.wait_for_url("**/evaluations/activities/", timeout=20_000)
+    expect(page.locator("#offline-status")).to_contain_text("Đã gửi lúc")
+    assert Activity.objects.filter(cadre=w.member, hours=3, description="Dọn kênh ấp khi mất sóng").exists()
