@@ -97,11 +97,27 @@
     });
   }
 
+  // Fields of this page whose text autosave still holds unsent (static/js/autosave.js): a
+  // submit that posts only the version (the KĐCT01) must follow their saves, not overtake them.
+  function autosavePending() {
+    return Array.prototype.some.call(document.querySelectorAll(".autosave[data-field]"), function (field) {
+      try { return localStorage.getItem("autosave:" + field.dataset.form + ":" + field.dataset.field) !== null; }
+      catch (e) { return false; }
+    });
+  }
+
   var flushing = false;
+  var waits = 0;
   function flush() {
     if (flushing || !navigator.onLine) return;
     var queue = load().filter(function (item) { return !item.failed; });
     if (!queue.length) return;
+    if (autosavePending() && waits < 5) {  // autosave retries every 5 s
+      waits += 1;
+      setTimeout(flush, 3000);
+      return;
+    }
+    waits = 0;
     flushing = true;
     var item = queue[0];
     send(item).then(function (response) {
