@@ -1,4 +1,4 @@
-"""`make bench`: rebuild a benchmark province on PostgreSQL and measure the rows P1a, P1b, P2, P3, P4, P5.
+"""`make bench`: rebuild a benchmark province on PostgreSQL and measure the rows P1a, P1b, P2, P3, P4, P5, P6.
 
     make bench                      # CADRES=100000
     make bench CADRES=20000         # a quick run
@@ -45,6 +45,7 @@ os.environ.update(ENV)
 sys.path.insert(0, str(ROOT))
 
 from bench.load import p3  # noqa: E402
+from bench.page_budget import p6  # noqa: E402
 from bench.pages import p2  # noqa: E402
 from bench.rows import Row, ms, table  # noqa: E402
 
@@ -544,6 +545,7 @@ def main() -> int:
         rows += step("P5", p5, cycle, root, forms, notes)
         rows.append(step("P3", p3, tenant, cycle, notes))
         rows.append(step("P2", p2, notes))
+        rows.append(step("P6", p6, notes))
     rows.append(step("P4", p4, notes))
     timings.append(("total", time.perf_counter() - started))
 

@@ -320,6 +320,8 @@ STORAGES = {
 }
 # Files served at the site's root (/favicon.ico), so a browser's cold load does not 404.
 WHITENOISE_ROOT = BASE_DIR / "static" / "root"
+# The web app manifest (static/root/manifest.webmanifest) with the type its standard names.
+WHITENOISE_MIMETYPES = {".webmanifest": "application/manifest+json"}
 
 # Reminder digests go out this many days before each deadline.
 REMINDER_DAYS_BEFORE = tuple(int(d) for d in env_list("REMINDER_DAYS_BEFORE", ["7", "1"]))

@@ -5,6 +5,9 @@ string cell with Excel's quote prefix, so it shows as typed and stays text when 
 django-import-export 4.4.3's IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading
 "=" (changing the value, "=1+1" → "1+1") and leaves "+", "-" and "@" alone, so we do not
 rely on it here.
+
+Figures are numbers, never text such as "402/402" or "100%", so a sheet can sum them: a
+count is an int, a rate a `Percent` (a fraction of 1) shown with a % number format.
 """
 
 import datetime
@@ -15,6 +18,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+PERCENT_FORMAT = "0.0%"
+
+
+class Percent(float):
+    """A rate as a fraction of 1 (0.998), written as a number cell shown as "99.8%"."""
 
 
 def _cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
@@ -24,6 +32,9 @@ def _cell(sheet, value, bold: bool = False) -> WriteOnlyCell:
         cell.quotePrefix = True
     elif isinstance(value, datetime.date):
         cell.number_format = "DD/MM/YYYY"
+    elif isinstance(value, Percent):
+        cell.value = float(value)
+        cell.number_format = PERCENT_FORMAT
     if bold:
         cell.font = Font(bold=True)
     return cell

@@ -1,8 +1,9 @@
 from django.urls import path
 
-from portal import views
+from portal import offline, views
 
 urlpatterns = [
+    path("sw.js", offline.service_worker, name="service_worker"),
     path("", views.home, name="home"),
     path("inbox/", views.inbox, name="inbox"),
     path("manage/", views.manage, name="manage"),

@@ -18,10 +18,11 @@ from evaluations.models import Cycle, Rating
 from evaluations.selectors import rating_meetings_for_report
 from models_registry.models import Criterion, CriterionKind, Programme, ProgrammeStatus, ProgrammeSubject
 from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
-from office.xlsx import write_sheet
+from office.xlsx import Percent, write_sheet
 from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
 from reports.models import RATING_FIELDS, UnitReport, UnitReportState
 from reports.services.unit_reports import parent_of
+from reports.trends import previous_by_unit, trend_context
 
 NUMBER_SUFFIX = {UnitLevel.PROVINCE: "TĐTN-TCKT", UnitLevel.DISTRICT: "HĐTN"}
 
@@ -37,11 +38,31 @@ def percent(part: int, whole: int) -> str:
     return rate_text(round(100 * part / whole, 1))
 
 
+def share(part: int, whole: int) -> Percent | None:
+    """The rate as a number for a spreadsheet; None (an empty cell) for nothing to count."""
+    return Percent(part / whole) if whole else None
+
+
 @dataclass(frozen=True)
 class Line:
     label: str
     value: str
     rate: str = ""
+    # The same figure as numbers, for a spreadsheet: `count` of `total` (None: a count alone).
+    count: int = 0
+    total: int | None = None
+    is_rating: bool = False
+
+    @property
+    def cells(self) -> list:
+        """Figure, number, out of, rate: numeric cells a spreadsheet can sum."""
+        if self.total is None:
+            return [self.label, self.count, None, None]
+        return [self.label, self.count, self.total, share(self.count, self.total)]
+
+
+def ratio(label: str, part: int, whole: int) -> Line:
+    return Line(label, fraction(part, whole), percent(part, whole), part, whole)
 
 
 def figure_lines(figures: dict) -> list[Line]:
@@ -53,30 +74,23 @@ def figure_lines(figures: dict) -> list[Line]:
         "grassroots_secretaries_with_initiative", "civil_servants", "civil_servants_four_gains", *RATING_FIELDS)}
     cadres = f["cadres"]
     lines = [
-        Line(_("Grassroots units with every cadre registered"),
-             fraction(f["grassroots_units_complete"], f["grassroots_units"]),
-             percent(f["grassroots_units_complete"], f["grassroots_units"])),
-        Line(_("Cadres registered"), fraction(f["registered"], cadres), percent(f["registered"], cadres)),
-        Line(_("Registrations approved"), fraction(f["registrations_approved"], cadres),
-             percent(f["registrations_approved"], cadres)),
-        Line(_("Self-assessments submitted"), fraction(f["self_assessed"], cadres), percent(f["self_assessed"], cadres)),
-        Line(_("Self-assessments rated"), fraction(f["self_assessments_finalised"], cadres),
-             percent(f["self_assessments_finalised"], cadres)),
-        Line(_("Late registrations / self-assessments"), f"{f['late_registrations']} / {f['late_self_assessments']}"),
-        Line(_("Target 1: units with a programme of their own"), fraction(f["units_with_programme"], f["units"]),
-             percent(f["units_with_programme"], f["units"])),
-        Line(_("Target 2: cadres with a registration and a self-assessment"),
-             fraction(f["registered_and_self_assessed"], cadres), percent(f["registered_and_self_assessed"], cadres)),
-        Line(_("Target 3: grassroots secretaries with a recognised initiative"),
-             fraction(f["grassroots_secretaries_with_initiative"], f["grassroots_secretaries"]),
-             percent(f["grassroots_secretaries_with_initiative"], f["grassroots_secretaries"])),
-        Line(_("Target 4: civil-servant cadres meeting all “4 được”"),
-             fraction(f["civil_servants_four_gains"], f["civil_servants"]),
-             percent(f["civil_servants_four_gains"], f["civil_servants"])),
+        ratio(_("Grassroots units with every cadre registered"), f["grassroots_units_complete"], f["grassroots_units"]),
+        ratio(_("Cadres registered"), f["registered"], cadres),
+        ratio(_("Registrations approved"), f["registrations_approved"], cadres),
+        ratio(_("Self-assessments submitted"), f["self_assessed"], cadres),
+        ratio(_("Self-assessments rated"), f["self_assessments_finalised"], cadres),
+        Line(_("Late registrations"), str(f["late_registrations"]), count=f["late_registrations"]),
+        Line(_("Late self-assessments"), str(f["late_self_assessments"]), count=f["late_self_assessments"]),
+        ratio(_("Target 1: units with a programme of their own"), f["units_with_programme"], f["units"]),
+        ratio(_("Target 2: cadres with a registration and a self-assessment"), f["registered_and_self_assessed"], cadres),
+        ratio(_("Target 3: grassroots secretaries with a recognised initiative"),
+              f["grassroots_secretaries_with_initiative"], f["grassroots_secretaries"]),
+        ratio(_("Target 4: civil-servant cadres meeting all “4 được”"),
+              f["civil_servants_four_gains"], f["civil_servants"]),
     ]
     rated = sum(f[name] for name in RATING_FIELDS)
     for rating, name in zip(Rating, RATING_FIELDS):
-        lines.append(Line(str(rating.label), str(f[name]), percent(f[name], rated)))
+        lines.append(Line(str(rating.label), str(f[name]), percent(f[name], rated), f[name], rated, is_rating=True))
     lines += result_lines(figures.get("targets", {}))
     for entry in figures.get("unit_programmes", []):
         value = str(entry["participants"])
@@ -84,7 +98,8 @@ def figure_lines(figures: dict) -> list[Line]:
         if "districts" in entry and entry.get("quota"):
             rate = _("%(n)s districts meet the quota") % {
                 "n": fraction(entry["districts_meeting_quota"], entry["districts"])}
-        lines.append(Line(_("Units taking part in “%(name)s”") % {"name": entry["name"]}, value, rate))
+        lines.append(Line(_("Units taking part in “%(name)s”") % {"name": entry["name"]}, value, rate,
+                          count=entry["participants"]))
     return lines
 
 
@@ -97,29 +112,28 @@ def result_lines(targets: dict[str, list[int]]) -> list[Line]:
     for key, (met, total) in targets.items():
         title, kind = criteria.get(int(key), (key, CriterionKind.QUANTITATIVE))
         if kind == CriterionKind.PROHIBITION:
-            lines.append(Line(_("Prohibition broken: %(title)s") % {"title": title}, fraction(total - met, total),
-                              percent(total - met, total)))
+            lines.append(ratio(_("Prohibition broken: %(title)s") % {"title": title}, total - met, total))
         elif kind == CriterionKind.YES_NO:
-            lines.append(Line(_("Done: %(title)s") % {"title": title}, fraction(met, total), percent(met, total)))
+            lines.append(ratio(_("Done: %(title)s") % {"title": title}, met, total))
         else:
-            lines.append(Line(_("Target met: %(title)s") % {"title": title}, fraction(met, total),
-                              percent(met, total)))
+            lines.append(ratio(_("Target met: %(title)s") % {"title": title}, met, total))
     return lines
 
 
 def rating_chart_svg(figures: dict) -> str:
     """The rating distribution as horizontal bars: inline SVG drawn here, no script."""
     counts = [figures.get(name, 0) for name in RATING_FIELDS]
-    top = max(counts) or 1
-    label_width, bar_width, row = 230, 190, 22
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 50}" '
-             f'height="{row * len(counts) + 6}" font-family="{FONT_FAMILY}" font-size="11">']
+    rated, top = sum(counts), max(counts) or 1
+    # In CSS px (96 to the inch): 15 px is the 11 pt of the tables around it.
+    label_width, bar_width, row = 250, 180, 26
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_width + bar_width + 100}" '
+             f'height="{row * len(counts) + 6}" font-family="{FONT_FAMILY}" font-size="15">']
     for index, (rating, count) in enumerate(zip(Rating, counts)):
         y = index * row + 4
         width = round(bar_width * count / top)
-        parts.append(f'<text x="0" y="{y + 13}">{escape(str(rating.label))}</text>')
-        parts.append(f'<rect x="{label_width}" y="{y}" width="{width}" height="16" fill="#555"/>')
-        parts.append(f'<text x="{label_width + width + 4}" y="{y + 13}">{count}</text>')
+        parts.append(f'<text x="0" y="{y + 15}">{escape(str(rating.label))}</text>')
+        parts.append(f'<rect x="{label_width}" y="{y}" width="{width}" height="19" fill="#555"/>')
+        parts.append(f'<text x="{label_width + width + 5}" y="{y + 15}">{count} ({percent(count, rated)})</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -157,13 +171,36 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
     frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
     snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
-    return {
+    lines = figure_lines(snapshot["unit"])
+    context = {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
-        "programme": programme_name(cycle, unit), "lines": figure_lines(snapshot["unit"]),
-        "chart": rating_chart_svg(snapshot["unit"]),
+        "programme": programme_name(cycle, unit), "lines": lines,
+        "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(lines),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
+        **_trend(cycle, unit, snapshot["unit"]),
     }
+    context["previous_year"] = with_previous_rates(cycle, unit.tenant_id, context["children"])
+    return context
+
+
+def _trend(cycle: Cycle, unit: Unit, current: dict) -> dict:
+    """This year against the years before, the chart in the documents' font."""
+    cycles = list(Cycle.objects.filter(tenant_id=cycle.tenant_id, year__lt=cycle.year))
+    return trend_context(unit, cycle, cycles, current, font_family=FONT_FAMILY, size="110mm")
+
+
+def with_previous_rates(cycle: Cycle, tenant_id: int, rows: list[dict]) -> int | None:
+    """Each row (a unit's figures entry, by its code) gets `previous`: its registration rate
+    the year before, read as that year reads it (a closed year: its snapshot). Returns the
+    year, None when there is no earlier cycle."""
+    cycles = list(Cycle.objects.filter(tenant_id=tenant_id, year__lt=cycle.year))
+    units = {u.code: u for u in Unit.objects.filter(tenant_id=tenant_id, code__in=[row["code"] for row in rows])}
+    year, before = previous_by_unit(cycle, cycles, list(units.values()))
+    for row in rows:
+        figures = before.get(units[row["code"]].pk) if row["code"] in units else None
+        row["previous"] = rate_text(figures.registration_rate) if figures else "–"
+    return year
 
 
 def figure_changes(before: dict, after: dict) -> list[tuple[str, str, str]]:
@@ -198,9 +235,17 @@ def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
 def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
+    lines = figure_lines(top)
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
-            "programme": programme_name(cycle, unit), "lines": figure_lines(top),
-            "chart": rating_chart_svg(top), "rows": rows}
+            "previous_year": with_previous_rates(cycle, unit.tenant_id, rows),
+            "programme": programme_name(cycle, unit), "lines": lines,
+            "table_lines": _without_ratings(lines), "chart": rating_chart_svg(top), "rows": rows,
+            **_trend(cycle, unit, top)}
+
+
+def _without_ratings(lines: list[Line]) -> list[Line]:
+    """The PDFs' figures table: the rating distribution is printed once, as the chart."""
+    return [line for line in lines if not line.is_rating]
 
 
 def unit_report_pdf(cycle: Cycle, unit: Unit) -> bytes:
@@ -213,9 +258,17 @@ def summary_pdf(cycle: Cycle, unit: Unit) -> bytes:
         return render_pdf("reports/pdf/province_summary.html", summary_context(cycle, unit))
 
 
-def summary_headers() -> list[str]:
-    return [_("Unit"), _("Registered"), _("Rate"), _("Self-assessed"), _("Grassroots units complete"),
-            *[str(rating.label) for rating in Rating]]
+def _sheet_headers() -> list[str]:
+    return [_("Code"), _("Unit"), _("Cadres"), _("Registered"), _("Rate"), _("Self-assessed"),
+            _("Grassroots units"), _("Grassroots units complete"), *[str(rating.label) for rating in Rating]]
+
+
+def _sheet_cells(row: dict) -> list:
+    """A unit's row of the spreadsheet: counts as integers, the rate as a number."""
+    g = row.get
+    return [row["code"], row["name"], g("cadres", 0), g("registered", 0), share(g("registered", 0), g("cadres", 0)),
+            g("self_assessed", 0), g("grassroots_units", 0), g("grassroots_units_complete", 0),
+            *[g(name, 0) for name in RATING_FIELDS]]
 
 
 def summary_xlsx(cycle: Cycle, unit: Unit) -> bytes:
@@ -224,11 +277,10 @@ def summary_xlsx(cycle: Cycle, unit: Unit) -> bytes:
     with translation.override(settings.LANGUAGE_CODE):
         context = summary_context(cycle, unit)
         book = Workbook(write_only=True)
-        write_sheet(book, _("Summary"), [_("Figure"), _("Value"), _("Rate")],
-                    [[line.label, line.value, line.rate] for line in context["lines"]], [60, 14, 14])
-        write_sheet(book, _("Units"), [_("Code"), *summary_headers()],
-                    [[row["code"], row["name"], *row["cells"]] for row in context["rows"]],
-                    [14, 50, 12, 10, 12, 14, 12, 12, 12, 12])
+        write_sheet(book, _("Summary"), [_("Figure"), _("Value"), _("Out of"), _("Rate")],
+                    [line.cells for line in context["lines"]], [60, 12, 12, 12])
+        write_sheet(book, _("Units"), _sheet_headers(), [_sheet_cells(row) for row in context["rows"]],
+                    [14, 50, 10, 12, 10, 12, 12, 14, 12, 12, 12, 12])
     stream = io.BytesIO()
     book.save(stream)
     return stream.getvalue()

@@ -26,7 +26,7 @@ def test_make_bench_writes_every_row(tmp_path):
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, f"make bench failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
     text = results.read_text()
-    for row in ("P1a", "P1b", "P2", "P3", "P4", "P5"):
+    for row in ("P1a", "P1b", "P2", "P3", "P4", "P5", "P6"):
         assert f"| {row} |" in text, f"row {row} missing:\n{text}"
     assert "ERROR" not in text, text
     assert "CADRES=2000" in text

@@ -55,7 +55,8 @@ def test_each_response_has_a_nonce_of_its_own_on_its_scripts(client, manager):
     assert nonce_of(first) != nonce_of(second)
     for response in (first, second):
         page = response.content.decode()
-        assert page.count("<script ") == page.count(f'nonce="{nonce_of(response)}"') == 2
+        scripts = page.count("<script ")
+        assert scripts == page.count(f'nonce="{nonce_of(response)}"') and scripts >= 2  # each script carries it
 
 
 def test_files_and_redirects_carry_the_policy_too(client, manager):

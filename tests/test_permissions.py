@@ -270,8 +270,9 @@ PROOFS = {
         get_user_model().objects.get(pk=user.pk).notice_email if user else None)),
 }
 
-# The health endpoint is public by design and tested in test_infrastructure.
-UNGATED = {"healthz"}
+# The health endpoint and the service worker are public by design, tested in test_infrastructure
+# and tests/portal/test_offline.
+UNGATED = {"healthz", "service_worker"}
 # Pages for people who have no account yet.
 PUBLIC = {"join", "join_register", "privacy_notice"}
 

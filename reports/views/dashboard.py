@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from cadres.models import AccessKind
 from cadres.selectors import access_for, active_positions_in_subtree, managed_roots, visible_ancestors
 from cadres.services.access_log import access_record_request
-from reports import charts
+from reports import charts, trends
 from reports.charts import INDICATOR_COLOURS
 from reports.models import ReportFileKind
 from reports.selectors import (
@@ -84,6 +84,7 @@ def _dashboard(request, unit, other_roots=()):
             awaiting=reports_awaiting_decision(request.user, cycle).filter(unit__path__startswith=unit.path),
             files=report_files_for(request.user, unit, cycle)[:RECENT_FILES],
             summary_buttons=SUMMARY_BUTTONS,
+            **trends.trend_context(unit, cycle, cycles, head.figures, children=children),
         )
     return render(request, "reports/dashboard.html", context)
 

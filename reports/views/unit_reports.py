@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.transitions import can_act
 from evaluations.models import CycleStatus
-from reports import documents
+from reports import documents, trends
 from reports.forms import ReturnForm, UnitReportForm, VersionForm
 from reports.models import ReportFileKind, UnitReport
 from reports.selectors import (
@@ -71,6 +71,8 @@ def _render(request, unit, cycle, cycles, form=None, status=200):
         document = documents.unit_report_context(cycle, unit, source)
         for child in document["children"]:
             child["labelled"] = _short_cells(child["cells"])
+        if document["trend"]:  # the page's chart in the page's font (the document's is the PDF's serif)
+            document["trend_chart"] = trends.trend_chart(document["trend"])
         context.update(
             document, report=report, parent=parent, is_open=is_open,
             editable=editable, form=form if editable else None,

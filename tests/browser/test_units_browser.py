@@ -77,7 +77,7 @@ def test_a_huyen_manager_merges_and_splits_and_the_years_stay_apart(transactiona
     expect(_dashboard_row(page, "Đoàn xã An Bình A")).to_contain_text("Đăng ký 0/6 (0%)")
     expect(_dashboard_row(page, "Đoàn xã An Bình B")).to_contain_text("Đăng ký 0/3 (0%)")
     expect(_dashboard_row(page, "Đoàn xã An Lạc")).to_contain_text("Đăng ký 0/3 (0%)")
-    page.get_by_label("Năm").select_option("2025")
+    page.get_by_label("Năm", exact=True).select_option("2025")
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_text("Số liệu đã khoá sổ, phiên bản 1")).to_be_visible()
     expect(page.locator("ul.unit-rows > li")).to_have_count(2)

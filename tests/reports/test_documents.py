@@ -15,6 +15,7 @@ from reports.models import ReportFile, ReportFileDownload, ReportFileKind, Repor
 from reports.selectors import get_report_file_for_user
 from reports.services.files import report_file_download_log, report_file_request, report_file_run
 from reports.services.rollup import rollup_cycle
+from reports.services.unit_reports import unit_report_get_or_create, unit_report_update
 from reports.tasks import enqueue_report_file
 from tests.cadres.factories import GrantFactory, UnitFactory
 from tests.conftest import shared
@@ -105,8 +106,34 @@ def test_excel_summary_keeps_formula_like_names_as_text(w):
     units = book["Đơn vị"]
     cell = next(row[1] for row in units.iter_rows(min_row=2) if row[0].value == "EVIL")
     assert cell.data_type == "s" and cell.quotePrefix and cell.value.startswith("=HYPERLINK")
-    summary = [[c.value for c in row] for row in book["Tổng hợp"].iter_rows()]
-    assert ["Cán bộ đã đăng ký", "402/403", "99,8%"] in summary
+    summary = {row[0].value: row[1:] for row in book["Tổng hợp"].iter_rows(min_row=2)}
+    assert [c.value for c in summary["Cán bộ đã đăng ký"][:2]] == [402, 403]
+
+
+def test_excel_figures_are_numbers_a_sheet_can_sum(w):
+    """Counts are integers and rates numbers shown as %, not the text "402/402" or "100%"."""
+    book = load_workbook(io.BytesIO(documents.summary_xlsx(w["cycle"], w["root"])))
+    registered = next(row for row in book["Tổng hợp"].iter_rows(min_row=2) if row[0].value == "Cán bộ đã đăng ký")
+    assert [c.value for c in registered[1:3]] == [402, 403] and [c.data_type for c in registered[1:3]] == ["n", "n"]
+    assert registered[3].value == pytest.approx(402 / 403) and registered[3].number_format == "0.0%"
+    late = next(row for row in book["Tổng hợp"].iter_rows(min_row=2) if row[0].value == "Đăng ký nộp trễ hạn")
+    assert late[1].value == 0 and late[1].data_type == "n"
+    units = book["Đơn vị"]
+    header = [c.value for c in units[1]]
+    assert header[:8] == ["Mã", "Đơn vị", "Cán bộ", "Đăng ký", "Tỷ lệ", "Kiểm điểm", "Đoàn cơ sở",
+                          "Đoàn cơ sở hoàn thành"]
+    rows = {row[0].value: row for row in units.iter_rows(min_row=2)}
+    huyen = rows["CM"]
+    assert [c.value for c in huyen[2:4]] == [403, 402] and huyen[4].number_format == "0.0%"
+    assert huyen[4].value == pytest.approx(402 / 403) and huyen[7].value == 41
+    # The sheet sums: the huyện's 5 cadres and its 41 đoàn xã's registered make the huyện's 402.
+    assert 5 + sum(row[3].value for code, row in rows.items() if code.startswith("CM-X")) == 402
+
+
+def test_the_rating_distribution_is_printed_once(w):
+    """The summary's figures table leaves the ratings to the chart under it."""
+    text = _text(documents.summary_pdf(w["cycle"], w["huyen"]))
+    assert text.count("Hoàn thành xuất sắc nhiệm vụ") == 1 and "Kết quả xếp loại" in text
 
 
 # --- Generation jobs --------------------------------------------------------------------
@@ -171,3 +198,24 @@ def test_a_retried_task_leaves_a_finished_file_alone(w, manager, settings, tmp_p
     first = report_file_run(file_id=job.pk)
     again = report_file_run(file_id=job.pk)
     assert first.status == again.status == ReportFileStatus.DONE and first.file.name == again.file.name
+
+
+# --- Layout: the signature block never alone, the rating distribution once ----------------
+
+
+def _pdf_pages(pdf: bytes) -> list[str]:
+    return [_flat(page.extract_text()) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+# The block fell alone for about six lengths in a row (12–18 lines); a step of 4 lands in any such run.
+@pytest.mark.parametrize("lines", range(0, 30, 4))
+def test_the_signature_block_stays_with_the_proposals(w, lines):
+    """Whatever the narrative's length, "Nơi nhận / TM. BAN THƯỜNG VỤ" shares its page with
+    the last paragraph: a page holding the block alone is a page nobody signs under."""
+    manager = GrantFactory(unit=w["huyen"], role=GrantRole.UNIT_MANAGER).user
+    report = unit_report_get_or_create(cycle=w["cycle"], unit=w["huyen"], acting_user=manager)
+    unit_report_update(report=report, acting_user=manager, expected_version=report.lock_version,
+                       achievements="\n".join(["Triển khai đến 41/41 đoàn cơ sở, 402 cán bộ đăng ký."] * lines),
+                       limitations="Còn chậm.", proposals="Đề nghị Tỉnh đoàn tiếp tục tập huấn cho cán bộ cơ sở.")
+    last = _pdf_pages(documents.unit_report_pdf(w["cycle"], w["huyen"]))[-1]
+    assert "TM. BAN THƯỜNG VỤ" in last and "Đề nghị Tỉnh đoàn tiếp tục tập huấn" in last
