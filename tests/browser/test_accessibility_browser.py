@@ -75,6 +75,12 @@ RUN_AXE = """async (tags) => {
 }"""
 
 
+# Whether the page has htmx attributes (the body's CSRF header aside), and loaded htmx.
+HTMX = """() => ({uses_htmx: [...document.querySelectorAll("body *")].some(
+                   e => [...e.attributes].some(a => /^(data-)?hx-/.test(a.name))),
+                 loads_htmx: typeof window.htmx !== "undefined"})"""
+
+
 def inventory() -> set[str]:
     """The URL names a permission matrix answers 200 to a GET, for some persona."""
     return {row[0] for module in matrices() for row in module.MATRIX
@@ -110,7 +116,7 @@ def crawl(context, base_url: str, start: list[str]) -> dict[str, dict]:
         explored[name] += 1
         page.goto(url)
         if name not in seen:
-            seen[name] = {"url": url, "violations": page.evaluate(RUN_AXE, TAGS)}
+            seen[name] = {"url": url, "violations": page.evaluate(RUN_AXE, TAGS), **page.evaluate(HTMX)}
         for link in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href.split('#')[0])"):
             if link.startswith(base_url) and link not in queued:
                 queued.add(link)
@@ -150,4 +156,8 @@ def test_every_page_meets_wcag_22_aa_for_every_role(transactional_db, browser, l
     reached = {name for pages in checked.values() for name in pages}
     missed = inventory() - reached - set(NOT_CRAWLED)
     assert not missed, f"Pages of the URL inventory no demo role reached: {sorted(missed)}"
+    without = [page["url"] for pages in checked.values() for page in pages.values()
+               if page["uses_htmx"] and not page["loads_htmx"]]
+    assert not without, f"Pages with htmx attributes that do not load htmx: {without}"
+    assert not any(page["loads_htmx"] for page in checked["visitor"].values()), "a visitor's page loads htmx"
     assert not failures, "Serious or critical WCAG 2.2 AA violations:\n" + "\n".join(failures)
