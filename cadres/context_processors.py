@@ -2,6 +2,13 @@ from functools import cache, partial
 
 from cadres.selectors import access_for, unread_notice_count
 
+# The menu's entries (templates/_nav_item.html), the most used first for who has them: the
+# first two stay in the menu's one row on a phone, the next three join them from 48em up,
+# the rest are under "Thêm" (which holds "Đăng xuất" too, apart).
+ROW_ON_PHONE = 2
+ROW_ON_DESK = 5
+MENU_ORDER = ["inbox", "registration", "manage", "activities", "notices", "home", "programmes", "profile", "help"]
+
 
 def navigation(request):
     """What the menu may offer; the views check access again on their own."""
@@ -9,12 +16,19 @@ def navigation(request):
     if user is None or not user.is_authenticated:
         return {}
     access = access_for(user)
+    offered = {"inbox": access.is_reviewer, "registration": access.cadre_id is not None,
+               "manage": access.is_manager, "activities": access.cadre_id is not None}
+    entries = [entry for entry in MENU_ORDER if offered.get(entry, True)]
     return {
         "nav_is_manager": access.is_manager,
         "nav_reviews": access.is_reviewer,
         "nav_has_cadre": access.cadre_id is not None,
         # Set at login (`cadres.privacy`): the privacy notice of this version awaits acceptance.
         "nav_privacy_pending": bool(getattr(request, "session", {}).get("privacy_notice_pending")),
+        "nav_cadre_id": access.cadre_id,
+        "nav_row": entries[:ROW_ON_PHONE],
+        "nav_wide": entries[ROW_ON_PHONE:ROW_ON_DESK],
+        "nav_more": entries[ROW_ON_DESK:],
     }
 
 

@@ -155,12 +155,12 @@ class DraftForm(forms.Form):
         field.widget.attrs.update({
             **(size or {}), "class": " ".join(["autosave", *(size or {}).get("class", "").split()]),
             "data-form": f"{self.storage_prefix}-{self.draft.pk}", "data-field": key,
-            "hx-post": reverse(self.autosave_url, args=[self.draft.pk]),
+            "data-hx-post": reverse(self.autosave_url, args=[self.draft.pk]),
             # `change`, not `blur`: leaving a field saves it only when it was edited, so tabbing
             # through a form sends nothing.
-            "hx-trigger": ("change" if select else "input changed delay:800ms, change") + ", autosave-retry",
-            "hx-vals": f'{{"field": "{key}"}}', "hx-include": f"{target} input", "hx-target": target,
-            "hx-swap": "outerHTML", "hx-sync": "this:queue last",
+            "data-hx-trigger": ("change" if select else "input changed delay:800ms, change") + ", autosave-retry",
+            "data-hx-vals": f'{{"field": "{key}"}}', "data-hx-include": f"{target} input", "data-hx-target": target,
+            "data-hx-swap": "outerHTML", "data-hx-sync": "this:queue last",
         })
         field.initial = shown(getattr(row, attribute))
         self.fields[key] = field

@@ -23,6 +23,7 @@ from reports.selectors import (
     nudged_today,
     report_files_for,
     reports_awaiting_decision,
+    sorted_subunits,
     unregistered_cadres,
 )
 from reports.services.reminders import registration_nudge
@@ -38,6 +39,10 @@ SUMMARY_BUTTONS = [(ReportFileKind.SUMMARY_PDF, _("Download the summary PDF")),
                    (ReportFileKind.SUMMARY_XLSX, _("Download Excel"))]
 UNREGISTERED_PER_PAGE = 50
 RECENT_FILES = 5
+# The sub-units table's orders (reports.selectors.SUBUNIT_SORTS), as its select offers them.
+SORT_LABELS = [("late", _("Behind first")), ("name", _("Name")), ("registration", _("Registration rate, lowest first")),
+               ("-registration", _("Registration rate, highest first")),
+               ("self_assessment", _("Self-assessment rate, lowest first")), ("status", _("Report status"))]
 # A huyện may hold hundreds of đoàn cơ sở: its sub-units (and their chart) a page at a time.
 SUBUNITS_PER_PAGE = 50
 
@@ -71,12 +76,16 @@ def _dashboard(request, unit, other_roots=()):
         source, frozen = pick_figures(request, cycle, unit)
         context.update(frozen)
         head, *rows = completeness(unit, cycle, source=source)
-        page = Paginator(rows, SUBUNITS_PER_PAGE).get_page(request.GET.get("page"))
+        table = {"sort": request.GET.get("sort", "late"), "behind": request.GET.get("behind") == "1",
+                 "q": request.GET.get("q", "").strip()[:100]}
+        shown = sorted_subunits(rows, table["sort"], behind_only=table["behind"], query=table["q"])
+        page = Paginator(shown, SUBUNITS_PER_PAGE).get_page(request.GET.get("page"))
         children = list(page.object_list)
         for row in children:
             row.unregistered = row.figures.cadres - row.figures.registered if row.figures else 0
         context.update(
-            head=head, children=children, page=page,
+            head=head, children=children, page=page, table=table, subunit_count=len(rows),
+            sorts=SORT_LABELS,
             indicators=list(zip(INDICATOR_LABELS, head.figures.indicators, INDICATOR_COLOURS)) if head.figures else [],
             rating_chart=charts.rating_chart(head.figures.ratings) if head.figures else "",
             indicators_chart=charts.indicators_chart(children) if children else "",

@@ -62,4 +62,26 @@
     var over = share.querySelector("[data-share-over]");
     if (over) over.hidden = !(share.dataset.capped && count * 100 > Number(share.dataset.cap) * assessed);
   });
+
+  // The menu's "Thêm" (a <details>): Escape closes it and gives the focus back to it; a click
+  // or the focus elsewhere closes it too. Without this file it opens and closes by its summary.
+  function closeMenus(except) {
+    document.querySelectorAll("details[data-menu][open]").forEach(function (menu) {
+      if (menu !== except) menu.open = false;
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details[data-menu]") : null);
+  });
+  document.addEventListener("focusin", function (event) {
+    closeMenus(event.target.closest ? event.target.closest("details[data-menu]") : null);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var menu = document.activeElement && document.activeElement.closest &&
+      document.activeElement.closest("details[data-menu][open]");
+    if (!menu) return;
+    menu.open = false;
+    menu.querySelector("summary").focus();
+  });
 })();

@@ -93,3 +93,19 @@ def log_in(page):
         return page
 
     return _log_in
+
+
+def menu_link(page, name):
+    """A link of the main menu, opening "Thêm" first when the link is under it."""
+    nav = page.get_by_role("navigation", name="Menu chính")
+    link = nav.get_by_role("link", name=name)
+    if link.count() == 0:
+        nav.locator("details.nav-more > summary").click()
+    return link
+
+
+def log_out(page):
+    """"Đăng xuất", the last entry under the menu's "Thêm"."""
+    nav = page.get_by_role("navigation", name="Menu chính")
+    nav.locator("details.nav-more > summary").click()
+    nav.get_by_role("button", name="Đăng xuất").click()

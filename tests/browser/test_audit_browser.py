@@ -11,6 +11,7 @@ from cadres.demo import DEMO_PASSWORD
 from cadres.models import Unit
 from cadres.services.units import unit_update
 from portal.demo import seed_demo
+from tests.browser.conftest import menu_link
 from tests.browser.test_pages_browser import no_horizontal_overflow
 
 pytestmark = pytest.mark.browser
@@ -22,7 +23,7 @@ def test_a_huyen_manager_reads_the_audit_trail_on_a_phone(transactional_db, page
     old_name = commune.name
     unit_update(unit=commune, name=f"{old_name} (mới)", level=commune.level, sector=commune.sector, acting_user=SYSTEM)
     log_in("huyen.angiang@example.com", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý").click()
+    menu_link(page, "Quản lý").click()
     page.get_by_role("link", name=re.compile("^Nhật ký thao tác")).click()
     expect(page.get_by_role("heading", name="Nhật ký thao tác của Huyện Đoàn Chợ Mới")).to_be_visible()
     assert no_horizontal_overflow(page)

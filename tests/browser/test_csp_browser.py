@@ -17,6 +17,7 @@ from evaluations.demo import MY_HOA_MEMBERS
 from evaluations.models import AssessmentState, Registration, RegistrationState, SelfAssessment
 from models_registry.models import Programme
 from portal.demo import seed_demo
+from tests.browser.conftest import menu_link
 from tests.cadres.factories import PASSWORD, UserFactory
 from tests.test_platform_admin import current_code
 
@@ -63,7 +64,7 @@ def test_the_key_pages_break_no_rule_of_the_policy(transactional_db, page, log_i
     # The Bí thư: the inbox, a registration reviewed and approved.
     page.context.clear_cookies()
     log_in("bithu.angiang@example.com", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name=re.compile("Cần duyệt")).click()
+    menu_link(page, re.compile("Cần duyệt")).click()
     expect(page.get_by_role("heading", name=re.compile("Việc cần làm"))).to_be_visible()
     approved_before = list(Registration.objects.filter(state=RegistrationState.APPROVED).values_list("pk", flat=True))
     page.locator(".inbox-list a").filter(has_text="Bản đăng ký cần duyệt").first.click()

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from evaluations.services.registrations import registration_start
+from tests.browser.conftest import menu_link
 from tests.cadres.factories import PASSWORD
 from tests.evaluations.factories import RESPONSIBILITY, WITH_OUTCOMES, world
 
@@ -20,7 +21,7 @@ def test_a_cadre_finds_help_from_the_menu_and_hints_on_the_form(page, log_in, se
     w = world(groups=WITH_OUTCOMES)
     registration = registration_start(cycle=w.cycle, programme=w.programme, cadre=w.member, acting_user=w.member.user)
     log_in(w.member.user.email, PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Trợ giúp").click()
+    menu_link(page, "Trợ giúp").click()
     expect(page.get_by_role("heading", name="Dành cho bạn")).to_be_visible()
     page.get_by_role("main").get_by_role("link", name="Cán bộ Đoàn").click()
     expect(page.get_by_role("heading", name="Thế nào là một cam kết tốt?")).to_be_visible()

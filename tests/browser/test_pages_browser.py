@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from cadres.demo import DEMO_PASSWORD
 from portal.demo import seed_demo
+from tests.browser.conftest import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -28,7 +29,7 @@ def test_cadre_logs_in_on_a_phone_and_sees_their_unit(demo, page, log_in):
     # A plain cadre gets no manager menu.
     expect(page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý")).to_have_count(0)
 
-    page.get_by_role("link", name="Hồ sơ của tôi").click()
+    menu_link(page, "Hồ sơ của tôi").click()
     expect(page.get_by_role("heading", name="Hồ sơ và chức vụ của tôi")).to_be_visible()
     expect(page.locator("table.table")).to_contain_text("Chi đoàn ấp Mỹ Hòa")
     expect(page.locator("table.table")).to_contain_text("01/10/2022")
@@ -37,7 +38,7 @@ def test_cadre_logs_in_on_a_phone_and_sees_their_unit(demo, page, log_in):
 
 def test_manager_expands_the_tree_lazily_and_searches_cadres(demo, page, log_in):
     log_in("huyen.angiang@example.com", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý").click()
+    menu_link(page, "Quản lý").click()
     page.get_by_role("link", name=re.compile("^Đơn vị Cây đơn vị")).click()
     expect(page.get_by_role("heading", name="Đơn vị", exact=True)).to_be_visible()
 

@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from cadres.demo import DEMO_PASSWORD
 from models_registry.models import AudienceTarget, Criterion, Programme, ProgrammeStatus
 from portal.demo import seed_demo
+from tests.browser.conftest import menu_link
 
 pytestmark = pytest.mark.browser
 
@@ -25,7 +26,7 @@ def no_horizontal_overflow(page) -> bool:
 
 def test_manager_builds_previews_and_publishes_a_programme(demo, page, log_in):
     log_in("huyen.angiang@example.com", DEMO_PASSWORD)
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Mô hình").click()
+    menu_link(page, "Mô hình").click()
     expect(page.get_by_role("heading", name="Mô hình", exact=True)).to_be_visible()
     assert no_horizontal_overflow(page)
 

@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, menu_link
 from tests.browser.test_pages_browser import no_horizontal_overflow
 from tests.cadres import reorganise_world
 from tests.cadres.factories import PASSWORD
@@ -18,7 +18,7 @@ DESK = {"width": 1280, "height": 900}
 
 
 def _open_unit(page, *names: str) -> None:
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý").click()
+    menu_link(page, "Quản lý").click()
     page.get_by_role("link", name=re.compile("^Đơn vị")).first.click()
     for name in names:
         page.get_by_role("link", name=re.compile(f"^{name}")).first.click()
@@ -26,7 +26,7 @@ def _open_unit(page, *names: str) -> None:
 
 
 def _dashboard_row(page, name: str):
-    return page.locator("ul.unit-rows li", has_text=name)
+    return page.locator(".subunit-table tbody tr", has_text=name)
 
 
 def test_a_huyen_manager_merges_and_splits_and_the_years_stay_apart(transactional_db, page, log_in):
@@ -72,21 +72,21 @@ def test_a_huyen_manager_merges_and_splits_and_the_years_stay_apart(transactiona
     expect(page.get_by_role("heading", level=1, name="Huyện Đoàn Hòa An")).to_be_visible()
 
     # The figures: 2025 as closed, 2026 by the new tree.
-    page.get_by_role("navigation", name="Menu chính").get_by_role("link", name="Quản lý").click()
+    menu_link(page, "Quản lý").click()
     page.get_by_role("link", name=re.compile("^Tiến độ và báo cáo")).click()
-    expect(_dashboard_row(page, "Đoàn xã An Bình A")).to_contain_text("Đăng ký 0/6 (0%)")
-    expect(_dashboard_row(page, "Đoàn xã An Bình B")).to_contain_text("Đăng ký 0/3 (0%)")
-    expect(_dashboard_row(page, "Đoàn xã An Lạc")).to_contain_text("Đăng ký 0/3 (0%)")
+    expect(_dashboard_row(page, "Đoàn xã An Bình A")).to_contain_text("0/6 (0%)")
+    expect(_dashboard_row(page, "Đoàn xã An Bình B")).to_contain_text("0/3 (0%)")
+    expect(_dashboard_row(page, "Đoàn xã An Lạc")).to_contain_text("0/3 (0%)")
     page.get_by_label("Năm", exact=True).select_option("2025")
     page.get_by_role("button", name="Xem").click()
     expect(page.get_by_text("Số liệu đã khoá sổ, phiên bản 1")).to_be_visible()
-    expect(page.locator("ul.unit-rows > li")).to_have_count(2)
-    expect(_dashboard_row(page, "Đoàn xã An Bình")).to_contain_text("Đăng ký 9/9 (100%)")
-    expect(_dashboard_row(page, "Đoàn xã An Lạc")).to_contain_text("Đăng ký 3/3 (100%)")
+    expect(page.locator(".subunit-table tbody tr")).to_have_count(2)
+    expect(_dashboard_row(page, "Đoàn xã An Bình")).to_contain_text("9/9 (100%)")
+    expect(_dashboard_row(page, "Đoàn xã An Lạc")).to_contain_text("3/3 (100%)")
     _dashboard_row(page, "Đoàn xã An Bình").get_by_role("link", name=re.compile("^Đoàn xã An Bình")).click()
-    expect(_dashboard_row(page, "Chi đoàn Ấp 1")).to_contain_text("Đăng ký 3/3 (100%)")
-    expect(_dashboard_row(page, "Chi đoàn Ấp 2")).to_contain_text("Đăng ký 2/2 (100%)")
-    expect(_dashboard_row(page, "Chi đoàn Ấp 3")).to_contain_text("Đăng ký 2/2 (100%)")
+    expect(_dashboard_row(page, "Chi đoàn Ấp 1")).to_contain_text("3/3 (100%)")
+    expect(_dashboard_row(page, "Chi đoàn Ấp 2")).to_contain_text("2/2 (100%)")
+    expect(_dashboard_row(page, "Chi đoàn Ấp 3")).to_contain_text("2/2 (100%)")
     page.screenshot(path="/tmp/browser-units-2025.png", full_page=True)
 
     # The same pages fit a phone.

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from evaluations.models import CommitmentResult, RatingMeeting, Registration, SelfAssessment
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import PHONE, menu_link
 from tests.browser.test_evaluations_browser import no_horizontal_overflow, sign_in
 from tests.evaluations.factories import ALCOHOL, HOURS, UNIFORM, WITH_OUTCOMES, world
 
@@ -30,11 +30,11 @@ def w(transactional_db, settings, tmp_path):
 
 
 def menu(tab, name: str) -> None:
-    tab.get_by_role("navigation", name="Menu chính").get_by_role("link", name=re.compile(name)).click()
+    menu_link(tab, re.compile(name)).click()
 
 
 def unread(tab) -> int:
-    badge = tab.get_by_role("navigation", name="Menu chính").locator("a[href='/notices/'] .badge")
+    badge = tab.get_by_role("navigation", name="Menu chính").locator("a[href='/notices/'] .badge").first
     return int(badge.inner_text()) if badge.count() else 0
 
 

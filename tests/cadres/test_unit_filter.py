@@ -24,7 +24,9 @@ def w():
 
 
 def queue_names(page: str) -> list[str]:
-    return re.findall(r'<span class="item-title">([^<]+)</span>', page)
+    """The names listed: the queue's table rows, the inbox's items."""
+    return [a or b for a, b in re.findall(r'<th scope="row"><a href="[^"]*">([^<]+)</a>|<span class="item-title">([^<]+)</span>',
+                                          page)]
 
 
 def test_the_queue_offers_a_unit_search_not_a_list_of_every_unit(client, w):

@@ -99,7 +99,7 @@ def test_htmx_swaps_the_fragment_and_updates_every_lock(client, world):
     html = response.content.decode()
     assert html.lstrip().startswith(f'<li id="criterion-{criterion.pk}"')
     assert "<html" not in html
-    assert 'value="1" class="lock-version" hx-swap-oob="outerHTML:input.lock-version"' in html
+    assert 'value="1" class="lock-version" data-hx-swap-oob="outerHTML:input.lock-version"' in html
     assert 'name="lock_version" value="1"' in html
     # The next edit from the same tab, with the lock it received, goes through.
     response = client.post(reverse("programme_group_update", args=[draft.pk, world["group"].pk]),
