@@ -42,7 +42,7 @@ def can_tho():
     so = UnitFactory(parent=khoi, code="TT01-C01", name="Đoàn cơ sở Sở Nội vụ", sector=CCVC)
     chi_doan = UnitFactory(parent=so, code="TT01-C01-B1", name="Chi đoàn Văn phòng Sở", sector=CCVC)
     quan = UnitFactory(parent=root, code="Q01", name="Quận Đoàn Ninh Kiều", sector=Sector.RESIDENTIAL)
-    load_seed_programmes(tenant, acting_user=SYSTEM)
+    load_seed_programmes(tenant, seeds=["002"], acting_user=SYSTEM)
     programme = Programme.objects.get(tenant=tenant, seed_key="can-tho-2023-can-bo-doan-trach-nhiem")
     return dict(programme=programme, root=root, khoi=khoi, so=so, chi_doan=chi_doan, quan=quan)
 
@@ -181,7 +181,7 @@ def test_unit_programme_targets_by_unit_level():
     district = UnitFactory(parent=tenant.root_unit, sector=Sector.RESIDENTIAL)
     commune = UnitFactory(parent=district, sector=Sector.RESIDENTIAL)
     branch = UnitFactory(parent=commune, sector=Sector.RESIDENTIAL)
-    load_seed_programmes(tenant, acting_user=SYSTEM)
+    load_seed_programmes(tenant, seeds=["003"], acting_user=SYSTEM)
     two_one = Programme.objects.get(tenant=tenant, seed_key="tay-nguyen-2022-2-giao-1-lien-ket")
     assert [(i.criterion.title[:20], i.target) for i in applicable_criteria_for_unit(two_one, commune)] == [
         ("Ban Chấp hành Đoàn x", Decimal("2"))]
