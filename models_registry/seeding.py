@@ -23,7 +23,7 @@ from django_scopes import scope
 
 from cadres.actors import Actor
 from cadres.models import Tenant, Unit
-from models_registry.content import write_content
+from models_registry.content import write_content, write_indicators
 from models_registry.models import Programme
 from models_registry.services import programme_create, programme_publish
 
@@ -143,6 +143,7 @@ def load_seed_programmes(tenant: Tenant, *, seeds: Sequence[str], acting_user: A
             programme.seed_key = spec["key"]
             programme.save(update_fields=["seed_key"])
             write_content(programme, _groups(spec))
+            write_indicators(programme, spec.get("indicators") or [])
             programme_publish(programme=programme, expected_version=programme.lock_version,
                               acting_user=acting_user)
             results.append(Loaded(spec["key"], programme, created=True))

@@ -16,7 +16,14 @@ from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
 from evaluations.models import Cycle, Rating
 from evaluations.selectors import rating_meetings_for_report
-from models_registry.models import Criterion, CriterionKind, Programme, ProgrammeStatus, ProgrammeSubject
+from models_registry.models import (
+    Criterion,
+    CriterionKind,
+    IndicatorKind,
+    Programme,
+    ProgrammeStatus,
+    ProgrammeSubject,
+)
 from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
 from office.xlsx import write_sheet
 from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
@@ -124,14 +131,43 @@ def rating_chart_svg(figures: dict) -> str:
     return "".join(parts)
 
 
-def programme_name(cycle: Cycle, unit: Unit) -> str:
+def programme_of(cycle: Cycle, unit: Unit) -> Programme | None:
     """The cadre programme the unit works under: its own, else the nearest one above."""
     ancestors = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    programme = (Programme.objects.filter(
+    return (Programme.objects.filter(
         tenant_id=unit.tenant_id, status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES,
         start_year__lte=cycle.year, end_year__gte=cycle.year, owner_unit__path__in=ancestors,
-    ).order_by("-owner_unit__depth", "name").first())
+    ).order_by("-owner_unit__depth", "name").prefetch_related("indicators").first())
+
+
+def programme_name(cycle: Cycle, unit: Unit) -> str:
+    programme = programme_of(cycle, unit)
     return programme.name if programme else ""
+
+
+# Each indicator's figure: (the count reaching it, the count it is a share of).
+INDICATOR_FIGURES = {
+    IndicatorKind.UNITS_WITH_PROGRAMME: ("units_with_programme", "units"),
+    IndicatorKind.REGISTERED_AND_SELF_ASSESSED: ("registered_and_self_assessed", "cadres"),
+    IndicatorKind.SECRETARIES_WITH_INITIATIVE: ("grassroots_secretaries_with_initiative", "grassroots_secretaries"),
+    IndicatorKind.CIVIL_SERVANTS_FOUR_GAINS: ("civil_servants_four_gains", "civil_servants"),
+}
+
+
+def indicator_lines(programme: Programme | None, figures: dict) -> list[Line]:
+    """The programme's own targets (its chỉ tiêu, in its words) with the share reached and
+    whether it meets the target: "40/40", "100% / 100%: đạt"."""
+    lines = []
+    for indicator in programme.indicators.all() if programme else []:
+        part_name, whole_name = INDICATOR_FIGURES[IndicatorKind(indicator.kind)]
+        part, whole = figures.get(part_name, 0), figures.get(whole_name, 0)
+        met = bool(whole) and part * 100 >= indicator.target_percent * whole
+        lines.append(Line(
+            _("Target of the programme: %(text)s") % {"text": indicator.text}, fraction(part, whole),
+            _("%(reached)s of %(target)s%%: %(verdict)s") % {
+                "reached": percent(part, whole), "target": indicator.target_percent,
+                "verdict": _("met") if met else _("not met")}))
+    return lines
 
 
 def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHeader:
@@ -159,7 +195,8 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
     return {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
-        "programme": programme_name(cycle, unit), "lines": figure_lines(snapshot["unit"]),
+        "programme": programme_name(cycle, unit),
+        "lines": figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"]),
         "chart": rating_chart_svg(snapshot["unit"]),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
@@ -199,7 +236,8 @@ def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
-            "programme": programme_name(cycle, unit), "lines": figure_lines(top),
+            "programme": programme_name(cycle, unit),
+            "lines": figure_lines(top) + indicator_lines(programme_of(cycle, unit), top),
             "chart": rating_chart_svg(top), "rows": rows}
 
 

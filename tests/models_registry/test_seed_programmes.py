@@ -35,12 +35,14 @@ SEEDS = {
     "004": ["binh-duong-2020-guong-mau-sang-tao"],
 }
 EXPECTED = {
-    "ninh-binh-2023-can-bo-doan-trach-nhiem": (1, 5),  # nghiêm túc, trung thực, tận tâm, tích cực, học hỏi
+    "ninh-binh-2023-can-bo-doan-trach-nhiem": (2, 10),  # nghiêm túc, trung thực, tận tâm, tích cực, học hỏi; 5 days
     "an-giang-2023-3-can-5-quyet-tam": (2, 8),  # 3 cần + 5 quyết tâm
-    "can-tho-2023-can-bo-doan-trach-nhiem": (5, 17),  # 3 trọng tâm, 3 trách nhiệm, 4 nên, 3 không nên, 4 chỉ tiêu
+    # 3 trọng tâm, 3 trách nhiệm, 3 giải pháp chung, 5 nên, 3 không nên, 4 định lượng
+    "can-tho-2023-can-bo-doan-trach-nhiem": (6, 21),
     "tay-nguyen-2022-chi-doan-3-co": (1, 3),  # có cán bộ, có sinh hoạt, có công trình phần việc
     "tay-nguyen-2022-2-giao-1-lien-ket": (2, 2),
-    "binh-duong-2020-guong-mau-sang-tao": (3, 17),  # 8 nên làm, 8 không nên làm, chế độ đi cơ sở
+    # 8 nên làm, 3 trách nhiệm, 8 không nên làm, chế độ đi cơ sở
+    "binh-duong-2020-guong-mau-sang-tao": (4, 20),
 }
 
 
@@ -126,18 +128,33 @@ def test_the_seed_text_is_the_real_vietnamese_content():
     assert len(_titles(an_giang, "5 quyết tâm")) == 5
     can_tho = loaded["can-tho-2023-can-bo-doan-trach-nhiem"]
     assert (can_tho.start_year, can_tho.end_year, can_tho.period_label) == (2023, 2027, "2023–2027")
-    assert _titles(can_tho, "3 nội dung rèn luyện trọng tâm") == ["Trách nhiệm", "Gương mẫu", "Trung thực"]
+    assert _titles(can_tho, "03 nội dung rèn luyện trọng tâm") == ["Trách nhiệm", "Gương mẫu", "Trung thực"]
     assert _titles(can_tho, "Phong trào “3 trách nhiệm”") == [
         "Trách nhiệm với Nhân dân", "Trách nhiệm với công việc", "Trách nhiệm với bản thân"]
     hours = Criterion.objects.get(group__programme=can_tho, activity_kinds=["volunteer_hours"])
     assert (hours.kind, hours.target, hours.measure, hours.period) == ("quantitative", Decimal("2"), "hours", "week")
     alcohol = Criterion.objects.get(group__programme=can_tho, title="Uống rượu, bia trong giờ làm việc")
-    assert alcohol.kind == CriterionKind.PROHIBITION
+    assert (alcohol.kind, alcohol.guidance) == (CriterionKind.PROHIBITION, "")
+    wedding = Criterion.objects.get(group__programme=can_tho, title__startswith="Thực hiện việc cưới, việc tang")
+    assert wedding.kind == CriterionKind.YES_NO  # its own commitment, not the alcohol rule's guidance
+    assert len(_titles(can_tho, "Giải pháp thực hiện chung")) == 3  # §IV.2.1
+    groups = {group.title: group.title_is_default for group in CriteriaGroup.objects.filter(programme=can_tho)}
+    assert groups["Chỉ tiêu định lượng"] is True and groups["Những điều nên làm"] is False
+    assert not Criterion.objects.filter(group__programme=can_tho, title__startswith="Đề cao tính chủ động").exists()
+    days = Criterion.objects.filter(group__programme=ninh_binh, group__title__startswith="Các hoạt động tình nguyện")
+    assert [(c.title, c.kind, c.activity_kinds) for c in days[:1]] == [
+        ("Ngày Chủ nhật xanh", CriterionKind.YES_NO, ["volunteer_activity"])]
+    assert days.count() == 5 and all(c.target_is_default for c in days)
     three = loaded["tay-nguyen-2022-chi-doan-3-co"]
     assert three.subject == ProgrammeSubject.UNITS and three.pilot_quota == 5
     assert AudienceTarget.objects.filter(criterion__group__programme=three, unit_level=UnitLevel.BRANCH).count() == 3
+    # The seed states no frequency: the monthly meeting and the yearly project are defaults.
+    assert [c.target_is_default for c in Criterion.objects.filter(group__programme=three).order_by("position")] == [
+        False, True, True]
     binh_duong = loaded["binh-duong-2020-guong-mau-sang-tao"]
     assert len(_titles(binh_duong, "Những điều nên làm")) == 8
+    assert _titles(binh_duong, "Ba trách nhiệm") == [
+        "Trách nhiệm với bản thân", "Trách nhiệm với công việc", "Trách nhiệm với đoàn viên, thanh thiếu nhi"]
     assert set(Criterion.objects.filter(group__programme=binh_duong, group__title="Những điều không nên làm")
                .values_list("kind", flat=True)) == {CriterionKind.PROHIBITION}
 
