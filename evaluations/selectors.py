@@ -30,6 +30,7 @@ from evaluations.models import (
     FormAction,
     FormEvent,
     Initiative,
+    MeetingPurpose,
     Rating,
     RatingMeeting,
     Registration,
@@ -228,7 +229,7 @@ def rating_meetings_for_report(cycle: Cycle, unit: Unit) -> QuerySet[RatingMeeti
     (what its report lists beside the sub-unit table), each with `rated`: the final
     ratings it decided."""
     return (RatingMeeting.objects.filter(cycle=cycle, unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path,
-                                         unit__depth__lte=unit.depth + 1)
+                                         unit__depth__lte=unit.depth + 1, purpose=MeetingPurpose.RATING)
             .select_related("unit").annotate(rated=Count("self_assessments"))
             .order_by("unit__path", "held_on", "id"))
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
+from evaluations.meetings import club_figures, meeting_targets
 from evaluations.models import Cycle, Rating
 from evaluations.selectors import rating_meetings_for_report
 from models_registry.models import (
@@ -187,6 +188,19 @@ def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHead
     )
 
 
+def meeting_lines(cycle: Cycle, unit: Unit) -> list[Line]:
+    """The meetings unit programmes count ("2 giao", "1 liên kết") and the subtree's clubs."""
+    lines = [Line(_("Units meeting “%(title)s”") % {"title": target.criterion.title},
+                  fraction(target.meeting_it, target.units), percent(target.meeting_it, target.units))
+             for target in meeting_targets(cycle, unit)]
+    for club in club_figures(cycle, unit):
+        lines.append(Line(
+            _("%(club)s (%(unit)s): %(members)d members, meetings held") % {
+                "club": club.club.name, "unit": club.club.unit.name, "members": club.members},
+            str(club.meetings), _("attendance %(rate)s") % {"rate": percent(*club.attendance)}))
+    return lines
+
+
 def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = None) -> dict:
     """A submitted report prints the figures it was submitted with; a draft (or no report),
     the cycle's."""
@@ -196,7 +210,8 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     return {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
         "programme": programme_name(cycle, unit),
-        "lines": figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"]),
+        "lines": (figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
+                  + meeting_lines(cycle, unit)),
         "chart": rating_chart_svg(snapshot["unit"]),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
@@ -237,7 +252,7 @@ def summary_context(cycle: Cycle, unit: Unit) -> dict:
     top = rows[0] if rows else {}
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
             "programme": programme_name(cycle, unit),
-            "lines": figure_lines(top) + indicator_lines(programme_of(cycle, unit), top),
+            "lines": figure_lines(top) + indicator_lines(programme_of(cycle, unit), top) + meeting_lines(cycle, unit),
             "chart": rating_chart_svg(top), "rows": rows}
 
 

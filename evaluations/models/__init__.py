@@ -24,6 +24,7 @@ from evaluations.models.forms import (
     EvidenceFile,
     FormAction,
     FormEvent,
+    MeetingPurpose,
     Rating,
     RatingMeeting,
     Registration,
@@ -31,10 +32,12 @@ from evaluations.models.forms import (
     ResultOutcome,
     SelfAssessment,
 )
+from evaluations.models.meetings import Club, ClubMember
 
 __all__ = [
-    "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Commitment", "CommitmentResult", "Cycle",
-    "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind", "EvaluationSettings", "EvidenceFile",
-    "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "InitiativeState", "Rating",
-    "RatingMeeting", "Registration", "RegistrationState", "ResultOutcome", "SelfAssessment",
+    "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Club", "ClubMember", "Commitment",
+    "CommitmentResult", "Cycle", "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind",
+    "EvaluationSettings", "EvidenceFile", "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent",
+    "Initiative", "InitiativeState", "MeetingPurpose", "Rating", "RatingMeeting", "Registration", "RegistrationState",
+    "ResultOutcome", "SelfAssessment",
 ]
