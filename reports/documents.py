@@ -16,7 +16,7 @@ from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
 from evaluations.meetings import club_figures, meeting_targets
 from evaluations.models import Cycle, Rating
-from evaluations.selectors import rating_meetings_for_report
+from evaluations.selectors import commendations_in, rating_meetings_for_report
 from models_registry.models import (
     Criterion,
     CriterionKind,
@@ -201,6 +201,13 @@ def meeting_lines(cycle: Cycle, unit: Unit) -> list[Line]:
     return lines
 
 
+def commendation_lines(cycle: Cycle, unit: Unit) -> list[Line]:
+    """How many cadres and units the unit and its subtree commended in the cycle."""
+    decided = list(commendations_in(cycle, unit))
+    cadres = sum(1 for item in decided if item.cadre_id)
+    return [Line(_("Cadres commended"), str(cadres)), Line(_("Units commended"), str(len(decided) - cadres))]
+
+
 def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = None) -> dict:
     """A submitted report prints the figures it was submitted with; a draft (or no report),
     the cycle's."""
@@ -211,7 +218,8 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
         "programme": programme_name(cycle, unit),
         "lines": (figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
-                  + meeting_lines(cycle, unit)),
+                  + meeting_lines(cycle, unit) + commendation_lines(cycle, unit)),
+        "commendations": list(commendations_in(cycle, unit)),
         "chart": rating_chart_svg(snapshot["unit"]),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
@@ -252,7 +260,8 @@ def summary_context(cycle: Cycle, unit: Unit) -> dict:
     top = rows[0] if rows else {}
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
             "programme": programme_name(cycle, unit),
-            "lines": figure_lines(top) + indicator_lines(programme_of(cycle, unit), top) + meeting_lines(cycle, unit),
+            "lines": (figure_lines(top) + indicator_lines(programme_of(cycle, unit), top) + meeting_lines(cycle, unit)
+                      + commendation_lines(cycle, unit)),
             "chart": rating_chart_svg(top), "rows": rows}
 
 
