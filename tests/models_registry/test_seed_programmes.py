@@ -9,7 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from cadres.actors import SYSTEM
-from cadres.models import Sector, UnitLevel
+from cadres.models import PositionRole, Sector, UnitLevel
 from models_registry.models import (
     AudienceTarget,
     CriteriaGroup,
@@ -20,8 +20,9 @@ from models_registry.models import (
     ProgrammeSubject,
 )
 from models_registry.seeding import load_seed_programmes, read_seed_programmes
+from models_registry.selectors import applicable_criteria
 from models_registry.services import registry_settings_for
-from tests.cadres.factories import TenantFactory, UnitFactory
+from tests.cadres.factories import CadreFactory, TenantFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -191,3 +192,19 @@ def test_the_command_refuses_an_unknown_tenant_a_missing_owner_and_a_seed_it_lac
         call_command("load_seed_programmes", "--tenant", "ag", "--seed", "009")
     with pytest.raises(CommandError, match="SEED=CODE"):
         call_command("load_seed_programmes", "--tenant", "ag", "--seed", "001", "--owner", "CM")
+
+
+def test_the_grassroots_visit_regime_is_a_quantitative_target_by_level_marked_as_the_provinces_default():
+    tenant = TenantFactory()
+    district = UnitFactory(parent=tenant.root_unit, level=UnitLevel.DISTRICT)
+    grassroots = UnitFactory(parent=district, level=UnitLevel.GRASSROOTS)
+    programme = _load(tenant, "004")["binh-duong-2020-guong-mau-sang-tao"]
+    visits = Criterion.objects.get(group__programme=programme, title="Đảm bảo chế độ đi cơ sở")
+    assert (visits.kind, visits.measure, visits.period, visits.activity_kinds, visits.target_is_default) == (
+        CriterionKind.QUANTITATIVE, "visits", "month", ["grassroots_visit"], True)
+
+    def target(unit):
+        person = CadreFactory(unit=unit, role=PositionRole.SECRETARY)
+        return {item.criterion.pk: item.target for item in applicable_criteria(programme, person)}[visits.pk]
+
+    assert (target(district), target(grassroots)) == (Decimal("4"), Decimal("2"))
