@@ -124,3 +124,23 @@ def test_a_declined_proposal_may_be_made_again_and_only_the_units_own_are_propos
     with pytest.raises(Refusal):  # the phường's BTV cannot commend for the huyện
         commendation_propose(cycle=w["cycle"], unit=w["huyen"], ground=CommendationGround.OTHER, cadre=w["good"],
                              acting_user=w["xa_manager"])
+
+
+def test_the_units_commendations_page_proposes_and_decides_in_vietnamese(binh_duong, client):
+    w = binh_duong
+    client.force_login(w["manager"])
+    url = reverse("commendations_unit", args=[w["tenant"].slug, w["huyen"].code])
+    page = text(client.get(url))
+    assert "Đề xuất khen thưởng" in page and "Nguyễn Thị Ngọc Xuân" in page
+    response = client.post(reverse("commendation_propose", args=[w["tenant"].slug, w["huyen"].code]),
+                           {"subject": f"cadre:{w['excellent'].pk}", "ground": "rating", "grounds": "Gương mẫu"},
+                           follow=True)
+    assert "Đã đề nghị khen thưởng." in text(response)
+    proposal = w["excellent"].commendations.get()
+    response = client.post(reverse("commendation_decide", args=[w["tenant"].slug, w["huyen"].code, proposal.pk]),
+                           {"version": proposal.lock_version, "decision_number": "20-QĐ/TĐTN",
+                            "decision_date": timezone.localdate().isoformat()}, follow=True)
+    page = text(response)
+    assert "Đã quyết định khen thưởng." in page and "Quyết định số 20-QĐ/TĐTN" in page
+    client.force_login(w["xa_manager"])  # the phường's Bí thư does not manage the huyện
+    assert client.get(url).status_code == 404
