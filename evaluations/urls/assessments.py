@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import activities, assessment_review, assessments, commendations, drafts, feedback, ratings
+from evaluations.views import activities, assessment_review, assessments, commendations, drafts, feedback, meetings, ratings
 
 urlpatterns = [
     # Activity log and sáng kiến (the cadre's own; files for whoever may see the cadre).
@@ -47,6 +47,14 @@ urlpatterns = [
          name="commendation_decide"),
     path("commendations/<slug:tenant_slug>/<str:code>/<int:pk>/decline/", commendations.commendation_decline_view,
          name="commendation_decline"),
+    # A unit's meetings ("2 giao", "1 liên kết", a club's) and its clubs (seed 003).
+    path("meetings/<slug:tenant_slug>/<str:code>/", meetings.unit_meetings, name="unit_meetings"),
+    path("meetings/<slug:tenant_slug>/<str:code>/new/", meetings.unit_meeting_create, name="unit_meeting_create"),
+    path("meetings/<slug:tenant_slug>/<str:code>/clubs/new/", meetings.club_create_view, name="club_create"),
+    path("meetings/<slug:tenant_slug>/<str:code>/clubs/<int:pk>/members/", meetings.club_member_add_view,
+         name="club_member_add"),
+    path("meetings/<slug:tenant_slug>/<str:code>/members/<int:pk>/leave/", meetings.club_member_leave_view,
+         name="club_member_leave"),
     # Multi-source feedback: the reviewer's request, the public one-time form.
     path("self-assessments/<int:pk>/feedback/new/", feedback.feedback_request_create,
          name="feedback_request_create"),

@@ -22,6 +22,8 @@ from PIL import Image
 from cadres.models import PositionRole
 from evaluations.models import (
     Activity,
+    Club,
+    ClubMember,
     Commendation,
     CommendationGround,
     EvidenceFile,
@@ -30,6 +32,7 @@ from evaluations.models import (
     FeedbackSource,
     Initiative,
     Rating,
+    RatingMeeting,
     SelfAssessment,
 )
 from evaluations.services.activities import activity_log, initiative_log
@@ -80,9 +83,12 @@ def world_once(module_db):
                                        acting_user=w.secretary.user, expected_version=to_rate.lock_version)
     proposal = Commendation.objects.create(tenant=w.root.tenant, cycle=w.cycle, unit=w.g1, cadre=w.deputy,
                                            ground=CommendationGround.RATING)
-    return {"w": w, "people": people, "proposal": proposal, "registration": registration, "draft": draft,
-            "activity": activity,
-            "initiative": initiative, "evidence": evidence, "token": token, "submitted": waiting,
+    club = Club.objects.create(tenant=w.root.tenant, unit=w.g1, name="CLB Bí thư Chi đoàn")
+    old_club = Club.objects.create(tenant=w.root.tenant, unit=w.g1, name="CLB Bí thư Chi đoàn khóa trước")
+    membership = ClubMember.objects.create(tenant=w.root.tenant, club=old_club, cadre=w.secretary, joined_on=day)
+    return {"w": w, "people": people, "proposal": proposal, "club": club, "membership": membership,
+            "registration": registration, "draft": draft, "activity": activity, "initiative": initiative,
+            "evidence": evidence, "token": token, "submitted": waiting,
             "proposed": proposed}
 
 
@@ -162,6 +168,12 @@ MATRIX = [
     ("commendation_propose", g1, "post", expect(manager=302, provincial=302)),
     ("commendation_decide", lambda d: [*g1(d), d["proposal"].pk], "post", expect(manager=302, provincial=302)),
     ("commendation_decline", lambda d: [*g1(d), d["proposal"].pk], "post", expect(manager=302, provincial=302)),
+    # A unit's meetings and clubs: its managers record them.
+    ("unit_meetings", g1, "get", expect(manager=200, provincial=200)),
+    ("unit_meeting_create", g1, "post", expect(manager=302, provincial=302)),
+    ("club_create", g1, "post", expect(manager=302, provincial=302)),
+    ("club_member_add", lambda d: [*g1(d), d["club"].pk], "post", expect(manager=302, provincial=302)),
+    ("club_member_leave", lambda d: [*g1(d), d["membership"].pk], "post", expect(manager=302, provincial=302)),
     ("feedback_request_create", draft, "get", expect(**REVIEWERS)),
     ("feedback_request_create", draft, "post", expect(**REVIEWERS)),  # the new link, shown once
     ("feedback_form", lambda d: [d["token"]], "get", expect(default=200, anonymous=200)),
@@ -248,6 +260,13 @@ PROOFS = {
                                                   "decision_date": timezone.localdate().isoformat()}, _proposal_state),
     "commendation_decline": Proof(lambda d, user: {"version": _proposal_version(d, user), "comment": "Chưa đủ"},
                                   _proposal_state),
+    "unit_meeting_create": Proof(lambda d, user: {"purpose": "briefing", "held_on": timezone.localdate().isoformat(),
+                                                  "place": "Hội trường xã", "attendees": [d["w"].secretary.pk]},
+                                 _count(RatingMeeting)),
+    "club_create": Proof(lambda d, user: {"name": "CLB Bí thư Chi đoàn mới"}, _count(Club)),
+    "club_member_add": Proof(lambda d, user: {"cadre": d["w"].secretary.pk},
+                             _count(ClubMember, club__name="CLB Bí thư Chi đoàn")),
+    "club_member_leave": Proof(lambda d, user: {}, _count(ClubMember, left_on__isnull=True)),
     "feedback_request_create": Proof(lambda d, user: {"source": FeedbackSource.MEMBER, "email": ""},
                                      _count(FeedbackRequest)),
     "feedback_form": Proof(lambda d, user: {"text": "Anh chị luôn nhiệt tình với đoàn viên."}, _count(Feedback)),

@@ -7,13 +7,14 @@ import datetime
 import io
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 from pypdf import PdfReader
 
 from cadres.actors import SYSTEM
 from cadres.models import AuditEvent, PositionRole, Sector, UnitLevel
 from cadres.transitions import Refusal
-from evaluations.models import MeetingPurpose, RatingMeeting
+from evaluations.models import Club, MeetingPurpose, RatingMeeting
 from evaluations.services.meetings import club_create, club_member_add, club_member_leave, unit_meeting_record
 from models_registry.seeding import load_seed_programmes
 from reports.documents import summary_context, unit_report_context, unit_report_pdf
@@ -125,3 +126,24 @@ def test_what_a_meeting_refuses(xa):
     with pytest.raises(Refusal):
         unit_meeting_record(held_on=_day(xa, 1), **{**base, "purpose": MeetingPurpose.RATING})
     assert not RatingMeeting.objects.exists()
+
+
+def test_the_units_meetings_page_records_a_briefing_and_keeps_its_club(xa, client):
+    client.force_login(xa["manager"])
+    args = [xa["tenant"].slug, xa["commune"].code]
+    page = client.get(reverse("unit_meetings", args=args)).content.decode()
+    assert "Ghi nhận cuộc họp" in page and xa["secretaries"][0].full_name in page
+    response = client.post(reverse("unit_meeting_create", args=args), {
+        "purpose": "briefing", "held_on": _day(xa, 1).isoformat(), "place": "Hội trường UBND xã",
+        "topic": "Định hướng hoạt động quý I", "attendees": [cadre.pk for cadre in xa["secretaries"]]}, follow=True)
+    assert "Đã ghi nhận cuộc họp." in response.content.decode()
+    meeting = RatingMeeting.objects.get(purpose=MeetingPurpose.BRIEFING)
+    assert (meeting.topic, meeting.attendees.count()) == ("Định hướng hoạt động quý I", 3)
+    client.post(reverse("club_create", args=args), {"name": "CLB Bí thư Chi đoàn"})
+    club = Club.objects.get(unit=xa["commune"])
+    response = client.post(reverse("club_member_add", args=[*args, club.pk]), {"cadre": xa["secretaries"][0].pk},
+                           follow=True)
+    assert "Đã thêm thành viên." in response.content.decode()
+    assert list(club.members.values_list("cadre", flat=True)) == [xa["secretaries"][0].pk]
+    client.force_login(xa["secretaries"][0].user)  # a chi đoàn's Bí thư does not manage the xã
+    assert client.get(reverse("unit_meetings", args=args)).status_code == 404
