@@ -159,7 +159,8 @@ class CriteriaGroup(models.Model):
     title = models.CharField(_("title"), max_length=200)
     # A title the seed document does not give (the fixture named the group): shown as a
     # default the province may change; renaming the group clears it.
-    title_is_default = models.BooleanField(_("title is a default"), default=False)
+    # db_default: rows inserted by code that predates the column (old migrations' states) still fit.
+    title_is_default = models.BooleanField(_("title is a default"), default=False, db_default=False)
 
     objects = TenantManager()
 
@@ -194,7 +195,8 @@ class Criterion(models.Model):
     modified_since_copy = models.BooleanField(default=False)
     # DEFAULTABLE fields this criterion has as a default rather than from its source document
     # (a seed that states no threshold): shown as such in the editor; editing one clears it.
-    defaults = models.JSONField(_("defaults the province may change"), default=list, blank=True)
+    defaults = models.JSONField(_("defaults the province may change"), default=list, blank=True,
+                                db_default=models.Value("[]"))
 
     objects = TenantManager()
 

@@ -216,11 +216,12 @@ class RatingMeeting(models.Model):
     minutes_number = models.CharField(_("minutes number"), max_length=50, blank=True)
     members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
     members_agreeing = models.PositiveSmallIntegerField(_("members agreeing"), null=True, blank=True)
+    # db_default: rows written by code that predates these columns (rating meetings) still fit.
     purpose = models.CharField(_("purpose"), max_length=15, choices=MeetingPurpose.choices,
-                               default=MeetingPurpose.RATING)
-    place = models.CharField(_("place"), max_length=200, blank=True)
-    topic = models.CharField(_("topic"), max_length=300, blank=True)
-    minutes = models.TextField(_("minutes"), blank=True)
+                               default=MeetingPurpose.RATING, db_default=MeetingPurpose.RATING)
+    place = models.CharField(_("place"), max_length=200, blank=True, db_default="")
+    topic = models.CharField(_("topic"), max_length=300, blank=True, db_default="")
+    minutes = models.TextField(_("minutes"), blank=True, db_default="")
     attendees = models.ManyToManyField(Cadre, blank=True, related_name="meetings_attended",
                                        verbose_name=_("participants"))
     # A club's meeting: the club (of `unit`) that met.
