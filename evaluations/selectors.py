@@ -17,10 +17,14 @@ from cadres.models import AnyUser, Cadre, Unit
 from cadres.selectors import access_for, cadre_search_q, cadres_visible_to
 from evaluations.checks import effective_deadline, extension_until
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
+from evaluations.meetings import meeting_targets
 from evaluations.models import (
     Activity,
     AssessmentState,
     CapMode,
+    Commendation,
+    CommendationGround,
+    CommendationState,
     Cycle,
     CycleStatus,
     DeadlineKind,
@@ -30,6 +34,7 @@ from evaluations.models import (
     FormAction,
     FormEvent,
     Initiative,
+    MeetingPurpose,
     Rating,
     RatingMeeting,
     Registration,
@@ -228,7 +233,7 @@ def rating_meetings_for_report(cycle: Cycle, unit: Unit) -> QuerySet[RatingMeeti
     (what its report lists beside the sub-unit table), each with `rated`: the final
     ratings it decided."""
     return (RatingMeeting.objects.filter(cycle=cycle, unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path,
-                                         unit__depth__lte=unit.depth + 1)
+                                         unit__depth__lte=unit.depth + 1, purpose=MeetingPurpose.RATING)
             .select_related("unit").annotate(rated=Count("self_assessments"))
             .order_by("unit__path", "held_on", "id"))
 
@@ -433,3 +438,45 @@ def get_cycle_for_user(user: AnyUser, pk: int | str, *, provincial: bool = False
     if cycle is None:
         raise Http404
     return cycle
+
+
+# --- Commendations ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    ground: str
+    cadre: Cadre | None = None
+    unit: Unit | None = None
+
+
+def commendation_candidates(cycle: Cycle, unit: Unit) -> list[Candidate]:
+    """Who the unit's BTV may propose, not yet proposed: its subtree's cadres whose yearly
+    rating is "Hoàn thành xuất sắc nhiệm vụ", and its direct sub-units that attained every
+    meeting target of their unit programmes."""
+    taken = Commendation.objects.filter(cycle=cycle, unit=unit).exclude(state=CommendationState.DECLINED)
+    taken_cadres = set(taken.values_list("cadre_id", flat=True))
+    taken_units = set(taken.values_list("honoured_unit_id", flat=True))
+    excellent = (YEARLY_SELF_ASSESSMENT.forms(cycle=cycle, state=AssessmentState.FINALISED,
+                                              final_rating=Rating.EXCELLENT, unit__path__startswith=unit.path)
+                 .select_related("cadre").order_by("cadre__sort_key", "id"))
+    found = [Candidate(CommendationGround.RATING, cadre=form.cadre) for form in excellent
+             if form.cadre_id not in taken_cadres]
+    for child in Unit.objects.get_children(unit).filter(archived_at__isnull=True):
+        targets = meeting_targets(cycle, child)
+        if child.pk not in taken_units and targets and all(t.units and t.meeting_it == t.units for t in targets):
+            found.append(Candidate(CommendationGround.TARGETS, unit=child))
+    return found
+
+
+def commendations_of(cadre: Cadre) -> QuerySet[Commendation]:
+    """The cadre's decided commendations, newest first (their page; the view checked access)."""
+    return (Commendation.objects.filter(cadre=cadre, state=CommendationState.DECIDED)
+            .select_related("unit", "cycle").order_by("-decision_date", "-id"))
+
+
+def commendations_in(cycle: Cycle, unit: Unit) -> QuerySet[Commendation]:
+    """The cycle's decided commendations given by the unit and the units of its subtree."""
+    return (Commendation.objects.filter(cycle=cycle, state=CommendationState.DECIDED, unit__tenant_id=unit.tenant_id,
+                                        unit__path__startswith=unit.path)
+            .select_related("unit", "cadre", "honoured_unit").order_by("unit__path", "decision_date", "id"))

@@ -8,7 +8,14 @@ validates every criterion and audience row with the same rules as the editor's s
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from models_registry.models import AudienceTarget, CriteriaGroup, Criterion, Programme
+from models_registry.models import (
+    AudienceTarget,
+    CriteriaGroup,
+    Criterion,
+    IndicatorKind,
+    Programme,
+    ProgrammeIndicator,
+)
 from models_registry.selectors import programme_groups
 from models_registry.validation import clean_audience_fields, clean_criterion_fields, clean_text
 
@@ -28,10 +35,11 @@ def content_of(programme: Programme, *, inherit: bool) -> list[dict]:
                 measure=criterion.measure, period=criterion.period, activity_kinds=list(criterion.activity_kinds),
                 inherited_from=criterion.pk if inherit else criterion.inherited_from_id,
                 modified_since_copy=False if inherit else criterion.modified_since_copy,
+                defaults=list(criterion.defaults),
                 audiences=[{name: getattr(row, name) for name in AUDIENCE_FIELDS}
                            for row in criterion.audience_targets.all()],
             ))
-        groups.append(dict(title=group.title, criteria=criteria))
+        groups.append(dict(title=group.title, title_is_default=group.title_is_default, criteria=criteria))
     return groups
 
 
@@ -43,7 +51,8 @@ def write_content(programme: Programme, groups: list[dict]) -> tuple[int, int]:
     for group_index, group_data in enumerate(groups, start=1):
         title = clean_text(group_data.get("title"), "title", required=True, max_length=200)
         group = CriteriaGroup.objects.create(
-            tenant_id=programme.tenant_id, programme=programme, position=position + group_index, title=title
+            tenant_id=programme.tenant_id, programme=programme, position=position + group_index, title=title,
+            title_is_default=bool(group_data.get("title_is_default")),
         )
         for index, data in enumerate(group_data.get("criteria") or [], start=1):
             try:
@@ -61,8 +70,11 @@ def _write_criterion(programme: Programme, group: CriteriaGroup, position: int, 
         target=data.get("target"), measure=data.get("measure", ""), period=data.get("period", ""),
         activity_kinds=data.get("activity_kinds", ()),
     )
+    defaults = list(data.get("defaults") or [])
+    if not set(defaults) <= set(Criterion.DEFAULTABLE):
+        raise ValidationError(_("Only %(fields)s can be marked as defaults.") % {"fields": ", ".join(Criterion.DEFAULTABLE)})
     criterion = Criterion.objects.create(
-        tenant_id=programme.tenant_id, group=group, position=position,
+        tenant_id=programme.tenant_id, group=group, position=position, defaults=defaults,
         inherited_from_id=data.get("inherited_from"), modified_since_copy=data.get("modified_since_copy", False),
         **fields,
     )
@@ -75,3 +87,22 @@ def _write_criterion(programme: Programme, group: CriteriaGroup, position: int, 
         AudienceTarget(tenant_id=programme.tenant_id, criterion=criterion, **row) for row in rows
     )
     return criterion
+
+
+def indicators_of(programme: Programme) -> list[dict]:
+    return [dict(kind=row.kind, target=row.target_percent, text=row.text) for row in programme.indicators.all()]
+
+
+def write_indicators(programme: Programme, rows: list[dict]) -> None:
+    """The programme's target shares of computed figures (`indicators_of` gives them back)."""
+    objects = []
+    for position, row in enumerate(rows, start=1):
+        if row.get("kind") not in IndicatorKind.values:
+            raise ValidationError(_("Unknown indicator “%(kind)s”.") % {"kind": row.get("kind")})
+        target = int(row.get("target", 100))
+        if not 0 <= target <= 100:
+            raise ValidationError(_("An indicator's target is a share between 0 and 100%."))
+        objects.append(ProgrammeIndicator(tenant_id=programme.tenant_id, programme=programme, position=position,
+                                          kind=row["kind"], target_percent=target,
+                                          text=clean_text(row.get("text"), "text", required=True, max_length=2000)))
+    ProgrammeIndicator.objects.bulk_create(objects)

@@ -157,6 +157,10 @@ class CriteriaGroup(models.Model):
     programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="groups")
     position = models.PositiveIntegerField(default=0)
     title = models.CharField(_("title"), max_length=200)
+    # A title the seed document does not give (the fixture named the group): shown as a
+    # default the province may change; renaming the group clears it.
+    # db_default: rows inserted by code that predates the column (old migrations' states) still fit.
+    title_is_default = models.BooleanField(_("title is a default"), default=False, db_default=False)
 
     objects = TenantManager()
 
@@ -189,8 +193,14 @@ class Criterion(models.Model):
         verbose_name=_("inherited from"),
     )
     modified_since_copy = models.BooleanField(default=False)
+    # DEFAULTABLE fields this criterion has as a default rather than from its source document
+    # (a seed that states no threshold): shown as such in the editor; editing one clears it.
+    defaults = models.JSONField(_("defaults the province may change"), default=list, blank=True,
+                                db_default=models.Value("[]"))
 
     objects = TenantManager()
+
+    DEFAULTABLE = ("title", "guidance", "target")
 
     class Meta:
         verbose_name = _("criterion")
@@ -203,6 +213,18 @@ class Criterion(models.Model):
     @property
     def is_inherited(self) -> bool:
         return self.inherited_from_id is not None
+
+    @property
+    def title_is_default(self) -> bool:
+        return "title" in self.defaults
+
+    @property
+    def guidance_is_default(self) -> bool:
+        return "guidance" in self.defaults
+
+    @property
+    def target_is_default(self) -> bool:
+        return "target" in self.defaults
 
 
 class AudienceTarget(models.Model):
@@ -237,6 +259,43 @@ class AudienceTarget(models.Model):
     @property
     def audience_key(self) -> tuple[str, str, str, str]:
         return (self.unit_level, self.role, self.full_time, self.civil_servant)
+
+
+class IndicatorKind(models.TextChoices):
+    """The province-wide figures a programme may set a target share for (Cần Thơ's 4 chỉ
+    tiêu, domain §7); the rollup computes each of them for every unit."""
+
+    UNITS_WITH_PROGRAMME = "units_with_programme", _("Units with a programme of their own")
+    REGISTERED_AND_SELF_ASSESSED = "registered_and_self_assessed", _("Cadres with a registration and a self-assessment")
+    SECRETARIES_WITH_INITIATIVE = ("grassroots_secretaries_with_initiative",
+                                   _("Grassroots secretaries with a recognised initiative"))
+    CIVIL_SERVANTS_FOUR_GAINS = "civil_servants_four_gains", _("Civil-servant cadres meeting all “4 được”")
+
+
+class ProgrammeIndicator(models.Model):
+    """A target share the programme sets for one of the computed figures, in its own words
+    (e.g. "100% các cấp bộ Đoàn xây dựng mô hình…"); reports print the share reached."""
+
+    tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("figure"), max_length=40, choices=IndicatorKind.choices)
+    target_percent = models.PositiveSmallIntegerField(_("target share (%)"))
+    text = models.TextField(_("wording"))
+
+    objects = TenantManager()
+
+    class Meta:
+        verbose_name = _("programme indicator")
+        verbose_name_plural = _("programme indicators")
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "kind"], name="indicator_unique"),
+            models.CheckConstraint(condition=Q(target_percent__lte=100), name="indicator_percent_range"),
+        ]
+
+    def __str__(self) -> str:
+        return self.text
 
 
 class ProgrammeParticipant(models.Model):

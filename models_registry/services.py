@@ -36,7 +36,7 @@ from cadres.models import Tenant, Unit
 from cadres.selectors import is_provincial_staff, manages_unit
 from cadres.services.audit import audit_record
 from cadres.transitions import Flow, Outcome, Step, User, act, allowed_if, require
-from models_registry.content import content_of, write_content
+from models_registry.content import content_of, indicators_of, write_content, write_indicators
 from models_registry.models import (
     AudienceTarget,
     CriteriaGroup,
@@ -191,8 +191,10 @@ def group_update(*, group: CriteriaGroup, expected_version: object, title: str,
 
     def change(locked: Programme) -> Outcome:
         changed = Outcome(data={"group": group.pk, "title": [group.title, title]})
+        # A renamed group's title is the province's own, no longer the seed's default.
+        group.title_is_default = group.title_is_default and group.title == title
         group.title = title
-        group.save(update_fields=["title"])
+        group.save(update_fields=["title", "title_is_default"])
         return changed
 
     act(PROGRAMME_FLOW, group.programme, "group_update", acting_user=acting_user, expected_version=expected_version,
@@ -277,6 +279,10 @@ def criterion_update(
         for key, value in fields.items():
             setattr(criterion, key, value)
         criterion.modified_since_copy = criterion.modified_since_copy or (criterion.is_inherited and bool(changes))
+        # What the province changed is its own from now on, no longer a default (a target
+        # is its number and the period it is counted over).
+        edited = set(changes) | ({"target"} if {"period", "measure"} & set(changes) else set())
+        criterion.defaults = [name for name in criterion.defaults if name not in edited]
         criterion.save()
         return Outcome(data={"criterion": criterion.pk, "changes": changes})
 
@@ -450,6 +456,7 @@ def programme_new_version(*, programme: Programme, acting_user: User) -> Program
         created_by=account_of(acting_user),
     )
     write_content(new, content_of(programme, inherit=False))
+    write_indicators(new, indicators_of(programme))
     ProgrammeParticipant.objects.bulk_create(
         ProgrammeParticipant(tenant_id=new.tenant_id, programme=new, unit_id=unit_id)
         for unit_id in programme.participants.values_list("unit_id", flat=True)

@@ -9,6 +9,10 @@ from evaluations.demo import seed_evaluations
 from models_registry.seeding import load_seed_programmes
 from reports.demo import seed_reports
 
+# Each demo province loads its own seed document only (domain §4): An Giang's "3 cần, 5 quyết
+# tâm" pilot at Huyện Đoàn Chợ Mới, Cần Thơ's "Cán bộ Đoàn trách nhiệm".
+DEMO_SEEDS = {"an-giang": ["001"], "can-tho": ["002"]}
+
 
 def seed_demo() -> int:
     """Create the demo tenants, programmes, forms and figures; returns how many cadres were
@@ -16,7 +20,7 @@ def seed_demo() -> int:
     with scopes_disabled(), transaction.atomic():
         builders = seed_cadres()
         for builder in builders:
-            load_seed_programmes(builder.tenant, acting_user=SYSTEM)
+            load_seed_programmes(builder.tenant, seeds=DEMO_SEEDS[builder.tenant.slug], acting_user=SYSTEM)
         seed_evaluations()
         seed_reports()
         return sum(builder.created for builder in builders)

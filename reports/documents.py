@@ -14,9 +14,17 @@ from openpyxl import Workbook
 
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
+from evaluations.meetings import club_figures, meeting_targets
 from evaluations.models import Cycle, Rating
-from evaluations.selectors import rating_meetings_for_report
-from models_registry.models import Criterion, CriterionKind, Programme, ProgrammeStatus, ProgrammeSubject
+from evaluations.selectors import commendations_in, rating_meetings_for_report
+from models_registry.models import (
+    Criterion,
+    CriterionKind,
+    IndicatorKind,
+    Programme,
+    ProgrammeStatus,
+    ProgrammeSubject,
+)
 from office.pdf import FONT_FAMILY, OfficialHeader, render_pdf
 from office.xlsx import Percent, write_sheet
 from reports.figures import CycleFigures, figures_entry, rate_text, report_figures
@@ -138,14 +146,43 @@ def rating_chart_svg(figures: dict) -> str:
     return "".join(parts)
 
 
-def programme_name(cycle: Cycle, unit: Unit) -> str:
+def programme_of(cycle: Cycle, unit: Unit) -> Programme | None:
     """The cadre programme the unit works under: its own, else the nearest one above."""
     ancestors = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    programme = (Programme.objects.filter(
+    return (Programme.objects.filter(
         tenant_id=unit.tenant_id, status=ProgrammeStatus.PUBLISHED, subject=ProgrammeSubject.CADRES,
         start_year__lte=cycle.year, end_year__gte=cycle.year, owner_unit__path__in=ancestors,
-    ).order_by("-owner_unit__depth", "name").first())
+    ).order_by("-owner_unit__depth", "name").prefetch_related("indicators").first())
+
+
+def programme_name(cycle: Cycle, unit: Unit) -> str:
+    programme = programme_of(cycle, unit)
     return programme.name if programme else ""
+
+
+# Each indicator's figure: (the count reaching it, the count it is a share of).
+INDICATOR_FIGURES = {
+    IndicatorKind.UNITS_WITH_PROGRAMME: ("units_with_programme", "units"),
+    IndicatorKind.REGISTERED_AND_SELF_ASSESSED: ("registered_and_self_assessed", "cadres"),
+    IndicatorKind.SECRETARIES_WITH_INITIATIVE: ("grassroots_secretaries_with_initiative", "grassroots_secretaries"),
+    IndicatorKind.CIVIL_SERVANTS_FOUR_GAINS: ("civil_servants_four_gains", "civil_servants"),
+}
+
+
+def indicator_lines(programme: Programme | None, figures: dict) -> list[Line]:
+    """The programme's own targets (its chỉ tiêu, in its words) with the share reached and
+    whether it meets the target: "40/40", "100% / 100%: đạt"."""
+    lines = []
+    for indicator in programme.indicators.all() if programme else []:
+        part_name, whole_name = INDICATOR_FIGURES[IndicatorKind(indicator.kind)]
+        part, whole = figures.get(part_name, 0), figures.get(whole_name, 0)
+        met = bool(whole) and part * 100 >= indicator.target_percent * whole
+        lines.append(Line(
+            _("Target of the programme: %(text)s") % {"text": indicator.text}, fraction(part, whole),
+            _("%(reached)s of %(target)s%%: %(verdict)s") % {
+                "reached": percent(part, whole), "target": indicator.target_percent,
+                "verdict": _("met") if met else _("not met")}, part, whole))
+    return lines
 
 
 def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHeader:
@@ -165,16 +202,40 @@ def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHead
     )
 
 
+def meeting_lines(cycle: Cycle, unit: Unit) -> list[Line]:
+    """The meetings unit programmes count ("2 giao", "1 liên kết") and the subtree's clubs."""
+    lines = [Line(_("Units meeting “%(title)s”") % {"title": target.criterion.title},
+                  fraction(target.meeting_it, target.units), percent(target.meeting_it, target.units),
+                  target.meeting_it, target.units)
+             for target in meeting_targets(cycle, unit)]
+    for club in club_figures(cycle, unit):
+        lines.append(Line(
+            _("%(club)s (%(unit)s): %(members)d members, meetings held") % {
+                "club": club.club.name, "unit": club.club.unit.name, "members": club.members},
+            str(club.meetings), _("attendance %(rate)s") % {"rate": percent(*club.attendance)}, club.meetings))
+    return lines
+
+
+def commendation_lines(cycle: Cycle, unit: Unit) -> list[Line]:
+    """How many cadres and units the unit and its subtree commended in the cycle."""
+    decided = list(commendations_in(cycle, unit))
+    cadres = sum(1 for item in decided if item.cadre_id)
+    units = len(decided) - cadres
+    return [Line(_("Cadres commended"), str(cadres), count=cadres), Line(_("Units commended"), str(units), count=units)]
+
+
 def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = None) -> dict:
     """A submitted report prints the figures it was submitted with; a draft (or no report),
     the cycle's."""
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
     frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
     snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
-    lines = figure_lines(snapshot["unit"])
+    lines = (figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
+             + meeting_lines(cycle, unit) + commendation_lines(cycle, unit))
     context = {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
         "programme": programme_name(cycle, unit), "lines": lines,
+        "commendations": list(commendations_in(cycle, unit)),
         "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(lines),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
@@ -235,7 +296,8 @@ def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
 def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
-    lines = figure_lines(top)
+    lines = (figure_lines(top) + indicator_lines(programme_of(cycle, unit), top) + meeting_lines(cycle, unit)
+             + commendation_lines(cycle, unit))
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
             "previous_year": with_previous_rates(cycle, unit.tenant_id, rows),
             "programme": programme_name(cycle, unit), "lines": lines,

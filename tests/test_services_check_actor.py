@@ -29,7 +29,16 @@ from cadres.actors import SYSTEM
 from cadres.models import Breach, DataRequest, DataRequestKind, GrantRole, JoinRequest, Position, PositionRole, UnitLevel
 from cadres.services.people import NewPosition
 from cadres.services.reorganise import NewUnit
-from evaluations.models import CapMode, CycleStatus, DeadlineKind, FeedbackSource
+from evaluations.models import (
+    CapMode,
+    Club,
+    ClubMember,
+    Commendation,
+    CommendationGround,
+    CycleStatus,
+    DeadlineKind,
+    FeedbackSource,
+)
 from evaluations.services.activities import activity_log, initiative_log
 from evaluations.services.assessments import evidence_add, self_assessment_start
 from evaluations.services.registrations import registration_start
@@ -319,7 +328,14 @@ def forms():
                                    expected_version=submitted.lock_version, confirm_low_rates=True)
     people = {"member": member, "reviewer": w.secretary.user, "deputy": w.deputy.user, "sibling": w.sibling.user,
               "foreign": w.foreign_cadre.user, "provincial": w.provincial, "g1": w.g1_secretary.user}
-    return {"w": w, "people": people, "registration": registration, "form": form, "initiative": initiative,
+    club = Club.objects.create(tenant=w.root.tenant, unit=w.g1, name="CLB Bí thư Chi đoàn")
+    old_club = Club.objects.create(tenant=w.root.tenant, unit=w.g1, name="CLB Bí thư Chi đoàn khóa trước")
+    membership = ClubMember.objects.create(tenant=w.root.tenant, club=old_club, cadre=w.secretary,
+                                           joined_on=_today(-30))
+    proposal = Commendation.objects.create(tenant=w.root.tenant, cycle=w.cycle, unit=w.g1, cadre=w.member,
+                                           ground=CommendationGround.RATING)
+    return {"w": w, "people": people, "club": club, "membership": membership, "proposal": proposal,
+            "registration": registration, "form": form, "initiative": initiative,
             "activity": activity, "evidence": evidence, "closed": closed, "report": report, "submitted": submitted,
             "deputy_registration": approved_registration(w, cadre=w.deputy),
             "draft": registration_start(cycle=w.cycle, programme=w.programme, cadre=w.secretary,
@@ -342,6 +358,21 @@ def _version(f, key):
 
 
 FORM_CASES: dict[str, Case] = {
+    # The meetings and clubs of a unit (seed 003): its managers record them.
+    "evaluations.services.meetings.unit_meeting_record": Case(lambda f: dict(
+        unit=f["w"].g1, cycle=f["w"].cycle, purpose="briefing", held_on=_today(), attendees=[f["w"].secretary]), **G1),
+    "evaluations.services.meetings.club_create": Case(lambda f: dict(unit=f["w"].g1, name="CLB Bí thư mới"), **G1),
+    "evaluations.services.meetings.club_member_add": Case(lambda f: dict(club=f["club"], cadre=f["w"].secretary),
+                                                          **G1),
+    "evaluations.services.meetings.club_member_leave": Case(lambda f: dict(member=f["membership"]), **G1),
+    # Commendations (seed 004): the unit's BTV proposes and decides.
+    "evaluations.services.commendations.commendation_propose": Case(lambda f: dict(
+        cycle=f["w"].cycle, unit=f["w"].g1, ground="other", cadre=f["w"].deputy), **G1),
+    "evaluations.services.commendations.commendation_decide": Case(lambda f: dict(
+        commendation=f["proposal"], decision_number="15-QĐ/ĐTN", decision_date=_today(),
+        expected_version=_version(f, "proposal")), **G1),
+    "evaluations.services.commendations.commendation_decline": Case(lambda f: dict(
+        commendation=f["proposal"], comment="Chưa đủ thành tích", expected_version=_version(f, "proposal")), **G1),
     "evaluations.services.activities.activity_log": Case(lambda f: dict(
         cadre=f["w"].member, kind="branch_meeting", date=_today()), **OWNER),
     "evaluations.services.activities.activity_delete": Case(lambda f: dict(activity=f["activity"]), **OWNER),

@@ -6,6 +6,7 @@ State changes go through `evaluations.workflow` (transitions) and `evaluations.s
 """
 
 from evaluations.models.activities import Activity, Initiative, InitiativeState
+from evaluations.models.commendations import Commendation, CommendationGround, CommendationState
 from evaluations.models.cycles import (
     CapMode,
     Cycle,
@@ -24,6 +25,7 @@ from evaluations.models.forms import (
     EvidenceFile,
     FormAction,
     FormEvent,
+    MeetingPurpose,
     Rating,
     RatingMeeting,
     Registration,
@@ -31,10 +33,13 @@ from evaluations.models.forms import (
     ResultOutcome,
     SelfAssessment,
 )
+from evaluations.models.meetings import Club, ClubMember
 
 __all__ = [
-    "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Commitment", "CommitmentResult", "Cycle",
-    "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind", "EvaluationSettings", "EvidenceFile",
-    "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent", "Initiative", "InitiativeState", "Rating",
-    "RatingMeeting", "Registration", "RegistrationState", "ResultOutcome", "SelfAssessment",
+    "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Club", "ClubMember", "Commendation",
+    "CommendationGround", "CommendationState", "Commitment",
+    "CommitmentResult", "Cycle", "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind",
+    "EvaluationSettings", "EvidenceFile", "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent",
+    "Initiative", "InitiativeState", "MeetingPurpose", "Rating", "RatingMeeting", "Registration", "RegistrationState",
+    "ResultOutcome", "SelfAssessment",
 ]

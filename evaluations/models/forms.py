@@ -189,9 +189,24 @@ class Commitment(models.Model):
         constraints = [models.UniqueConstraint(fields=["registration", "criterion"], name="commitment_unique")]
 
 
+class MeetingPurpose(models.TextChoices):
+    """Why a unit's collective met. A rating meeting decides the yearly ratings; the others are
+    the meetings unit programmes count (seed 003): "2 giao" (the xã BCH with the chi đoàn
+    secretaries, twice a year), "1 liên kết" (the monthly inter-branch meeting, rotating among
+    the chi đoàn) and a club's meeting (CLB Bí thư Chi đoàn)."""
+
+    RATING = "rating", _("Rating meeting")
+    BRIEFING = "briefing", _("Briefing with branch secretaries (2 giao)")
+    INTER_BRANCH = "inter_branch", _("Joint inter-branch meeting (1 liên kết)")
+    CLUB = "club", _("Club meeting")
+
+
 class RatingMeeting(models.Model):
-    """The collective's meeting (BCH/BTV) that decided yearly ratings of a unit's cadres:
-    every detail is optional, as the minutes give them; the ratings it decided point at it."""
+    """A meeting of a unit's collective, as its minutes give it. For `RATING` (the BCH/BTV
+    deciding yearly ratings) every detail is optional and the ratings it decided point at
+    it; the programme meetings (`MeetingPurpose`) also carry place, topic, minutes and who
+    attended (`evaluations.services.meetings`), and count toward the unit programmes'
+    criteria of the matching activity kind."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
@@ -201,6 +216,17 @@ class RatingMeeting(models.Model):
     minutes_number = models.CharField(_("minutes number"), max_length=50, blank=True)
     members_present = models.PositiveSmallIntegerField(_("members present"), null=True, blank=True)
     members_agreeing = models.PositiveSmallIntegerField(_("members agreeing"), null=True, blank=True)
+    # db_default: rows written by code that predates these columns (rating meetings) still fit.
+    purpose = models.CharField(_("purpose"), max_length=15, choices=MeetingPurpose.choices,
+                               default=MeetingPurpose.RATING, db_default=MeetingPurpose.RATING)
+    place = models.CharField(_("place"), max_length=200, blank=True, db_default="")
+    topic = models.CharField(_("topic"), max_length=300, blank=True, db_default="")
+    minutes = models.TextField(_("minutes"), blank=True, db_default="")
+    attendees = models.ManyToManyField(Cadre, blank=True, related_name="meetings_attended",
+                                       verbose_name=_("participants"))
+    # A club's meeting: the club (of `unit`) that met.
+    club = models.ForeignKey("evaluations.Club", on_delete=models.PROTECT, null=True, blank=True,
+                             related_name="meetings")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -213,7 +239,10 @@ class RatingMeeting(models.Model):
         ordering = ["held_on", "id"]
         constraints = [models.CheckConstraint(
             condition=Q(members_agreeing__isnull=True) | Q(members_present__isnull=True)
-            | Q(members_agreeing__lte=models.F("members_present")), name="rating_meeting_agreeing_le_present")]
+            | Q(members_agreeing__lte=models.F("members_present")), name="rating_meeting_agreeing_le_present"),
+            models.CheckConstraint(condition=Q(club__isnull=True) | Q(purpose="club"), name="meeting_club_only_for_clubs"),
+        ]
+        indexes = [models.Index(fields=["cycle", "purpose", "unit"])]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.held_on or ''} {self.minutes_number}".strip()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cadres.models import User
 from cadres.services.audit import audit_record
 from cadres.transitions import Refusal
-from evaluations.models import RatingMeeting, SelfAssessment
+from evaluations.models import MeetingPurpose, RatingMeeting, SelfAssessment
 
 MINUTES_NUMBER_LENGTH = 50
 MAX_MEMBERS = 500
@@ -63,7 +63,7 @@ def rating_meeting_for(*, form: SelfAssessment, details: MeetingDetails | None, 
     fields = {"held_on": details.held_on, "minutes_number": details.minutes_number,
               "members_present": details.members_present, "members_agreeing": details.members_agreeing}
     meeting = RatingMeeting.objects.filter(tenant_id=form.tenant_id, cycle_id=form.cycle_id, unit_id=form.unit_id,
-                                           **fields).first()
+                                           purpose=MeetingPurpose.RATING, **fields).first()
     if meeting is None:
         meeting = RatingMeeting.objects.create(tenant_id=form.tenant_id, cycle_id=form.cycle_id, unit_id=form.unit_id,
                                                recorded_by=acting_user, **fields)

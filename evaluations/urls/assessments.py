@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from evaluations.views import activities, assessment_review, assessments, drafts, feedback, ratings
+from evaluations.views import activities, assessment_review, assessments, commendations, drafts, feedback, meetings, ratings
 
 urlpatterns = [
     # Activity log and sáng kiến (the cadre's own; files for whoever may see the cadre).
@@ -39,6 +39,22 @@ urlpatterns = [
     # The collective decides a unit's proposed yearly ratings at once, after its meeting.
     path("ratings/<slug:tenant_slug>/<str:code>/finalise/", ratings.ratings_finalise_batch,
          name="ratings_finalise_batch"),
+    # A unit's commendations (seed 004): its BTV proposes and decides.
+    path("commendations/<slug:tenant_slug>/<str:code>/", commendations.commendations_unit, name="commendations_unit"),
+    path("commendations/<slug:tenant_slug>/<str:code>/propose/", commendations.commendation_propose_view,
+         name="commendation_propose"),
+    path("commendations/<slug:tenant_slug>/<str:code>/<int:pk>/decide/", commendations.commendation_decide_view,
+         name="commendation_decide"),
+    path("commendations/<slug:tenant_slug>/<str:code>/<int:pk>/decline/", commendations.commendation_decline_view,
+         name="commendation_decline"),
+    # A unit's meetings ("2 giao", "1 liên kết", a club's) and its clubs (seed 003).
+    path("meetings/<slug:tenant_slug>/<str:code>/", meetings.unit_meetings, name="unit_meetings"),
+    path("meetings/<slug:tenant_slug>/<str:code>/new/", meetings.unit_meeting_create, name="unit_meeting_create"),
+    path("meetings/<slug:tenant_slug>/<str:code>/clubs/new/", meetings.club_create_view, name="club_create"),
+    path("meetings/<slug:tenant_slug>/<str:code>/clubs/<int:pk>/members/", meetings.club_member_add_view,
+         name="club_member_add"),
+    path("meetings/<slug:tenant_slug>/<str:code>/members/<int:pk>/leave/", meetings.club_member_leave_view,
+         name="club_member_leave"),
     # Multi-source feedback: the reviewer's request, the public one-time form.
     path("self-assessments/<int:pk>/feedback/new/", feedback.feedback_request_create,
          name="feedback_request_create"),

@@ -23,12 +23,17 @@ from PIL import Image
 from cadres.models import PositionRole
 from evaluations.models import (
     Activity,
+    Club,
+    ClubMember,
+    Commendation,
+    CommendationGround,
     EvidenceFile,
     Feedback,
     FeedbackRequest,
     FeedbackSource,
     Initiative,
     Rating,
+    RatingMeeting,
     SelfAssessment,
 )
 from evaluations.services.activities import activity_log, initiative_log
@@ -77,8 +82,14 @@ def world_once(module_db):
     to_rate = submitted(w, CadreFactory(unit=w.b1, role=PositionRole.EXECUTIVE_MEMBER, full_name="Lý Thị Bảo"))
     proposed = self_assessment_propose(self_assessment=to_rate, rating=Rating.GOOD, comment="Đề xuất",
                                        acting_user=w.secretary.user, expected_version=to_rate.lock_version)
-    return {"w": w, "people": people, "registration": registration, "draft": draft, "activity": activity,
-            "initiative": initiative, "evidence": evidence, "token": token, "submitted": waiting,
+    proposal = Commendation.objects.create(tenant=w.root.tenant, cycle=w.cycle, unit=w.g1, cadre=w.deputy,
+                                           ground=CommendationGround.RATING)
+    club = Club.objects.create(tenant=w.root.tenant, unit=w.g1, name="CLB Bí thư Chi đoàn")
+    old_club = Club.objects.create(tenant=w.root.tenant, unit=w.g1, name="CLB Bí thư Chi đoàn khóa trước")
+    membership = ClubMember.objects.create(tenant=w.root.tenant, club=old_club, cadre=w.secretary, joined_on=day)
+    return {"w": w, "people": people, "proposal": proposal, "club": club, "membership": membership,
+            "registration": registration, "draft": draft, "activity": activity, "initiative": initiative,
+            "evidence": evidence, "token": token, "submitted": waiting,
             "proposed": proposed}
 
 
@@ -105,6 +116,18 @@ def draft(d):
 
 def b1(d):
     return [d["w"].b1.tenant.slug, d["w"].b1.code]
+
+
+def g1(d):
+    return [d["w"].g1.tenant.slug, d["w"].g1.code]
+
+
+def _proposal_state(d, user):
+    return Commendation.objects.filter(pk=d["proposal"].pk).values_list("state", "lock_version").get()
+
+
+def _proposal_version(d, user):
+    return Commendation.objects.get(pk=d["proposal"].pk).lock_version
 
 
 def initiative(d):
@@ -141,6 +164,17 @@ MATRIX = [
     # the cadre and everyone else get a 404.
     ("initiative_recognise", initiative, "post", expect(**BTV_ACT)),
     ("initiative_refuse", initiative, "post", expect(**BTV_ACT)),
+    # A unit's commendations: its managers (the xã's Bí thư, the province) propose and decide.
+    ("commendations_unit", g1, "get", expect(manager=200, provincial=200)),
+    ("commendation_propose", g1, "post", expect(manager=302, provincial=302)),
+    ("commendation_decide", lambda d: [*g1(d), d["proposal"].pk], "post", expect(manager=302, provincial=302)),
+    ("commendation_decline", lambda d: [*g1(d), d["proposal"].pk], "post", expect(manager=302, provincial=302)),
+    # A unit's meetings and clubs: its managers record them.
+    ("unit_meetings", g1, "get", expect(manager=200, provincial=200)),
+    ("unit_meeting_create", g1, "post", expect(manager=302, provincial=302)),
+    ("club_create", g1, "post", expect(manager=302, provincial=302)),
+    ("club_member_add", lambda d: [*g1(d), d["club"].pk], "post", expect(manager=302, provincial=302)),
+    ("club_member_leave", lambda d: [*g1(d), d["membership"].pk], "post", expect(manager=302, provincial=302)),
     ("feedback_request_create", draft, "get", expect(**REVIEWERS)),
     ("feedback_request_create", draft, "post", expect(**REVIEWERS)),  # the new link, shown once
     ("feedback_form", lambda d: [d["token"]], "get", expect(default=200, anonymous=200)),
@@ -215,6 +249,19 @@ PROOFS = {
                                                        "finalise-rating": Rating.GOOD, "meeting-minutes_number": "03-BB"},
                                       _form_state("proposed")),
     "ratings_finalise_batch": Proof(_proposed_rating, _form_state("proposed")),
+    "commendation_propose": Proof(lambda d, user: {"subject": f"cadre:{d['w'].member.pk}", "ground": "other",
+                                                   "grounds": "Xung kích tình nguyện"}, _count(Commendation)),
+    "commendation_decide": Proof(lambda d, user: {"version": _proposal_version(d, user), "decision_number": "15-QĐ/ĐTN",
+                                                  "decision_date": timezone.localdate().isoformat()}, _proposal_state),
+    "commendation_decline": Proof(lambda d, user: {"version": _proposal_version(d, user), "comment": "Chưa đủ"},
+                                  _proposal_state),
+    "unit_meeting_create": Proof(lambda d, user: {"purpose": "briefing", "held_on": timezone.localdate().isoformat(),
+                                                  "place": "Hội trường xã", "attendees": [d["w"].secretary.pk]},
+                                 _count(RatingMeeting)),
+    "club_create": Proof(lambda d, user: {"name": "CLB Bí thư Chi đoàn mới"}, _count(Club)),
+    "club_member_add": Proof(lambda d, user: {"cadre": d["w"].secretary.pk},
+                             _count(ClubMember, club__name="CLB Bí thư Chi đoàn")),
+    "club_member_leave": Proof(lambda d, user: {}, _count(ClubMember, left_on__isnull=True)),
     "feedback_request_create": Proof(lambda d, user: {"source": FeedbackSource.MEMBER, "email": ""},
                                      counted(FeedbackRequest)),
     "feedback_form": Proof(lambda d, user: {"text": "Anh chị luôn nhiệt tình với đoàn viên."}, counted(Feedback)),
