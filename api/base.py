@@ -19,8 +19,8 @@ from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.viewsets import GenericViewSet
 
 from api.errors import TooLarge, problem
-from api.problems import Problem
 from api.models import ApiCall, ApiClient
+from api.problems import Problem
 from cadres.selectors import SubtreeReader
 
 

@@ -3,6 +3,7 @@ what a manager of the client's unit reads there, this reads here, and a foreign 
 same 404. Only the shaping for the API (annotations, prefetches, filters) is added."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
@@ -104,16 +105,18 @@ def get_cycle_for_reader(reader: SubtreeReader, year: int) -> Cycle:
     return cycle
 
 
-_TIMELINE = Prefetch("events", queryset=FormEvent.objects.order_by("created_at", "id"), to_attr="api_timeline")
+def _timeline() -> Any:
+    """Built per request: a scoped queryset needs the request's tenant scope."""
+    return Prefetch("events", queryset=FormEvent.objects.order_by("created_at", "id"), to_attr="api_timeline")
 
 
 def registrations_for(reader: SubtreeReader) -> QuerySet[Registration]:
     return registrations_visible_to(reader).prefetch_related(
-        Prefetch("commitments", queryset=Commitment.objects.order_by("position", "id")), _TIMELINE)
+        Prefetch("commitments", queryset=Commitment.objects.order_by("position", "id")), _timeline())
 
 
 def self_assessments_for(reader: SubtreeReader) -> QuerySet[SelfAssessment]:
     # The results only: never the anonymous feedback (`evaluations.Feedback`).
     results = CommitmentResult.objects.order_by(F("commitment__position"), "id")
     return self_assessments_visible_to(reader).prefetch_related(
-        Prefetch("results", queryset=results), _TIMELINE)
+        Prefetch("results", queryset=results), _timeline())
