@@ -12,6 +12,7 @@ from django_scopes import scope
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view, authentication_classes, permission_classes, throttle_classes
+from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -58,6 +59,7 @@ class ApiViewSet(GenericViewSet):
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)  # the token, the scope, the rate limit
+        self._check_parameters(request)
         length = request.META.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > settings.API_MAX_BODY_BYTES:
             raise TooLarge()
@@ -65,8 +67,25 @@ class ApiViewSet(GenericViewSet):
         self._scope = scope(tenant=[self.client.tenant_id])
         self._scope.__enter__()
 
+    def _check_parameters(self, request: Request) -> None:
+        """A parameter the resource does not take is a 400, not ignored: a misspelt
+        `updated_since` would otherwise read everything."""
+        if self.action is None:
+            return  # a method the resource does not take: DRF answers 405
+        allowed: set[str] = set()
+        if self.action == "list":
+            allowed = set(self.filters_class().fields)
+            paginator = self.paginator
+            if paginator is not None:
+                allowed |= {paginator.cursor_query_param, paginator.page_size_query_param}
+        unknown = sorted(set(request.query_params) - allowed)
+        if unknown:
+            raise ValidationError({name or "(empty)": ["unknown parameter"] for name in unknown})
+
     def filters(self) -> dict[str, Any]:
-        parsed = self.filters_class(data=self.request.query_params)
+        # A plain dict, not the QueryDict: DRF skips an empty value of a form field, and
+        # "?updated_since=" is a malformed filter, not no filter.
+        parsed = self.filters_class(data=dict(self.request.query_params.items()))
         parsed.is_valid(raise_exception=True)
         return dict(parsed.validated_data)
 

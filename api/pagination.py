@@ -3,6 +3,7 @@ each row once even while rows are added. A cursor that was not made here is a 40
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import CursorPagination
 from rest_framework.request import Request
@@ -17,6 +18,12 @@ class Cursor(CursorPagination):
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
+
+    def paginate_queryset(self, queryset: Any, request: Request, view: Any = None) -> Any:
+        try:
+            return super().paginate_queryset(queryset, request, view)
+        except (ValueError, TypeError, DjangoValidationError) as error:  # a position of the wrong type
+            raise BadCursor({"cursor": ["not valid"]}) from error
 
     def decode_cursor(self, request: Request) -> Any:
         try:
@@ -37,4 +44,13 @@ class Cursor(CursorPagination):
         for parameter in parameters:
             if parameter["name"] == self.page_size_query_param:
                 parameter["schema"] = {"type": "integer", "minimum": 1, "maximum": MAX_PAGE_SIZE}
+            if parameter["name"] == self.cursor_query_param:
+                # Only a cursor the API made (a `next` or `previous` link) is valid: any other string is a 400.
+                parameter["schema"] = {"type": "string", "format": "cursor"}
         return parameters
+
+
+class TreeCursor(Cursor):
+    """Units in tree order (the materialized path): a parent before its children."""
+
+    ordering = ("path",)

@@ -3,6 +3,7 @@ serialises; the scope it needs is `required_scope`."""
 
 from typing import Any
 
+from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers
@@ -12,6 +13,7 @@ from rest_framework.response import Response
 from api import selectors
 from api.base import ApiViewSet, Filters
 from api.models import ApiScope
+from api.pagination import TreeCursor
 from api.serializers import (
     CadreSerializer,
     CycleSerializer,
@@ -31,8 +33,8 @@ CODE = r"[^/]+"
 
 
 class UnitFilters(Filters):
-    unit = serializers.CharField(required=False, max_length=40,
-                                 help_text="A unit's code: only that unit's subtree (404 outside the client's).")
+    unit = serializers.RegexField(r"^[^\x00-\x1f]{1,40}$", required=False,
+                                  help_text="A unit's code: only that unit's subtree (404 outside the client's).")
 
 
 class ListRetrieve(mixins.ListModelMixin, mixins.RetrieveModelMixin, ApiViewSet):
@@ -49,7 +51,7 @@ class UnitViewSet(ListRetrieve):
     lookup_field = "code"
     lookup_value_regex = CODE
     serializer_class = UnitSerializer
-    ordering = "path"
+    pagination_class = TreeCursor
 
     def get_queryset(self) -> Any:
         if self.action == "retrieve":
@@ -64,12 +66,6 @@ class UnitViewSet(ListRetrieve):
     def get_serializer_class(self) -> Any:
         return UnitDetailSerializer if self.action == "retrieve" else UnitSerializer
 
-    @property
-    def paginator(self) -> Any:
-        paginator = super().paginator
-        if paginator is not None:
-            paginator.ordering = "path"
-        return paginator
 
 
 @extend_schema_view(list=extend_schema(parameters=[UnitFilters]), retrieve=extend_schema())
@@ -217,6 +213,8 @@ class CycleViewSet(mixins.ListModelMixin, ApiViewSet):
     @extend_schema(responses=_CYCLE_FIGURES, parameters=[
         OpenApiParameter("year", int, OpenApiParameter.PATH), OpenApiParameter("code", str, OpenApiParameter.PATH)])
     def figures(self, request: Request, year: str, code: str) -> Response:
+        if not (year.isdigit() and len(year) <= 4):
+            raise Http404
         cycle = selectors.get_cycle_for_reader(self.reader, int(year))
         unit = selectors.reach_unit(self.reader, code)
         source = CycleFigures(cycle)

@@ -20,7 +20,7 @@ api_v1 = [
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     # Anything else under /api/v1/ is a problem document too, not the site's HTML 404.
-    re_path(r"^.*$", not_found, name="api_not_found"),
+    re_path(r"^[\s\S]*\Z", not_found, name="api_not_found"),
 ]
 
 # The managers' pages.
