@@ -14,7 +14,7 @@ MAX_PAGE_SIZE = 500
 
 
 class Cursor(CursorPagination):
-    ordering = "pk"
+    ordering: tuple[str, ...] = ("pk",)
     page_size = 100
     page_size_query_param = "page_size"
     max_page_size = MAX_PAGE_SIZE
