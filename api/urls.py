@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
-from api import resources, views
+from api import imports, resources, views
 from api.base import not_found
 
 router = SimpleRouter()
@@ -17,6 +17,7 @@ api_v1 = [
     *router.urls,
     path("cycles/<str:year>/units/<str:code>/figures/", resources.CycleViewSet.as_view({"get": "figures"}),
          name="api_cycle_figures"),
+    path("imports/<str:kind>/preview/", imports.ImportViewSet.as_view({"post": "preview"}), name="api_import_preview"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     # Anything else under /api/v1/ is a problem document too, not the site's HTML 404.

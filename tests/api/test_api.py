@@ -208,3 +208,45 @@ def test_the_docs_are_served_by_the_app_under_the_policy(client):
     script = client.get("/api/v1/docs/?script=")
     assert script.status_code == 200 and "SwaggerUIBundle" in script.content.decode()
     assert client.get("/api/v1/schema/").status_code == 200
+
+
+def test_an_api_dry_run_previews_the_file_as_the_page_does_and_writes_nothing(client, tree):
+    _import(tree, cadre_row(**KEPT), cadre_row(**CHANGED))
+    data = cadres_file(cadre_row(**KEPT), cadre_row(**CHANGED, job_title="Chuyên viên"),
+                       cadre_row(name="Nguyễn Thị Mới", email="moi@example.vn", phone="0912000003", unit="B1"),
+                       cadre_row(name="Ngô Văn Ngoài", email="ngoai@example.vn", phone="0912000004", unit="G2"))
+    _c, token = api_client(tree["d1"], [ApiScope.IMPORTS_WRITE])
+    with scopes_disabled():
+        before = Cadre.objects.count()
+    response = client.post("/api/v1/imports/cadres/preview/", {"unit": "D1", "file": _upload(data)}, **bearer(token))
+    assert response.status_code == 200, response.content
+    preview = response.json()
+    assert preview["counts"] == {"new": 1, "changed": 1, "unchanged": 1, "error": 1}
+    assert [row["status"] for row in preview["rows"]] == ["unchanged", "changed", "new", "error"]
+    assert preview["rows"][3]["problems"][0]["column"]  # G2 is outside D1: told on its row and column
+
+    with scopes_disabled():
+        assert Cadre.objects.count() == before
+        manager = GrantFactory(unit=tree["d1"], role=GrantRole.UNIT_MANAGER).user
+    client.force_login(manager)
+    page = client.post(reverse("import_upload", args=["a", "D1", "cadres"]), {"file": _upload(data)})
+    report = page.context["report"]
+    assert [(row.number, row.status, [str(c) for c in row.changes], [str(p.message) for p in row.problems])
+            for row in report.rows] == [(row["number"], row["status"], row["changes"],
+                                         [p["message"] for p in row["problems"]]) for row in preview["rows"]]
+
+
+def test_an_api_dry_run_outside_the_subtree_is_a_404(client, tree):
+    _c, token = api_client(tree["d1"], [ApiScope.IMPORTS_WRITE])
+    data = cadres_file(cadre_row(unit="G2"))
+    response = client.post("/api/v1/imports/cadres/preview/", {"unit": "D2", "file": _upload(data)}, **bearer(token))
+    assert response.status_code == 404
+    response = client.post("/api/v1/imports/cadres/preview/", {"unit": "D1"}, **bearer(token))
+    assert response.status_code == 400 and "file" in response.json()["errors"]
+
+
+def _upload(data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("can-bo.xlsx", data, content_type="application/vnd.openxmlformats-officedocument"
+                                                                 ".spreadsheetml.sheet")

@@ -6,8 +6,9 @@ missing here fails `test_every_api_route_is_in_the_table`."""
 
 import pytest
 from django.urls import reverse
+from django_scopes import scopes_disabled
 
-from api.models import ApiScope
+from api.models import ApiClient, ApiScope
 from api.urls import api_v1
 from tests.api.factories import ALL_READ, api_client, bearer
 from tests.evaluations.factories import YEAR
@@ -37,6 +38,7 @@ ROUTES = [
 ]
 # Routes that are no resource: the schema and its docs are public, the rest is a 404.
 NOT_RESOURCES = {"api_schema", "api_docs", "api_not_found"}
+WRITES = {"api_import_preview"}  # test_the_import_dry_run_route
 # The province's cycles (their years and dates) are read by anyone of the province, as on the pages.
 TENANT_WIDE = {"api_cycles-list"}
 IDS = [f"{row[0]}-{i}" for i, row in enumerate(ROUTES)]
@@ -110,5 +112,32 @@ def test_no_token_or_a_wrong_one_is_refused(client, api_world, name, kwargs, sco
 
 
 def test_every_api_route_is_in_the_table():
-    untested = set(url_names(api_v1)) - {row[0] for row in ROUTES} - NOT_RESOURCES
+    untested = set(url_names(api_v1)) - {row[0] for row in ROUTES} - NOT_RESOURCES - WRITES
     assert not untested, f"API routes missing from the table: {sorted(untested)}"
+
+
+# The one write route: a dry run of an import into a unit, POSTed as multipart.
+IMPORT_CELLS = {"own": 200, "sibling": 404, "foreign": 404, "no_scope": 403, "expired": 401, "revoked": 401,
+                "none": 401}
+
+
+@pytest.mark.parametrize("persona, status", IMPORT_CELLS.items())
+def test_the_import_dry_run_route(client, api_world, persona, status):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cadres.spreadsheets import cadre_row, cadres_file
+
+    clients = {**api_world["clients"],
+               "own": api_client(api_world["w"].d1, [ApiScope.IMPORTS_WRITE]),
+               "no_scope": api_client(api_world["w"].d1, ALL_READ)}
+    extra = bearer(clients[persona][1]) if persona != "none" else {}
+    if persona in ("sibling", "foreign"):
+        clients[persona][0].scopes.append(ApiScope.IMPORTS_WRITE)
+        with scopes_disabled():
+            ApiClient.objects.filter(pk=clients[persona][0].pk).update(scopes=clients[persona][0].scopes)
+    upload = SimpleUploadedFile("can-bo.xlsx", cadres_file(cadre_row(unit="B1")))
+    response = client.post(reverse("api_import_preview", kwargs={"kind": "cadres"}), {"unit": "G1", "file": upload},
+                           **extra)
+    assert response.status_code == status, response.content
+    if status != 200:
+        assert response["Content-Type"] == "application/problem+json"
