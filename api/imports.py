@@ -10,7 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import Http404
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, inline_serializer
 from rest_framework import serializers
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -25,9 +25,14 @@ from cadres.imports.report import ImportReport, RowStatus
 from cadres.services.imports import KINDS, import_file, import_preview_inline
 
 
+@extend_schema_field({"type": "string", "format": "binary", "minLength": 1})
+class XlsxField(serializers.FileField):
+    """An uploaded file that is not empty (an empty part is no file to multipart parsers)."""
+
+
 class PreviewInput(serializers.Serializer[Any]):
     unit = serializers.RegexField(r"^[^\x00-\x1f]{1,40}$", help_text="The code of the unit the file is imported into.")
-    file = serializers.FileField(help_text="The .xlsx file, in the pages' format (its template is on the import page).")
+    file = XlsxField(allow_empty_file=True, help_text="The .xlsx file in the pages' format (template on the import page).")
 
 
 _PROBLEM = inline_serializer("ImportProblem", {"row": serializers.IntegerField(allow_null=True),

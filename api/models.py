@@ -9,7 +9,6 @@ once, when the client is created or rotated.
 import hashlib
 import hmac
 import secrets
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -84,15 +83,8 @@ class ApiClient(models.Model):
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
 
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None and not self.is_expired
-
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
-
-    def scope_labels(self) -> list[Any]:
-        return [ApiScope(scope).label for scope in self.scopes if scope in ApiScope.values]
 
 
 class ApiCall(models.Model):

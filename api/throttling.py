@@ -20,4 +20,6 @@ class ClientRateThrottle(SimpleRateThrottle):
         client = request.auth
         if not isinstance(client, ApiClient):
             return None
-        return self.cache_format % {"scope": self.scope, "ident": client.pk}
+        # By the token's random prefix, not the id alone: an id can come back (a rolled-back
+        # test, a restored database) and must not inherit another client's count.
+        return self.cache_format % {"scope": self.scope, "ident": f"{client.pk}-{client.token_prefix}"}

@@ -15,11 +15,12 @@ from django.views.decorators.http import require_POST
 
 from api import selectors, services
 from api.forms import ApiClientForm
+from cadres.models import Unit
 from cadres.selectors import get_managed_unit_for_user
 
 
-def _page(request: HttpRequest, unit: object, form: ApiClientForm, token: str = "", status: int = 200) -> HttpResponse:
-    clients = selectors.clients_for(unit)  # type: ignore[arg-type]
+def _page(request: HttpRequest, unit: Unit, form: ApiClientForm, token: str = "", status: int = 200) -> HttpResponse:
+    clients = selectors.clients_for(unit)
     return render(request, "api/clients.html", {"unit": unit, "form": form, "clients": clients, "token": token},
                   status=status)
 
