@@ -199,6 +199,7 @@ class Unit(MP_Node):
         verbose_name = _("unit")
         verbose_name_plural = _("units")
         constraints = [models.UniqueConstraint(fields=["tenant", "code"], name="unit_code_unique_in_tenant")]
+        indexes = [models.Index(fields=["tenant", "updated_at"], name="unit_tenant_updated")]  # the API's `updated_since`
 
     def __str__(self) -> str:
         return self.name
@@ -323,6 +324,8 @@ class Cadre(models.Model):
             # How an import recognises a cadre it already knows (`CadrePlan._find_cadres`).
             models.Index("tenant", Lower("email"), name="cadre_tenant_email_lower"),
             models.Index(fields=["tenant", "phone"], name="cadre_tenant_phone"),
+            # The API's `updated_since` (incremental sync).
+            models.Index(fields=["tenant", "updated_at"], name="cadre_tenant_updated"),
         ]
 
     def __str__(self) -> str:
@@ -385,6 +388,8 @@ class Position(models.Model):
     # figures would change when next year's cadres are imported.
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("to"), null=True, blank=True)
+    # What the API's `updated_since` reads (a cadre changed when a position of theirs did).
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = PositionManager()
 
@@ -397,7 +402,8 @@ class Position(models.Model):
                 name="position_ends_after_start",
             )
         ]
-        indexes = [models.Index(fields=["unit", "role"])]
+        indexes = [models.Index(fields=["unit", "role"]),
+                   models.Index(fields=["tenant", "updated_at"], name="position_tenant_updated")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"

@@ -15,6 +15,7 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr, TruncDate
 from django.http import Http404
@@ -74,6 +75,23 @@ class Access:
         return any(path.startswith(root) for root in self.managed_paths)
 
 
+class SubtreeReader(AnonymousUser):
+    """A program reading one unit's subtree (an API client, `api.models.ApiClient`): it reaches
+    what a manager of that unit reads through these selectors, and nothing else. It is no
+    person: no account, no cadre, no forms or notices of its own, and every service refuses it
+    (`cadres.transitions.require` lets only an account or the system act)."""
+
+    def __init__(self, *, tenant_id: int, root_path: str) -> None:
+        self.access = Access(tenant_ids=frozenset({tenant_id}), managed_paths=(root_path,))
+
+    @property
+    def is_authenticated(self) -> bool:  # type: ignore[override]
+        return True
+
+    def __str__(self) -> str:
+        return f"subtree {self.access.managed_paths[0]}"
+
+
 def _outermost(paths: set[str]) -> tuple[str, ...]:
     """Drop paths nested under another one: fewer OR clauses, same rows."""
     kept: list[str] = []
@@ -86,6 +104,8 @@ def _outermost(paths: set[str]) -> tuple[str, ...]:
 def access_for(user: AnyUser | System | None) -> Access:
     """What the user may reach; nothing for a visitor, or for the system (which reads
     nothing through the selectors; services let it act, `cadres.actors`)."""
+    if isinstance(user, SubtreeReader):
+        return user.access
     if user is None or isinstance(user, System) or not user.is_authenticated or not user.is_active:
         return Access()
     cached: Access | None = getattr(user, "_access", None)

@@ -76,11 +76,15 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "treebeard",
     "django_celery_beat",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "cadres",
     "models_registry",
     "evaluations",
     "reports",
     "portal",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -382,6 +386,45 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
         "frame-ancestors": [NONE],
     },
+}
+
+# The open API (api/, README "The API"): clients authenticate with a bearer token, never a
+# session, so the API takes no cookie and needs no CSRF token. Each client is throttled on its
+# own (`api.throttling.ClientRateThrottle`): API_RATE per client, through the cache.
+API_RATE = env_str("API_RATE", "600/min")
+# A body above this is refused with a problem document before it is parsed (413).
+API_MAX_BODY_BYTES = env_int("API_MAX_BODY_BYTES", 2 * 1024 * 1024)
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.ClientRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"client": API_RATE},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.MultiPartParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Cursor",
+    "EXCEPTION_HANDLER": "api.errors.problem_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sổ rèn luyện cán bộ Đoàn API",
+    "DESCRIPTION": "Read the unit tree, cadres, programmes, forms and figures of one unit's subtree; "
+                   "see README, section \"The API\".",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "ENUM_NAME_OVERRIDES": {
+        "TriStateEnum": "models_registry.models.TriState",
+        "RatingEnum": "evaluations.models.Rating",
+        "UnitLevelEnum": "cadres.models.UnitLevel",
+    },
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "api.schema.add_problems"],
 }
 
 LOGGING = {

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+import api.urls
 from cadres.views.health import healthz
 
 urlpatterns = [
@@ -8,6 +9,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("allauth.urls")),
     path("platform-admin/", admin.site.urls),
+    path("api/v1/", include(api.urls.api_v1)),
+    path("", include(api.urls.pages)),
     path("programmes/", include("models_registry.urls")),
     path("evaluations/", include("evaluations.urls")),
     path("reports/", include("reports.urls")),

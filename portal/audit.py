@@ -150,6 +150,11 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("breach.record", gettext_lazy("Data breach recorded")),
         ("breach.update", gettext_lazy("Data breach updated")),
     ]),
+    (gettext_lazy("API clients"), [
+        ("api_client.create", gettext_lazy("API client created")),
+        ("api_client.rotate", gettext_lazy("API client's token replaced")),
+        ("api_client.revoke", gettext_lazy("API client revoked")),
+    ]),
     (gettext_lazy("Platform admin"), [
         ("platform_admin.add", gettext_lazy("Added in the platform admin")),
         ("platform_admin.change", gettext_lazy("Changed in the platform admin")),

@@ -25,6 +25,7 @@ from django.utils import timezone
 from django_scopes import scopes_disabled
 from PIL import Image
 
+from api.services import api_client_create
 from cadres.actors import SYSTEM
 from cadres.models import Breach, DataRequest, DataRequestKind, GrantRole, JoinRequest, Position, PositionRole, UnitLevel
 from cadres.services.people import NewPosition
@@ -51,7 +52,8 @@ from tests.models_registry.factories import HUYEN_GROUPS, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
 
-SERVICE_PACKAGES = ["cadres.services", "models_registry.services", "evaluations.services", "reports.services"]
+SERVICE_PACKAGES = ["cadres.services", "models_registry.services", "evaluations.services", "reports.services",
+                    "api.services"]
 
 
 def services() -> dict[str, Callable[..., Any]]:
@@ -131,9 +133,11 @@ def world():
             draft.refresh_from_db()
         join_request = JoinRequest.objects.create(tenant=d1.tenant, unit=b1, cadre=newcomer,
                                                   role=PositionRole.EXECUTIVE_MEMBER)
+        api_client, _token = api_client_create(unit=tree["g1"], name="Hệ thống tỉnh", scopes=["units:read"],
+                                               expires_at=None, acting_user=SYSTEM)
     return {**tree, "spare": spare, "member_cadre": member, "people": people, "draft": draft, "published": published,
             "for_units": for_units, "group": group, "criterion": criterion, "audience": audience,
-            "join_request": join_request}
+            "join_request": join_request, "api_client": api_client}
 
 
 def _v(w: dict[str, Any], key: str = "draft") -> int:
@@ -151,6 +155,11 @@ def _criterion(**extra: Any) -> dict[str, Any]:
 
 
 CASES: dict[str, Case] = {
+    # --- api: clients ---
+    "api.services.api_client_create": Case(lambda w: dict(unit=w["d1"], name="Phần mềm Trung ương",
+                                                          scopes=["units:read", "cadres:read"], expires_at=None)),
+    "api.services.api_client_rotate": Case(lambda w: dict(client=w["api_client"])),
+    "api.services.api_client_revoke": Case(lambda w: dict(client=w["api_client"])),
     # --- cadres: accounts ---
     "cadres.services.accounts.cadre_invite": Case(lambda w: dict(cadre=w["member_cadre"])),
     "cadres.services.accounts.cadre_invite_all": Case(lambda w: dict(unit=w["d1"])),
@@ -254,7 +263,7 @@ def state() -> dict[str, Any]:
     seen: dict[str, Any] = {}
     with scopes_disabled():
         for model in apps.get_models():
-            if model._meta.app_label not in {"cadres", "models_registry", "evaluations", "reports"}:
+            if model._meta.app_label not in {"cadres", "models_registry", "evaluations", "reports", "api"}:
                 continue
             manager = model._base_manager
             seen[model._meta.label] = manager.count()

@@ -257,6 +257,6 @@ def position_end(*, position: Position, end_date: datetime.date, acting_user: Ac
     require_manager(acting_user, position.unit)
     position.end_date = end_date
     position.full_clean()
-    position.save(update_fields=["end_date"])
+    position.save(update_fields=["end_date", "updated_at"])
     audit_record(actor=acting_user, action="position.end", obj=position, data={"end_date": end_date.isoformat()})
     return position

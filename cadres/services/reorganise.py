@@ -142,12 +142,12 @@ def _transfer(positions: Sequence[Position], to: Unit, on: datetime.date, acting
         data = {"cadre": position.cadre_id, "unit": to.code, "role": position.role, "moved_from": source.code}
         if position.start_date >= on:
             position.unit = to
-            position.save(update_fields=["unit"])
+            position.save(update_fields=["unit", "updated_at"])
             audit_record(actor=acting_user, action="position.create", obj=position,
                          data={**data, "start_date": position.start_date.isoformat()})
             continue
         position.end_date = on - datetime.timedelta(days=1)
-        position.save(update_fields=["end_date"])
+        position.save(update_fields=["end_date", "updated_at"])
         audit_record(actor=acting_user, action="position.end", obj=position,
                      data={"end_date": position.end_date.isoformat(), "moved_to": to.code})
         new = Position.objects.create(tenant_id=to.tenant_id, cadre_id=position.cadre_id, unit=to,

@@ -63,7 +63,8 @@ def lock_units(units: Sequence[Unit], expected: Mapping[int, int] | None) -> dic
     for unit in locked.values():
         if unit.is_archived:
             raise Refusal(_("%(unit)s is archived.") % {"unit": unit.name}, "invalid")
-    Unit.objects.filter(pk__in=ids).update(lock_version=F("lock_version") + 1)
+    # updated_at too: the API's `updated_since` sees a moved, merged or split unit.
+    Unit.objects.filter(pk__in=ids).update(lock_version=F("lock_version") + 1, updated_at=timezone.now())
     return locked
 
 

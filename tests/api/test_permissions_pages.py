@@ -1,0 +1,92 @@
+"""Who reaches the API clients' pages: the managers of the unit (provincial staff for the
+province, the Bí thư of D1 for D1's subtree); anyone else a 404, a visitor the login page.
+A POST carries a valid payload and proves its change both ways. The API's own routes have
+their matrix in tests/api/test_permissions.py."""
+
+import pytest
+from django.urls import reverse
+from django_scopes import scopes_disabled
+
+from api.models import ApiClient
+from api.urls import pages
+from tests.api.factories import api_client
+from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.conftest import shared
+from tests.permissions import Proof, check_cell, expectations, url_names
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = ["anonymous", "outsider", "member", "manager", "sibling_manager", "provincial", "foreign_provincial"]
+
+
+@pytest.fixture(scope="module")
+def world_once(module_db):
+    from cadres.models import GrantRole, PositionRole
+
+    with scopes_disabled():
+        tree = province_pair()
+        people = {
+            "outsider": UserFactory(),
+            "member": CadreFactory(unit=tree["b1"]).user,
+            "manager": CadreFactory(unit=tree["d1"], role=PositionRole.SECRETARY).user,
+            "sibling_manager": CadreFactory(unit=tree["d2"], role=PositionRole.SECRETARY).user,
+            "provincial": GrantFactory(unit=tree["root"], role=GrantRole.PROVINCIAL_STAFF).user,
+            "foreign_provincial": GrantFactory(unit=tree["other"], role=GrantRole.PROVINCIAL_STAFF).user,
+        }
+    client, _token = api_client(tree["g1"])
+    return {"people": people, "client": client}
+
+
+@pytest.fixture
+def world(world_once, db):
+    return shared(world_once)
+
+
+expect = expectations(PERSONAS)
+MANAGERS = expect(manager=200, provincial=200)  # the rotate page shows the new token, as the create does
+
+
+def _clients(w, user):
+    with scopes_disabled():
+        return ApiClient.objects.count()
+
+
+def _client_state(w, user):
+    with scopes_disabled():
+        return ApiClient.objects.filter(pk=w["client"].pk).values_list("token_hash", "revoked_at").get()
+
+
+MATRIX = [
+    ("api_clients", lambda w: ["a", "D1"], "get", MANAGERS),
+    ("api_clients", lambda w: ["a", "D1"], "post", MANAGERS),
+    ("api_client_rotate", lambda w: ["a", "D1", w["client"].pk], "post", MANAGERS),
+    ("api_client_revoke", lambda w: ["a", "D1", w["client"].pk], "post", expect(manager=302, provincial=302)),
+    # Reached from another unit's page: only through a unit whose subtree holds it.
+    ("api_client_revoke", lambda w: ["a", "D2", w["client"].pk], "post", expect(provincial=404)),
+]
+
+PROOFS = {
+    "api_clients": Proof(lambda w, user: {"name": "Phần mềm Trung ương", "scopes": ["units:read"], "expires": ""},
+                         _clients),
+    "api_client_rotate": Proof(lambda w, user: {}, _client_state),
+    "api_client_revoke": Proof(lambda w, user: {}, _client_state),
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
+def test_permission_matrix(client, world, persona, name, args, method, expected):
+    user = None if persona == "anonymous" else world["people"][persona]
+    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
+                          status=expected[persona], world=world, proof=PROOFS.get(name))
+    if persona == "anonymous":
+        assert response.url.startswith(reverse("account_login"))
+
+
+def test_every_post_cell_carries_a_payload():
+    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
+
+
+def test_every_page_is_in_the_matrix():
+    untested = set(url_names(pages)) - {row[0] for row in MATRIX}
+    assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
