@@ -56,6 +56,9 @@ NOT_CRAWLED = {
     "registration_pdf": "a PDF",
     "self_assessment_pdf": "a PDF",
     "report_file_download": "a file",
+    "my_data_json": "a JSON file",
+    "my_data_pdf": "a PDF",
+    "breach_pdf": "a PDF",
     # Not reached by links in the demo as seeded (left for a demo state that has them).
     "import_job_detail": "an import's status: reached after an upload is confirmed (a POST)",
     "report_file_detail": "a report file's status: reached after the file is requested (a POST)",
@@ -64,6 +67,9 @@ NOT_CRAWLED = {
     "registration_edit": "the demo cadre's registration is submitted, not a draft",
     "self_assessment_edit": "the demo cadre's self-assessment is submitted, not a draft",
     "feedback_form": "reached from a feedback request's notice, which the demo does not send",
+    "consent_withdraw": "linked from the privacy notice once consent is given; the demo's people have not given it",
+    "data_request_detail": "the demo has no request about one's data",
+    "breach_detail": "the demo has no recorded breach",
 }
 
 RUN_AXE = """async (tags) => {
