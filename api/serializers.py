@@ -103,14 +103,14 @@ class CommitmentSerializer(serializers.ModelSerializer[Commitment]):
 
 
 class _FormSerializer(serializers.Serializer[Any]):
+    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
+    unit = serializers.CharField(source="unit.code", read_only=True)
+    cycle = serializers.IntegerField(source="cycle.year", read_only=True)
     timeline = FormEventSerializer(source="api_timeline", many=True, read_only=True,
                                    help_text="Every transition, oldest first.")
 
 
 class RegistrationSerializer(_FormSerializer, serializers.ModelSerializer[Registration]):
-    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True)
-    cycle = serializers.IntegerField(source="cycle.year", read_only=True)
     programme = serializers.IntegerField(source="programme_id", read_only=True)
     commitments = CommitmentSerializer(many=True, read_only=True)
 
@@ -127,9 +127,6 @@ class ResultSerializer(serializers.ModelSerializer[CommitmentResult]):
 
 
 class SelfAssessmentSerializer(_FormSerializer, serializers.ModelSerializer[SelfAssessment]):
-    cadre = serializers.IntegerField(source="cadre_id", read_only=True)
-    unit = serializers.CharField(source="unit.code", read_only=True)
-    cycle = serializers.IntegerField(source="cycle.year", read_only=True)
     registration = serializers.IntegerField(source="registration_id", read_only=True)
     results = ResultSerializer(many=True, read_only=True)
 
