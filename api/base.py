@@ -22,7 +22,9 @@ from rest_framework.viewsets import GenericViewSet
 from api.errors import TooLarge, problem
 from api.models import ApiCall, ApiClient
 from api.problems import Problem
+from cadres.models import AccessKind
 from cadres.selectors import SubtreeReader
+from cadres.services.access_log import access_record
 
 
 class Filters(serializers.Serializer[Any]):
@@ -42,6 +44,8 @@ class ApiViewSet(GenericViewSet):
     `SubtreeReader` (`self.reader`), never from a bare manager."""
 
     required_scope: str = ""
+    # The field of each row naming a cadre: a response with cadres in it is in their access log.
+    cadre_field: str = ""
     filters_class: type[serializers.Serializer[Any]] = Filters
     _scope: Any = None
 
@@ -114,13 +118,18 @@ class ApiViewSet(GenericViewSet):
         if not isinstance(client, ApiClient):
             return  # no client known: nobody to log the call against
         data = getattr(response, "data", None)
-        records = 0
-        if response.status_code == 200 and isinstance(data, dict):
-            records = len(data["results"]) if isinstance(data.get("results"), list) else 1
+        rows: list[Any] = []
+        if request.method == "GET" and response.status_code == 200 and isinstance(data, dict):
+            # A list's page holds its rows in "results"; a self-assessment has "results" of its own.
+            rows = data["results"] if self.action == "list" and isinstance(data.get("results"), list) else [data]
         match = request.resolver_match
         ApiCall.objects.create(client=client, method=request.method or "", endpoint=(match.url_name or "")[:80]
                                if match else "", path=request.path[:300], status=response.status_code,
-                               records=records)
+                               records=len(rows))
+        if self.cadre_field and rows:
+            access_record(viewer=None, viewer_label=f"API: {client.name}", kind=AccessKind.API,
+                          cadres=[row[self.cadre_field] for row in rows], tenant_id=client.tenant_id,
+                          path=request.get_full_path())
 
 
 @extend_schema(exclude=True)

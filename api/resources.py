@@ -76,6 +76,7 @@ class CadreViewSet(ListRetrieve):
     required_scope = ApiScope.CADRES_READ
     filters_class = UnitFilters
     serializer_class = CadreSerializer
+    cadre_field = "id"
 
     def get_queryset(self) -> Any:
         if self.action == "retrieve":
@@ -130,6 +131,7 @@ class SelfAssessmentFilters(FormFilters):
 
 class _FormViewSet(ListRetrieve):
     required_scope = ApiScope.FORMS_READ
+    cadre_field = "cadre"
     lookup_value_regex = r"[0-9]{1,12}"
 
     def forms(self) -> Any:

@@ -14,7 +14,7 @@ from django_scopes import scopes_disabled
 
 from api.models import ApiCall, ApiClient, ApiScope
 from cadres.actors import SYSTEM
-from cadres.models import AuditEvent, Cadre, GrantRole, PositionRole
+from cadres.models import AccessKind, AccessRecord, AuditEvent, Cadre, GrantRole, PositionRole
 from cadres.services.imports import import_file
 from tests.api.factories import api_client, bearer
 from tests.cadres.factories import CadreFactory, GrantFactory, province_pair
@@ -250,3 +250,23 @@ def _upload(data: bytes):
 
     return SimpleUploadedFile("can-bo.xlsx", data, content_type="application/vnd.openxmlformats-officedocument"
                                                                  ".spreadsheetml.sheet")
+
+
+def test_a_response_naming_cadres_is_in_their_access_log(client, tree):
+    """The cadres a call returns (a list, one cadre, a form) learn that the client read them:
+    one access record per call, named after the client; a call naming nobody records nothing."""
+    with scopes_disabled():
+        first = CadreFactory(unit=tree["g1"], role=PositionRole.SECRETARY)
+        second = CadreFactory(unit=tree["b1"], role=PositionRole.SECRETARY)
+    api, token = api_client(tree["d1"], [ApiScope.UNITS_READ, ApiScope.CADRES_READ], name="Thống kê tỉnh")
+    client.get("/api/v1/cadres/", **bearer(token))
+    client.get(f"/api/v1/cadres/{first.pk}/", **bearer(token))
+    client.get("/api/v1/units/", **bearer(token))
+    with scopes_disabled():
+        records = list(AccessRecord.objects.order_by("id"))
+        assert [(r.kind, r.viewer, r.viewer_label, r.subject_count) for r in records] == [
+            (AccessKind.API, None, "API: Thống kê tỉnh", 2), (AccessKind.API, None, "API: Thống kê tỉnh", 1)]
+        assert set(records[0].subjects.values_list("cadre_id", flat=True)) == {first.pk, second.pk}
+    client.force_login(first.user)
+    page = client.get(reverse("my_access_log")).content.decode()
+    assert page.count("API: Thống kê tỉnh") == 2
