@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from django.test import override_settings
 from django_scopes import scopes_disabled
 from hypothesis import HealthCheck, settings as hypothesis_settings, strategies as st
@@ -45,6 +47,18 @@ class ClientToken:
     def set(self, case, data, context):
         case.headers = case.headers or {}
         case.headers["Authorization"] = f"Bearer {data}"
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI application sends request_started and request_finished, whose
+    close_old_connections would close the test's connection inside its transaction (on
+    PostgreSQL): disconnected, as Django's own test client does."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture
