@@ -230,6 +230,7 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
     frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
     snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
+    earlier = _earlier_cycles(cycle)
     lines = (figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
              + meeting_lines(cycle, unit) + commendation_lines(cycle, unit))
     context = {
@@ -239,25 +240,29 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
         "chart": rating_chart_svg(snapshot["unit"]), "table_lines": _without_ratings(lines),
         "children": [dict(child, cells=_child_cells(child)) for child in snapshot["children"]],
         "meetings": list(rating_meetings_for_report(cycle, unit)),
-        **_trend(cycle, unit, snapshot["unit"]),
+        **_trend(cycle, unit, snapshot["unit"], earlier),
     }
-    context["previous_year"] = with_previous_rates(cycle, unit.tenant_id, context["children"])
+    context["previous_year"] = with_previous_rates(cycle, earlier, context["children"])
     return context
 
 
-def _trend(cycle: Cycle, unit: Unit, current: dict) -> dict:
+def _earlier_cycles(cycle: Cycle) -> list[Cycle]:
+    """The tenant's cycles before this one: read once for a document's trend and its units' column."""
+    return list(Cycle.objects.filter(tenant_id=cycle.tenant_id, year__lt=cycle.year))
+
+
+def _trend(cycle: Cycle, unit: Unit, current: dict, earlier: list[Cycle]) -> dict:
     """This year against the years before, the chart in the documents' font."""
-    cycles = list(Cycle.objects.filter(tenant_id=cycle.tenant_id, year__lt=cycle.year))
-    return trend_context(unit, cycle, cycles, current, font_family=FONT_FAMILY, size="110mm")
+    return trend_context(unit, cycle, earlier, current, font_family=FONT_FAMILY, size="110mm")
 
 
-def with_previous_rates(cycle: Cycle, tenant_id: int, rows: list[dict]) -> int | None:
+def with_previous_rates(cycle: Cycle, earlier: list[Cycle], rows: list[dict]) -> int | None:
     """Each row (a unit's figures entry, by its code) gets `previous`: its registration rate
     the year before, read as that year reads it (a closed year: its snapshot). Returns the
     year, None when there is no earlier cycle."""
-    cycles = list(Cycle.objects.filter(tenant_id=tenant_id, year__lt=cycle.year))
-    units = {u.code: u for u in Unit.objects.filter(tenant_id=tenant_id, code__in=[row["code"] for row in rows])}
-    year, before = previous_by_unit(cycle, cycles, list(units.values()))
+    units = {u.code: u for u in Unit.objects.filter(tenant_id=cycle.tenant_id,
+                                                    code__in=[row["code"] for row in rows])}
+    year, before = previous_by_unit(cycle, earlier, list(units.values()))
     for row in rows:
         figures = before.get(units[row["code"]].pk) if row["code"] in units else None
         row["previous"] = rate_text(figures.registration_rate) if figures else "–"
@@ -298,11 +303,12 @@ def summary_context(cycle: Cycle, unit: Unit) -> dict:
     top = rows[0] if rows else {}
     lines = (figure_lines(top) + indicator_lines(programme_of(cycle, unit), top) + meeting_lines(cycle, unit)
              + commendation_lines(cycle, unit))
+    earlier = _earlier_cycles(cycle)
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
-            "previous_year": with_previous_rates(cycle, unit.tenant_id, rows),
+            "previous_year": with_previous_rates(cycle, earlier, rows),
             "programme": programme_name(cycle, unit), "lines": lines,
             "table_lines": _without_ratings(lines), "chart": rating_chart_svg(top), "rows": rows,
-            **_trend(cycle, unit, top)}
+            **_trend(cycle, unit, top, earlier)}
 
 
 def _without_ratings(lines: list[Line]) -> list[Line]:
