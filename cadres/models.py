@@ -326,6 +326,8 @@ class Cadre(models.Model):
             models.Index(fields=["tenant", "phone"], name="cadre_tenant_phone"),
             # The API's `updated_since` (incremental sync).
             models.Index(fields=["tenant", "updated_at"], name="cadre_tenant_updated"),
+            # The few archived cadres, which whether a unit has a Bí thư excludes (`evaluations.rules`).
+            models.Index(fields=["id"], condition=Q(archived_at__isnull=False), name="cadre_archived"),
         ]
 
     def __str__(self) -> str:
@@ -403,7 +405,10 @@ class Position(models.Model):
             )
         ]
         indexes = [models.Index(fields=["unit", "role"]),
-                   models.Index(fields=["tenant", "updated_at"], name="position_tenant_updated")]
+                   models.Index(fields=["tenant", "updated_at"], name="position_tenant_updated"),
+                   # Which units have a Bí thư, read from the index alone (`evaluations.rules`).
+                   models.Index(fields=["unit", "start_date", "end_date", "cadre"],
+                                condition=Q(role=PositionRole.SECRETARY), name="position_secretary")]
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} – {self.unit}"

@@ -48,10 +48,14 @@ def _secretary_form_reviewable(paths) -> Q:
 
 
 def _reviewer_vacant() -> Q:
-    """The form's unit has no active Bí thư and no reviewer grant."""
-    secretary = Position.objects.active().filter(
-        unit_id=OuterRef("unit_id"), role=PositionRole.SECRETARY, cadre__archived_at__isnull=True
-    )
+    """The form's unit has no active Bí thư and no reviewer grant.
+
+    Archived cadres are excluded by their (few) ids rather than joined: the join read all of
+    a province's cadres for every cold menu count (`position_secretary` and `cadre_archived`
+    serve this: a fifth of the time for provincial staff at 100,000 cadres)."""
+    archived = Cadre.objects.filter(archived_at__isnull=False).values("pk")
+    secretary = (Position.objects.active().filter(unit_id=OuterRef("unit_id"), role=PositionRole.SECRETARY)
+                 .exclude(cadre_id__in=archived))
     delegate = Grant.objects.filter(unit_id=OuterRef("unit_id"), role=GrantRole.REVIEWER)
     return Q(~Exists(secretary), ~Exists(delegate))
 

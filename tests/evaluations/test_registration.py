@@ -267,3 +267,22 @@ def test_a_unit_without_a_bi_thu_sends_its_members_forms_to_the_parent_committee
                                          expected_version=version), "forbidden")
     registration_approve(registration=registration, acting_user=w.g1_secretary.user, expected_version=version)
     assert registration.state == "approved"
+
+
+def test_an_archived_bi_thu_leaves_the_unit_without_a_reviewer(w):
+    """An archived cadre's position counts for nobody: the unit's forms go to the parent
+    committee as if the Bí thư had left."""
+    from django.utils import timezone
+
+    from cadres.models import Cadre, Grant
+
+    registration = submitted_registration(w)
+    version = registration.lock_version
+    Grant.objects.filter(unit=w.b1, role="reviewer").delete()
+    w.g1_secretary.user._access = None
+    refused(lambda: registration_approve(registration=registration, acting_user=w.g1_secretary.user,
+                                         expected_version=version), "forbidden")
+    Cadre.objects.filter(pk=w.secretary.pk).update(archived_at=timezone.now())
+    w.g1_secretary.user._access = None
+    registration_approve(registration=registration, acting_user=w.g1_secretary.user, expected_version=version)
+    assert registration.state == "approved"
