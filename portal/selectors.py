@@ -161,6 +161,9 @@ class InboxItem:
         return unit
 
 
+ItemRows = QuerySet[Any, tuple[str, int, datetime.datetime]]
+
+
 class Inbox(Sequence[InboxItem]):
     """The user's awaiting items, optionally of one kind or within one unit's subtree: a
     sequence of `InboxItem`, oldest first, read a slice at a time (a `Paginator`'s page)."""
@@ -172,21 +175,22 @@ class Inbox(Sequence[InboxItem]):
         kinds = [KIND_BY_KEY[kind]] if kind in KIND_BY_KEY else list(KINDS)
         self._kinds = kinds if access.is_reviewer else []
 
-    def _part(self, item_kind: InboxKind) -> QuerySet:
+    def _part(self, item_kind: InboxKind) -> ItemRows:
         rows = item_kind.awaiting(self._user).filter(tenant_id__in=self._tenant_ids)
         if self._unit is not None:
             rows = rows.filter(unit__tenant_id=self._unit.tenant_id, unit__path__startswith=self._unit.path)
-        return rows.order_by().annotate(
+        item_rows: ItemRows = rows.order_by().annotate(
             item_kind=Value(item_kind.key, output_field=CharField()), item_id=F("pk"),
             # A submitted form always has its submission time; created_at is only a floor.
             item_since=Coalesce(F(item_kind.since), F("created_at"), output_field=DateTimeField()),
         ).values_list("item_kind", "item_id", "item_since")
+        return item_rows
 
     @cached_property
-    def _rows(self) -> QuerySet | None:
+    def _rows(self) -> ItemRows | None:
         return self._union(self._kinds)
 
-    def _union(self, kinds: list[InboxKind]) -> QuerySet | None:
+    def _union(self, kinds: list[InboxKind]) -> ItemRows | None:
         parts = [self._part(item_kind) for item_kind in kinds]
         return parts[0].union(*parts[1:], all=True) if parts else None
 
