@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from cadres.models import Cadre, GrantRole, Tenant, Unit, User
 from evaluations.forms.drafts import RegistrationDraftForm, SelfAssessmentDraftForm
-from evaluations.models import Cycle, Registration, ResultOutcome, SelfAssessment
+from evaluations.models import Cycle, Initiative, Registration, ResultOutcome, SelfAssessment
 from models_registry.models import CriterionKind, Programme
 from models_registry.seeding import read_seed_programmes
 from reports.models import ReportFile
@@ -128,6 +128,21 @@ class Year:
         self.as_(cadre.user)
         self.post("activity_create", [], {"kind": kind, "date": on.strftime("%d/%m/%Y"), "hours": hours,
                                           "description": "Ghi nhận hoạt động"})
+
+    def initiative(self, cadre: Cadre, title: str, on: datetime.date) -> Initiative:
+        self.as_(cadre.user)
+        self.post("initiative_create", [], {"title": title, "recognised_by": "Ban Thường vụ Đoàn cấp trên",
+                                            "date": on.strftime("%d/%m/%Y")})
+        return Initiative.objects.get(cadre=cadre, title=title)
+
+    def recognise(self, reviewer: Cadre, assessment: SelfAssessment, initiative: Initiative, on: datetime.date) -> None:
+        """The reviewer confirms the sáng kiến on the self-assessment they review."""
+        self.as_(reviewer.user)
+        initiative.refresh_from_db()
+        self.post("initiative_recognise", [assessment.pk, initiative.pk], {
+            f"initiative-{initiative.pk}-recognised_by": "Ban Thường vụ Đoàn Khối",
+            f"initiative-{initiative.pk}-decision_number": "12-QĐ/ĐTN",
+            f"initiative-{initiative.pk}-decision_date": on.isoformat(), "version": initiative.lock_version})
 
     # --- The cadre's KĐCT01 and the rating -----------------------------------------------------
 
