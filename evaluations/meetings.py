@@ -84,35 +84,39 @@ def meeting_targets_of(cycle: Cycle, units: list[Unit], today: datetime.date | N
         if criterion.target is not None and {PURPOSE_OF_KIND.get(kind) for kind in criterion.activity_kinds} - {None}]
     if not criteria:
         return found
-    within = Q()
+    within, units_within = Q(), Q()  # the subtrees read, as units and as their rows' unit
     for path in _top_paths([unit.path for unit in units]):
         within |= Q(path__startswith=path)
+        units_within |= Q(unit__path__startswith=path)
+    active = Q(unit__tenant_id=tenant_id, unit__archived_at__isnull=True)
     tree = list(Unit.objects.filter(within, tenant_id=tenant_id, archived_at__isnull=True)
                 .values_list("pk", "path", "level"))
-    ids = [pk for pk, _path, _level in tree]
     meetings = RatingMeeting.objects.filter(cycle=cycle, purpose__in=PURPOSE_OF_KIND.values())
     # A unit holds the meetings it hosted and those one of its cadres attended: (unit, purpose) → meetings.
     held: dict[tuple[int, str], set[int]] = {}
-    for meeting_id, host_id, purpose in meetings.filter(unit_id__in=ids).values_list("pk", "unit_id", "purpose"):
+    for meeting_id, host_id, purpose in meetings.filter(units_within, active).values_list("pk", "unit_id", "purpose"):
         held.setdefault((host_id, purpose), set()).add(meeting_id)
+    counted = set(meetings.values_list("pk", flat=True))
+    # The values read the cadre's meetings through a join of their own: any cycle's, hence `counted`.
     for meeting_id, purpose, member_unit in Position.objects.filter(
-            unit_id__in=ids, cadre__meetings_attended__in=meetings).values_list(
+            units_within, active, cadre__meetings_attended__in=meetings).values_list(
             "cadre__meetings_attended", "cadre__meetings_attended__purpose", "unit_id"):
-        held.setdefault((member_unit, purpose), set()).add(meeting_id)
+        if meeting_id in counted:
+            held.setdefault((member_unit, purpose), set()).add(meeting_id)
     for criterion in criteria:
         purposes = {PURPOSE_OF_KIND[kind] for kind in criterion.activity_kinds if kind in PURPOSE_OF_KIND}
         levels = {row.unit_level for row in criterion.audience_targets.all() if row.applies and row.unit_level}
-        needed = Decimal(criterion.target) * _periods_elapsed(criterion.period, cycle, today)
+        needed = Decimal(criterion.target or 0) * _periods_elapsed(criterion.period, cycle, today)
         owner = criterion.group.programme.owner_unit.path
         # Each counted unit adds itself to its own and every ancestor's figures: one pass.
         totals: dict[str, tuple[int, int, set[int]]] = {}
         for pk, path, level in tree:
             if levels and level not in levels:
                 continue
-            ids = set().union(*(held.get((pk, purpose), set()) for purpose in purposes))
+            mine: set[int] = set().union(*(held.get((pk, purpose), set()) for purpose in purposes))
             for end in range(Unit.steplen, len(path) + 1, Unit.steplen):
                 count, meeting_it, seen = totals.get(path[:end], (0, 0, set()))
-                totals[path[:end]] = (count + 1, meeting_it + (len(ids) >= needed), seen | ids)
+                totals[path[:end]] = (count + 1, meeting_it + (len(mine) >= needed), seen | mine)
         for unit in units:
             if unit.path.startswith(owner):
                 count, meeting_it, seen = totals.get(unit.path, (0, 0, set()))

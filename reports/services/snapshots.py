@@ -48,7 +48,7 @@ def _freeze_meetings(cycle: Cycle, snapshot: FiguresSnapshot) -> None:
     if not rows:
         return
     targets = meeting_entries(cycle, [row.unit for row in rows])
-    clubs: dict[int, list[dict]] = {}
+    clubs: dict[int, list[dict[str, object]]] = {}
     for club in club_entries(cycle, min((row.unit for row in rows), key=lambda unit: unit.path)):
         clubs.setdefault(club["unit_id"], []).append(club)
     for row in rows:

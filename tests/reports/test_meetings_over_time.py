@@ -17,9 +17,11 @@ from evaluations.services.meetings import club_create, club_member_add, unit_mee
 from reports.documents import summary_context, unit_report_context
 from reports.figures import CycleFigures
 from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory
-from tests.evaluations.test_unit_meetings import BRIEFING, xa  # noqa: F401 (the fixture)
+from tests.evaluations import test_unit_meetings as seed_003
 
 pytestmark = pytest.mark.django_db
+xa = seed_003.xa  # the fixture: Đoàn xã Ea Tu and its chi đoàn, seed 003 loaded alone
+BRIEFING = seed_003.BRIEFING
 CLUB = "CLB Bí thư Chi đoàn (Đoàn xã Ea Tu): "
 
 
