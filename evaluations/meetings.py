@@ -53,38 +53,76 @@ def _periods_elapsed(period: str, cycle: Cycle, today: datetime.date) -> int:
 
 
 def meeting_targets(cycle: Cycle, unit: Unit, today: datetime.date | None = None) -> list[MeetingTarget]:
+    return meeting_targets_of(cycle, [unit], today)[unit.pk]
+
+
+def _top_paths(paths: list[str]) -> list[str]:
+    """The paths none of the others is an ancestor of: the subtrees to read."""
+    tops: list[str] = []
+    for path in sorted(set(paths)):
+        if not tops or not path.startswith(tops[-1]):
+            tops.append(path)
+    return tops
+
+
+def meeting_targets_of(cycle: Cycle, units: list[Unit], today: datetime.date | None = None
+                       ) -> dict[int, list[MeetingTarget]]:
+    """`meeting_targets` of each unit (by id), in a fixed number of queries whatever their
+    number: closing a cycle freezes every unit's (`reports.services.snapshots`)."""
     today = today or timezone.localdate()
-    ancestors = [unit.path[:end] for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)]
-    criteria = (Criterion.objects.filter(
-        tenant_id=unit.tenant_id, group__programme__status=ProgrammeStatus.PUBLISHED,
+    found: dict[int, list[MeetingTarget]] = {unit.pk: [] for unit in units}
+    if not units:
+        return found
+    tenant_id = units[0].tenant_id
+    ancestors = {unit.path[:end] for unit in units for end in range(Unit.steplen, len(unit.path) + 1, Unit.steplen)}
+    criteria = [criterion for criterion in Criterion.objects.filter(
+        tenant_id=tenant_id, group__programme__status=ProgrammeStatus.PUBLISHED,
         group__programme__subject=ProgrammeSubject.UNITS, group__programme__start_year__lte=cycle.year,
         group__programme__end_year__gte=cycle.year, group__programme__owner_unit__path__in=ancestors,
-    ).prefetch_related("audience_targets").order_by("group__programme__name", "group__position", "position"))
-    results = []
+    ).select_related("group__programme__owner_unit").prefetch_related("audience_targets").order_by(
+        "group__programme__name", "group__position", "position")
+        if criterion.target is not None and {PURPOSE_OF_KIND.get(kind) for kind in criterion.activity_kinds} - {None}]
+    if not criteria:
+        return found
+    within, units_within = Q(), Q()  # the subtrees read, as units and as their rows' unit
+    for path in _top_paths([unit.path for unit in units]):
+        within |= Q(path__startswith=path)
+        units_within |= Q(unit__path__startswith=path)
+    active = Q(unit__tenant_id=tenant_id, unit__archived_at__isnull=True)
+    tree = list(Unit.objects.filter(within, tenant_id=tenant_id, archived_at__isnull=True)
+                .values_list("pk", "path", "level"))
+    meetings = RatingMeeting.objects.filter(cycle=cycle, purpose__in=PURPOSE_OF_KIND.values())
+    # A unit holds the meetings it hosted and those one of its cadres attended: (unit, purpose) → meetings.
+    held: dict[tuple[int, str], set[int]] = {}
+    for meeting_id, host_id, purpose in meetings.filter(units_within, active).values_list("pk", "unit_id", "purpose"):
+        held.setdefault((host_id, purpose), set()).add(meeting_id)
+    counted = set(meetings.values_list("pk", flat=True))
+    # The values read the cadre's meetings through a join of their own: any cycle's, hence `counted`.
+    for meeting_id, purpose, member_unit in Position.objects.filter(
+            units_within, active, cadre__meetings_attended__in=meetings).values_list(
+            "cadre__meetings_attended", "cadre__meetings_attended__purpose", "unit_id"):
+        if meeting_id in counted:
+            held.setdefault((member_unit, purpose), set()).add(meeting_id)
     for criterion in criteria:
         purposes = {PURPOSE_OF_KIND[kind] for kind in criterion.activity_kinds if kind in PURPOSE_OF_KIND}
-        if not purposes or criterion.target is None:
-            continue
         levels = {row.unit_level for row in criterion.audience_targets.all() if row.applies and row.unit_level}
-        units = Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path, archived_at__isnull=True)
-        if levels:
-            units = units.filter(level__in=levels)
-        unit_ids = set(units.values_list("pk", flat=True))
-        meetings = RatingMeeting.objects.filter(cycle=cycle, purpose__in=purposes)
-        counted = set(meetings.values_list("pk", flat=True))
-        held: dict[int, set[int]] = {pk: set() for pk in unit_ids}
-        for meeting_id, host_id in meetings.filter(unit_id__in=unit_ids).values_list("pk", "unit_id"):
-            held[host_id].add(meeting_id)
-        for meeting_id, member_unit in (Position.objects.filter(
-                unit_id__in=unit_ids, cadre__meetings_attended__in=meetings)
-                .values_list("cadre__meetings_attended", "unit_id")):
-            if meeting_id in counted:
-                held[member_unit].add(meeting_id)
-        needed = Decimal(criterion.target) * _periods_elapsed(criterion.period, cycle, today)
-        results.append(MeetingTarget(
-            criterion=criterion, units=len(unit_ids), meeting_it=sum(len(ids) >= needed for ids in held.values()),
-            meetings=len({pk for ids in held.values() for pk in ids})))
-    return results
+        needed = Decimal(criterion.target or 0) * _periods_elapsed(criterion.period, cycle, today)
+        owner = criterion.group.programme.owner_unit.path
+        # Each counted unit adds itself to its own and every ancestor's figures: one pass.
+        totals: dict[str, tuple[int, int, set[int]]] = {}
+        for pk, path, level in tree:
+            if levels and level not in levels:
+                continue
+            mine: set[int] = set().union(*(held.get((pk, purpose), set()) for purpose in purposes))
+            for end in range(Unit.steplen, len(path) + 1, Unit.steplen):
+                count, meeting_it, seen = totals.get(path[:end], (0, 0, set()))
+                totals[path[:end]] = (count + 1, meeting_it + (len(mine) >= needed), seen | mine)
+        for unit in units:
+            if unit.path.startswith(owner):
+                count, meeting_it, seen = totals.get(unit.path, (0, 0, set()))
+                found[unit.pk].append(MeetingTarget(criterion=criterion, units=count, meeting_it=meeting_it,
+                                                    meetings=len(seen)))
+    return found
 
 
 def club_figures(cycle: Cycle, unit: Unit, today: datetime.date | None = None) -> list[ClubFigures]:

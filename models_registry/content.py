@@ -90,7 +90,19 @@ def _write_criterion(programme: Programme, group: CriteriaGroup, position: int, 
 
 
 def indicators_of(programme: Programme) -> list[dict]:
-    return [dict(kind=row.kind, target=row.target_percent, text=row.text) for row in programme.indicators.all()]
+    return [dict(kind=row.kind, target=row.target_percent, text=row.text, defaults=list(row.defaults))
+            for row in programme.indicators.all()]
+
+
+def clean_share(value) -> int:
+    """An indicator's target share, 0–100 (%)."""
+    try:
+        share = int(value)
+    except (TypeError, ValueError):
+        share = -1
+    if not 0 <= share <= 100:
+        raise ValidationError({"target_percent": _("An indicator's target is a share between 0 and 100%.")})
+    return share
 
 
 def write_indicators(programme: Programme, rows: list[dict]) -> None:
@@ -99,10 +111,12 @@ def write_indicators(programme: Programme, rows: list[dict]) -> None:
     for position, row in enumerate(rows, start=1):
         if row.get("kind") not in IndicatorKind.values:
             raise ValidationError(_("Unknown indicator “%(kind)s”.") % {"kind": row.get("kind")})
-        target = int(row.get("target", 100))
-        if not 0 <= target <= 100:
-            raise ValidationError(_("An indicator's target is a share between 0 and 100%."))
+        defaults = list(row.get("defaults") or [])
+        if not set(defaults) <= set(ProgrammeIndicator.DEFAULTABLE):
+            raise ValidationError(_("Only %(fields)s can be marked as defaults.") % {
+                "fields": ", ".join(ProgrammeIndicator.DEFAULTABLE)})
         objects.append(ProgrammeIndicator(tenant_id=programme.tenant_id, programme=programme, position=position,
-                                          kind=row["kind"], target_percent=target,
-                                          text=clean_text(row.get("text"), "text", required=True, max_length=2000)))
+                                          kind=row["kind"], target_percent=clean_share(row.get("target", 100)),
+                                          text=clean_text(row.get("text"), "text", required=True, max_length=2000),
+                                          defaults=defaults))
     ProgrammeIndicator.objects.bulk_create(objects)

@@ -16,6 +16,7 @@ from cadres.models import PositionRole, Sector, UnitLevel
 from models_registry.models import (
     ActivityKind,
     CriterionKind,
+    IndicatorKind,
     MeasureUnit,
     Period,
     ProgrammeStatus,
@@ -326,6 +327,19 @@ class ParticipantForm(forms.Form):
         if unit is None:
             raise ValidationError(_("None of your units has this code."))
         return unit
+
+
+class IndicatorForm(forms.Form):
+    """One of the programme's target shares of a computed figure (e.g. Cần Thơ's 4 chỉ tiêu)."""
+
+    kind = forms.ChoiceField(label=_("Figure"), choices=IndicatorKind.choices)
+    target_percent = forms.IntegerField(label=_("Target share (%)"), min_value=0, max_value=100,
+                                        widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "short"}))
+    text = forms.CharField(label=_("Wording"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}),
+                           help_text=_("As the programme states it, e.g. “100% cán bộ Đoàn có bản đăng ký…”."))
+
+    def service_kwargs(self) -> dict:
+        return dict(self.cleaned_data)
 
 
 class MoveForm(forms.Form):

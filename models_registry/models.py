@@ -282,8 +282,14 @@ class ProgrammeIndicator(models.Model):
     kind = models.CharField(_("figure"), max_length=40, choices=IndicatorKind.choices)
     target_percent = models.PositiveSmallIntegerField(_("target share (%)"))
     text = models.TextField(_("wording"))
+    # DEFAULTABLE fields set by the product rather than quoted from the source document:
+    # shown as such in the editor; the province's own edit clears the mark.
+    defaults = models.JSONField(_("defaults the province may change"), default=list, blank=True,
+                                db_default=models.Value("[]"))
 
     objects = TenantManager()
+
+    DEFAULTABLE = ("target_percent", "text")
 
     class Meta:
         verbose_name = _("programme indicator")
@@ -296,6 +302,14 @@ class ProgrammeIndicator(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def target_is_default(self) -> bool:
+        return "target_percent" in self.defaults
+
+    @property
+    def text_is_default(self) -> bool:
+        return "text" in self.defaults
 
 
 class ProgrammeParticipant(models.Model):

@@ -36,13 +36,15 @@ from cadres.models import Tenant, Unit
 from cadres.selectors import is_provincial_staff, manages_unit
 from cadres.services.audit import audit_record
 from cadres.transitions import Flow, Outcome, Step, User, act, allowed_if, require
-from models_registry.content import content_of, indicators_of, write_content, write_indicators
+from models_registry.content import clean_share, content_of, indicators_of, write_content, write_indicators
 from models_registry.models import (
     AudienceTarget,
     CriteriaGroup,
     Criterion,
     CriterionKind,
+    IndicatorKind,
     Programme,
+    ProgrammeIndicator,
     ProgrammeParticipant,
     ProgrammeStatus,
     ProgrammeSubject,
@@ -68,7 +70,7 @@ D, P = ProgrammeStatus.DRAFT, ProgrammeStatus.PUBLISHED
 # What changes a draft in place; each is its own audit action ("programme.<edit>").
 EDITS = ("update", "group_create", "group_update", "group_delete", "groups_reorder", "criterion_create",
          "criterion_update", "criterion_delete", "criteria_reorder", "audience_set", "audience_delete",
-         "participant_add", "participant_remove", "delete_draft")
+         "participant_add", "participant_remove", "indicator_set", "indicator_delete", "delete_draft")
 
 
 def _manages_owner(user: User, programme: Programme) -> bool:
@@ -384,6 +386,50 @@ def participant_remove(*, programme: Programme, expected_version: object, unit: 
 
     act(PROGRAMME_FLOW, programme, "participant_remove", acting_user=acting_user, expected_version=expected_version,
         change=change)
+
+
+# --- Indicators (a programme's target shares of computed figures) ------------------------
+
+
+def indicator_set(*, programme: Programme, expected_version: object, kind: str, target_percent: RawInt,
+                  text: str, acting_user: User) -> ProgrammeIndicator:
+    """Create or change the programme's target for one computed figure (Cần Thơ's 4 chỉ
+    tiêu). What the province changes is its own from then on, no longer a default."""
+    if kind not in IndicatorKind.values:
+        raise ValidationError({"kind": _("Choose one of the figures the reports compute.")})
+    fields = {"target_percent": clean_share(target_percent),
+              "text": clean_text(text, "text", required=True, max_length=2000)}
+    row: ProgrammeIndicator | None = None
+
+    def change(locked: Programme) -> Outcome:
+        nonlocal row
+        row = ProgrammeIndicator.objects.filter(programme=locked, kind=kind).first()
+        created = row is None
+        if row is None:
+            position = locked.indicators.count() + 1
+            row = ProgrammeIndicator(tenant_id=locked.tenant_id, programme=locked, kind=kind, position=position)
+        changes = {} if created else {name: [str(getattr(row, name)), str(value)] for name, value in fields.items()
+                                      if getattr(row, name) != value}
+        for name, value in fields.items():
+            setattr(row, name, value)
+        row.defaults = [name for name in row.defaults if name not in changes]
+        row.save()
+        return Outcome(data={"kind": kind, "created": created, "changes": changes})
+
+    act(PROGRAMME_FLOW, programme, "indicator_set", acting_user=acting_user, expected_version=expected_version,
+        change=change)
+    assert row is not None
+    return row
+
+
+def indicator_delete(*, indicator: ProgrammeIndicator, expected_version: object, acting_user: User) -> None:
+    def change(locked: Programme) -> Outcome:
+        deleted = Outcome(data={"kind": indicator.kind, "text": indicator.text})
+        indicator.delete()
+        return deleted
+
+    act(PROGRAMME_FLOW, indicator.programme, "indicator_delete", acting_user=acting_user,
+        expected_version=expected_version, change=change)
 
 
 # --- Lifecycle ----------------------------------------------------------------------------

@@ -35,4 +35,6 @@ urlpatterns = [
     _edit("audiences/<int:object_id>/delete/", "audience_delete", "programme_audience_delete"),
     _edit("participants/", "participant_add", "programme_participant_add"),
     _edit("participants/<int:object_id>/delete/", "participant_remove", "programme_participant_remove"),
+    _edit("indicators/", "indicator_set", "programme_indicator_set"),
+    _edit("indicators/<int:object_id>/delete/", "indicator_delete", "programme_indicator_delete"),
 ]

@@ -69,6 +69,8 @@ ACTION_GROUPS: list[tuple[Promise, list[tuple[str, Promise]]]] = [
         ("programme.audience_delete", gettext_lazy("Target for an audience removed")),
         ("programme.participant_add", gettext_lazy("Participating unit added")),
         ("programme.participant_remove", gettext_lazy("Participating unit removed")),
+        ("programme.indicator_set", gettext_lazy("Programme indicator set")),
+        ("programme.indicator_delete", gettext_lazy("Programme indicator removed")),
         ("programme.delete_draft", gettext_lazy("Draft programme deleted")),
         ("programme.publish", gettext_lazy("Programme published")),
         ("programme.archive", gettext_lazy("Programme archived")),

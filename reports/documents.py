@@ -14,7 +14,6 @@ from openpyxl import Workbook
 
 from cadres.models import Position, PositionRole, Unit, UnitLevel
 from cadres.selectors import place_of
-from evaluations.meetings import club_figures, meeting_targets
 from evaluations.models import Cycle, Rating
 from evaluations.selectors import commendations_in, rating_meetings_for_report
 from models_registry.models import (
@@ -202,17 +201,20 @@ def _header(cycle: Cycle, unit: Unit, report: UnitReport | None) -> OfficialHead
     )
 
 
-def meeting_lines(cycle: Cycle, unit: Unit) -> list[Line]:
-    """The meetings unit programmes count ("2 giao", "1 liên kết") and the subtree's clubs."""
-    lines = [Line(_("Units meeting “%(title)s”") % {"title": target.criterion.title},
-                  fraction(target.meeting_it, target.units), percent(target.meeting_it, target.units),
-                  target.meeting_it, target.units)
-             for target in meeting_targets(cycle, unit)]
-    for club in club_figures(cycle, unit):
+def meeting_lines(source: CycleFigures, unit: Unit) -> list[Line]:
+    """The meetings unit programmes count ("2 giao", "1 liên kết") and the subtree's clubs,
+    as the cycle reads them (frozen once it is closed)."""
+    targets, clubs = source.meetings(unit)
+    lines = [Line(_("Units meeting “%(title)s”") % {"title": target["title"]},
+                  fraction(target["meeting_it"], target["units"]), percent(target["meeting_it"], target["units"]),
+                  target["meeting_it"], target["units"])
+             for target in targets]
+    for club in clubs:
         lines.append(Line(
             _("%(club)s (%(unit)s): %(members)d members, meetings held") % {
-                "club": club.club.name, "unit": club.club.unit.name, "members": club.members},
-            str(club.meetings), _("attendance %(rate)s") % {"rate": percent(*club.attendance)}, club.meetings))
+                "club": club["name"], "unit": club["unit"], "members": club["members"]},
+            str(club["meetings"]), _("attendance %(rate)s") % {"rate": percent(club["attended"], club["seats"])},
+            club["meetings"]))
     return lines
 
 
@@ -229,10 +231,11 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     the cycle's."""
     report = UnitReport.objects.filter(cycle=cycle, unit=unit).first()
     frozen = report is not None and report.state != UnitReportState.DRAFT and bool(report.figures)
-    snapshot = report.figures if frozen else report_figures(source or CycleFigures(cycle), unit)
+    source = source or CycleFigures(cycle)
+    snapshot = report.figures if frozen else report_figures(source, unit)
     earlier = _earlier_cycles(cycle)
     lines = (figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
-             + meeting_lines(cycle, unit) + commendation_lines(cycle, unit))
+             + meeting_lines(source, unit) + commendation_lines(cycle, unit))
     context = {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
         "programme": programme_name(cycle, unit), "lines": lines,
@@ -301,8 +304,8 @@ def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
 def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
-    lines = (figure_lines(top) + indicator_lines(programme_of(cycle, unit), top) + meeting_lines(cycle, unit)
-             + commendation_lines(cycle, unit))
+    lines = (figure_lines(top) + indicator_lines(programme_of(cycle, unit), top)
+             + meeting_lines(CycleFigures(cycle), unit) + commendation_lines(cycle, unit))
     earlier = _earlier_cycles(cycle)
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,
             "previous_year": with_previous_rates(cycle, earlier, rows),

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from cadres.models import Unit, UnitLevel
 from cadres.text import text_sort_key
+from evaluations.meetings import club_figures, meeting_targets_of
 from evaluations.models import Cycle
 from reports.models import CadreFigures, FigureColumns, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
 from reports.rollup import FIGURE_COLUMNS, subtree_targets
@@ -127,6 +128,19 @@ class CycleFigures:
                 node.targets = targets.get(node.path, {})
         return nodes
 
+    def meetings(self, unit: Unit) -> tuple[list[dict], list[dict]]:
+        """The unit's meeting targets and its subtree's clubs (`meeting_entries`,
+        `club_entries`), as the cycle reads them: frozen at closing once it is closed."""
+        if not self.is_frozen:
+            return meeting_entries(self.cycle, [unit])[unit.pk], club_entries(self.cycle, unit)
+        row = self._frozen_row(unit)
+        if row is None:
+            return [], []
+        if "meeting_targets" not in row.extra:  # frozen before meetings were: read as they are
+            return meeting_entries(self.cycle, [unit])[unit.pk], club_entries(self.cycle, unit)
+        clubs = self._frozen_rows().filter(path__startswith=row.path, extra__has_key="clubs").order_by("path")
+        return row.extra["meeting_targets"], [club for held in clubs for club in held.extra["clubs"]]
+
     # --- Cadres ----------------------------------------------------------------------------
 
     def unregistered_cadre_ids(self, unit: Unit) -> QuerySet:
@@ -158,6 +172,21 @@ class CycleFigures:
         """The unit in another version of the cycle's snapshot (to compare with)."""
         row = SnapshotUnit.objects.filter(snapshot=snapshot, unit=unit).first()
         return self._from_frozen(row, unit) if row else None
+
+
+def meeting_entries(cycle: Cycle, units: list[Unit], today=None) -> dict[int, list[dict]]:
+    """Per unit (by id), each meeting target of its unit programmes ("2 giao", "1 liên kết")
+    over its subtree, as JSON: what the reports print and a snapshot keeps."""
+    return {pk: [{"title": target.criterion.title, "units": target.units, "meeting_it": target.meeting_it,
+                  "meetings": target.meetings} for target in targets]
+            for pk, targets in meeting_targets_of(cycle, units, today).items()}
+
+
+def club_entries(cycle: Cycle, unit: Unit) -> list[dict]:
+    """The clubs of the unit's subtree (a CLB Bí thư Chi đoàn) and their year, as JSON."""
+    return [{"unit_id": club.club.unit_id, "name": club.club.name, "unit": club.club.unit.name,
+             "members": club.members, "meetings": club.meetings, "attended": club.attended, "seats": club.seats}
+            for club in club_figures(cycle, unit)]
 
 
 def figures_entry(node: Node) -> dict:

@@ -43,7 +43,7 @@ from evaluations.models import (
 from evaluations.services.activities import activity_log, initiative_log
 from evaluations.services.assessments import evidence_add, self_assessment_start
 from evaluations.services.registrations import registration_start
-from models_registry.models import CriteriaGroup, ProgrammeSubject
+from models_registry.models import CriteriaGroup, IndicatorKind, ProgrammeIndicator, ProgrammeSubject
 from reports.services.unit_reports import unit_report_get_or_create, unit_report_submit, unit_report_update
 from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory, UserFactory, province_pair
 from tests.cadres.spreadsheets import units_file
@@ -143,6 +143,12 @@ def world():
 def _v(w: dict[str, Any], key: str = "draft") -> int:
     w[key].refresh_from_db()
     return w[key].lock_version
+
+
+def _indicator(w: dict[str, Any]) -> ProgrammeIndicator:
+    return ProgrammeIndicator.objects.get_or_create(
+        programme=w["draft"], kind=IndicatorKind.UNITS_WITH_PROGRAMME,
+        defaults={"tenant_id": w["draft"].tenant_id, "target_percent": 100, "text": "100% các cấp bộ Đoàn"})[0]
 
 
 def _data_request(w: dict[str, Any], kind: str) -> DataRequest:
@@ -246,6 +252,10 @@ CASES: dict[str, Case] = {
                                                                     expected_version=_v(w, "for_units"), unit=w["g1"])),
     "models_registry.services.participant_remove": Case(lambda w: dict(
         programme=w["for_units"], expected_version=_v(w, "for_units"), unit=w["g1"])),
+    "models_registry.services.indicator_set": Case(lambda w: dict(
+        programme=w["draft"], expected_version=_v(w), kind="registered_and_self_assessed", target_percent=100,
+        text="100% cán bộ Đoàn có bản đăng ký")),
+    "models_registry.services.indicator_delete": Case(lambda w: dict(indicator=_indicator(w), expected_version=_v(w))),
     "models_registry.services.programme_publish": Case(lambda w: dict(programme=w["draft"], expected_version=_v(w),
                                                                       enforce_similarity=False)),
     "models_registry.services.programme_archive": Case(lambda w: dict(programme=w["published"])),

@@ -29,6 +29,7 @@ from models_registry.forms import (
     AudienceForm,
     CriterionForm,
     GroupForm,
+    IndicatorForm,
     MoveForm,
     ParticipantForm,
     ProgrammeFieldsForm,
@@ -39,6 +40,8 @@ from models_registry.models import (
     CriteriaGroup,
     Criterion,
     CriterionKind,
+    IndicatorKind,
+    ProgrammeIndicator,
     ProgrammeParticipant,
     ProgrammeSubject,
 )
@@ -125,12 +128,28 @@ def editor_context(programme, lock, forms_by_key=None, open_criterion=None) -> d
         "fields_form": forms_by_key.get("fields") or fields_form(programme),
         "new_group_form": forms_by_key.get("new_group") or group_form(),
     }
+    context.update(_indicators_context(programme, forms_by_key.get("indicator")))
     if programme.subject == ProgrammeSubject.UNITS:
         context.update(
             participants=programme_participants(programme),
             participant_form=forms_by_key.get("participant") or ParticipantForm(auto_id="participant-%s"),
         )
     return context
+
+
+def _indicators_context(programme, bound=None) -> dict:
+    """Each indicator with its form (the one that failed, bound, in its place), and the form
+    adding a target for a figure the programme has none for."""
+    indicators = list(programme.indicators.all())
+    failed_kind = bound.data.get("kind") if bound is not None else None
+    for indicator in indicators:
+        indicator.form = bound if failed_kind == indicator.kind else IndicatorForm(
+            initial={"kind": indicator.kind, "target_percent": indicator.target_percent, "text": indicator.text},
+            auto_id=f"indicator-{indicator.pk}-%s")
+    taken = {indicator.kind for indicator in indicators}
+    new = bound if bound is not None and failed_kind not in taken else IndicatorForm(auto_id="indicator-new-%s")
+    new.fields["kind"].choices = [(value, label) for value, label in IndicatorKind.choices if value not in taken]
+    return {"indicators": indicators, "new_indicator_form": new if new.fields["kind"].choices else None}
 
 
 def _fragment_response(request, template: str, context: dict, *, success: bool) -> HttpResponse:
@@ -154,6 +173,8 @@ def _render_fragment(request, programme, lock, kind: str, obj_pk, forms_by_key, 
         template = "models_registry/editor/_groups.html"
     elif kind == "participants":
         template = "models_registry/editor/_participants.html"
+    elif kind == "indicators":
+        template = "models_registry/editor/_indicators.html"
     elif kind == "group":
         group = _find(context["groups"], obj_pk)
         if group is None:  # deleted meanwhile
@@ -223,6 +244,13 @@ def _participant_of(programme, unit_id) -> ProgrammeParticipant:
     return participant
 
 
+def _indicator_of(programme, indicator_id) -> ProgrammeIndicator:
+    indicator = ProgrammeIndicator.objects.filter(programme=programme, pk=indicator_id).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
 def _bare(request, _programme, _target):
     """A button that posts only the lock_version."""
     return forms.Form(request.POST)
@@ -289,6 +317,14 @@ def _remove_participant(programme, participant, _form, **common):
     services.participant_remove(programme=programme, unit=participant.unit, **common)
 
 
+def _set_indicator(programme, _target, form, **common):
+    services.indicator_set(programme=programme, **common, **form.service_kwargs())
+
+
+def _delete_indicator(_programme, indicator, _form, **common):
+    services.indicator_delete(indicator=indicator, **common)
+
+
 def _place(kind: str, target) -> tuple[int | None, str]:
     """The pk of the `kind` fragment holding `target` (a group, a criterion, or a row
     under one) and the editor's anchor for it."""
@@ -346,6 +382,9 @@ EDITS = {
                             gettext_lazy("Unit added."), form_key="participant"),
     "participant_remove": Edit(_participant_of, _bare, _remove_participant, "participants",
                                gettext_lazy("Unit removed.")),
+    "indicator_set": Edit(_the_programme, lambda request, _p, _t: IndicatorForm(request.POST), _set_indicator,
+                          "indicators", gettext_lazy("Target saved."), form_key="indicator"),
+    "indicator_delete": Edit(_indicator_of, _bare, _delete_indicator, "indicators", gettext_lazy("Target removed.")),
 }
 
 

@@ -14,6 +14,7 @@ from django.db.models import Max
 from cadres.models import Unit, User
 from cadres.services.audit import audit_record
 from evaluations.models import Cycle
+from reports.figures import club_entries, meeting_entries
 from reports.models import CadreFigures, FiguresSnapshot, SnapshotCadre, SnapshotUnit, UnitFigures
 from reports.rollup import CADRE_ROW_COLUMNS, FIGURE_COLUMNS, cadre_targets_sql, reference_date, subtree_targets, table
 from reports.services.rollup import recompute_cycle
@@ -36,6 +37,23 @@ def _freeze_targets(cycle: Cycle, snapshot: FiguresSnapshot) -> None:
     targets = subtree_targets(cycle, [row.path for row in rows])
     for row in rows:
         row.extra = {**row.extra, "targets": targets.get(row.path, {})}
+    SnapshotUnit.objects.bulk_update(rows, ["extra"], batch_size=1000)
+
+
+def _freeze_meetings(cycle: Cycle, snapshot: FiguresSnapshot) -> None:
+    """Each frozen unit keeps its meeting targets as they stood, and a club's own unit its
+    club's year: a meeting or a member recorded later does not change the closed figures."""
+    rows = list(SnapshotUnit.objects.filter(snapshot=snapshot).select_related("unit").only(
+        "pk", "path", "extra", "unit__path", "unit__tenant_id"))
+    if not rows:
+        return
+    targets = meeting_entries(cycle, [row.unit for row in rows])
+    clubs: dict[int, list[dict[str, object]]] = {}
+    for club in club_entries(cycle, min((row.unit for row in rows), key=lambda unit: unit.path)):
+        clubs.setdefault(club["unit_id"], []).append(club)
+    for row in rows:
+        row.extra = {**row.extra, "meeting_targets": targets[row.unit_id],
+                     **({"clubs": clubs[row.unit_id]} if row.unit_id in clubs else {})}
     SnapshotUnit.objects.bulk_update(rows, ["extra"], batch_size=1000)
 
 
@@ -75,6 +93,7 @@ def snapshot_take(*, cycle: Cycle, acting_user: User, reopen_reason: str = "") -
         WHERE f.cycle_id = %s AND f.unit_id IS NOT NULL""", [*target_params, snapshot.pk, cycle.pk])
         cadres = cursor.rowcount
     _freeze_targets(cycle, snapshot)
+    _freeze_meetings(cycle, snapshot)
     audit_record(actor=acting_user, action="figures.snapshot", obj=snapshot,
                  data={"cycle": cycle.year, "version": version, "units": units, "cadres": cadres})
     return snapshot

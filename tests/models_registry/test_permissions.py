@@ -15,7 +15,9 @@ from cadres.selectors import managed_roots
 from models_registry.models import (
     AudienceTarget,
     Criterion,
+    IndicatorKind,
     Programme,
+    ProgrammeIndicator,
     ProgrammeParticipant,
     ProgrammeSubject,
     RegistrySettings,
@@ -52,7 +54,11 @@ def world_once(module_db):
                                              target=criterion.target)
     units_draft = ProgrammeFactory(owner_unit=d1, subject=ProgrammeSubject.UNITS)
     ProgrammeParticipant.objects.create(tenant=d1.tenant, programme=units_draft, unit=b1)
+    indicator = ProgrammeIndicator.objects.create(tenant=d1.tenant, programme=d1_draft,
+                                                  kind=IndicatorKind.UNITS_WITH_PROGRAMME, target_percent=100,
+                                                  text="100% các cấp bộ Đoàn xây dựng mô hình")
     return {
+        "indicator": indicator,
         "people": people,
         "d1_draft": d1_draft,
         "units_draft": units_draft,
@@ -119,6 +125,8 @@ MATRIX = [
     ("programme_audience_delete", lambda w: [w["d1_draft"].pk, w["audience"].pk], "post", EDIT_D1),
     ("programme_participant_add", lambda w: [w["units_draft"].pk], "post", EDIT_D1),
     ("programme_participant_remove", lambda w: [w["units_draft"].pk, w["b1"].pk], "post", EDIT_D1),
+    ("programme_indicator_set", draft, "post", EDIT_D1),
+    ("programme_indicator_delete", lambda w: [w["d1_draft"].pk, w["indicator"].pk], "post", EDIT_D1),
 ]
 
 
@@ -180,6 +188,9 @@ PROOFS = {
     "programme_audience_delete": _edit(_version),
     "programme_participant_add": _edit(lambda w: {**_version(w, "units_draft"), "code": "G1"}),
     "programme_participant_remove": _edit(lambda w: _version(w, "units_draft")),
+    "programme_indicator_set": _edit(lambda w: {**_version(w), "kind": "registered_and_self_assessed",
+                                                "target_percent": "100", "text": "100% cán bộ Đoàn có bản đăng ký"}),
+    "programme_indicator_delete": _edit(_version),
 }
 
 
