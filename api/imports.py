@@ -160,7 +160,7 @@ class ImportJobViewSet(ApiViewSet):
         if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise TooLarge()
         token = save_upload(user=self.client, kind=kind, unit_id=unit.pk, data=upload.read(), filename=upload.name)
-        job = import_job_start(user=None, api_client=self.client, unit=unit, kind=kind, token=token,
+        job = import_job_start(user=None, api_client_id=self.client.pk, unit=unit, kind=kind, token=token,
                                filename=upload.name)
         enqueue_import_job(job)
         body = job_json(job, request)

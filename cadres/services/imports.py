@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as gettext_now, gettext_lazy as _
 
+from cadres.actors import SYSTEM
 from cadres.imports import people, units
 from cadres.imports.reader import UnreadableFile, read_sheet
 from cadres.imports.report import Column, ImportReport, Problem, RowResult, RowStatus
@@ -24,7 +25,6 @@ from cadres.imports.rows import Progress, no_progress
 from cadres.imports.uploads import UploadMissing, discard_upload, load_upload
 from cadres.imports.workbook import build_workbook
 from cadres.maintenance import analyze
-from cadres.actors import SYSTEM
 from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
 from cadres.services.audit import audit_record
 from cadres.services.jobs import job_run_once
@@ -136,12 +136,12 @@ def import_preview_inline(data: bytes) -> bool:
 
 @transaction.atomic
 def import_job_start(*, user: User | None, unit: Unit, kind: str, token: str, filename: str,
-                     preview: bool = False, api_client: models.Model | None = None) -> ImportJob:
+                     preview: bool = False, api_client_id: int | None = None) -> ImportJob:
     """A job that writes a previewed upload, or (`preview`) that checks a large one and writes
     nothing; `cadres.tasks.enqueue_import_job` hands it to the worker. Queued by a person
-    (`user`) or by an API client (`api_client`, for a unit its token reached): exactly one."""
+    (`user`) or by an API client (`api_client_id`, for a unit its token reached): exactly one."""
     job = ImportJob.objects.create(
-        tenant_id=unit.tenant_id, unit=unit, user=user, api_client=api_client, kind=kind, filename=filename,
+        tenant_id=unit.tenant_id, unit=unit, user=user, api_client_id=api_client_id, kind=kind, filename=filename,
         upload_token=token, preview=preview,
     )
     if not preview:  # a check changes nothing, as a preview inside the request does
@@ -171,8 +171,9 @@ def _import_job_apply(job: ImportJob) -> None:
     actor: Actor = job.user if job.user is not None else SYSTEM
     client = job.api_client
     report, error = None, ""
-    if client is not None and not client.reaches(job.unit):  # type: ignore[attr-defined]
-        error = gettext_now("The API client that queued this import no longer reaches this unit; nothing was saved.")
+    if client is not None and not client.reaches(job.unit):
+        # str(_(…)), not gettext_now: makemessages reads only the usual names, and no other code has this text.
+        error = str(_("The API client that queued this import no longer reaches this unit; nothing was saved."))
         discard_upload(user=client, token=job.upload_token)
     else:
         try:
