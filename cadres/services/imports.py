@@ -154,8 +154,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
     """Apply a queued import, at most one run at a time (`job_run_once`). Safe to run twice
     (a retried task, the sweep): a finished job is left alone, and an interrupted run wrote
     nothing, since the import and its outcome are one transaction."""
-    return job_run_once(jobs=ImportJob.objects.select_related("unit", "user", "api_client__unit"), job_id=job_id,
-                        work=_import_job_apply)
+    # Not the principal: both its keys are nullable, and PostgreSQL locks no outer join's side.
+    return job_run_once(jobs=ImportJob.objects.select_related("unit"), job_id=job_id, work=_import_job_apply)
 
 
 def _import_job_apply(job: ImportJob) -> None:
