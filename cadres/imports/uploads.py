@@ -1,11 +1,12 @@
 """Uploaded files kept between the preview and the confirmation.
 
 Stored through Django's storage API (`default_storage`: the file system under MEDIA_ROOT, or
-an object store, as STORAGES says) as imports/<user id>/<token>.data and .json: the
-confirmation applies exactly the bytes that were previewed, survives a restart and works
-across processes and machines (the cache may be per-process locmem, and is no place for
-10 MB blobs). The owner's id in the name (a user's, or an API client's) binds a token to its
-owner; the metadata binds it to one kind and one unit. Files older than a day are swept on the next upload by the same user.
+an object store, as STORAGES says) as imports/<user id>/<token>.data and .json (an API
+client's under imports/apiclient-<id>/): the confirmation applies exactly the bytes that were
+previewed, survives a restart and works across processes and machines (the cache may be
+per-process locmem, and is no place for 10 MB blobs). The owner's id in the name binds a token
+to its owner; the metadata binds it to one kind and one unit. Files older than a day are swept
+on the next upload by the same owner.
 """
 
 import json
