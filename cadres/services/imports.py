@@ -26,7 +26,7 @@ from cadres.imports.uploads import UploadMissing, discard_upload, load_upload
 from cadres.imports.workbook import build_workbook
 from cadres.maintenance import analyze
 from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
-from cadres.services.audit import audit_record
+from cadres.services.audit import audit_on_behalf, audit_record
 from cadres.services.jobs import job_run_once
 from cadres.services.units import require_manager
 from cadres.transitions import User as Actor
@@ -70,7 +70,7 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
     """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does.
     A queued job runs as the person who queued it, so one who no longer manages `root` is refused.
     A dry run is told the rows read, with 0 for the total (`progress`). `audit_data` is added
-    to the import's audit row (the API client a job of the system ran for)."""
+    to every audit row the import writes (the API client a job of the system runs for)."""
     require_manager(acting_user, root)
     spec = KINDS[kind]
     report = ImportReport(kind)
@@ -90,14 +90,14 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
         return report
     try:
         # Planned again inside the transaction, so the checks see what is being written over.
-        with transaction.atomic():
+        with transaction.atomic(), audit_on_behalf(audit_data or {}):
             plan = spec.plan(root, sheet.rows, report)
             if not report.has_errors:
                 plan.apply(acting_user, progress)
             if report.has_errors:
                 raise _RollBack
             audit_record(actor=acting_user, action=f"import.{kind}", obj=root,
-                         data={**report.counts, "file": filename, **(audit_data or {})})
+                         data={**report.counts, "file": filename})
             report.applied = True
     except _RollBack:
         pass
