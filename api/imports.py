@@ -124,10 +124,13 @@ _JOB = inline_serializer("ImportJob", {
 def job_json(job: ImportJob, request: Request) -> dict[str, Any]:
     progress = import_job_progress(job) if job.is_running else None
     result = job.result or {}
+    # In the site's time zone, as the resources' serializers write instants.
+    when = serializers.DateTimeField().to_representation
     return {
         "id": job.pk, "url": request.build_absolute_uri(reverse("api_import_job", args=[job.pk])),
         "kind": job.kind, "unit": job.unit.code, "filename": job.filename, "status": job.status,
-        "created_at": job.created_at, "started_at": job.started_at, "finished_at": job.finished_at,
+        "created_at": when(job.created_at), "started_at": job.started_at and when(job.started_at),
+        "finished_at": job.finished_at and when(job.finished_at),
         "progress": {"done": progress[0], "total": progress[1]} if progress else None,
         "counts": result.get("counts"), "summary": result.get("summary", ""), "problems": result.get("problems", []),
         "problem_count": result.get("problem_count", 0), "error": result.get("error", ""),

@@ -86,7 +86,9 @@ def test_a_confirmed_import_is_a_job_the_client_polls(client, tree, django_captu
     assert response["Location"] == queued["url"] == f"http://testserver/api/v1/imports/jobs/{queued['id']}/"
     job = client.get(queued["url"], **bearer(token)).json()
     assert job["status"] == "done" and job["counts"] == {"new": 2, "changed": 0, "unchanged": 0, "error": 0}
-    assert job["summary"] and job["problems"] == [] and job["finished_at"] and job["progress"] is None
+    assert job["summary"] == "2 mới, 0 thay đổi, 0 không đổi, 0 có lỗi."
+    assert job["problems"] == [] and job["progress"] is None
+    assert job["finished_at"].endswith("+07:00")  # in the site's time zone, as every resource answers
     with scopes_disabled():
         assert set(Cadre.objects.values_list("email", flat=True)) == {KEPT["email"], NEW["email"]}
         record = ImportJob.objects.get(pk=queued["id"])
