@@ -47,6 +47,8 @@ class ApiViewSet(GenericViewSet):
     # The field of each row naming a cadre: a response with cadres in it is in their access log.
     cadre_field: str = ""
     filters_class: type[serializers.Serializer[Any]] = Filters
+    # The actions that answer a page of rows: they take the filters and the cursor.
+    paged_actions: tuple[str, ...] = ("list",)
     _scope: Any = None
 
     @property
@@ -77,7 +79,7 @@ class ApiViewSet(GenericViewSet):
         if self.action is None:
             return  # a method the resource does not take: DRF answers 405
         allowed: set[str] = set()
-        if self.action == "list":
+        if self.action in self.paged_actions:
             allowed = set(self.filters_class().fields)
             paginator = self.paginator
             if paginator is not None:
@@ -121,7 +123,8 @@ class ApiViewSet(GenericViewSet):
         rows: list[Any] = []
         if request.method == "GET" and response.status_code == 200 and isinstance(data, dict):
             # A list's page holds its rows in "results"; a self-assessment has "results" of its own.
-            rows = data["results"] if self.action == "list" and isinstance(data.get("results"), list) else [data]
+            rows = (data["results"] if self.action in self.paged_actions and isinstance(data.get("results"), list)
+                    else [data])
         match = request.resolver_match
         ApiCall.objects.create(client=client, method=request.method or "", endpoint=(match.url_name or "")[:80]
                                if match else "", path=request.path[:300], status=response.status_code,

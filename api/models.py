@@ -86,6 +86,13 @@ class ApiClient(models.Model):
     def has_scope(self, scope: str) -> bool:
         return scope in self.scopes
 
+    def reaches(self, unit: Unit) -> bool:
+        """Whether the client may still write into `unit`, as its token would still reach it:
+        a job it queued checks this when it runs (it may have been revoked meanwhile)."""
+        return (self.revoked_at is None and not self.is_expired and not self.unit.is_archived
+                and self.has_scope(ApiScope.IMPORTS_WRITE) and unit.tenant_id == self.tenant_id
+                and unit.path.startswith(self.unit.path) and not unit.is_archived)
+
 
 class ApiCall(models.Model):
     """One call of a client: what the issue asks of the log, and no more (no query string, no

@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, serializers
+from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,6 +24,7 @@ from api.serializers import (
     UnitDetailSerializer,
     UnitSerializer,
 )
+from cadres.models import Cadre
 from evaluations.models import AssessmentState, RegistrationState
 from models_registry.models import ProgrammeStatus
 from reports.figures import CycleFigures
@@ -68,22 +70,50 @@ class UnitViewSet(ListRetrieve):
 
 
 
+class DepartedFilters(Filters):
+    updated_since = serializers.DateTimeField(help_text="Those who left at or after this instant (ISO 8601).")
+
+
+class DepartedSerializer(serializers.ModelSerializer[Cadre]):
+    class Meta:
+        model = Cadre
+        fields = ["id"]
+
+
 @extend_schema_view(list=extend_schema(parameters=[UnitFilters]), retrieve=extend_schema())
 class CadreViewSet(ListRetrieve):
     """Cadres holding a position in the client's subtree (the pages' `cadres_visible_to`), with
     their positions there. `updated_since` counts a changed position as a changed cadre."""
 
     required_scope = ApiScope.CADRES_READ
-    filters_class = UnitFilters
     serializer_class = CadreSerializer
     cadre_field = "id"
+    paged_actions = ("list", "departed")
 
     def get_queryset(self) -> Any:
         if self.action == "retrieve":
             return selectors.cadres_for(self.reader)
         filters = self.filters()
+        if self.action == "departed":
+            return selectors.departed_for(self.reader, since=filters["updated_since"])
         within = selectors.reach_unit(self.reader, filters["unit"]) if "unit" in filters else None
         return selectors.cadres_for(self.reader, within=within, since=filters.get("updated_since"))
+
+    def get_serializer_class(self) -> Any:
+        return DepartedSerializer if self.action == "departed" else CadreSerializer
+
+    @property
+    def filters_class(self) -> Any:  # type: ignore[override]
+        return DepartedFilters if self.action == "departed" else UnitFilters
+
+    @extend_schema(parameters=[DepartedFilters], responses=DepartedSerializer(many=True), description=(
+        "Tombstones for an incremental sync: the ids of cadres who held a position in the client's "
+        "subtree and hold none there now because, at or after `updated_since`, that position ended, "
+        "their unit moved out of the subtree, or they were archived. Drop them; the cadre list no "
+        "longer returns them (one who comes back is listed again, as changed)."))
+    @action(detail=False, url_path="departed")
+    def departed(self, request: Request) -> Response:
+        return self.list(request)
 
     def get_object(self) -> Any:
         return selectors.get_cadre_for_reader(self.reader, int(self.kwargs["pk"]))

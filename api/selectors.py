@@ -8,9 +8,10 @@ from typing import Any
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
+from django.utils import timezone
 
 from api.models import ApiClient
-from cadres.models import Cadre, Position, Unit, UnitChange
+from cadres.models import Cadre, ImportJob, Position, Unit, UnitChange, UnitChangeKind
 from cadres.selectors import SubtreeReader, cadres_visible_to, get_managed_unit_for_user, subtree, units_managed_by
 from evaluations.models import Commitment, CommitmentResult, Cycle, FormEvent, Registration, SelfAssessment
 from evaluations.selectors import cycles_visible_to, registrations_visible_to, self_assessments_visible_to
@@ -81,6 +82,32 @@ def cadres_for(reader: SubtreeReader, *, within: Unit | None = None,
     return cadres.prefetch_related(Prefetch("positions", queryset=in_reach, to_attr="positions_in_reach"))
 
 
+def departed_for(reader: SubtreeReader, *, since: datetime.datetime) -> QuerySet[Cadre]:
+    """The cadres an incremental sync since `since` must drop (tombstones): they held a position
+    in the client's subtree and hold none there now, because since then that position ended
+    (its end was written, or its end date passed), their unit moved out of the subtree, or they
+    were archived. Ids only: the client knew them; one who came back is a cadre again."""
+    root = reader.access.managed_paths[0]
+    today = timezone.localdate()
+    here = Position.objects.filter(unit__path__startswith=root)
+    ended = here.filter(Q(updated_at__gte=since) | Q(end_date__gte=since.date(), end_date__lt=today))
+    archived = Cadre.objects.filter(archived_at__gte=since, pk__in=here.values("cadre_id"))
+    # A unit moved out keeps no trace in the subtree but its history: the parent it left.
+    moves = list(UnitChange.objects.filter(kind=UnitChangeKind.MOVED, created_at__gte=since)
+                 .exclude(unit__path__startswith=root).values_list("unit__path", "before"))
+    left_from = set(units_managed_by(reader).filter(code__in={before.get("parent") for _path, before in moves})
+                    .values_list("code", flat=True))
+    moved_paths = [path for path, before in moves if before.get("parent") in left_from]
+    moved_out = Q()
+    for path in moved_paths:
+        moved_out |= Q(unit__path__startswith=path)
+    held_then = (Position.objects.filter(moved_out).filter(Q(end_date__isnull=True) | Q(end_date__gte=since.date()))
+                 if moved_paths else Position.objects.none())
+    return (Cadre.objects.filter(Q(pk__in=ended.values("cadre_id")) | Q(pk__in=archived.values("pk"))
+                                 | Q(pk__in=held_then.values("cadre_id")))
+            .exclude(pk__in=cadres_visible_to(reader).values("pk")))
+
+
 def get_cadre_for_reader(reader: SubtreeReader, pk: int) -> Cadre:
     cadre = cadres_for(reader).filter(pk=pk).first()
     if cadre is None:
@@ -120,3 +147,13 @@ def self_assessments_for(reader: SubtreeReader) -> QuerySet[SelfAssessment]:
     results = CommitmentResult.objects.order_by(F("commitment__position"), "id")
     return self_assessments_visible_to(reader).prefetch_related(
         Prefetch("results", queryset=results), _timeline())
+
+
+def get_import_job_for_client(reader: SubtreeReader, client: ApiClient, pk: int) -> ImportJob:
+    """A job the client queued, on a unit it still reaches; 404 otherwise (another client's
+    job, even of the same unit, as one that never was)."""
+    job = (ImportJob.objects.filter(pk=pk, api_client=client, unit__in=units_managed_by(reader))
+           .select_related("unit").first())
+    if job is None:
+        raise Http404
+    return job

@@ -18,6 +18,10 @@ api_v1 = [
     path("cycles/<str:year>/units/<str:code>/figures/", resources.CycleViewSet.as_view({"get": "figures"}),
          name="api_cycle_figures"),
     path("imports/<str:kind>/preview/", imports.ImportViewSet.as_view({"post": "preview"}), name="api_import_preview"),
+    path("imports/<str:kind>/confirm/", imports.ImportJobViewSet.as_view({"post": "confirm"}),
+         name="api_import_confirm"),
+    re_path(r"^imports/jobs/(?P<pk>[0-9]{1,12})/\Z", imports.ImportJobViewSet.as_view({"get": "retrieve"}),
+            name="api_import_job"),
     path("schema/", SpectacularAPIView.as_view(), name="api_schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api_schema"), name="api_docs"),
     # Anything else under /api/v1/ is a problem document too, not the site's HTML 404.

@@ -564,7 +564,12 @@ class ImportJob(QueuedJob):
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="import_jobs")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    # Who confirmed it: a person, or an API client (a program, no account: the job runs as the
+    # system, confined to the unit the client still reaches). Exactly one of the two.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs",
+                             null=True, blank=True)
+    api_client = models.ForeignKey("api.ApiClient", on_delete=models.PROTECT, related_name="import_jobs",
+                                   null=True, blank=True)
     kind = models.CharField(max_length=10, choices=ImportKind.choices)
     filename = models.CharField(max_length=255, blank=True)
     upload_token = models.CharField(max_length=64)
@@ -580,6 +585,24 @@ class ImportJob(QueuedJob):
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(user__isnull=False, api_client__isnull=True)
+                                   | Q(user__isnull=True, api_client__isnull=False), name="import_job_one_principal"),
+        ]
+
+    @property
+    def principal(self) -> models.Model:
+        """Who the upload belongs to and the job is recorded against: the person or the client."""
+        principal = self.user if self.user_id is not None else self.api_client
+        assert principal is not None
+        return principal
+
+    @property
+    def audit_data(self) -> dict[str, Any]:
+        """What an audit row of the job adds to name a client (its actor is the system)."""
+        if self.api_client_id is None:
+            return {}
+        return {"api_client": {"id": self.api_client_id, "name": str(self.api_client)}}
 
 
 class NoticeKind(models.TextChoices):

@@ -257,6 +257,7 @@ def describe(event: AuditEvent) -> list[Change]:
     other values as they are."""
     model = _model(event.object_type)
     data = dict(event.data) if isinstance(event.data, dict) else {}
+    data.pop("api_client", None)  # the actor's column names it
     changes = []
     if "from" in data and "to" in data:
         state = next((f for f in (_field(model, name) for name in STATE_FIELDS) if f is not None), None)
@@ -283,7 +284,12 @@ def object_label(event: AuditEvent) -> str:
 
 
 def actor_label(event: AuditEvent) -> str:
-    return str(event.actor) if event.actor is not None else _("System")
+    """The account, or the API client a row of the system was written for (named as in the
+    access log), or the system."""
+    if event.actor is not None:
+        return str(event.actor)
+    client = event.data.get("api_client") if isinstance(event.data, dict) else None
+    return f"API: {client['name']}" if isinstance(client, dict) else _("System")
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,12 @@
 """Uploaded files kept between the preview and the confirmation.
 
 Stored through Django's storage API (`default_storage`: the file system under MEDIA_ROOT, or
-an object store, as STORAGES says) as imports/<user id>/<token>.data and .json: the
-confirmation applies exactly the bytes that were previewed, survives a restart and works
-across processes and machines (the cache may be per-process locmem, and is no place for
-10 MB blobs). The user id in the name binds a token to its owner; the metadata binds it to
-one kind and one unit. Files older than a day are swept on the next upload by the same user.
+an object store, as STORAGES says) as imports/<user id>/<token>.data and .json (an API
+client's under imports/apiclient-<id>/): the confirmation applies exactly the bytes that were
+previewed, survives a restart and works across processes and machines (the cache may be
+per-process locmem, and is no place for 10 MB blobs). The owner's id in the name binds a token
+to its owner; the metadata binds it to one kind and one unit. Files older than a day are swept
+on the next upload by the same owner.
 """
 
 import json
@@ -17,6 +18,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from cadres.models import User
+
 MAX_AGE = timedelta(days=1)
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{32}$")
 
@@ -25,8 +28,12 @@ class UploadMissing(Exception):
     pass
 
 
-def _folder(user) -> str:
-    return f"imports/{user.pk}"
+def _folder(owner) -> str:
+    # A person's uploads under their id; another principal's (an API client) under its model's
+    # name too, so ids of different tables never share a folder.
+    if isinstance(owner, User):
+        return f"imports/{owner.pk}"
+    return f"imports/{owner._meta.model_name}-{owner.pk}"
 
 
 def _name(user, token: str, suffix: str) -> str:

@@ -1,4 +1,6 @@
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
@@ -7,6 +9,20 @@ from django.db import models
 from cadres.actors import System
 from cadres.maintenance import insert_many
 from cadres.models import AuditEvent, Cadre, Tenant, Unit, User
+
+# What every row written inside `audit_on_behalf` adds (the API client a system's job runs for).
+_ON_BEHALF: ContextVar[dict[str, Any]] = ContextVar("audit_on_behalf", default={})
+
+
+@contextmanager
+def audit_on_behalf(data: dict[str, Any]) -> Iterator[None]:
+    """Every audit row written inside names `data` too: an import run as the system for an API
+    client writes its cadres', positions' and units' rows through the services, each naming it."""
+    token = _ON_BEHALF.set(data)
+    try:
+        yield
+    finally:
+        _ON_BEHALF.reset(token)
 
 
 def _subjects(obj: models.Model) -> tuple[int | None, int | None]:
@@ -45,7 +61,7 @@ def audit_event(
         object_id=str(obj.pk),
         unit_id=unit.pk if unit is not None else unit_id,
         cadre_id=cadre.pk if cadre is not None else cadre_id,
-        data=data or {},
+        data={**(data or {}), **_ON_BEHALF.get()},
     )
 
 

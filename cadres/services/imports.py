@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as gettext_now, gettext_lazy as _
 
+from cadres.actors import SYSTEM
 from cadres.imports import people, units
 from cadres.imports.reader import UnreadableFile, read_sheet
 from cadres.imports.report import Column, ImportReport, Problem, RowResult, RowStatus
@@ -25,7 +26,7 @@ from cadres.imports.uploads import UploadMissing, discard_upload, load_upload
 from cadres.imports.workbook import build_workbook
 from cadres.maintenance import analyze
 from cadres.models import Cadre, ImportJob, ImportJobStatus, Position, Unit, User
-from cadres.services.audit import audit_record
+from cadres.services.audit import audit_on_behalf, audit_record
 from cadres.services.jobs import job_run_once
 from cadres.services.units import require_manager
 from cadres.transitions import User as Actor
@@ -64,10 +65,12 @@ class _RollBack(Exception):
 
 
 def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_user: Actor,
-                filename: str = "", progress: Progress = no_progress, in_request: bool | None = None) -> ImportReport:
+                filename: str = "", progress: Progress = no_progress, in_request: bool | None = None,
+                audit_data: dict[str, Any] | None = None) -> ImportReport:
     """Check (dry run) or apply a file to `root`'s subtree; the report says what each row does.
     A queued job runs as the person who queued it, so one who no longer manages `root` is refused.
-    A dry run is told the rows read, with 0 for the total (`progress`)."""
+    A dry run is told the rows read, with 0 for the total (`progress`). `audit_data` is added
+    to every audit row the import writes (the API client a job of the system runs for)."""
     require_manager(acting_user, root)
     spec = KINDS[kind]
     report = ImportReport(kind)
@@ -87,7 +90,7 @@ def import_file(*, kind: str, root: Unit, data: bytes, dry_run: bool, acting_use
         return report
     try:
         # Planned again inside the transaction, so the checks see what is being written over.
-        with transaction.atomic():
+        with transaction.atomic(), audit_on_behalf(audit_data or {}):
             plan = spec.plan(root, sheet.rows, report)
             if not report.has_errors:
                 plan.apply(acting_user, progress)
@@ -132,17 +135,18 @@ def import_preview_inline(data: bytes) -> bool:
 
 
 @transaction.atomic
-def import_job_start(*, user: User, unit: Unit, kind: str, token: str, filename: str,
-                     preview: bool = False) -> ImportJob:
+def import_job_start(*, user: User | None, unit: Unit, kind: str, token: str, filename: str,
+                     preview: bool = False, api_client_id: int | None = None) -> ImportJob:
     """A job that writes a previewed upload, or (`preview`) that checks a large one and writes
-    nothing; `cadres.tasks.enqueue_import_job` hands it to the worker."""
+    nothing; `cadres.tasks.enqueue_import_job` hands it to the worker. Queued by a person
+    (`user`) or by an API client (`api_client_id`, for a unit its token reached): exactly one."""
     job = ImportJob.objects.create(
-        tenant_id=unit.tenant_id, unit=unit, user=user, kind=kind, filename=filename, upload_token=token,
-        preview=preview,
+        tenant_id=unit.tenant_id, unit=unit, user=user, api_client_id=api_client_id, kind=kind, filename=filename,
+        upload_token=token, preview=preview,
     )
     if not preview:  # a check changes nothing, as a preview inside the request does
-        audit_record(actor=user, action="import.queue", obj=job,
-                     data={"kind": kind, "unit": unit.code, "file": filename})
+        audit_record(actor=user or SYSTEM, action="import.queue", obj=job,
+                     data={"kind": kind, "unit": unit.code, "file": filename, **job.audit_data})
     return job
 
 
@@ -150,7 +154,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
     """Apply a queued import, at most one run at a time (`job_run_once`). Safe to run twice
     (a retried task, the sweep): a finished job is left alone, and an interrupted run wrote
     nothing, since the import and its outcome are one transaction."""
-    return job_run_once(jobs=ImportJob.objects.select_related("unit", "user"), job_id=job_id, work=_import_job_apply)
+    # Not the principal: both its keys are nullable, and PostgreSQL locks no outer join's side.
+    return job_run_once(jobs=ImportJob.objects.select_related("unit"), job_id=job_id, work=_import_job_apply)
 
 
 def _import_job_apply(job: ImportJob) -> None:
@@ -162,16 +167,27 @@ def _import_job_apply(job: ImportJob) -> None:
             cache.set(_progress_key(job.pk), (done, total), timeout=24 * 3600)
             written[0] = time.monotonic()
 
-    try:
-        data, _filename = load_upload(user=job.user, token=job.upload_token, kind=job.kind, unit_id=job.unit_id)
-    except UploadMissing:
-        report = None
+    # A client's job runs as the system, confined to the unit, while the client still reaches it.
+    actor: Actor = job.user if job.user is not None else SYSTEM
+    client = job.api_client
+    report, error = None, ""
+    if client is not None and not client.reaches(job.unit):
+        # str(_(…)), not gettext_now: makemessages reads only the usual names, and no other code has this text.
+        error = str(_("The API client that queued this import no longer reaches this unit; nothing was saved."))
+        discard_upload(user=client, token=job.upload_token)
     else:
-        report = import_file(kind=job.kind, root=job.unit, data=data, dry_run=job.preview, acting_user=job.user,
-                             filename=job.filename, progress=progress, in_request=False)
+        try:
+            data, _filename = load_upload(user=job.principal, token=job.upload_token, kind=job.kind,
+                                          unit_id=job.unit_id)
+        except UploadMissing:
+            error = gettext_now("This upload is no longer available; please upload the file again.")
+        else:
+            report = import_file(kind=job.kind, root=job.unit, data=data, dry_run=job.preview, acting_user=actor,
+                                 filename=job.filename, progress=progress, in_request=False,
+                                 audit_data=job.audit_data)
     if report is None:
         job.status = ImportJobStatus.FAILED
-        job.result = {"error": gettext_now("This upload is no longer available; please upload the file again.")}
+        job.result = {"error": error}
     else:
         job.status = ImportJobStatus.DONE if report.applied or job.preview else ImportJobStatus.FAILED
         job.result = {
@@ -188,7 +204,7 @@ def _import_job_apply(job: ImportJob) -> None:
                                    "changes": row.changes} for row in preview_rows(report)[:PREVIEW_ROWS]]
             job.result["shown_count"] = len(preview_rows(report))
         else:
-            discard_upload(user=job.user, token=job.upload_token)
+            discard_upload(user=job.principal, token=job.upload_token)
     job.finished_at = timezone.now()
     job.save(update_fields=["status", "result", "finished_at"])
     cache.delete(_progress_key(job.pk))

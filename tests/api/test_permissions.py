@@ -35,10 +35,15 @@ ROUTES = [
     ("api_cycles-list", lambda a: {}, ApiScope.FIGURES_READ, lambda a: f'"year":{YEAR}'),
     ("api_cycle_figures", lambda a: {"year": YEAR, "code": "G1"}, ApiScope.FIGURES_READ,
      lambda a: '"unit":{"unit":"G1"'),
+    ("api_cadres-departed", lambda a: {}, ApiScope.CADRES_READ, lambda a: f'"id":{a["departed"].pk}'),
 ]
+# The query a route needs (its filter is required).
+QUERIES = {"api_cadres-departed": {"updated_since": "2000-01-01T00:00:00Z"}}
+LISTS = ("-list", "-departed")
 # Routes that are no resource: the schema and its docs are public, the rest is a 404.
 NOT_RESOURCES = {"api_schema", "api_docs", "api_not_found"}
-WRITES = {"api_import_preview"}  # test_the_import_dry_run_route
+# test_the_import_dry_run_route, test_confirming_an_import_route, test_an_import_job_route
+WRITES = {"api_import_preview", "api_import_confirm", "api_import_job"}
 # The province's cycles (their years and dates) are read by anyone of the province, as on the pages.
 TENANT_WIDE = {"api_cycles-list"}
 IDS = [f"{row[0]}-{i}" for i, row in enumerate(ROUTES)]
@@ -46,7 +51,7 @@ IDS = [f"{row[0]}-{i}" for i, row in enumerate(ROUTES)]
 
 def _get(client, name, kwargs, token=None, **headers):
     extra = bearer(token) if token else {}
-    return client.get(reverse(name, kwargs=kwargs), **extra, **headers)
+    return client.get(reverse(name, kwargs=kwargs), QUERIES.get(name, {}), **extra, **headers)
 
 
 def _problem(response, status, code):
@@ -73,7 +78,7 @@ def test_own_client_reads_its_subtree(client, api_world, name, kwargs, scope, fi
 def test_other_subtrees_do_not_reach_it(client, api_world, persona, name, kwargs, scope, finds):
     _c, token = api_world["clients"][persona]
     response = _get(client, name, kwargs(api_world), token)
-    if name.endswith("-list"):
+    if name.endswith(LISTS):
         assert response.status_code == 200
         shown = finds(api_world) in response.content.decode()
         assert shown == (persona == "sibling" and name in TENANT_WIDE)
@@ -103,7 +108,7 @@ def test_expired_and_revoked_tokens_are_refused(client, api_world, persona, code
 
 @pytest.mark.parametrize("name, kwargs, scope, finds", ROUTES, ids=IDS)
 def test_no_token_or_a_wrong_one_is_refused(client, api_world, name, kwargs, scope, finds):
-    url = reverse(name, kwargs=kwargs(api_world))
+    url = reverse(name, kwargs=kwargs(api_world)) + ("?updated_since=2000-01-01T00:00:00Z" if name in QUERIES else "")
     _problem(client.get(url), 401, "token-missing")
     _c, token = api_world["clients"]["own"]
     _problem(client.get(url, HTTP_AUTHORIZATION=f"Bearer {token[:-1]}x"), 401, "token-invalid")
@@ -116,7 +121,7 @@ def test_every_api_route_is_in_the_table():
     assert not untested, f"API routes missing from the table: {sorted(untested)}"
 
 
-# The one write route: a dry run of an import into a unit, POSTed as multipart.
+# The import routes: a dry run and a confirmation into a unit, POSTed as multipart, and the job it queued.
 IMPORT_CELLS = {"own": 200, "sibling": 404, "foreign": 404, "no_scope": 403, "expired": 401, "revoked": 401,
                 "none": 401}
 
@@ -127,17 +132,65 @@ def test_the_import_dry_run_route(client, api_world, persona, status):
 
     from tests.cadres.spreadsheets import cadre_row, cadres_file
 
-    clients = {**api_world["clients"],
-               "own": api_client(api_world["w"].d1, [ApiScope.IMPORTS_WRITE]),
-               "no_scope": api_client(api_world["w"].d1, ALL_READ)}
-    extra = bearer(clients[persona][1]) if persona != "none" else {}
-    if persona in ("sibling", "foreign"):
-        clients[persona][0].scopes.append(ApiScope.IMPORTS_WRITE)
-        with scopes_disabled():
-            ApiClient.objects.filter(pk=clients[persona][0].pk).update(scopes=clients[persona][0].scopes)
+    extra = _import_clients(api_world)[persona]
     upload = SimpleUploadedFile("can-bo.xlsx", cadres_file(cadre_row(unit="B1")))
     response = client.post(reverse("api_import_preview", kwargs={"kind": "cadres"}), {"unit": "G1", "file": upload},
                            **extra)
     assert response.status_code == status, response.content
     if status != 200:
         assert response["Content-Type"] == "application/problem+json"
+
+
+def _import_clients(api_world):
+    """Every persona's client with `imports:write` (but the scope-less one), and its headers."""
+    clients = {**api_world["clients"],
+               "own": api_client(api_world["w"].d1, [ApiScope.IMPORTS_WRITE]),
+               "no_scope": api_client(api_world["w"].d1, ALL_READ)}
+    with scopes_disabled():
+        for persona in ("sibling", "foreign", "expired", "revoked"):
+            ApiClient.objects.filter(pk=clients[persona][0].pk).update(scopes=[*ALL_READ, ApiScope.IMPORTS_WRITE])
+    return {persona: bearer(token) for persona, (_c, token) in clients.items()} | {"none": {}}
+
+
+@pytest.mark.parametrize("persona, status", IMPORT_CELLS.items())
+def test_confirming_an_import_route(client, api_world, persona, status, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cadres.models import Cadre, ImportJob
+    from tests.cadres.spreadsheets import cadre_row, cadres_file
+
+    headers = _import_clients(api_world)
+    upload = SimpleUploadedFile("can-bo.xlsx", cadres_file(cadre_row(unit="B1", email="moi@example.vn")))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("api_import_confirm", kwargs={"kind": "cadres"}), {"unit": "G1", "file": upload},
+                               **headers[persona])
+    assert response.status_code == (202 if status == 200 else status), response.content
+    with scopes_disabled():
+        assert Cadre.objects.filter(email="moi@example.vn").exists() == (status == 200)
+        assert ImportJob.objects.exists() == (status == 200)
+    if status != 200:
+        assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.parametrize("persona, status", IMPORT_CELLS.items())
+def test_an_import_job_route(client, api_world, persona, status, django_capture_on_commit_callbacks):
+    """The job of D1's client: only that client reads it; one of a sibling huyện or another
+    province gets the 404 of a job that never was."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.cadres.spreadsheets import cadre_row, cadres_file
+
+    headers = _import_clients(api_world)
+    upload = SimpleUploadedFile("can-bo.xlsx", cadres_file(cadre_row(unit="B1", email="moi@example.vn")))
+    with django_capture_on_commit_callbacks(execute=True):
+        job = client.post(reverse("api_import_confirm", kwargs={"kind": "cadres"}), {"unit": "G1", "file": upload},
+                          **headers["own"]).json()
+    response = client.get(reverse("api_import_job", kwargs={"pk": job["id"]}), **headers[persona])
+    assert response.status_code == status, response.content
+    if status == 200:
+        assert response.json()["status"] == "done"
+    else:
+        body = _problem(response, status, response.json()["code"])
+        if status == 404:
+            never = client.get(reverse("api_import_job", kwargs={"pk": job["id"] + 1000}), **headers[persona])
+            assert never.json() == body
