@@ -281,7 +281,7 @@ def object_label(event: AuditEvent) -> str:
 
 
 def actor_label(event: AuditEvent) -> str:
-    return str(event.actor) if event.actor is not None else _("System")
+    return str(event.actor) if event.actor is not None else event.actor_label or _("System")
 
 
 @dataclass(frozen=True)
