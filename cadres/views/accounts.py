@@ -81,7 +81,7 @@ def join_register(request):
             login(request, account, backend="django.contrib.auth.backends.ModelBackend")
             with scope(tenant=[unit.tenant_id]):
                 consent_give(user=account, acting_user=account)
-            request.session[privacy.SESSION_KEY] = False
+            request.session[privacy.SESSION_KEY] = privacy.VERSION
             messages.success(
                 request, _("Your registration was sent to %(unit)s. Its secretary will confirm it.") % {"unit": unit}
             )

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -119,10 +120,17 @@ def privacy_notice(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         consent_service.consent_give(user=request.user, acting_user=request.user)
-        request.session[privacy.SESSION_KEY] = False
+        request.session[privacy.SESSION_KEY] = privacy.VERSION
         messages.success(request, _("Thank you: your consent was recorded."))
+        after = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+            return redirect(after)
         return redirect("my_profile" if selectors.own_cadre(request.user) else "home")
-    return render(request, "cadres/privacy/notice.html", {**privacy.notice_context(), "consent": consent})
+    return render(request, "cadres/privacy/notice.html", {
+        **privacy.notice_context(), "consent": consent, "next": request.GET.get("next", ""),
+        # Sent here by the middleware: nothing else opens before the person answers.
+        "asked": request.user.is_authenticated and not privacy.answered(request.user)})
 
 
 @login_required
@@ -130,7 +138,7 @@ def consent_withdraw(request):
     """What withdrawing means, and the button that does it."""
     if request.method == "POST":
         consent_service.consent_withdraw(user=request.user, acting_user=request.user)
-        request.session[privacy.SESSION_KEY] = True
+        request.session[privacy.SESSION_KEY] = privacy.VERSION  # read, and answered
         messages.success(request, _("Your consent was withdrawn and your optional details were cleared."))
         return redirect("privacy_notice")
     return render(request, "cadres/privacy/consent_withdraw.html", {
