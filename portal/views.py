@@ -124,7 +124,8 @@ def _trail(request: HttpRequest, events: QuerySet[AuditEvent], export: bool, fil
     if filters.is_valid():
         events = selectors.filter_audit_events(events, **filters.filters())
         if export:
-            access_record_rows(request, AccessKind.EXPORT, events[:EXPORT_ROWS].select_related(None).only("tenant_id", "cadre_id"))
+            named = events[:EXPORT_ROWS].select_related(None).only("tenant_id", "cadre_id")
+            access_record_rows(request, AccessKind.EXPORT, named)
             response = HttpResponse(trail_xlsx(events[:EXPORT_ROWS].iterator()), content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response

@@ -114,9 +114,13 @@ def _delete_account(account: User) -> None:
     where they named it (`actor_label`, `viewer_label`) and lose the link (SET_NULL)."""
     AuditEvent.objects.with_scopes_disabled().filter(actor=account).update(actor_label=DEIDENTIFIED)
     AccessRecord.objects.with_scopes_disabled().filter(viewer=account).update(viewer_label=DEIDENTIFIED)
-    for job in ImportJob.objects.with_scopes_disabled().filter(user=account).only("upload_token"):
-        token = job.upload_token
-        transaction.on_commit(lambda token=token: discard_upload(user=account, token=token))
+    tokens = list(ImportJob.objects.with_scopes_disabled().filter(user=account).values_list("upload_token", flat=True))
+
+    def discard_uploads() -> None:
+        for token in tokens:
+            discard_upload(user=account, token=token)
+
+    transaction.on_commit(discard_uploads)
     session_key = str(account.pk)
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get(SESSION_KEY) == session_key:

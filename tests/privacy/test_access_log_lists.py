@@ -124,7 +124,7 @@ def test_the_ratings_batch_names_the_cadres_to_rate(client, w):
     assert "Trần Thị Mai" in page and "Phạm Thu Hà" in page
 
 
-def test_the_commendations_page_names_the_candidates_and_those_proposed(client, binh_duong):
+def test_the_commendations_page_names_the_candidates_and_those_proposed(client, binh_duong):  # noqa: F811
     w = binh_duong
     client.force_login(w["manager"])
     url = reverse("commendations_unit", args=[w["tenant"].slug, w["huyen"].code])

@@ -7,8 +7,8 @@ from urllib.parse import urlencode
 import pytest
 from allauth.core.context import request_context
 from django.core import mail
-from django.test import RequestFactory
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
