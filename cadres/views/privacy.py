@@ -14,7 +14,9 @@ from django.views.decorators.http import require_POST
 
 from cadres import privacy, selectors
 from cadres.forms.privacy import DataRequestAnswerForm, DataRequestDecideForm, DataRequestForm
+from cadres.models import AccessKind
 from cadres.services import consent as consent_service, data_requests
+from cadres.services.access_log import access_record_request
 
 RECORDS_PER_PAGE = 50
 
@@ -64,6 +66,8 @@ def my_data_requests(request):
 def data_request_detail(request, pk: int):
     data_request = selectors.get_data_request_for_user(request.user, pk)
     decides = selectors.decides_data_request(request.user, data_request)
+    access_record_request(request, AccessKind.PROFILE, [data_request.cadre_id], tenant_id=data_request.tenant_id,
+                          obj=data_request)
     return render(request, "cadres/privacy/data_request.html", {
         "data_request": data_request, "decides": decides and data_request.is_pending,
         "answer_form": DataRequestAnswerForm(), "decide_form": DataRequestDecideForm()})

@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadres.models import AccessKind, AccessRecord, AccessSubject, Cadre, JoinRequest, PositionRole
+from cadres.services.data_requests import data_request_create
 from evaluations.models import Cycle
 from portal.demo import seed_demo
 from tests.cadres.factories import CadreFactory
@@ -62,6 +63,15 @@ def test_the_inbox_names_whoever_awaits_a_decision(client, w):
     assert "Trần Thị Mai" in page and "Hồ Văn Mới" in page
     [listed], page, _ = _new_records(client, reverse("join_request_list"))
     assert _subjects(listed) == {joiner.pk} and "Hồ Văn Mới" in page
+
+
+def test_a_request_about_ones_data_is_recorded_when_someone_else_reads_it(client, w):
+    asked = data_request_create(cadre=w.member, kind="correction", body="Sửa ngày sinh", acting_user=w.member.user)
+    client.force_login(w.member.user)
+    assert _new_records(client, reverse("data_request_detail", args=[asked.pk]))[0] == []  # one's own
+    client.force_login(w.secretary.user)
+    [record], page, _ = _new_records(client, reverse("data_request_detail", args=[asked.pk]))
+    assert _subjects(record) == {w.member.pk} and record.object_type == "cadres.datarequest"
 
 
 def test_an_empty_page_writes_nothing(client, w):
