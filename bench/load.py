@@ -38,7 +38,8 @@ def make_accounts(tenant, cycle) -> list[dict]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
 
-    from cadres.models import Cadre, Position, PositionRole, UnitLevel, User
+    from cadres import privacy
+    from cadres.models import Cadre, Consent, Position, PositionRole, UnitLevel, User
     from evaluations.models import Registration, RegistrationState
     from reports.generator.people import account_emails
 
@@ -70,6 +71,9 @@ def make_accounts(tenant, cycle) -> list[dict]:
     accounts = [(kind, user, urls) for user, (kind, _cadre_id, urls) in zip(users, people)]
     staff = User.objects.filter(email__in=account_emails(tenant.slug)[:2])
     accounts += [("manager", user, {"dashboard": reverse("reports_dashboard")}) for user in staff]
+    # Past the privacy notice, as after their first login.
+    Consent.objects.bulk_create([Consent(user=user, version=privacy.VERSION) for _kind, user, _urls in accounts],
+                                ignore_conflicts=True)
     result = []
     for kind, user, urls in accounts:
         session = SessionStore()

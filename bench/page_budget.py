@@ -51,7 +51,8 @@ def cadre_session() -> tuple[str, dict[str, str]]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.urls import reverse
 
-    from cadres.models import Cadre, UnitLevel, User
+    from cadres import privacy
+    from cadres.models import Cadre, Consent, UnitLevel, User
     from evaluations.models import Registration, RegistrationState
 
     forms = Registration.objects.filter(unit__level=UnitLevel.BRANCH, cadre__user__isnull=True,
@@ -64,6 +65,7 @@ def cadre_session() -> tuple[str, dict[str, str]]:
     cadre.user = User.objects.create(email=f"budget-{cadre.pk}@bench.example.com", full_name=cadre.full_name,
                                      password=make_password(None))
     cadre.save(update_fields=["user"])
+    Consent.objects.create(user=cadre.user, version=privacy.VERSION)  # past the notice, as after a first login
     session = SessionStore()
     session[SESSION_KEY] = str(cadre.user.pk)
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"

@@ -16,4 +16,4 @@ class CadresConfig(AppConfig):
 
         from cadres import privacy
 
-        user_logged_in.connect(privacy.remember_pending, dispatch_uid="cadres.privacy_notice")
+        user_logged_in.connect(privacy.remember_answer, dispatch_uid="cadres.privacy_notice")

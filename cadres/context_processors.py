@@ -23,8 +23,6 @@ def navigation(request):
         "nav_is_manager": access.is_manager,
         "nav_reviews": access.is_reviewer,
         "nav_has_cadre": access.cadre_id is not None,
-        # Set at login (`cadres.privacy`): the privacy notice of this version awaits acceptance.
-        "nav_privacy_pending": bool(getattr(request, "session", {}).get("privacy_notice_pending")),
         "nav_cadre_id": access.cadre_id,
         "nav_row": entries[:ROW_ON_PHONE],
         "nav_wide": entries[ROW_ON_PHONE:ROW_ON_DESK],

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
 
+from cadres import privacy
 from cadres.actors import SYSTEM
-from cadres.models import Cadre, Grant, GrantRole, PositionRole, Sector, Tenant, Unit, UnitLevel
+from cadres.models import Cadre, Consent, Grant, GrantRole, PositionRole, Sector, Tenant, Unit, UnitLevel, User
 from cadres.services.accounts import join_request_create
 from cadres.services.people import cadre_create, position_create
 from cadres.services.units import tenant_create, unit_create
@@ -243,4 +244,10 @@ def seed_cadres() -> list[DemoBuilder]:
     cadres it added."""
     builders = [seed_an_giang(), seed_can_tho()]
     seed_join_requests()
+    # The demo shows a year in progress: its people accepted the privacy notice at their first
+    # login (one who joins now meets it).
+    accounts = User.objects.filter(cadre__tenant__in=[builder.tenant for builder in builders]).exclude(
+        consents__version=privacy.VERSION)
+    Consent.objects.bulk_create([Consent(user_id=pk, version=privacy.VERSION) for pk in accounts.values_list(
+        "pk", flat=True)])
     return builders

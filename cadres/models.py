@@ -487,6 +487,9 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Who acted once their account is gone (de-identified: "(đã ẩn danh)"); empty with an
+    # actor, and for the system.
+    actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=60)
     object_type = models.CharField(max_length=60)
     object_id = models.CharField(max_length=40, blank=True)
@@ -565,8 +568,9 @@ class ImportJob(QueuedJob):
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="import_jobs")
     # Who confirmed it: a person, or an API client (a program, no account: the job runs as the
-    # system, confined to the unit the client still reaches). Exactly one of the two.
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs",
+    # system, confined to the unit the client still reaches). Exactly one of the two. Only its
+    # own person reads a job (`get_import_job_for_user`): it goes with their account.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_jobs",
                              null=True, blank=True)
     api_client = models.ForeignKey("api.ApiClient", on_delete=models.PROTECT, related_name="import_jobs",
                                    null=True, blank=True)

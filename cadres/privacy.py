@@ -12,8 +12,9 @@ from django.utils import translation
 from cadres.models import AnyUser, Consent
 
 VERSION = "2026-01"
-# Set in the session at login when the person has not accepted this version (no query per page).
-SESSION_KEY = "privacy_notice_pending"
+# The version the signed-in person answered (accepted, or accepted and later withdrew), kept in
+# the session by `cadres.middleware.PrivacyNoticeMiddleware` so a page costs no query.
+SESSION_KEY = "privacy_notice_answered"
 
 
 def notice_template() -> str:
@@ -41,6 +42,13 @@ def consents_of(user: AnyUser) -> QuerySet[Consent]:
     return Consent.objects.filter(user_id=getattr(user, "pk", None) or 0)
 
 
-def remember_pending(sender, request, user, **kwargs) -> None:
-    """At login: ask for consent to this version if it was never given (or withdrawn)."""
-    request.session[SESSION_KEY] = current_consent(user) is None
+def remember_answer(sender, request, user, **kwargs) -> None:
+    """At login, the answer is read once with the session being written anyway, so the first
+    page after it costs no query (the middleware asks again when VERSION changes)."""
+    request.session[SESSION_KEY] = VERSION if answered(user) else ""
+
+
+def answered(user: AnyUser) -> bool:
+    """Whether the person was shown this version and accepted it (a withdrawal since counts:
+    they read it and chose; they may accept again from the notice)."""
+    return consents_of(user).filter(version=VERSION).exists()

@@ -105,6 +105,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "cadres.middleware.TenantScopeMiddleware",
+    "cadres.middleware.PrivacyNoticeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -38,7 +38,7 @@ def _person(user) -> str:
 
 def _timeline(events: list[FormEvent]) -> list[dict[str, Any]]:
     return [{"at": _plain(e.created_at), "action": e.get_action_display(), "from": e.from_state, "to": e.to_state,
-             "by": _person(e.actor), "comment": e.comment} for e in events]
+             "by": _person(e.actor) or e.actor_label, "comment": e.comment} for e in events]
 
 
 def _events_by_form(forms: list, model: type[models.Model]) -> dict[int, list[FormEvent]]:

@@ -20,7 +20,10 @@ def programme_changed(sender: object, programme: Programme, acting_user: User, *
 
 def cadre_deidentifying(sender: object, cadre: Cadre, placeholder: str, **kwargs: Any) -> None:
     """The forms keep their content, counts and reviews; their copies of the person's name and
-    birth date, and the evidence files, are replaced (`cadres.services.erasure`)."""
+    birth date, and the evidence files, are replaced (`cadres.services.erasure`); the
+    transitions the person made name the placeholder once their account is deleted."""
+    if cadre.user_id is not None:
+        FormEvent.objects.with_scopes_disabled().filter(actor_id=cadre.user_id).update(actor_label=placeholder)
     forms = Registration.objects.with_scopes_disabled().filter(cadre=cadre)
     forms.update(full_name=placeholder, birth_date=None)
     assessments = SelfAssessment.objects.with_scopes_disabled().filter(cadre=cadre)

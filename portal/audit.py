@@ -284,10 +284,12 @@ def object_label(event: AuditEvent) -> str:
 
 
 def actor_label(event: AuditEvent) -> str:
-    """The account, or the API client a row of the system was written for (named as in the
-    access log), or the system."""
+    """The account, or the placeholder left by its erasure, or the API client a row of the
+    system was written for (named as in the access log), or the system."""
     if event.actor is not None:
         return str(event.actor)
+    if event.actor_label:
+        return event.actor_label
     client = event.data.get("api_client") if isinstance(event.data, dict) else None
     return f"API: {client['name']}" if isinstance(client, dict) else _("System")
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cadres import selectors
-from cadres.models import AuditEvent
+from cadres.models import AccessKind, AuditEvent
+from cadres.services.access_log import access_record_rows
 from evaluations.selectors import programme_changes_for
 from evaluations.views.assessments import home_next_steps
 from models_registry.selectors import programmes_applying_to
@@ -57,6 +58,7 @@ def inbox(request):
     page = Paginator(Inbox(request.user, kind=kind, unit=unit), INBOX_PER_PAGE).get_page(request.GET.get("page"))
     if not kind and unit is None:
         remember_inbox_count(request.user, page.paginator.count)
+    access_record_rows(request, AccessKind.LIST, [item.obj for item in page.object_list])
     batches = [batch for batch in rating_batches(request.user) if unit is None or (
         batch.unit.tenant_id == unit.tenant_id and batch.unit.path.startswith(unit.path))] if kind in ("", "rating") \
         else []
@@ -71,13 +73,15 @@ def manage(request):
         raise Http404
     # One box for the units and cadres within the user's reach, by name, code or phone.
     query = request.GET.get("q", "").strip()[:100]
+    found_cadres = list(selectors.search_managed_cadres(request.user, query, limit=20)) if query else None
+    access_record_rows(request, AccessKind.LIST, found_cadres or [])
     return render(request, "portal/manage.html", {
         "is_provincial": bool(access.provincial_tenant_ids),
         "provincial_tenants": selectors.tenants_visible_to(request.user).filter(pk__in=access.provincial_tenant_ids),
         "managed_roots": selectors.managed_roots(request.user),
         "query": query,
         "found_units": selectors.search_units(request.user, query, limit=20).select_related("tenant") if query else None,
-        "found_cadres": selectors.search_managed_cadres(request.user, query, limit=20) if query else None,
+        "found_cadres": found_cadres,
     })
 
 
@@ -120,9 +124,12 @@ def _trail(request: HttpRequest, events: QuerySet[AuditEvent], export: bool, fil
     if filters.is_valid():
         events = selectors.filter_audit_events(events, **filters.filters())
         if export:
+            named = events[:EXPORT_ROWS].select_related(None).only("tenant_id", "cadre_id")
+            access_record_rows(request, AccessKind.EXPORT, named)
             response = HttpResponse(trail_xlsx(events[:EXPORT_ROWS].iterator()), content_type=XLSX)
             response["Content-Disposition"] = f'attachment; filename="{filename}"'
             return response
         page = Paginator(events, EVENTS_PER_PAGE).get_page(request.GET.get("page"))
+        access_record_rows(request, AccessKind.LIST, page.object_list)
         context.update(page=page, rows=[trail_row(event) for event in page.object_list])
     return render(request, "portal/audit.html", {"page": None, **context, "filters": filters, "export_rows": EXPORT_ROWS})

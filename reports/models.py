@@ -316,7 +316,9 @@ class ReportFile(QueuedJob):
     kind = models.CharField(_("kind"), max_length=20, choices=ReportFileKind.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+")
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The unit's other managers read the file too: it outlives its requester's account.
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
+                                     related_name="+")
     status = models.CharField(_("status"), max_length=10, choices=ReportFileStatus.choices,
                               default=ReportFileStatus.QUEUED)
     progress = models.PositiveSmallIntegerField(default=0)  # percent

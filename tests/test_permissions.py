@@ -17,7 +17,6 @@ from cadres.imports.uploads import save_upload
 from cadres.models import (
     AuditEvent,
     Breach,
-    Consent,
     DataRequest,
     DataRequestKind,
     GrantRole,
@@ -236,8 +235,9 @@ PROOFS = {
     "breach_list": Proof(_breach_payload("Mất điện thoại có dữ liệu"), lambda w, user: Breach.objects.count()),
     "breach_detail": Proof(_breach_payload("Lộ tệp danh sách (đã xác minh)"),
                            lambda w, user: Breach.objects.get(pk=w["breach"].pk).title),
-    "privacy_notice": Proof(lambda w, user: {}, lambda w, user: Consent.objects.filter(user=user).count()
-                            if user else None),
+    # The world's people accepted the notice already: accepting again is recorded all the same.
+    "privacy_notice": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(
+        action="consent.give", actor=user).count() if user else None),
     "consent_withdraw": Proof(lambda w, user: {}, lambda w, user: AuditEvent.objects.filter(
         action="consent.withdraw", actor=user).count() if user else None),
     # The member already has a correction waiting: refused, with the message on the page.

@@ -9,6 +9,7 @@ already said the viewer may read; this only records that they did.
 
 import datetime
 from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.db import models, transaction
@@ -80,6 +81,21 @@ def access_record_request(
     user = request.user if isinstance(request.user, User) else None
     return access_record(viewer=user, kind=kind, cadres=cadres, tenant_id=tenant_id, obj=obj,
                          path=request.get_full_path())
+
+
+def access_record_rows(
+    request: HttpRequest, kind: AccessKind, rows: Iterable[Any], *, obj: models.Model | None = None,
+) -> None:
+    """A page listing rows about people (cadres, forms, requests, audit rows): one record per
+    tenant its rows belong to (a single one, but for a person with roles in two provinces),
+    naming each row's cadre; rows about no cadre (a unit's report) name nobody."""
+    by_tenant: dict[int, set[int]] = {}
+    for row in rows:
+        cadre_id = row.pk if isinstance(row, Cadre) else getattr(row, "cadre_id", None)
+        if cadre_id is not None and row.tenant_id is not None:
+            by_tenant.setdefault(row.tenant_id, set()).add(cadre_id)
+    for tenant_id, cadre_ids in sorted(by_tenant.items()):
+        access_record_request(request, kind, cadre_ids, tenant_id=tenant_id, obj=obj)
 
 
 def access_records_purge(*, now: datetime.datetime | None = None) -> int:

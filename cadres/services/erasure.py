@@ -1,12 +1,12 @@
 """De-identification (Law 91/2025/QH15: the right to deletion): a person's name, birth date,
 phone, email, dân tộc and evidence files are replaced with placeholders and their account is
-closed, while every record others depend on stays — forms others reviewed, figures,
+deleted, while every record others depend on stays — forms others reviewed, figures,
 snapshots — so no count changes and a reviewer's timeline reads "(đã ẩn danh)".
 
 Three passes, in one transaction with the audit row:
-1. the cadre and their account, field by field (the account row stays as an inactive
-   placeholder with no login, email, phone, keys or grants, so the forms' timelines still
-   say who acted: "(đã ẩn danh)");
+1. the cadre, field by field, and their account deleted (the rows that named it as who
+   acted keep "(đã ẩn danh)" in `actor_label`, so the timelines of forms others reviewed
+   and the audit trail still say a person acted);
 2. the apps above, through `cadres.signals.deidentifying` (the forms' identity copies and
    snapshots, evidence files, photos);
 3. a sweep of every text and JSON column of the tenant's rows for the person's phone and
@@ -19,16 +19,17 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from allauth.account.models import EmailAddress
-from allauth.mfa.models import Authenticator
 from django.apps import apps
+from django.contrib.auth import SESSION_KEY
+from django.contrib.sessions.models import Session
 from django.db import models, transaction
 from django.db.models import F, Q, TextField, Value
 from django.db.models.functions import Cast, Replace, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cadres.models import DEIDENTIFIED, AccessRecord, AuditEvent, Cadre, Grant, Notice, User
+from cadres.imports.uploads import discard_upload
+from cadres.models import DEIDENTIFIED, AccessRecord, AuditEvent, Cadre, ImportJob, User
 from cadres.selectors import is_provincial_staff
 from cadres.services.audit import audit_record
 from cadres.signals import deidentifying
@@ -107,20 +108,24 @@ def _sweep_json(rows: models.QuerySet[Any], name: str, needles: list[str]) -> in
     return changed
 
 
-def _close_account(account: User) -> None:
-    """No login, no address, no number, no keys, no roles, no notices: only the placeholder
-    the timelines of forms others reviewed point at."""
-    EmailAddress.objects.filter(user=account).delete()
-    Authenticator.objects.filter(user=account).delete()
-    Grant.objects.with_scopes_disabled().filter(user=account).delete()
-    Notice.objects.with_scopes_disabled().filter(recipient=account).delete()
-    account.email = None
-    account.phone = None
-    account.full_name = DEIDENTIFIED
-    account.is_active = False
-    account.set_unusable_password()
-    account.save()
+def _delete_account(account: User) -> None:
+    """The account goes, with what only it used (addresses, keys, roles, notices, consents,
+    sessions, its own import jobs and their uploads); rows others read keep a placeholder
+    where they named it (`actor_label`, `viewer_label`) and lose the link (SET_NULL)."""
+    AuditEvent.objects.with_scopes_disabled().filter(actor=account).update(actor_label=DEIDENTIFIED)
     AccessRecord.objects.with_scopes_disabled().filter(viewer=account).update(viewer_label=DEIDENTIFIED)
+    tokens = list(ImportJob.objects.with_scopes_disabled().filter(user=account).values_list("upload_token", flat=True))
+
+    def discard_uploads() -> None:
+        for token in tokens:
+            discard_upload(user=account, token=token)
+
+    transaction.on_commit(discard_uploads)
+    session_key = str(account.pk)
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if session.get_decoded().get(SESSION_KEY) == session_key:
+            session.delete()
+    User.objects.filter(pk=account.pk).delete()
 
 
 @transaction.atomic
@@ -137,8 +142,7 @@ def cadre_deidentify(*, cadre: Cadre, reason: str, acting_user: Actor) -> Cadre:
     for event in AuditEvent.objects.with_scopes_disabled().filter(cadre=cadre):
         AuditEvent.objects.with_scopes_disabled().filter(pk=event.pk).update(data=scrub_json(event.data, needles))
     deidentifying.send(sender=Cadre, cadre=cadre, placeholder=DEIDENTIFIED)
-    if cadre.user is not None:
-        _close_account(cadre.user)
+    account, cadre.user = cadre.user, None
     cadre.full_name = DEIDENTIFIED
     cadre.birth_date = None
     cadre.phone = ""
@@ -146,6 +150,8 @@ def cadre_deidentify(*, cadre: Cadre, reason: str, acting_user: Actor) -> Cadre:
     cadre.ethnicity = ""
     cadre.deidentified_at = timezone.now()
     cadre.save()
+    if account is not None:
+        _delete_account(account)
     _sweep(cadre.tenant_id, needles)
     audit_record(actor=acting_user, action="cadre.deidentify", obj=cadre, data={"reason": reason})
     return cadre

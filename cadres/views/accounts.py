@@ -16,8 +16,9 @@ from django_scopes import scope
 
 from cadres import privacy, selectors
 from cadres.forms.accounts import JoinCodeForm, JoinForm
-from cadres.models import JoinRequestStatus
+from cadres.models import AccessKind, JoinRequestStatus
 from cadres.services import accounts as services
+from cadres.services.access_log import access_record_rows
 from cadres.services.consent import consent_give
 
 JOIN_SESSION_KEY = "join_code"
@@ -80,7 +81,7 @@ def join_register(request):
             login(request, account, backend="django.contrib.auth.backends.ModelBackend")
             with scope(tenant=[unit.tenant_id]):
                 consent_give(user=account, acting_user=account)
-            request.session[privacy.SESSION_KEY] = False
+            request.session[privacy.SESSION_KEY] = privacy.VERSION
             messages.success(
                 request, _("Your registration was sent to %(unit)s. Its secretary will confirm it.") % {"unit": unit}
             )
@@ -94,6 +95,7 @@ def join_request_list(request):
         raise Http404
     pending = selectors.join_requests_for(request.user).filter(status=JoinRequestStatus.PENDING).order_by("created_at", "id")
     page = Paginator(pending, JOIN_REQUESTS_PER_PAGE).get_page(request.GET.get("page"))
+    access_record_rows(request, AccessKind.LIST, page.object_list)
     return render(request, "cadres/accounts/join_requests.html", {"join_requests": page.object_list, "page": page})
 
 

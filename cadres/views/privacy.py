@@ -8,12 +8,15 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cadres import privacy, selectors
 from cadres.forms.privacy import DataRequestAnswerForm, DataRequestDecideForm, DataRequestForm
+from cadres.models import AccessKind
 from cadres.services import consent as consent_service, data_requests
+from cadres.services.access_log import access_record_request
 
 RECORDS_PER_PAGE = 50
 
@@ -63,6 +66,8 @@ def my_data_requests(request):
 def data_request_detail(request, pk: int):
     data_request = selectors.get_data_request_for_user(request.user, pk)
     decides = selectors.decides_data_request(request.user, data_request)
+    access_record_request(request, AccessKind.PROFILE, [data_request.cadre_id], tenant_id=data_request.tenant_id,
+                          obj=data_request)
     return render(request, "cadres/privacy/data_request.html", {
         "data_request": data_request, "decides": decides and data_request.is_pending,
         "answer_form": DataRequestAnswerForm(), "decide_form": DataRequestDecideForm()})
@@ -119,10 +124,17 @@ def privacy_notice(request):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         consent_service.consent_give(user=request.user, acting_user=request.user)
-        request.session[privacy.SESSION_KEY] = False
+        request.session[privacy.SESSION_KEY] = privacy.VERSION
         messages.success(request, _("Thank you: your consent was recorded."))
+        after = request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(after, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+            return redirect(after)
         return redirect("my_profile" if selectors.own_cadre(request.user) else "home")
-    return render(request, "cadres/privacy/notice.html", {**privacy.notice_context(), "consent": consent})
+    return render(request, "cadres/privacy/notice.html", {
+        **privacy.notice_context(), "consent": consent, "next": request.GET.get("next", ""),
+        # Sent here by the middleware: nothing else opens before the person answers.
+        "asked": request.user.is_authenticated and not privacy.answered(request.user)})
 
 
 @login_required
@@ -130,7 +142,7 @@ def consent_withdraw(request):
     """What withdrawing means, and the button that does it."""
     if request.method == "POST":
         consent_service.consent_withdraw(user=request.user, acting_user=request.user)
-        request.session[privacy.SESSION_KEY] = True
+        request.session[privacy.SESSION_KEY] = privacy.VERSION  # read, and answered
         messages.success(request, _("Your consent was withdrawn and your optional details were cleared."))
         return redirect("privacy_notice")
     return render(request, "cadres/privacy/consent_withdraw.html", {

@@ -371,6 +371,8 @@ class FormEvent(models.Model):
     form_id = models.PositiveBigIntegerField()
     form = GenericForeignKey("form_type", "form_id")
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # Who acted once their account is gone (de-identified: "(đã ẩn danh)").
+    actor_label = models.CharField(max_length=200, blank=True)
     action = models.CharField(max_length=12, choices=FormAction.choices)
     from_state = models.CharField(max_length=12, blank=True)
     to_state = models.CharField(max_length=12)

@@ -10,7 +10,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadres.models import AccessKind
 from cadres.selectors import cadres_visible_to, get_managed_unit_for_user, units_managed_by
+from cadres.services.access_log import access_record_request
 from evaluations.forms.commendations import CommendationDecideForm, CommendationDeclineForm, CommendationProposeForm
 from evaluations.models import Commendation, CommendationState, Cycle, CycleStatus
 from evaluations.selectors import commendation_candidates
@@ -29,10 +31,14 @@ def _back(unit):
 def commendations_unit(request, tenant_slug: str, code: str):
     unit = get_managed_unit_for_user(request.user, tenant_slug, code)
     cycle = _open_cycle(unit)
-    given = (Commendation.objects.filter(cycle=cycle, unit=unit).select_related("cadre", "honoured_unit")
-             .order_by("state", "id") if cycle else Commendation.objects.none())
+    given = list(Commendation.objects.filter(cycle=cycle, unit=unit).select_related("cadre", "honoured_unit")
+                 .order_by("state", "id") if cycle else [])
+    candidates = commendation_candidates(cycle, unit) if cycle else []
+    access_record_request(request, AccessKind.LIST, [*(c.cadre for c in candidates if c.cadre),
+                                                     *(c.cadre_id for c in given if c.cadre_id)],
+                          tenant_id=unit.tenant_id, obj=unit)
     return render(request, "evaluations/commendations/unit.html", {
-        "unit": unit, "cycle": cycle, "candidates": commendation_candidates(cycle, unit) if cycle else [],
+        "unit": unit, "cycle": cycle, "candidates": candidates,
         "proposed": [item for item in given if item.state == CommendationState.PROPOSED],
         "decided": [item for item in given if item.state == CommendationState.DECIDED],
     })

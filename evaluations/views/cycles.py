@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cadres.models import Tenant
+from cadres.models import AccessKind, Tenant
 from cadres.selectors import access_for, cadres_in_subtree, get_managed_unit_for_user, managed_roots
+from cadres.services.access_log import access_record_request
 from evaluations.checks import effective_deadline
 from evaluations.forms.registrations import (
     CycleDatesForm,
@@ -135,8 +136,12 @@ def _unit_page(request, unit, cycle, *, deadline_form=None, extension_form=None,
     deadlines = [(kind, label, effective_deadline(cycle, unit, kind), cycle.date_for(kind))
                  for kind, label in DeadlineKind.choices]
     own = CycleDeadline.objects.filter(cycle=cycle, unit=unit).order_by("kind")
-    extensions = (DeadlineExtension.objects.filter(cycle=cycle, cadre__in=cadres_in_subtree(unit))
-                  .select_related("cadre").order_by("-created_at"))
+    extensions = list(DeadlineExtension.objects.filter(cycle=cycle, cadre__in=cadres_in_subtree(unit))
+                      .select_related("cadre").order_by("-created_at"))
+    # The extension form's choices name the subtree's cadres too.
+    access_record_request(request, AccessKind.LIST, [*cadres.values_list("pk", flat=True),
+                                                     *(extension.cadre_id for extension in extensions)],
+                          tenant_id=unit.tenant_id, obj=unit)
     return render(request, "evaluations/cycles/unit.html", {
         "unit": unit, "cycle": cycle, "deadlines": deadlines, "own": own, "extensions": extensions,
         "deadline_form": deadline_form or UnitDeadlineForm(),

@@ -13,8 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _, gettext_lazy
 from django.views.decorators.http import require_POST
 
-from cadres.models import Cadre, Position, PositionRole, UnitLevel
+from cadres.models import AccessKind, Cadre, Position, PositionRole, UnitLevel
 from cadres.selectors import get_managed_unit_for_user
+from cadres.services.access_log import access_record_request
 from evaluations.forms.assessments import DATE_FORMATS
 from evaluations.models import Club, ClubMember, Cycle, CycleStatus, MeetingPurpose, RatingMeeting
 from evaluations.services.meetings import PROGRAMME_PURPOSES, club_create, club_member_add, club_member_leave, unit_meeting_record
@@ -61,10 +62,16 @@ def unit_meetings(request, tenant_slug: str, code: str):
     cycle = _open_cycle(unit)
     meetings = (RatingMeeting.objects.filter(cycle=cycle, unit=unit, purpose__in=PROGRAMME_PURPOSES)
                 .prefetch_related("attendees").select_related("club").order_by("-held_on", "-id") if cycle else [])
-    clubs = Club.objects.filter(unit=unit).prefetch_related("members__cadre")
+    clubs = list(Club.objects.filter(unit=unit).prefetch_related("members__cadre"))
+    # The participants' boxes show with an open cycle, the secretaries' choice with a club.
+    people = list(_people(unit)) if cycle else []
+    secretaries = list(_secretaries(unit)) if clubs else []
+    access_record_request(request, AccessKind.LIST, [*people, *secretaries, *(
+        member.cadre_id for club in clubs for member in club.members.all() if not member.left_on)],
+        tenant_id=unit.tenant_id, obj=unit)
     return render(request, "evaluations/meetings/unit.html", {
-        "unit": unit, "cycle": cycle, "meetings": meetings, "clubs": clubs, "people": _people(unit),
-        "secretaries": _secretaries(unit), "purposes": [(p.value, p.label) for p in PROGRAMME_PURPOSES],
+        "unit": unit, "cycle": cycle, "meetings": meetings, "clubs": clubs, "people": people,
+        "secretaries": secretaries, "purposes": [(p.value, p.label) for p in PROGRAMME_PURPOSES],
         "club_purpose": MeetingPurpose.CLUB, "today": timezone.localdate(),
     })
 

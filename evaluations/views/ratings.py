@@ -11,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _, ngettext
 
+from cadres.models import AccessKind
 from cadres.selectors import get_managed_unit_for_user
+from cadres.services.access_log import access_record_request
 from evaluations import workflow
 from evaluations.forms.assessments import MeetingForm
 from evaluations.models import Rating, SelfAssessment
@@ -64,6 +66,8 @@ def ratings_finalise_batch(request, tenant_slug: str, code: str):
     # page would blame the meeting for a post that chose nothing.
     meeting_form = MeetingForm(request.POST if request.method == "POST" else None, prefix="meeting")
     lines = _lines(forms, request.POST)
+    access_record_request(request, AccessKind.LIST, [form.cadre_id for form in forms], tenant_id=unit.tenant_id,
+                          obj=unit)
     context: dict[str, Any] = {"unit": unit, "lines": lines, "meeting_form": meeting_form, "ratings": Rating.choices,
                                "excellent": Rating.EXCELLENT}
     if forms:

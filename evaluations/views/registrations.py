@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from cadres.models import AccessKind
 from cadres.selectors import access_for, own_cadre
-from cadres.services.access_log import access_record_request
+from cadres.services.access_log import access_record_request, access_record_rows
 from cadres.transitions import can_act
 from evaluations import workflow
 from evaluations.flows import EDIT, REGISTRATION_FLOW
@@ -322,6 +322,7 @@ def review_queue(request):
     page = Paginator(queue.items.order_by("-submitted_at", "-id"), QUEUE_PER_PAGE).get_page(request.GET.get("page"))
     states = [(value, label, queue.counts.get(value, 0)) for value, label in RegistrationState.choices
               if value in queue.counts]
+    access_record_rows(request, AccessKind.LIST, page.object_list)
     return render(request, "evaluations/registrations/queue.html", {
         "page": page, "filters": filters, "queue": queue, "states": states, "cycle": cycle,
     })

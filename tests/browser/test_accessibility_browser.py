@@ -67,7 +67,6 @@ NOT_CRAWLED = {
     "registration_edit": "the demo cadre's registration is submitted, not a draft",
     "self_assessment_edit": "the demo cadre's self-assessment is submitted, not a draft",
     "feedback_form": "reached from a feedback request's notice, which the demo does not send",
-    "consent_withdraw": "linked from the privacy notice once consent is given; the demo's people have not given it",
     "data_request_detail": "the demo has no request about one's data",
     "breach_detail": "the demo has no recorded breach",
 }

@@ -4,8 +4,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django_scopes import scopes_disabled
 
+from cadres import privacy
 from cadres.actors import SYSTEM
-from cadres.models import Grant, GrantRole, Position, PositionRole, Tenant, Unit, UnitLevel
+from cadres.models import Consent, Grant, GrantRole, Position, PositionRole, Tenant, Unit, UnitLevel
 from cadres.services.people import cadre_create
 from cadres.services.units import tenant_create, unit_create
 
@@ -56,11 +57,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.Sequence(lambda n: f"nguoidung{n}@example.vn")
     full_name = factory.Sequence(lambda n: f"Người Dùng {n}")
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
+    # A test's people have accepted the privacy notice unless one says otherwise
+    # (`consented=False`: the notice then stands before every page, `cadres.middleware`).
+    consented = factory.PostGeneration(lambda user, create, extracted: accept_notice(user, create, extracted))
 
     @classmethod
     def _after_postgeneration(cls, instance, create, results=None):
         if create:
             instance.save()
+
+
+def accept_notice(user, create: bool, extracted: bool | None) -> None:
+    if create and extracted is not False:
+        Consent.objects.get_or_create(user=user, version=privacy.VERSION)
 
 
 class CadreFactory(factory.django.DjangoModelFactory):
@@ -80,12 +89,13 @@ class CadreFactory(factory.django.DjangoModelFactory):
     gender = "male"
 
     @classmethod
-    def _create(cls, model_class, unit, role, start_date, **profile):
+    def _create(cls, model_class, unit, role, start_date, consented_notice=True, **profile):
         with scopes_disabled():
             cadre = cadre_create(tenant=unit.tenant, acting_user=SYSTEM, **profile)
             if cadre.user is not None:
                 cadre.user.set_password(PASSWORD)
                 cadre.user.save(update_fields=["password"])
+                accept_notice(cadre.user, True, consented_notice)
             if role:
                 Position.objects.create(tenant=unit.tenant, cadre=cadre, unit=unit, role=role, start_date=start_date)
         return cadre
