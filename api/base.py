@@ -1,6 +1,7 @@
 """What every resource shares: the tenant scope of the client, the call log, ETags, the
 query-parameter filters validated as a serializer (a malformed one is a 400)."""
 
+import datetime
 import hashlib
 import json
 from typing import Any
@@ -27,10 +28,25 @@ from cadres.selectors import SubtreeReader
 from cadres.services.access_log import access_record
 
 
+class SinceField(serializers.DateTimeField):
+    """An instant as ISO 8601: one at the very edge of the calendar, whose offset or time zone
+    takes it past the first or last representable instant (0001-01-01T00:00+01:00), is that
+    first or last instant, not a 400 (nor DRF's OverflowError, a 500, for a local time)."""
+
+    def enforce_timezone(self, value: datetime.datetime) -> datetime.datetime:
+        try:
+            return super().enforce_timezone(value)
+        except (OverflowError, ValidationError):
+            if value.year not in (datetime.MINYEAR, datetime.MAXYEAR):
+                raise
+            edge = datetime.datetime.min if value.year == datetime.MINYEAR else datetime.datetime.max
+            return edge.replace(tzinfo=datetime.UTC)
+
+
 class Filters(serializers.Serializer[Any]):
     """Query parameters every list takes."""
 
-    updated_since = serializers.DateTimeField(
+    updated_since = SinceField(
         required=False, help_text="Only rows changed at or after this instant (ISO 8601), for an incremental sync.")
 
 

@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api import selectors
-from api.base import ApiViewSet, Filters
+from api.base import ApiViewSet, Filters, SinceField
 from api.models import ApiScope
 from api.pagination import TreeCursor
 from api.serializers import (
@@ -71,7 +71,7 @@ class UnitViewSet(ListRetrieve):
 
 
 class DepartedFilters(Filters):
-    updated_since = serializers.DateTimeField(help_text="Those who left at or after this instant (ISO 8601).")
+    updated_since = SinceField(help_text="Those who left at or after this instant (ISO 8601).")
 
 
 class DepartedSerializer(serializers.ModelSerializer[Cadre]):

@@ -112,6 +112,20 @@ def test_malformed_filters_and_cursors_are_a_400_problem(client, tree, query, fi
         assert body["code"] == "bad-cursor"
 
 
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+01:00", "0001-01-01T00:00:00", "9999-12-31T23:00:00-05:00"])
+@pytest.mark.parametrize("path", ["/api/v1/cadres/", "/api/v1/cadres/departed/", "/api/v1/units/"])
+def test_an_instant_at_the_edge_of_the_calendar_is_the_first_or_last_instant(client, tree, path, since):
+    """A time zone that takes a valid ISO 8601 instant past year 1 or 9999 (schemathesis found
+    it) reads from the beginning or from the end, neither a 400 nor DRF's OverflowError."""
+    with scopes_disabled():
+        CadreFactory(unit=tree["b1"], role=PositionRole.SECRETARY)
+    _c, token = api_client(tree["d1"], [ApiScope.UNITS_READ, ApiScope.CADRES_READ])
+    response = client.get(path, {"updated_since": since}, **bearer(token))
+    assert response.status_code == 200
+    if path != "/api/v1/cadres/departed/":
+        assert bool(response.json()["results"]) == since.startswith("0001")
+
+
 def test_a_unit_filter_outside_the_subtree_is_a_404(client, tree):
     _c, token = api_client(tree["d1"])
     assert client.get("/api/v1/cadres/", {"unit": "D2"}, **bearer(token)).status_code == 404

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from cadres.models import DEIDENTIFIED, Consent
+from cadres.models import DEIDENTIFIED
 from cadres.services.erasure import cadre_deidentify
 from evaluations.models import Activity, EvidenceFile, Registration
 from evaluations.services.activities import activity_log
@@ -35,7 +35,6 @@ def test_evidence_becomes_a_placeholder_and_photos_go(settings, tmp_path, django
     activity = activity_log(cadre=w.member, kind="volunteer_hours", date=timezone.localdate(), hours="2",
                             photo=_png("anh.png"), acting_user=member)
     old_evidence, old_photo = evidence.file.name, activity.photo.name
-    Consent.objects.create(user=member, version="2026-01")
     with django_capture_on_commit_callbacks(execute=True):
         cadre_deidentify(cadre=w.member, reason="", acting_user=w.provincial)
     evidence.refresh_from_db()
