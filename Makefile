@@ -6,7 +6,9 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 BENCH_STAMP := $(VENV)/.bench-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two pytest-xdist workers, each on a test database and a Redis database of its own
+# (config/test_settings.py). PYTEST_ARGS= runs the suite in one process.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: run test bench setup system-deps migrate worker beat messages clean
 

@@ -20,6 +20,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.db import connection, transaction
 from django.test import override_settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 
 from cadres.tasks import broker_pause_end
@@ -109,6 +110,14 @@ def scopes_off():
     """Test bodies reach every tenant; requests still run inside the middleware's scope."""
     with scopes_disabled():
         yield
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language, as in a process of its own: a request leaves its
+    language active in the thread (the middleware activates it), so a test after one made in
+    English would otherwise run in English, whichever test ran before it on this xdist worker."""
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
