@@ -181,13 +181,13 @@ QUARTERLY_SELF_ASSESSMENT: FormKind[SelfAssessment] = FormKind(
 )
 
 _UNIT_NOTICES: dict[str, Callable[[Any, Any, Any], None]] = {FormAction.SUBMIT: notifications.unit_form_submitted,
-                 FormAction.RETURN: notifications.unit_form_returned,
-                 FormAction.APPROVE: notifications.unit_form_decided, FormAction.FINALISE: notifications.unit_form_decided}
+                                                             FormAction.RETURN: notifications.unit_form_returned}
 
 UNIT_REGISTRATION: FormKind[UnitRegistration] = FormKind(
     key="unit_registration", code="ĐKCT01", model=UnitRegistration, flow=UNIT_REGISTRATION_FLOW,
     snapshot=unit_registration_snapshot, pdf_template="evaluations/pdf/unit_registration.html", pdf_name="DKCT01-DV",
-    detail_view="unit_registration_detail", notices=_UNIT_NOTICES, for_units=True,
+    detail_view="unit_registration_detail", for_units=True,
+    notices={**_UNIT_NOTICES, FormAction.APPROVE: notifications.unit_form_decided},
 )
 
 
@@ -198,7 +198,8 @@ def _unit_registration_of(form: UnitSelfAssessment) -> UnitRegistration:
 UNIT_SELF_ASSESSMENT: FormKind[UnitSelfAssessment] = FormKind(
     key="unit_self_assessment", code="KĐCT01", model=UnitSelfAssessment, flow=UNIT_ASSESSMENT_FLOW,
     snapshot=unit_self_assessment_snapshot, pdf_template="evaluations/pdf/unit_self_assessment.html",
-    pdf_name="KDCT01-DV", detail_view="unit_assessment_detail", notices=_UNIT_NOTICES, for_units=True,
+    pdf_name="KDCT01-DV", detail_view="unit_assessment_detail", for_units=True,
+    notices={**_UNIT_NOTICES, FormAction.FINALISE: notifications.unit_form_decided},
     registration_of=_unit_registration_of,
 )
 

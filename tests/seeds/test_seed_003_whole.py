@@ -10,6 +10,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 from pypdf import PdfReader
 
 from cadres.models import GrantRole, PositionRole, UnitLevel
@@ -192,3 +193,38 @@ def test_seed_003_runs_whole_to_the_report_pdf(tay_nguyen):
     w["cycle"].refresh_from_db()
     assert _text(unit_report_pdf(w["cycle"], w["huyen"])) == before
     assert "4/5" in before
+
+
+def test_the_secretary_registers_their_chi_doan_from_home_and_the_xa_decides_from_its_inbox(client, tay_nguyen):
+    w = tay_nguyen
+    branch = w["branches"][0]
+    secretary = w["secretaries"][branch.code]
+    client.force_login(secretary.user)
+    home = client.get(reverse("home")).content.decode()
+    assert "Đăng ký Chi đoàn thôn 1 thực hiện mô hình “Chi đoàn 3 có”." in home
+    assert "Mô hình của đơn vị" in home  # the menu
+    response = client.post(reverse("unit_registration_create"), {"unit": branch.pk, "programme": w["three"].pk})
+    form = UnitRegistration.objects.get(unit=branch, programme=w["three"])
+    assert response.url == reverse("unit_registration_detail", args=[form.pk])
+    page = client.get(response.url).content.decode()
+    assert "Chi đoàn có cán bộ Đoàn" in page and "Nộp thay mặt đơn vị" in page
+    fields = {"action": "submit", "version": form.lock_version}
+    for commitment in form.commitments.all():
+        fields[f"text.{commitment.criterion_id}"] = "Kiện toàn Ban Chấp hành"
+        fields[f"measures.{commitment.criterion_id}"] = "Họp chi đoàn ngày 5 hằng tháng"
+        if commitment.target is not None:
+            fields[f"target.{commitment.criterion_id}"] = "2"
+    client.post(reverse("unit_registration_detail", args=[form.pk]), fields)
+    form.refresh_from_db()
+    assert form.state == RegistrationState.SUBMITTED and form.signed_by == secretary
+
+    client.force_login(w["xa_secretary"].user)
+    inbox = client.get(reverse("inbox")).content.decode()
+    assert "Chi đoàn thôn 1" in inbox and "Bản đăng ký của đơn vị cần duyệt" in inbox
+    client.post(reverse("unit_registration_detail", args=[form.pk]), {"action": "approve",
+                                                                      "version": form.lock_version})
+    form.refresh_from_db()
+    assert form.state == RegistrationState.APPROVED
+    pdf = client.get(reverse("unit_registration_pdf", args=[form.pk]))
+    text = _text(pdf.content)
+    assert "BẢN ĐĂNG KÝ" in text and "Chi đoàn thôn 1" in text and "Bí Thư THON1" in text
