@@ -16,6 +16,7 @@ from cadres.transitions import can_act
 from evaluations.flows import EDIT
 from evaluations.kinds import UNIT_REGISTRATION, UNIT_SELF_ASSESSMENT
 from evaluations.models import Cycle, CycleStatus, FormAction, Rating, ResultOutcome
+from evaluations.rules import acts_for_unit
 from evaluations.selectors import form_timeline, return_comments_for
 from evaluations.services import unit_forms as services
 from evaluations.unit_selectors import (
@@ -154,15 +155,10 @@ def unit_registration_detail(request, pk: int):
         "commitments": [(c, notes.get(c.criterion_id, "")) for c in form.commitments.select_related("criterion")],
         "can_edit": can_act(flow, form, EDIT, user), "can_submit": can_act(flow, form, FormAction.SUBMIT, user),
         "can_decide": can_act(flow, form, FormAction.APPROVE, user),
-        "can_assess": form.is_approved and can_act(UNIT_SELF_ASSESSMENT.flow, _draft_probe(form), EDIT, user),
+        # The assessment is the registration's unit's, filled in by the same Bí thư.
+        "can_assess": form.is_approved and acts_for_unit(user, form),
         "assessment": getattr(form, "self_assessment", None) if form.is_approved else None,
     })
-
-
-def _draft_probe(form):
-    """An unsaved draft assessment of the registration: may this user fill one in?"""
-    return UNIT_SELF_ASSESSMENT.model(tenant_id=form.tenant_id, cycle=form.cycle, unit=form.unit,
-                                      registration=form, role=form.role)
 
 
 @login_required

@@ -9,11 +9,9 @@ import datetime
 import io
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from pypdf import PdfReader
 
-from cadres.models import GrantRole, PositionRole, UnitLevel
 from evaluations.models import (
     AssessmentState,
     FormAction,
@@ -40,11 +38,9 @@ from evaluations.services.unit_forms import (
 from models_registry.models import CriterionKind, Programme
 from reports.documents import unit_report_pdf
 from reports.services.rollup import rollup_cycle
-from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory
-from tests.evaluations.factories import CycleFactory
+from tests.seeds.tay_nguyen import YEAR, tay_nguyen_world
 
 pytestmark = pytest.mark.django_db
-YEAR = 2022  # the seed's programmes cover 2022
 
 
 def _text(pdf: bytes) -> str:
@@ -53,30 +49,7 @@ def _text(pdf: bytes) -> str:
 
 @pytest.fixture
 def tay_nguyen():
-    tenant = TenantFactory(name="Tỉnh Đoàn Tây Nguyên", slug="tay-nguyen")
-    call_command("load_seed_programmes", "--tenant", tenant.slug, "--seed", "003")
-    root = tenant.root_unit
-    huyen = UnitFactory(parent=root, code="KRONG", name="Huyện Đoàn Krông Pắc", level=UnitLevel.DISTRICT)
-    other_huyen = UnitFactory(parent=root, code="CUMGAR", name="Huyện Đoàn Cư M'gar", level=UnitLevel.DISTRICT)
-    xa = UnitFactory(parent=huyen, code="EAPHE", name="Đoàn xã Ea Phê", level=UnitLevel.GRASSROOTS,
-                     sector="residential")
-    branches = [UnitFactory(parent=xa, code=f"THON{n}", name=f"Chi đoàn thôn {n}", level=UnitLevel.BRANCH,
-                            sector="residential") for n in range(1, 6)]
-    other_xa = UnitFactory(parent=other_huyen, code="EAKIET", name="Đoàn xã Ea Kiết", level=UnitLevel.GRASSROOTS,
-                           sector="residential")
-    lone = UnitFactory(parent=other_xa, code="BUON1", name="Chi đoàn buôn 1", level=UnitLevel.BRANCH,
-                       sector="residential")
-    secretaries = {unit.code: CadreFactory(unit=unit, role=PositionRole.SECRETARY, full_name=f"Bí Thư {unit.code}")
-                   for unit in [*branches, lone]}
-    xa_secretary = CadreFactory(unit=xa, role=PositionRole.SECRETARY, full_name="Y Bih Niê")
-    huyen_secretary = CadreFactory(unit=huyen, role=PositionRole.SECRETARY, full_name="H'Hen Mlô")
-    provincial = GrantFactory(unit=root, role=GrantRole.PROVINCIAL_STAFF).user
-    programmes = {p.name: p for p in Programme.objects.filter(tenant=tenant)}
-    three = programmes["Chi đoàn 3 có"]
-    cycle = CycleFactory(tenant=tenant, year=YEAR)
-    return dict(tenant=tenant, huyen=huyen, xa=xa, branches=branches, lone=lone, secretaries=secretaries,
-                xa_secretary=xa_secretary, huyen_secretary=huyen_secretary, provincial=provincial,
-                three=three, two_one=programmes["2 giao, 1 liên kết"], cycle=cycle)
+    return tay_nguyen_world()
 
 
 def _register(w, unit, programme, secretary):
@@ -225,6 +198,12 @@ def test_the_secretary_registers_their_chi_doan_from_home_and_the_xa_decides_fro
                                                                       "version": form.lock_version})
     form.refresh_from_db()
     assert form.state == RegistrationState.APPROVED
+    client.force_login(secretary.user)
+    assert "Bắt đầu tự đánh giá của đơn vị" in client.get(reverse("unit_registration_detail", args=[form.pk])).content.decode()
+    response = client.post(reverse("unit_registration_detail", args=[form.pk]), {"action": "assess"})
+    assessment = form.self_assessment
+    assert response.url == reverse("unit_assessment_detail", args=[assessment.pk])
+    assert "Chi đoàn có công trình, phần việc thanh niên" in client.get(response.url).content.decode()
     pdf = client.get(reverse("unit_registration_pdf", args=[form.pk]))
     text = _text(pdf.content)
     assert "BẢN ĐĂNG KÝ" in text and "Chi đoàn thôn 1" in text and "Bí Thư THON1" in text
