@@ -20,6 +20,7 @@ from evaluations.models import (
     RegistrationState,
     ResultOutcome,
     UnitRegistration,
+    UnitSelfAssessment,
 )
 from evaluations.services.cycles import cycle_close
 from evaluations.services.meetings import club_create, club_member_add, unit_meeting_record
@@ -36,7 +37,7 @@ from evaluations.services.unit_forms import (
     unit_registration_submit,
 )
 from models_registry.models import CriterionKind, Programme
-from reports.documents import unit_report_pdf
+from reports.documents import summary_pdf, unit_report_pdf
 from reports.services.rollup import rollup_cycle
 from tests.seeds.tay_nguyen import YEAR, tay_nguyen_world
 
@@ -158,14 +159,21 @@ def test_seed_003_runs_whole_to_the_report_pdf(tay_nguyen):
     assert "Đơn vị đạt “Chi đoàn 3 có” 4/6" in province
     assert "Huyện Đoàn Krông Pắc: đơn vị thí điểm “Chi đoàn 3 có” 5/5 đạt chỉ tiêu" in province
     assert "Huyện Đoàn Cư M'gar: đơn vị thí điểm “Chi đoàn 3 có” 1/5 chưa đạt chỉ tiêu" in province
+    summary = _text(summary_pdf(w["cycle"], w["tenant"].root_unit))
+    assert "Đơn vị đạt “Chi đoàn 3 có” 4/6" in summary
+    assert "Huyện Đoàn Krông Pắc: đơn vị thí điểm “Chi đoàn 3 có” 5/5 đạt chỉ tiêu" in summary
 
     # Closed, the year's report stays as it was when the world changes.
     cycle_close(cycle=w["cycle"], acting_user=w["provincial"])
     before = _text(unit_report_pdf(w["cycle"], w["huyen"]))
+    before_summary = _text(summary_pdf(w["cycle"], w["tenant"].root_unit))
     UnitRegistration.objects.filter(cycle=w["cycle"]).update(state=RegistrationState.DRAFT)
+    UnitSelfAssessment.objects.filter(cycle=w["cycle"]).update(attained=False)
+    # (A unit added now would move the meetings' lines, which read live rows: not frozen yet.)
     w["cycle"].refresh_from_db()
     assert _text(unit_report_pdf(w["cycle"], w["huyen"])) == before
-    assert "4/5" in before
+    assert _text(summary_pdf(w["cycle"], w["tenant"].root_unit)) == before_summary
+    assert "Đơn vị đạt “Chi đoàn 3 có” 4/5" in before
 
 
 def test_the_secretary_registers_their_chi_doan_from_home_and_the_xa_decides_from_its_inbox(client, tay_nguyen):
