@@ -7,7 +7,8 @@ from cadres.selectors import access_for, unread_notice_count
 # the rest are under "Thêm" (which holds "Đăng xuất" too, apart).
 ROW_ON_PHONE = 2
 ROW_ON_DESK = 5
-MENU_ORDER = ["inbox", "registration", "manage", "activities", "notices", "home", "programmes", "profile", "help"]
+MENU_ORDER = ["inbox", "registration", "manage", "activities", "notices", "home", "programmes", "unit_forms", "profile",
+              "help"]
 
 
 def navigation(request):
@@ -17,7 +18,9 @@ def navigation(request):
         return {}
     access = access_for(user)
     offered = {"inbox": access.is_reviewer, "registration": access.cadre_id is not None,
-               "manage": access.is_manager, "activities": access.cadre_id is not None}
+               "manage": access.is_manager, "activities": access.cadre_id is not None,
+               # A Bí thư registers their unit for unit programmes; a BTV decides on its forms.
+               "unit_forms": access.is_reviewer}
     entries = [entry for entry in MENU_ORDER if offered.get(entry, True)]
     return {
         "nav_is_manager": access.is_manager,

@@ -23,6 +23,13 @@ Self-assessment (a2 KĐCT01)::
                       ▼    │
                      returned
 
+A unit's forms (`models.unit_forms`) follow the same two flows, acted on by the unit's Bí
+thư (for its BCH) and decided by the parent's Ban Thường vụ, which rates the
+self-assessment at once (no proposal step: the reviewer and the BTV are the same people)::
+
+    draft ──submit──▶ submitted ──approve / finalise (parent BTV)──▶ approved / finalised
+                      return ▼ ▲ submit
+
 "edit" is the cadre changing a draft field (autosave): it has per-field versions, so it is
 checked (`cadres.transitions.check`) but never taken as a transition. Every action needs
 the cycle open.
@@ -44,12 +51,14 @@ from evaluations.models import (
     Registration,
     RegistrationState,
     SelfAssessment,
+    UnitRegistration,
+    UnitSelfAssessment,
 )
-from evaluations.models.forms import FormBase
-from evaluations.rules import can_finalise, can_review, is_owner
+from evaluations.models.forms import FormCore
+from evaluations.rules import acts_for_unit, can_finalise, can_review, can_review_unit_form, is_owner
 
 R, A = RegistrationState, AssessmentState
-F = TypeVar("F", bound=FormBase)
+F = TypeVar("F", bound=FormCore)
 EDIT = "edit"
 SUPERSEDED = "superseded"
 
@@ -59,7 +68,7 @@ _reviewer_returns = allowed_if(can_review, _("Only the reviewer of this form can
 _CANNOT_CHANGE = _("This form is “%(state)s” and can no longer be changed.")
 
 
-def _cycle_open(user: Actor, form: FormBase) -> None:
+def _cycle_open(user: Actor, form: FormCore) -> None:
     check_cycle_open(form.cycle)
 
 
@@ -80,9 +89,9 @@ def _form_event(move: Move[F]) -> None:
                              from_state=move.source, to_state=move.target, is_late=form.is_late, **move.outcome.event)
 
 
-def _form_flow(name: str, steps: Mapping[str, Step[F]]) -> Flow[F]:
+def _form_flow(name: str, steps: Mapping[str, Step[F]], related: tuple[str, ...] = ("cycle", "unit", "cadre")) -> Flow[F]:
     return Flow(
-        name=name, steps=steps, checks=(_cycle_open,), related=("cycle", "unit", "cadre"), record_event=_form_event,
+        name=name, steps=steps, checks=(_cycle_open,), related=related, record_event=_form_event,
         stale=_("Someone acted on this form after you opened it; it is now “%(state)s”. Reload the page: "
                 "nothing was changed."),
         wrong_state=_("This form is “%(state)s”: that step is not possible from there. Reload the page."),
@@ -118,3 +127,28 @@ ASSESSMENT_FLOW: Flow[SelfAssessment] = _form_flow("selfassessment", {
         allowed_if(can_finalise, _("Only the unit's Standing Committee can decide the final rating.")),)),
 })
 
+
+_unit_edits = allowed_if(acts_for_unit, _("Only the unit's secretary can change its form."))
+_unit_submits = allowed_if(acts_for_unit, _("Only the unit's secretary can submit its form."))
+_parent_returns = allowed_if(can_review_unit_form, _("Only the parent unit's Standing Committee can return this form."))
+_UNIT_RELATED = ("cycle", "unit")
+
+UNIT_REGISTRATION_FLOW: Flow[UnitRegistration] = _form_flow("unit_registration", {
+    EDIT: Step({R.DRAFT: R.DRAFT, R.RETURNED: R.RETURNED}, checks=(_unit_edits,), wrong_state=_CANNOT_CHANGE,
+               has_event=False),
+    FormAction.SUBMIT: Step({R.DRAFT: R.SUBMITTED, R.RETURNED: R.SUBMITTED}, checks=(_unit_submits,),
+                            recorded_as={R.RETURNED: FormAction.RESUBMIT}),
+    FormAction.RETURN: Step({R.SUBMITTED: R.RETURNED}, checks=(_parent_returns,)),
+    FormAction.APPROVE: Step({R.SUBMITTED: R.APPROVED}, checks=(
+        allowed_if(can_review_unit_form, _("Only the parent unit's Standing Committee can approve this form.")),)),
+}, related=_UNIT_RELATED)
+
+UNIT_ASSESSMENT_FLOW: Flow[UnitSelfAssessment] = _form_flow("unit_selfassessment", {
+    EDIT: Step({A.DRAFT: A.DRAFT, A.RETURNED: A.RETURNED}, checks=(_unit_edits,), wrong_state=_CANNOT_CHANGE,
+               has_event=False),
+    FormAction.SUBMIT: Step({A.DRAFT: A.SUBMITTED, A.RETURNED: A.SUBMITTED}, checks=(_unit_submits,),
+                            recorded_as={A.RETURNED: FormAction.RESUBMIT}),
+    FormAction.RETURN: Step({A.SUBMITTED: A.RETURNED}, checks=(_parent_returns,)),
+    FormAction.FINALISE: Step({A.SUBMITTED: A.FINALISED}, checks=(
+        allowed_if(can_review_unit_form, _("Only the parent unit's Standing Committee can rate this form.")),)),
+}, related=_UNIT_RELATED)

@@ -1,5 +1,6 @@
-"""The kinds of form a cadre files, each declared once: registration (a1 ĐKCT01), the
-yearly self-assessment and the quarterly check-in (both a2 KĐCT01).
+"""The kinds of form, each declared once: a cadre's registration (a1 ĐKCT01), yearly
+self-assessment and quarterly check-in (both a2 KĐCT01), and a unit's registration and
+self-assessment under a unit-subject programme (the same codes, its Bí thư signing).
 
 A kind says what its form is: its model (two kinds may share one, told apart by the
 period), the flow its transitions follow (`flows`), how its snapshot and diff are taken
@@ -9,7 +10,7 @@ its first submission is held to and reminded of, and whether it counts in the un
 testing the model or the period; a form no kind declares raises `UnknownKind`, so a new
 model never falls into another kind's branch.
 
-Adding a kind: its model on `FormBase`, its flow in `flows`, one `FormKind` in `KINDS`
+Adding a kind: its model on `FormCore` (a cadre's: `FormBase`), its flow in `flows`, one `FormKind` in `KINDS`
 (`tests/evaluations/test_kinds.py` checks it declares everything).
 """
 
@@ -24,21 +25,30 @@ from django.utils.translation import gettext_lazy as _
 
 from cadres.transitions import Flow
 from evaluations import notifications
-from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW
+from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW, UNIT_ASSESSMENT_FLOW, UNIT_REGISTRATION_FLOW
 from evaluations.models import (
     AssessmentPeriod,
-    Commitment,
     Cycle,
     DeadlineKind,
     FormAction,
     Registration,
     RegistrationState,
     SelfAssessment,
+    UnitRegistration,
+    UnitSelfAssessment,
 )
-from evaluations.models.forms import FormBase
-from evaluations.snapshots import FieldChange, Snapshot, diff_snapshots, registration_snapshot, self_assessment_snapshot
+from evaluations.models.forms import FormCore
+from evaluations.snapshots import (
+    FieldChange,
+    Snapshot,
+    diff_snapshots,
+    registration_snapshot,
+    self_assessment_snapshot,
+    unit_registration_snapshot,
+    unit_self_assessment_snapshot,
+)
 
-F = TypeVar("F", bound=FormBase)
+F = TypeVar("F", bound=FormCore)
 QUARTERS = frozenset(AssessmentPeriod.values) - {AssessmentPeriod.YEAR}
 
 
@@ -78,16 +88,19 @@ class FormKind(Generic[F]):
     # Whether its rows count in the unit figures (a transition re-rolls the cadre's).
     in_figures: bool = False
     # The registration whose commitments the form reports on (a registration: itself).
-    registration_of: Callable[[F], Registration] = field(default=lambda form: form)
+    registration_of: Callable[[F], Any] = field(default=lambda form: form)
     # The fields that differ between two of its snapshots (a resubmission's changes).
     diff: Callable[[Snapshot | None, Snapshot | None], list[FieldChange]] = diff_snapshots
+    # A unit's form (its subject is `form.unit`, its Bí thư signs): a transition re-rolls
+    # the unit programmes' figures (`reports.signals`).
+    for_units: bool = False
 
     def __str__(self) -> str:
         return self.key
 
     @property
     def is_registration(self) -> bool:
-        return self.model is Registration
+        return self.model in (Registration, UnitRegistration)
 
     @property
     def is_yearly(self) -> bool:
@@ -112,8 +125,9 @@ class FormKind(Generic[F]):
         values = ", ".join(f"'{period}'" for period in sorted(self.periods))
         return f"{alias}.period IN ({values})"
 
-    def commitments(self, form: F) -> QuerySet[Commitment]:
-        return Commitment.objects.filter(registration=self.registration_of(form))
+    def commitments(self, form: F) -> QuerySet[Any]:
+        registration: Any = self.registration_of(form)
+        return registration.commitments.all()
 
     def link(self, form: F) -> str:
         return reverse(self.detail_view, args=[form.pk])
@@ -166,7 +180,31 @@ QUARTERLY_SELF_ASSESSMENT: FormKind[SelfAssessment] = FormKind(
     key="quarterly_self_assessment", periods=QUARTERS, **_ASSESSMENT,
 )
 
-KINDS: tuple[FormKind[Any], ...] = (REGISTRATION, YEARLY_SELF_ASSESSMENT, QUARTERLY_SELF_ASSESSMENT)
+_UNIT_NOTICES: dict[str, Callable[[Any, Any, Any], None]] = {FormAction.SUBMIT: notifications.unit_form_submitted,
+                                                             FormAction.RETURN: notifications.unit_form_returned}
+
+UNIT_REGISTRATION: FormKind[UnitRegistration] = FormKind(
+    key="unit_registration", code="ĐKCT01", model=UnitRegistration, flow=UNIT_REGISTRATION_FLOW,
+    snapshot=unit_registration_snapshot, pdf_template="evaluations/pdf/unit_registration.html", pdf_name="DKCT01-DV",
+    detail_view="unit_registration_detail", for_units=True,
+    notices={**_UNIT_NOTICES, FormAction.APPROVE: notifications.unit_form_decided},
+)
+
+
+def _unit_registration_of(form: UnitSelfAssessment) -> UnitRegistration:
+    return form.registration
+
+
+UNIT_SELF_ASSESSMENT: FormKind[UnitSelfAssessment] = FormKind(
+    key="unit_self_assessment", code="KĐCT01", model=UnitSelfAssessment, flow=UNIT_ASSESSMENT_FLOW,
+    snapshot=unit_self_assessment_snapshot, pdf_template="evaluations/pdf/unit_self_assessment.html",
+    pdf_name="KDCT01-DV", detail_view="unit_assessment_detail", for_units=True,
+    notices={**_UNIT_NOTICES, FormAction.FINALISE: notifications.unit_form_decided},
+    registration_of=_unit_registration_of,
+)
+
+KINDS: tuple[FormKind[Any], ...] = (REGISTRATION, YEARLY_SELF_ASSESSMENT, QUARTERLY_SELF_ASSESSMENT,
+                                    UNIT_REGISTRATION, UNIT_SELF_ASSESSMENT)
 
 
 def kind_of(form: object) -> FormKind[Any]:

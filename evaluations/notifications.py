@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from cadres.models import NoticeKind
+from cadres.models import NoticeKind, Position, PositionRole, User
 from cadres.selectors import nearest_deciders
 from cadres.services.notices import notify
 from cadres.tasks import enqueue_email
@@ -80,6 +80,34 @@ def form_closed(kind, form, actor) -> None:
     subject, body = _render("closed", {"form": form, "cycle": form.cycle, "reason": event.comment if event else ""})
     notify(recipients=_cadre(form), tenant_id=form.tenant_id, kind=NoticeKind.PROGRAMME_CHANGED, subject=subject,
            body=body, link=reverse("registration_list"), actor=actor)
+
+
+def _secretaries(form) -> list:
+    """Who acts for a unit's form: the unit's Bí thư now."""
+    return list(User.objects.filter(cadre__positions__in=Position.objects.active().filter(
+        unit_id=form.unit_id, role=PositionRole.SECRETARY, cadre__archived_at__isnull=True)).distinct())
+
+
+def _tell_unit(kind, form, recipients, notice_kind: str, name: str, actor, **extra) -> None:
+    subject, body = _render(name, {"form": form, "kind": kind, "cycle": form.cycle, **extra})
+    notify(recipients=recipients, tenant_id=form.tenant_id, kind=notice_kind, subject=subject, body=body,
+           link=kind.link(form), actor=actor)
+
+
+def unit_form_submitted(kind, form, actor) -> None:
+    decision = FormAction.APPROVE if kind.is_registration else FormAction.FINALISE
+    _tell_unit(kind, form, _deciders(kind, form, decision, actor), NoticeKind.SUBMITTED, "unit_submitted", actor)
+
+
+def unit_form_returned(kind, form, actor) -> None:
+    event = form.events.filter(action="return").order_by("-created_at", "-id").first()
+    _tell_unit(kind, form, _secretaries(form), NoticeKind.RETURNED, "unit_returned", actor,
+               general_comment=event.comment if event else "")
+
+
+def unit_form_decided(kind, form, actor) -> None:
+    notice = NoticeKind.APPROVED if kind.is_registration else NoticeKind.RATED
+    _tell_unit(kind, form, _secretaries(form), notice, "unit_decided", actor)
 
 
 def feedback_requested(request, link: str) -> None:

@@ -126,3 +126,41 @@ def can_recognise(user, initiative) -> bool:
     return (Registration.objects.filter(decides, theirs, cycle__year=initiative.date.year).exists()
             or SelfAssessment.objects.filter(decides, theirs, cycle__year=initiative.date.year).exists()
             or Position.objects.active().filter(decides, theirs).exists())
+
+
+# --- Units' forms (`evaluations.models.unit_forms`) ---------------------------------------
+
+
+def _units_led_by(user) -> Q:
+    """Units whose Bí thư this user is now (they act for its BCH)."""
+    access = access_for(user)
+    return Q(unit_id__in=Position.objects.active().filter(
+        cadre_id=access.cadre_id or 0, role=PositionRole.SECRETARY, cadre__archived_at__isnull=True,
+    ).values("unit_id"))
+
+
+def acts_for_unit_q(user) -> Q:
+    """A unit's forms its Bí thư fills in and submits."""
+    return Q(tenant_id__in=access_for(user).tenant_ids) & _units_led_by(user)
+
+
+def unit_form_q(user) -> Q:
+    """A unit's forms this user reviews and rates: the parent unit's Ban Thường vụ (anyone
+    managing a subtree that contains the parent), as for a Bí thư's own form; never the
+    unit's own Bí thư."""
+    access = access_for(user)
+    return (Q(tenant_id__in=access.tenant_ids) & _in_reach(access)
+            & _secretary_form_reviewable(access.managed_paths) & ~_units_led_by(user))
+
+
+def unit_forms_visible_q(user) -> Q:
+    access = access_for(user)
+    return Q(tenant_id__in=access.tenant_ids) & (_units_led_by(user) | _within(access.managed_paths))
+
+
+def acts_for_unit(user, form) -> bool:
+    return type(form).objects.filter(acts_for_unit_q(user), pk=form.pk).exists()
+
+
+def can_review_unit_form(user, form) -> bool:
+    return type(form).objects.filter(unit_form_q(user), pk=form.pk).exists()

@@ -41,6 +41,7 @@ from evaluations.models import (
     RegistrationState,
     SelfAssessment,
 )
+from evaluations.models.forms import FormCore
 from evaluations.rules import btv_q, can_finalise, can_review, is_owner, reviewer_q, visible_q
 from evaluations.snapshots import FieldChange, diff_snapshots
 from models_registry.models import ActivityKind, Programme, ProgrammeStatus, ProgrammeSubject
@@ -241,12 +242,12 @@ def rating_meetings_for_report(cycle: Cycle, unit: Unit) -> QuerySet[RatingMeeti
 # --- Timeline, return comments, diffs ---------------------------------------------------
 
 
-def _events(form: Registration | SelfAssessment) -> QuerySet[FormEvent]:
+def _events(form: FormCore) -> QuerySet[FormEvent]:
     # The generic relation's manager is untyped in django-stubs.
     return cast(QuerySet[FormEvent], form.events.all())
 
 
-def form_timeline(form: Registration | SelfAssessment) -> QuerySet[FormEvent]:
+def form_timeline(form: FormCore) -> QuerySet[FormEvent]:
     """Every recorded transition of the form, oldest first, with who acted."""
     return _events(form).select_related("actor").order_by("created_at", "id")
 
@@ -257,7 +258,7 @@ class ReturnComments:
     by_criterion: dict[int, str]  # criterion id → the reviewer's comment beside that field
 
 
-def return_comments_for(form: Registration | SelfAssessment) -> ReturnComments | None:
+def return_comments_for(form: FormCore) -> ReturnComments | None:
     """The reviewer's comments the cadre must address, while the form is returned."""
     if form.state not in (RegistrationState.RETURNED, AssessmentState.RETURNED):
         return None
@@ -267,7 +268,7 @@ def return_comments_for(form: Registration | SelfAssessment) -> ReturnComments |
     return ReturnComments(event.comment, {int(key): text for key, text in event.criterion_comments.items()})
 
 
-def snapshots_of(form: Registration | SelfAssessment) -> QuerySet[FormEvent]:
+def snapshots_of(form: FormCore) -> QuerySet[FormEvent]:
     """Events carrying a full snapshot (submissions and returns): pick any two to compare."""
     return _events(form).exclude(snapshot=None).order_by("created_at", "id")
 

@@ -12,13 +12,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from evaluations.models import Registration, ResultOutcome, SelfAssessment
+from evaluations.models import Registration, ResultOutcome, SelfAssessment, UnitRegistration, UnitSelfAssessment
 
 REGISTRATION_FIELDS = ("planned_initiative",)
 HEADER_FIELDS = ("full_name", "birth_date", "union_position", "job_title", "unit_name")
 COMMITMENT_FIELDS = ("text", "target", "measures")
 ASSESSMENT_FIELDS = ("strengths", "weaknesses", "causes", "remedies", "gains_people", "gains_work",
                      "gains_organisation", "gains_public", "self_rating")
+UNIT_ASSESSMENT_FIELDS = ("strengths", "weaknesses", "remedies")
 RESULT_FIELDS = ("outcome", "result", "actual_value", "change_reason")
 # {"fields": {key: value}, "labels": {key: label}}
 Snapshot = dict[str, Any]
@@ -37,25 +38,23 @@ def _label(model, field: str) -> str:
     return str(model._meta.get_field(field).verbose_name)
 
 
-def registration_snapshot(registration: Registration) -> Snapshot:
-    fields, labels = {}, {}
-    for name in HEADER_FIELDS + REGISTRATION_FIELDS:
-        fields[name] = plain(getattr(registration, name))
-        labels[name] = _label(Registration, name)
+def _snapshot(form, names: tuple[str, ...]) -> Snapshot:
+    fields = {name: plain(getattr(form, name)) for name in names}
+    return {"fields": fields, "labels": {name: _label(type(form), name) for name in names}}
+
+
+def _add_commitments(snapshot: Snapshot, registration) -> Snapshot:
+    fields, labels = snapshot["fields"], snapshot["labels"]
     for commitment in registration.commitments.select_related("criterion").order_by("position", "id"):
         for name in COMMITMENT_FIELDS:
             key = f"commitment.{commitment.criterion_id}.{name}"
             fields[key] = plain(getattr(commitment, name))
             labels[key] = f"{commitment.criterion.title} – {_label(type(commitment), name)}"
-    return {"fields": fields, "labels": labels}
+    return snapshot
 
 
-def self_assessment_snapshot(assessment: SelfAssessment) -> Snapshot:
-    fields, labels = {}, {}
-    for name in ASSESSMENT_FIELDS:
-        fields[name] = plain(getattr(assessment, name))
-        labels[name] = _label(SelfAssessment, name)
-    results = assessment.results.select_related("commitment__criterion").prefetch_related("evidence")
+def _add_results(snapshot: Snapshot, results, with_evidence: bool) -> Snapshot:
+    fields, labels = snapshot["fields"], snapshot["labels"]
     for result in results.order_by("commitment__position", "id"):
         title = result.commitment.criterion.title
         # Only a yes/no criterion or a prohibition has an outcome.
@@ -63,10 +62,29 @@ def self_assessment_snapshot(assessment: SelfAssessment) -> Snapshot:
             key = f"result.{result.commitment.criterion_id}.{name}"
             fields[key] = plain(getattr(result, name))
             labels[key] = f"{title} – {_label(type(result), name)}"
-        key = f"result.{result.commitment.criterion_id}.evidence"
-        fields[key] = sorted(evidence.original_name for evidence in result.evidence.all())
-        labels[key] = f"{title} – {_('evidence')}"
-    return {"fields": fields, "labels": labels}
+        if with_evidence:
+            key = f"result.{result.commitment.criterion_id}.evidence"
+            fields[key] = sorted(evidence.original_name for evidence in result.evidence.all())
+            labels[key] = f"{title} – {_('evidence')}"
+    return snapshot
+
+
+def registration_snapshot(registration: Registration) -> Snapshot:
+    return _add_commitments(_snapshot(registration, HEADER_FIELDS + REGISTRATION_FIELDS), registration)
+
+
+def self_assessment_snapshot(assessment: SelfAssessment) -> Snapshot:
+    results = assessment.results.select_related("commitment__criterion").prefetch_related("evidence")
+    return _add_results(_snapshot(assessment, ASSESSMENT_FIELDS), results, with_evidence=True)
+
+
+def unit_registration_snapshot(registration: UnitRegistration) -> Snapshot:
+    return _add_commitments(_snapshot(registration, ("unit_name",)), registration)
+
+
+def unit_self_assessment_snapshot(assessment: UnitSelfAssessment) -> Snapshot:
+    results = assessment.results.select_related("commitment__criterion")
+    return _add_results(_snapshot(assessment, UNIT_ASSESSMENT_FIELDS), results, with_evidence=False)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ from evaluations.models import (
     Registration,
     RegistrationState,
     SelfAssessment,
+    UnitRegistration,
+    UnitSelfAssessment,
 )
 from evaluations.selectors import excellent_share, ratings_to_finalise
 from evaluations.services.assessments import refresh_computed, self_assessment_errors, self_assessments_follow
@@ -44,11 +46,11 @@ from evaluations.services.registrations import fill_header, registration_errors
 from evaluations.snapshots import Snapshot
 
 R, A = RegistrationState, AssessmentState
-Form = Registration | SelfAssessment
-F = TypeVar("F", Registration, SelfAssessment)
+Form = Registration | SelfAssessment | UnitRegistration | UnitSelfAssessment
+F = TypeVar("F", Registration, SelfAssessment, UnitRegistration, UnitSelfAssessment)
 
 
-def _noted(*, comment: str = "", fields: Iterable[str] = (), snapshot: Snapshot | None = None, changed: Iterable[str] = (),
+def noted(*, comment: str = "", fields: Iterable[str] = (), snapshot: Snapshot | None = None, changed: Iterable[str] = (),
            criterion_comments: dict[str, str] | None = None) -> Outcome:
     """A form transition's outcome: its event row and audit row carry the comment and the changes."""
     changed = list(changed)
@@ -61,7 +63,7 @@ def last_return(form: Form) -> FormEvent | None:
     return form.events.filter(action=FormAction.RETURN).order_by("-created_at", "-id").first()
 
 
-def _take(form: F, action: str, *, acting_user: User, expected_version: object,
+def take(form: F, action: str, *, acting_user: User, expected_version: object,
           change: Callable[[F], Outcome | None] | None = None) -> F:
     """Take `action` on the form through its kind's flow; the kind's notice for it, if any,
     goes out once the transaction commits."""
@@ -71,28 +73,37 @@ def _take(form: F, action: str, *, acting_user: User, expected_version: object,
     return done
 
 
-def _submit(form: F, *, acting_user: User, expected_version: object, deadline_kind: str | None,
-            check_content: Callable[[F], tuple[str, ...]]) -> None:
+def _late(deadline_kind: str | None) -> Callable[[Registration | SelfAssessment], bool] | None:
+    """A cadre's form held to its kind's deadline: refused past it without an extension, else late or not."""
+    if not deadline_kind:
+        return None
+    return lambda locked: check_deadline(cycle=locked.cycle, unit=locked.unit, cadre_id=locked.cadre_id,
+                                         kind=deadline_kind, today=timezone.localdate())
+
+
+def submit_form(form: F, *, acting_user: User, expected_version: object, check_content: Callable[[F], tuple[str, ...]],
+                late: Callable[[F], bool] | None = None) -> None:
+    """draft/returned → submitted, any kind: the content checked, its snapshot kept, a
+    resubmission's changes against the last return listed."""
     kind = kind_of(form)
 
     def change(locked: F) -> Outcome:
         # Only the first submission is held to the deadline: fixing a returned form is not late.
-        if deadline_kind and locked.state in (R.DRAFT, A.DRAFT):
-            locked.is_late = check_deadline(cycle=locked.cycle, unit=locked.unit, cadre_id=locked.cadre_id,
-                                            kind=deadline_kind, today=timezone.localdate())
+        if late is not None and locked.state in (R.DRAFT, A.DRAFT):
+            locked.is_late = late(locked)
         content_fields: tuple[str, ...] = check_content(locked)
         snapshot = kind.snapshot(locked)
         resubmit = locked.state in (R.RETURNED, A.RETURNED)
         returned = last_return(locked) if resubmit else None
         changed = [field.key for field in kind.diff(returned.snapshot if returned else None, snapshot)]
         locked.submitted_at = timezone.now()
-        return _noted(fields=["submitted_at", "is_late", *content_fields], snapshot=snapshot,
+        return noted(fields=["submitted_at", "is_late", *content_fields], snapshot=snapshot,
                       changed=changed if resubmit else ())
 
-    _take(form, FormAction.SUBMIT, acting_user=acting_user, expected_version=expected_version, change=change)
+    take(form, FormAction.SUBMIT, acting_user=acting_user, expected_version=expected_version, change=change)
 
 
-def _raise_errors(errors: dict[str, str]) -> None:
+def raise_errors(errors: dict[str, str]) -> None:
     if errors:
         raise ValidationError(errors, code="invalid")
 
@@ -119,7 +130,7 @@ def form_criteria_ids(form: Form) -> list[int]:
     return list(kind_of(form).commitments(form).values_list("criterion_id", flat=True))
 
 
-def _return(form: F, *, comments: dict[str, str] | None, general_comment: str, acting_user: User,
+def return_form(form: F, *, comments: dict[str, str] | None, general_comment: str, acting_user: User,
             expected_version: object) -> None:
     def change(locked: F) -> Outcome:
         cleaned = _clean_comments(locked, comments)
@@ -127,9 +138,9 @@ def _return(form: F, *, comments: dict[str, str] | None, general_comment: str, a
         if not cleaned and not comment:
             raise Refusal(_("Say what needs to change: comment on at least one criterion or on the whole form."),
                           "invalid")
-        return _noted(comment=comment, criterion_comments=cleaned, snapshot=kind_of(locked).snapshot(locked))
+        return noted(comment=comment, criterion_comments=cleaned, snapshot=kind_of(locked).snapshot(locked))
 
-    _take(form, FormAction.RETURN, acting_user=acting_user, expected_version=expected_version, change=change)
+    take(form, FormAction.RETURN, acting_user=acting_user, expected_version=expected_version, change=change)
 
 
 # --- Registration -----------------------------------------------------------------------
@@ -138,7 +149,7 @@ def _return(form: F, *, comments: dict[str, str] | None, general_comment: str, a
 def _check_registration(form: Registration) -> tuple[str, ...]:
     """Capture the identity header, then refuse an incomplete form; returns the fields set."""
     fill_header(form)
-    _raise_errors(registration_errors(form))
+    raise_errors(registration_errors(form))
     return ("unit", "role", "full_name", "birth_date", "union_position", "job_title", "unit_name")
 
 
@@ -147,8 +158,8 @@ def registration_submit(*, registration: Registration, acting_user: User, expect
     """draft/returned → submitted by the cadre; the identity header is captured now. A first
     submission after the deadline needs an extension and is then marked late."""
     deadline = REGISTRATION.deadline if registration.revision == 1 else None
-    _submit(registration, acting_user=acting_user, expected_version=expected_version, deadline_kind=deadline,
-            check_content=_check_registration)
+    submit_form(registration, acting_user=acting_user, expected_version=expected_version, late=_late(deadline),
+                check_content=_check_registration)
     return registration
 
 
@@ -156,7 +167,7 @@ def registration_submit(*, registration: Registration, acting_user: User, expect
 def registration_return(*, registration: Registration, comments: dict[str, str], general_comment: str = "",
                         acting_user: User, expected_version: object) -> Registration:
     """submitted → returned by the reviewer, with a comment per criterion id that needs work."""
-    _return(registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
+    return_form(registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
             expected_version=expected_version)
     return registration
 
@@ -168,13 +179,13 @@ def registration_approve(*, registration: Registration, acting_user: User, expec
     supersedes the revision it amends and moves that revision's self-assessments onto it."""
     def change(locked: Registration) -> Outcome:
         locked.approved_at, locked.approved_by = timezone.now(), acting_user
-        return _noted(comment=(comment or "").strip(), fields=["approved_at", "approved_by"])
+        return noted(comment=(comment or "").strip(), fields=["approved_at", "approved_by"])
 
-    form = _take(registration, FormAction.APPROVE, acting_user=acting_user, expected_version=expected_version,
+    form = take(registration, FormAction.APPROVE, acting_user=acting_user, expected_version=expected_version,
                  change=change)
     if form.previous_id:
         previous = Registration.objects.get(pk=form.previous_id)
-        _take(previous, SUPERSEDED, acting_user=acting_user, expected_version=previous.lock_version,
+        take(previous, SUPERSEDED, acting_user=acting_user, expected_version=previous.lock_version,
               change=lambda locked: Outcome(data={"by": form.pk}))
         self_assessments_follow(previous=previous, amendment=form, acting_user=acting_user)
     return form
@@ -189,7 +200,7 @@ def _no_open_amendment(locked: Registration) -> None:
 def registration_amend(*, registration: Registration, acting_user: User, expected_version: object) -> Registration:
     """Open an amendment of an approved registration: a new draft revision with the same
     content, linked to it. The approved revision stays valid until the amendment is approved."""
-    form = _take(registration, FormAction.AMEND, acting_user=acting_user, expected_version=expected_version,
+    form = take(registration, FormAction.AMEND, acting_user=acting_user, expected_version=expected_version,
                  change=_no_open_amendment)
     fields = ("tenant_id", "cycle_id", "cadre_id", "programme_id", "unit_id", "role", "full_name", "birth_date",
               "union_position", "job_title", "unit_name", "planned_initiative", "is_late")
@@ -212,7 +223,7 @@ def registration_amend(*, registration: Registration, acting_user: User, expecte
 
 def _check_assessment(form: SelfAssessment) -> tuple[str, ...]:
     refresh_computed(form)
-    _raise_errors(self_assessment_errors(form))
+    raise_errors(self_assessment_errors(form))
     return ()
 
 
@@ -220,8 +231,8 @@ def _check_assessment(form: SelfAssessment) -> tuple[str, ...]:
 def self_assessment_submit(*, self_assessment: SelfAssessment, acting_user: User,
                            expected_version: object) -> SelfAssessment:
     """draft/returned → submitted by the cadre; the yearly one is held to the deadline."""
-    _submit(self_assessment, acting_user=acting_user, expected_version=expected_version,
-            deadline_kind=kind_of(self_assessment).deadline, check_content=_check_assessment)
+    submit_form(self_assessment, acting_user=acting_user, expected_version=expected_version,
+                late=_late(kind_of(self_assessment).deadline), check_content=_check_assessment)
     return self_assessment
 
 
@@ -229,12 +240,12 @@ def self_assessment_submit(*, self_assessment: SelfAssessment, acting_user: User
 def self_assessment_return(*, self_assessment: SelfAssessment, comments: dict[str, str], general_comment: str = "",
                            acting_user: User, expected_version: object) -> SelfAssessment:
     """submitted → returned by the reviewer, with a comment per criterion id."""
-    _return(self_assessment, comments=comments, general_comment=general_comment, acting_user=acting_user,
+    return_form(self_assessment, comments=comments, general_comment=general_comment, acting_user=acting_user,
             expected_version=expected_version)
     return self_assessment
 
 
-def _clean_rating(rating: str) -> str:
+def clean_rating(rating: str) -> str:
     if rating not in Rating.values:
         raise Refusal(_("Choose one of the four ratings."), "invalid")
     return rating
@@ -245,11 +256,11 @@ def self_assessment_propose(*, self_assessment: SelfAssessment, rating: str, com
                             expected_version: object) -> SelfAssessment:
     """submitted → proposed: the reviewer comments and proposes a rating."""
     def change(locked: SelfAssessment) -> Outcome:
-        locked.proposed_rating, locked.reviewer_comment = _clean_rating(rating), (comment or "").strip()
+        locked.proposed_rating, locked.reviewer_comment = clean_rating(rating), (comment or "").strip()
         locked.proposed_by = acting_user
-        return _noted(comment=locked.reviewer_comment, fields=["proposed_rating", "reviewer_comment", "proposed_by"])
+        return noted(comment=locked.reviewer_comment, fields=["proposed_rating", "reviewer_comment", "proposed_by"])
 
-    return _take(self_assessment, FormAction.PROPOSE, acting_user=acting_user, expected_version=expected_version,
+    return take(self_assessment, FormAction.PROPOSE, acting_user=acting_user, expected_version=expected_version,
                  change=change)
 
 
@@ -275,7 +286,7 @@ def self_assessment_finalise(*, self_assessment: SelfAssessment, rating: str, co
     Over the tenant's "xuất sắc" cap: refused in block mode; in warn mode refused (code
     "cap_warning") until the BTV confirms with `confirm_over_cap=True`."""
     def change(locked: SelfAssessment) -> Outcome:
-        checked = _clean_rating(rating)
+        checked = clean_rating(rating)
         warning = excellent_share_check(locked, checked)
         if warning:
             mode = EvaluationSettings.objects.get(tenant_id=locked.tenant_id).excellent_cap_mode
@@ -289,12 +300,12 @@ def self_assessment_finalise(*, self_assessment: SelfAssessment, rating: str, co
         if kind_of(locked).is_yearly:
             locked.rating_meeting = rating_meeting_for(form=locked, details=meeting, acting_user=acting_user)
             fields.append("rating_meeting")
-        noted = _noted(comment=locked.collective_comment, fields=fields)
-        return Outcome(fields=noted.fields, event=noted.event,
-                       data={**noted.data, "meeting": locked.rating_meeting_id} if locked.rating_meeting_id
-                       else noted.data)
+        recorded = noted(comment=locked.collective_comment, fields=fields)
+        return Outcome(fields=recorded.fields, event=recorded.event,
+                       data={**recorded.data, "meeting": locked.rating_meeting_id} if locked.rating_meeting_id
+                       else recorded.data)
 
-    return _take(self_assessment, FormAction.FINALISE, acting_user=acting_user, expected_version=expected_version,
+    return take(self_assessment, FormAction.FINALISE, acting_user=acting_user, expected_version=expected_version,
                  change=change)
 
 

@@ -32,8 +32,10 @@ from evaluations.models import (
     Registration,
     RegistrationState,
     SelfAssessment,
+    UnitRegistration,
+    UnitSelfAssessment,
 )
-from evaluations.rules import btv_q, reviewer_q
+from evaluations.rules import btv_q, reviewer_q, unit_form_q
 from reports.models import UnitReport
 from reports.selectors import reports_awaiting_decision
 
@@ -50,7 +52,7 @@ class InboxKind:
     link: Callable[[Any], str]
 
 
-def _open_forms(model: type[Registration] | type[SelfAssessment]) -> QuerySet[Any]:
+def _open_forms(model: type[Model]) -> QuerySet[Any]:
     # Every form action needs the cycle open (`evaluations.flows`).
     return model._default_manager.filter(cycle__status=CycleStatus.OPEN)
 
@@ -66,6 +68,11 @@ def _to_propose(user: AnyUser) -> QuerySet[SelfAssessment]:
 
 def _to_finalise(user: AnyUser) -> QuerySet[SelfAssessment]:
     return _open_forms(SelfAssessment).filter(btv_q(user), state=AssessmentState.PROPOSED)
+
+
+def _unit_forms(model: type[UnitRegistration] | type[UnitSelfAssessment]) -> Callable[[AnyUser], QuerySet[Any]]:
+    """A unit's submitted form, for its parent's Ban Thường vụ to approve or rate."""
+    return lambda user: _open_forms(model).filter(unit_form_q(user), state=RegistrationState.SUBMITTED)
 
 
 def _initiatives_to_recognise(user: AnyUser) -> QuerySet[SelfAssessment]:
@@ -93,7 +100,7 @@ def _join_requests(user: AnyUser) -> QuerySet[JoinRequest]:
     return join_requests_for(user).filter(status=JoinRequestStatus.PENDING)
 
 
-def _form_link(form: Registration | SelfAssessment) -> str:
+def _form_link(form: Any) -> str:
     return kind_of(form).link(form)
 
 
@@ -126,6 +133,10 @@ KINDS: tuple[InboxKind, ...] = (
               _form_link),
     InboxKind("initiative", _("Initiative to recognise"), SelfAssessment, _initiatives_to_recognise,
               "initiative_since", FORM_RELATED, _initiative_link),
+    InboxKind("unit_registration", _("Unit registration to approve"), UnitRegistration,
+              _unit_forms(UnitRegistration), "submitted_at", ("unit", "cycle"), _form_link),
+    InboxKind("unit_assessment", _("Unit self-assessment to rate"), UnitSelfAssessment,
+              _unit_forms(UnitSelfAssessment), "submitted_at", ("unit", "cycle"), _form_link),
     InboxKind("unit_report", _("Unit report to accept"), UnitReport, _unit_reports, "submitted_at",
               ("unit__tenant", "cycle"), _report_link),
     InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",

@@ -15,6 +15,7 @@ from cadres.models import AccessKind, AuditEvent
 from cadres.services.access_log import access_record_rows
 from evaluations.selectors import programme_changes_for
 from evaluations.views.assessments import home_next_steps
+from evaluations.views.unit_forms import unit_next_steps
 from models_registry.selectors import programmes_applying_to
 from portal.audit import trail_row, trail_xlsx
 from portal.forms import AuditFilterForm, InboxFilterForm
@@ -41,7 +42,7 @@ def home(request):
             "my_positions": selectors.active_positions_of(cadre) if cadre else [],
             "managed_roots": selectors.managed_roots(request.user),
             "my_programmes": programmes_applying_to(request.user, cadre, timezone.localdate().year) if cadre else [],
-            "next_steps": home_next_steps(cadre, changes) if cadre else [],
+            "next_steps": [*(home_next_steps(cadre, changes) if cadre else []), *unit_next_steps(request.user)],
         },
     )
 

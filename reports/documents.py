@@ -107,7 +107,36 @@ def figure_lines(figures: dict) -> list[Line]:
                 "n": fraction(entry["districts_meeting_quota"], entry["districts"])}
         lines.append(Line(_("Units taking part in “%(name)s”") % {"name": entry["name"]}, value, rate,
                           count=entry["participants"]))
+    return lines + attainment_lines(figures)
+
+
+def attainment_lines(figures: dict) -> list[Line]:
+    """Per unit programme: the units of the subtree rated as attaining every criterion, of
+    those taking part ("số chi đoàn đạt 3 có / tổng"); for a huyện, its pilots against the quota."""
+    lines = []
+    for entry in figures.get("unit_programmes", []):
+        attained, taking = entry.get("attained", 0), entry.get("taking_part", 0)
+        lines.append(Line(_("Units attaining “%(name)s”") % {"name": entry["name"]}, fraction(attained, taking),
+                          percent(attained, taking), attained, taking))
+        if entry.get("is_district") and entry.get("quota"):
+            lines.append(_pilot_line(_("Pilot units of “%(name)s” (quota %(quota)d)") % {
+                "name": entry["name"], "quota": entry["quota"]}, entry))
     return lines
+
+
+def _pilot_line(label: str, entry: dict) -> Line:
+    """The huyện's units taking part (listed participants and approved registrations)."""
+    pilots = entry.get("taking_part", 0)
+    return Line(label, fraction(pilots, entry["quota"]), _("quota met") if pilots >= entry["quota"]
+                else _("quota not met"), pilots, entry["quota"])
+
+
+def district_pilot_lines(entries: list[dict]) -> list[Line]:
+    """Per huyện among the given sub-units: its pilot units of each unit programme with a
+    quota, against it (seed 003: at least 5 chi đoàn per huyện)."""
+    return [_pilot_line(_("%(unit)s: pilot units of “%(name)s”") % {"unit": row["name"], "name": entry["name"]}, entry)
+            for row in entries for entry in row.get("unit_programmes", [])
+            if entry.get("is_district") and entry.get("quota")]
 
 
 def result_lines(targets: dict[str, list[int]]) -> list[Line]:
@@ -234,7 +263,8 @@ def unit_report_context(cycle: Cycle, unit: Unit, source: CycleFigures | None = 
     source = source or CycleFigures(cycle)
     snapshot = report.figures if frozen else report_figures(source, unit)
     earlier = _earlier_cycles(cycle)
-    lines = (figure_lines(snapshot["unit"]) + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
+    lines = (figure_lines(snapshot["unit"]) + district_pilot_lines(snapshot["children"])
+             + indicator_lines(programme_of(cycle, unit), snapshot["unit"])
              + meeting_lines(source, unit) + commendation_lines(cycle, unit))
     context = {
         "header": _header(cycle, unit, report), "unit": unit, "cycle": cycle, "report": report,
@@ -304,7 +334,7 @@ def summary_rows(cycle: Cycle, unit: Unit) -> list[dict]:
 def summary_context(cycle: Cycle, unit: Unit) -> dict:
     rows = summary_rows(cycle, unit)
     top = rows[0] if rows else {}
-    lines = (figure_lines(top) + indicator_lines(programme_of(cycle, unit), top)
+    lines = (figure_lines(top) + district_pilot_lines(rows[1:]) + indicator_lines(programme_of(cycle, unit), top)
              + meeting_lines(CycleFigures(cycle), unit) + commendation_lines(cycle, unit))
     earlier = _earlier_cycles(cycle)
     return {"header": _header(cycle, unit, None), "unit": unit, "cycle": cycle,

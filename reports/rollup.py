@@ -48,6 +48,8 @@ from evaluations.models import (
     RegistrationState,
     ResultOutcome,
     SelfAssessment,
+    UnitRegistration,
+    UnitSelfAssessment,
 )
 from models_registry.models import (
     Criterion,
@@ -341,6 +343,7 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict[
             programme__in=programmes, unit__archived_at__isnull=True).values_list("programme_id", "unit__path"):
         for prefix in ancestor_paths(path):
             participants[programme_id][prefix] += 1
+    attainment = unit_attainment(cycle, programmes)
     by_path: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for programme in programmes:
         owner = programme.owner_unit.path
@@ -349,12 +352,42 @@ def unit_programmes(cycle: Cycle, units: list[TreeUnit]) -> dict[str, list[dict[
             if not (unit.path.startswith(owner) or owner.startswith(unit.path)):
                 continue
             entry = {"programme": programme.pk, "name": programme.name,
-                     "participants": participants[programme.pk].get(unit.path, 0), "quota": programme.pilot_quota}
+                     "participants": participants[programme.pk].get(unit.path, 0), "quota": programme.pilot_quota,
+                     **attainment[programme.pk].get(unit.path, {"taking_part": 0, "attained": 0})}
             if UnitLevel.is_at_least(unit.level, UnitLevel.DISTRICT):
                 inside = [meets for path, meets in districts if path.startswith(unit.path)]
-                entry.update(districts=len(inside), districts_meeting_quota=sum(inside))
+                entry.update(districts=len(inside), districts_meeting_quota=sum(inside),
+                             is_district=unit.level == UnitLevel.DISTRICT)
             by_path[unit.path].append(entry)
     return by_path
+
+
+def unit_attainment(cycle: Cycle, programmes: list[Programme]) -> dict[int, dict[str, dict[str, int]]]:
+    """Per programme and unit path: the units of the subtree taking part (a participant, or
+    its registration approved) and those rated as attaining every criterion (a finalised
+    yearly unit self-assessment, `UnitSelfAssessment.attained`): "số chi đoàn đạt 3 có / tổng"."""
+    taking: dict[int, set[str]] = defaultdict(set)
+    attained: dict[int, set[str]] = defaultdict(set)
+    live = Q(unit__archived_at__isnull=True)
+    for programme_id, path in ProgrammeParticipant.objects.filter(live, programme__in=programmes).values_list(
+            "programme_id", "unit__path"):
+        taking[programme_id].add(path)
+    for programme_id, path in UnitRegistration.objects.filter(
+            live, cycle=cycle, programme__in=programmes, state=RegistrationState.APPROVED).values_list(
+            "programme_id", "unit__path"):
+        taking[programme_id].add(path)
+    for programme_id, path in UnitSelfAssessment.objects.filter(
+            live, cycle=cycle, registration__programme__in=programmes, state=AssessmentState.FINALISED,
+            attained=True).values_list("registration__programme_id", "unit__path"):
+        attained[programme_id].add(path)
+    counts: dict[int, dict[str, dict[str, int]]] = defaultdict(dict)
+    for programme_id, paths in taking.items():
+        for path in paths:
+            for prefix in ancestor_paths(path):
+                entry = counts[programme_id].setdefault(prefix, {"taking_part": 0, "attained": 0})
+                entry["taking_part"] += 1
+                entry["attained"] += path in attained[programme_id]
+    return counts
 
 
 def _covered_units(cycle: Cycle) -> set[int]:

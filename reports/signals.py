@@ -76,7 +76,10 @@ def form_event_saved(sender, instance: FormEvent, created: bool, raw: bool = Fal
     if not created or raw:
         return
     form = instance.form  # the form it was created with: no query
-    if kind_of(form).in_figures:
+    kind = kind_of(form)
+    if kind.for_units:  # the unit programmes' figures are computed in the full run
+        _mark_tree(form.tenant_id)
+    elif kind.in_figures:
         _mark(form.tenant_id, form.cadre_id, form.cycle_id)
 
 

@@ -9,7 +9,8 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 MATRICES = ["tests.test_permissions", "tests.models_registry.test_permissions",
             "tests.evaluations.test_permissions_registrations", "tests.evaluations.test_permissions_assessments",
-            "tests.reports.test_permissions", "tests.api.test_permissions_pages"]
+            "tests.evaluations.test_permissions_unit_forms", "tests.reports.test_permissions",
+            "tests.api.test_permissions_pages"]
 
 # Pages that take a form and have no POST cell, and why.
 NO_POST_CELL = {

@@ -47,7 +47,15 @@ from models_registry.models import CriteriaGroup, IndicatorKind, ProgrammeIndica
 from reports.services.unit_reports import unit_report_get_or_create, unit_report_submit, unit_report_update
 from tests.cadres.factories import CadreFactory, GrantFactory, UnitFactory, UserFactory, province_pair
 from tests.cadres.spreadsheets import units_file
-from tests.evaluations.factories import RESPONSIBILITY, YEAR, CycleFactory, approved_registration, world as evaluation_world
+from tests.evaluations.factories import (
+    RESPONSIBILITY,
+    YEAR,
+    CycleFactory,
+    approved_registration,
+    unit_form,
+    unit_programme,
+    world as evaluation_world,
+)
 from tests.models_registry.factories import HUYEN_GROUPS, ProgrammeFactory
 
 pytestmark = pytest.mark.django_db
@@ -376,7 +384,51 @@ def _version(f, key):
     return f[key].lock_version
 
 
+UNIT_OWNER = dict(allowed="reviewer", refused=("member", "g1", "sibling", "foreign"))
+UNIT_DECIDERS = dict(allowed="g1", refused=("reviewer", "member", "sibling", "foreign"))
+
+
+def _unit(f, stage: str):
+    """B1's form under a unit programme at `stage` (`unit_form`), built once per test."""
+    key = f"unit_{stage}"
+    if key not in f:
+        f[key] = unit_form(f["w"], stage)
+    return f[key]
+
+
+def _unit_entries(form) -> dict:
+    return {c.criterion_id: {"text": "Có cán bộ", "measures": "Họp BCH"} for c in form.commitments.all()}
+
+
 FORM_CASES: dict[str, Case] = {
+    # A unit's forms (seed 003): its Bí thư acts for it, the parent's BTV decides.
+    "evaluations.services.unit_forms.unit_registration_start": Case(lambda f: dict(
+        cycle=f["w"].cycle, programme=f.setdefault("unit_programme", unit_programme(f["w"].root)) if "unit_programme"
+        not in f else f["unit_programme"], unit=f["w"].b1),
+        **UNIT_OWNER),
+    "evaluations.services.unit_forms.unit_registration_save": Case(lambda f: dict(
+        registration=_unit(f, "draft"), entries=_unit_entries(_unit(f, "draft")),
+        expected_version=_version(f, "unit_draft")), **UNIT_OWNER),
+    "evaluations.services.unit_forms.unit_registration_submit": Case(lambda f: dict(
+        registration=_unit(f, "filled"), expected_version=_version(f, "unit_filled")), **UNIT_OWNER),
+    "evaluations.services.unit_forms.unit_registration_return": Case(lambda f: dict(
+        registration=_unit(f, "submitted"), comments={}, general_comment="Ghi rõ biện pháp",
+        expected_version=_version(f, "unit_submitted")), **UNIT_DECIDERS),
+    "evaluations.services.unit_forms.unit_registration_approve": Case(lambda f: dict(
+        registration=_unit(f, "submitted"), expected_version=_version(f, "unit_submitted")), **UNIT_DECIDERS),
+    "evaluations.services.unit_forms.unit_assessment_start": Case(lambda f: dict(
+        registration=_unit(f, "approved")), **UNIT_OWNER),
+    "evaluations.services.unit_forms.unit_assessment_save": Case(lambda f: dict(
+        assessment=_unit(f, "assessment"), entries={}, texts={"strengths": "Đoàn kết"},
+        expected_version=_version(f, "unit_assessment")), **UNIT_OWNER),
+    "evaluations.services.unit_forms.unit_assessment_submit": Case(lambda f: dict(
+        assessment=_unit(f, "assessment_filled"), expected_version=_version(f, "unit_assessment_filled")), **UNIT_OWNER),
+    "evaluations.services.unit_forms.unit_assessment_return": Case(lambda f: dict(
+        assessment=_unit(f, "assessment_submitted"), comments={}, general_comment="Bổ sung",
+        expected_version=_version(f, "unit_assessment_submitted")), **UNIT_DECIDERS),
+    "evaluations.services.unit_forms.unit_assessment_rate": Case(lambda f: dict(
+        assessment=_unit(f, "assessment_submitted"), rating="good",
+        expected_version=_version(f, "unit_assessment_submitted")), **UNIT_DECIDERS),
     # The meetings and clubs of a unit (seed 003): its managers record them.
     "evaluations.services.meetings.unit_meeting_record": Case(lambda f: dict(
         unit=f["w"].g1, cycle=f["w"].cycle, purpose="briefing", held_on=_today(), attendees=[f["w"].secretary]), **G1),

@@ -34,6 +34,7 @@ from evaluations.models.forms import (
     SelfAssessment,
 )
 from evaluations.models.meetings import Club, ClubMember
+from evaluations.models.unit_forms import UnitCommitment, UnitRegistration, UnitResult, UnitSelfAssessment
 
 __all__ = [
     "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Club", "ClubMember", "Commendation",
@@ -41,5 +42,5 @@ __all__ = [
     "CommitmentResult", "Cycle", "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind",
     "EvaluationSettings", "EvidenceFile", "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent",
     "Initiative", "InitiativeState", "MeetingPurpose", "Rating", "RatingMeeting", "Registration", "RegistrationState",
-    "ResultOutcome", "SelfAssessment",
+    "ResultOutcome", "SelfAssessment", "UnitCommitment", "UnitRegistration", "UnitResult", "UnitSelfAssessment",
 ]

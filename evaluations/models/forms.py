@@ -84,10 +84,12 @@ class FormAction(models.TextChoices):
     REOPEN = "reopen", _("Reopened")
 
 
-class FormBase(models.Model):
+class FormCore(models.Model):
+    """What every form has, whoever its subject: a cadre's forms (`FormBase`) and a unit's
+    (`evaluations.models.unit_forms`) run on the same flows, kinds, timeline and PDFs."""
+
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
     cycle = models.ForeignKey(Cycle, on_delete=models.PROTECT, related_name="+", verbose_name=_("cycle"))
-    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre"))
     # The deciding position's unit and role (refreshed at each submission): who reviews.
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     role = models.CharField(_("role"), max_length=30, choices=PositionRole.choices)
@@ -117,6 +119,15 @@ class FormBase(models.Model):
     @property
     def is_returned(self) -> bool:
         return self.state == RegistrationState.RETURNED
+
+
+class FormBase(FormCore):
+    """A cadre's form (a1 ĐKCT01, a2 KĐCT01)."""
+
+    cadre = models.ForeignKey(Cadre, on_delete=models.PROTECT, related_name="+", verbose_name=_("cadre"))
+
+    class Meta:
+        abstract = True
 
 
 class Registration(FormBase):
@@ -169,11 +180,10 @@ class Registration(FormBase):
         return self.state in (RegistrationState.APPROVED, RegistrationState.SUPERSEDED)
 
 
-class Commitment(models.Model):
-    """One applicable criterion of a registration, in the cadre's words."""
+class CommitmentBase(models.Model):
+    """One applicable criterion of a registration (a cadre's or a unit's), in its words."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
-    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="commitments")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     position = models.PositiveIntegerField(default=0)
     text = models.TextField(_("commitment"), blank=True)
@@ -183,6 +193,13 @@ class Commitment(models.Model):
     measures = models.TextField(_("measures"), blank=True)
 
     objects = TenantManager()
+
+    class Meta:
+        abstract = True
+
+
+class Commitment(CommitmentBase):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="commitments")
 
     class Meta:
         ordering = ["position", "id"]
@@ -297,16 +314,13 @@ class SelfAssessment(FormBase):
         return self.state == AssessmentState.FINALISED
 
 
-class CommitmentResult(models.Model):
-    """A self-assessment's result for one commitment, by its criterion's kind: the cadre's
-    account (`result`, every kind; for a broken prohibition, what happened); for a
-    quantitative one `computed_value`, what the activity log gave, and `actual_value`, what
-    the cadre states (a different value needs a reason); for a yes/no criterion or a
-    prohibition, the `outcome`."""
+class ResultBase(models.Model):
+    """A self-assessment's result for one commitment, by its criterion's kind: the account
+    (`result`, every kind; for a broken prohibition, what happened); for a quantitative one
+    `computed_value`, what the activity log gave, and `actual_value`, what is stated (a
+    different value needs a reason); for a yes/no criterion or a prohibition, the `outcome`."""
 
     tenant = models.ForeignKey(Tenant, on_delete=models.PROTECT, related_name="+")
-    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="results")
-    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
     result = models.TextField(_("result"), blank=True)
     computed_value = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
     actual_value = models.DecimalField(_("actual value"), max_digits=9, decimal_places=2, null=True, blank=True)
@@ -314,10 +328,10 @@ class CommitmentResult(models.Model):
     outcome = models.CharField(_("outcome"), max_length=8, choices=ResultOutcome.choices, blank=True)
 
     objects = TenantManager()
+    commitment: "models.ForeignKey[CommitmentBase, CommitmentBase]"
 
     class Meta:
-        ordering = ["commitment__position", "id"]
-        constraints = [models.UniqueConstraint(fields=["self_assessment", "commitment"], name="result_unique")]
+        abstract = True
 
     @property
     def takes_outcome(self) -> bool:
@@ -328,6 +342,15 @@ class CommitmentResult(models.Model):
     def falls_short(self) -> bool:
         """Not done, or broken."""
         return self.outcome in (ResultOutcome.NOT_MET, ResultOutcome.BROKEN)
+
+
+class CommitmentResult(ResultBase):
+    self_assessment = models.ForeignKey(SelfAssessment, on_delete=models.CASCADE, related_name="results")
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["commitment__position", "id"]
+        constraints = [models.UniqueConstraint(fields=["self_assessment", "commitment"], name="result_unique")]
 
 
 def _private_path(instance, filename: str) -> str:

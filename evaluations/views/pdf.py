@@ -24,7 +24,7 @@ def _header(form) -> OfficialHeader:
                           place=place_of(unit), date=date)
 
 
-def _pdf_response(form, context: dict) -> HttpResponse:
+def pdf_response(form, context: dict) -> HttpResponse:
     """The form in its kind's official layout."""
     kind = kind_of(form)
     # The paper form is Vietnamese whatever language the reader's screen uses.
@@ -40,7 +40,7 @@ def _commitments(registration: Registration) -> list:
     return list(registration.commitments.select_related("criterion"))
 
 
-def _name(user) -> str:
+def signer_name(user) -> str:
     """Who signs as reviewer: their cadre name, else their account's; blank until someone acts."""
     if user is None:
         return ""
@@ -54,8 +54,8 @@ def registration_pdf(request, pk: int):
     access_record_request(request, AccessKind.FORM_PDF, [registration.cadre_id], tenant_id=registration.tenant_id,
                           obj=registration)
     counted_from = counted_period(registration)[0] if registration.was_approved else None
-    return _pdf_response(registration, {"commitments": _commitments(registration), "counted_from": counted_from,
-                                        "reviewer_name": _name(registration.approved_by)})
+    return pdf_response(registration, {"commitments": _commitments(registration), "counted_from": counted_from,
+                                        "reviewer_name": signer_name(registration.approved_by)})
 
 
 @login_required
@@ -71,6 +71,6 @@ def self_assessment_pdf(request, pk: int):
     evidence = (EvidenceFile.objects.filter(result__self_assessment=assessment)
                 .select_related("result__commitment__criterion", "activity", "initiative")
                 .order_by("result__commitment__position", "created_at", "id"))
-    return _pdf_response(assessment, {"registration": assessment.registration, "rows": rows,
-                                      "evidence": evidence, "reviewer_name": _name(assessment.proposed_by),
+    return pdf_response(assessment, {"registration": assessment.registration, "rows": rows,
+                                      "evidence": evidence, "reviewer_name": signer_name(assessment.proposed_by),
                                       "initiatives": initiatives_of(assessment.cadre, assessment.cycle.year)})

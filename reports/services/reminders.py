@@ -135,8 +135,9 @@ def _digest_items(cycle: Cycle, tree: _Tree, missing: Missing, today: datetime.d
             if cadre_id in users:
                 items[users[cadre_id]].append(reminder.digest % {"date": _fmt(due)})
     waiting: defaultdict[int, int] = defaultdict(int)
-    for kind in KINDS:
-        # "submitted" is the same state in every kind's flow: waiting for its reviewer.
+    # "submitted" is the same state in every kind's flow: waiting for its reviewer (a unit's
+    # form waits for the parent's BTV, told by its notice, not for the unit's own reviewers).
+    for kind in (kind for kind in KINDS if not kind.for_units):
         for unit_id in kind.forms(cycle=cycle, state=RegistrationState.SUBMITTED).values_list("unit_id", flat=True):
             waiting[unit_id] += 1
     due_units = {u: tree.deadline(tree.units[u], DeadlineKind.REVIEW) for u in waiting if u in tree.units}

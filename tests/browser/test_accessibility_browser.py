@@ -59,6 +59,8 @@ NOT_CRAWLED = {
     "my_data_json": "a JSON file",
     "my_data_pdf": "a PDF",
     "breach_pdf": "a PDF",
+    "unit_registration_pdf": "a PDF",
+    "unit_assessment_pdf": "a PDF",
     # Not reached by links in the demo as seeded (left for a demo state that has them).
     "import_job_detail": "an import's status: reached after an upload is confirmed (a POST)",
     "report_file_detail": "a report file's status: reached after the file is requested (a POST)",
@@ -69,6 +71,8 @@ NOT_CRAWLED = {
     "feedback_form": "reached from a feedback request's notice, which the demo does not send",
     "data_request_detail": "the demo has no request about one's data",
     "breach_detail": "the demo has no recorded breach",
+    "unit_registration_detail": "the demo's provinces have no unit programme (seed 003), so no unit's form",
+    "unit_assessment_detail": "the demo's provinces have no unit programme (seed 003), so no unit's form",
 }
 
 RUN_AXE = """async (tags) => {

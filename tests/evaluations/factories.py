@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from cadres.models import GrantRole, PositionRole
 from evaluations.models import Cycle
+from evaluations.services import unit_forms
 from evaluations.services.registrations import registration_autosave, registration_start
 from evaluations.workflow import registration_approve, registration_submit
 from models_registry.models import Criterion
@@ -101,3 +102,54 @@ def approved_registration(w, cadre=None, reviewer=None, on: datetime.date | None
                                                                              datetime.time(9)))
     type(registration).objects.filter(pk=registration.pk).update(approved_at=registration.approved_at)
     return registration
+
+
+# --- A unit's forms (seed 003's "Chi đoàn 3 có") ------------------------------------------
+
+THREE_HAVES = [dict(title="3 có", criteria=[
+    dict(title="Chi đoàn có cán bộ Đoàn", kind="yes_no"),
+    quantitative("Chi đoàn có sinh hoạt Đoàn", 1, measure="meetings", period="month", kinds=["branch_meeting"]),
+])]
+UNIT_STAGES = ("draft", "filled", "submitted", "approved", "assessment", "assessment_filled", "assessment_submitted")
+
+
+def unit_programme(owner, name: str = "Chi đoàn 3 có"):
+    return ProgrammeFactory(owner_unit=owner, name=name, subject="units", start_year=YEAR, end_year=YEAR,
+                            groups=THREE_HAVES, publish=True)
+
+
+def unit_form(w, stage: str, programme=None):
+    """B1's form under a unit programme, taken to `stage` by its Bí thư (`w.secretary`) and
+    G1's Bí thư (the parent's BTV): a registration up to "approved", then its self-assessment."""
+    services = unit_forms
+    programme = programme or unit_programme(w.root)
+    secretary, btv = w.secretary.user, w.g1_secretary.user
+    form = services.unit_registration_start(cycle=w.cycle, programme=programme, unit=w.b1, acting_user=secretary)
+    reached = UNIT_STAGES.index(stage)
+    if reached >= 1:
+        entries = {c.criterion_id: {"text": "Kiện toàn BCH", "measures": "Họp chi đoàn hằng tháng", "target": c.target}
+                   for c in form.commitments.all()}
+        form = services.unit_registration_save(registration=form, entries=entries, acting_user=secretary,
+                                               expected_version=form.lock_version)
+    if reached >= 2:
+        services.unit_registration_submit(registration=form, acting_user=secretary, expected_version=form.lock_version)
+        form.refresh_from_db()
+    if reached >= 3:
+        services.unit_registration_approve(registration=form, acting_user=btv, expected_version=form.lock_version)
+        form.refresh_from_db()
+    if reached < 4:
+        return form
+    assessment = services.unit_assessment_start(registration=form, acting_user=secretary)
+    if reached >= 5:
+        entries = {}
+        for result in assessment.results.select_related("commitment__criterion"):
+            quantitative_ = result.commitment.criterion.kind == "quantitative"
+            entries[result.commitment.criterion_id] = (
+                {"actual_value": 1, "result": "Sinh hoạt đều"} if quantitative_ else {"outcome": "met", "result": "Có"})
+        assessment = services.unit_assessment_save(assessment=assessment, entries=entries, acting_user=secretary,
+                                                   expected_version=assessment.lock_version)
+    if reached >= 6:
+        services.unit_assessment_submit(assessment=assessment, acting_user=secretary,
+                                        expected_version=assessment.lock_version)
+        assessment.refresh_from_db()
+    return assessment

@@ -11,21 +11,23 @@ from evaluations.kinds import (
     KINDS,
     QUARTERLY_SELF_ASSESSMENT,
     REGISTRATION,
+    UNIT_REGISTRATION,
+    UNIT_SELF_ASSESSMENT,
     YEARLY_SELF_ASSESSMENT,
     UnknownKind,
     kind_of,
 )
 from evaluations.models import AssessmentPeriod, DeadlineKind, FormAction, FormEvent, Registration, SelfAssessment
-from evaluations.models.forms import FormBase
+from evaluations.models.forms import FormCore
 from evaluations.services.assessments import self_assessment_autosave, self_assessment_start
 from evaluations.workflow import registration_return, self_assessment_return, self_assessment_submit
-from tests.evaluations.factories import approved_registration, submitted_registration
+from tests.evaluations.factories import approved_registration, submitted_registration, unit_form
 
 pytestmark = pytest.mark.django_db
 
 
 def _concrete_forms() -> set[type]:
-    found, todo = set(), [FormBase]
+    found, todo = set(), [FormCore]
     while todo:
         for model in todo.pop().__subclasses__():
             todo.append(model)
@@ -86,7 +88,21 @@ def test_rows_in_python_and_sql_agree_and_only_the_yearly_counts_in_the_figures(
             assert [row[0] for row in cursor.fetchall()] == [form.pk]
         assert kind.registration_of(form) == registration
         assert set(kind.snapshot(form)) == {"fields", "labels"}
-    assert [kind.in_figures for kind in KINDS] == [True, True, False]
+    # A unit's forms count in the unit programmes' figures, re-rolled in full (`for_units`).
+    assert [(kind.in_figures, kind.for_units) for kind in KINDS] == [
+        (True, False), (True, False), (False, False), (False, True), (False, True)]
+
+
+def test_a_units_forms_are_their_kinds_with_their_own_timeline(w):
+    assessment = unit_form(w, "assessment_submitted")
+    registration = assessment.registration
+    assert kind_of(registration) is UNIT_REGISTRATION and kind_of(assessment) is UNIT_SELF_ASSESSMENT
+    assert UNIT_SELF_ASSESSMENT.registration_of(assessment) == registration
+    assert list(UNIT_REGISTRATION.commitments(registration)) == list(registration.commitments.all())
+    assert [event.action for event in FormEvent.objects.filter(unitregistration=registration)] == [
+        FormAction.CREATE, FormAction.SUBMIT, FormAction.APPROVE]
+    snapshot = FormEvent.objects.get(unitselfassessment=assessment, action=FormAction.SUBMIT).snapshot
+    assert any(key.endswith(".outcome") for key in snapshot["fields"])
 
 
 def test_a_quarterly_check_in_re_rolls_nothing(w, monkeypatch):

@@ -19,7 +19,7 @@ from cadres.services.imports import KINDS as IMPORT_KINDS
 from cadres.services.people import cadre_update, position_create, position_end
 from cadres.services.units import unit_update
 from config.admin import LOG_ACTIONS
-from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW
+from evaluations.flows import ASSESSMENT_FLOW, REGISTRATION_FLOW, UNIT_ASSESSMENT_FLOW, UNIT_REGISTRATION_FLOW
 from models_registry.services import PROGRAMME_FLOW
 from portal.audit import ACTION_LABELS, action_label, describe
 from reports.services.unit_reports import UNIT_REPORT_FLOW
@@ -157,9 +157,11 @@ def _literal_actions() -> set[str]:
 
 def test_every_action_the_code_writes_has_a_vietnamese_label():
     written = _literal_actions()
-    for flow in (REGISTRATION_FLOW, ASSESSMENT_FLOW, UNIT_REPORT_FLOW, PROGRAMME_FLOW):
+    for flow in (REGISTRATION_FLOW, ASSESSMENT_FLOW, UNIT_REPORT_FLOW, PROGRAMME_FLOW, UNIT_REGISTRATION_FLOW,
+                 UNIT_ASSESSMENT_FLOW):
         for name, step in flow.steps.items():
-            if name != "edit":  # checked per field, never taken as a transition
+            # A cadre's "edit" is checked per field, never taken; a unit's form saves through it.
+            if name != "edit" or flow in (UNIT_REGISTRATION_FLOW, UNIT_ASSESSMENT_FLOW):
                 written |= {f"{flow.name}.{name}", *(f"{flow.name}.{again}" for again in step.recorded_as.values())}
     written |= {f"join_request.{status}" for status in JoinRequestStatus.values if status != "pending"}
     written |= {f"import.{kind}" for kind in IMPORT_KINDS}
