@@ -3,8 +3,10 @@
 Whatever changes what a cadre counts for — a transition (its `FormEvent`) of a form whose
 kind counts in the figures, a position started or ended, a cadre archived or marked CCVC,
 a sáng kiến logged — marks the cadre; when the transaction commits, the marked cadres of
-each open cycle are re-rolled in one task (`rollup_cadres`: their paths only). A change to the tree (a unit added, changed,
-moved or archived) asks for one full run of the tenant's open cycles instead. Many changes
+each open cycle are re-rolled in one task (`rollup_cadres`: their paths only). A unit form's
+transition recounts the unit programmes' figures above its unit (`rollup_unit_forms`). A
+change to the tree (a unit added, changed, moved or archived) asks for one full run of the
+tenant's open cycles instead. Many changes
 in one transaction (an import) are gathered into one task, not one per row.
 
 Closing a cycle freezes its figures in the closing transaction; opening or reopening one
@@ -20,7 +22,7 @@ from evaluations.kinds import kind_of
 from evaluations.models import Cycle, CycleStatus, FormEvent
 from reports.models import UnitReport
 from reports.services.snapshots import snapshot_take
-from reports.tasks import enqueue_rollup_cadres, enqueue_rollup_cycle
+from reports.tasks import enqueue_rollup_cadres, enqueue_rollup_cycle, enqueue_rollup_unit_forms
 
 
 @dataclass
@@ -29,13 +31,15 @@ class _Pending:
     re-roll when the current transaction commits."""
 
     cadres: dict[tuple[int, int | None], set[int]] = field(default_factory=dict)
+    # The subject units of unit forms that changed, per tenant and cycle.
+    unit_forms: dict[tuple[int, int], set[int]] = field(default_factory=dict)
     full: set[int] = field(default_factory=set)
     flushed: bool = False
 
     def flush(self) -> None:
         self.flushed = True
 
-        tenants = self.full | {tenant_id for tenant_id, _cycle in self.cadres}
+        tenants = self.full | {tenant_id for tenant_id, _cycle in (*self.cadres, *self.unit_forms)}
         open_cycles = {cycle.pk: cycle for cycle in Cycle.objects.with_scopes_disabled().filter(
             tenant_id__in=tenants, status=CycleStatus.OPEN)}
         for cycle in open_cycles.values():
@@ -45,6 +49,8 @@ class _Pending:
             ids = self.cadres.get((cycle.tenant_id, None), set()) | self.cadres.get((cycle.tenant_id, cycle.pk), set())
             if ids:
                 enqueue_rollup_cadres(cycle, ids)
+            if units := self.unit_forms.get((cycle.tenant_id, cycle.pk)):
+                enqueue_rollup_unit_forms(cycle, units)
 
 
 def _gather(update) -> None:
@@ -77,8 +83,8 @@ def form_event_saved(sender, instance: FormEvent, created: bool, raw: bool = Fal
         return
     form = instance.form  # the form it was created with: no query
     kind = kind_of(form)
-    if kind.for_units:  # the unit programmes' figures are computed in the full run
-        _mark_tree(form.tenant_id)
+    if kind.for_units:  # a unit form counts in the unit programmes' figures of the units above it
+        _gather(lambda pending: pending.unit_forms.setdefault((form.tenant_id, form.cycle_id), set()).add(form.unit_id))
     elif kind.in_figures:
         _mark(form.tenant_id, form.cadre_id, form.cycle_id)
 

@@ -43,6 +43,13 @@ def rollup_cadres(tenant_id: int, cycle_id: int, cadre_ids: list[int]) -> int:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
+def rollup_unit_forms(tenant_id: int, cycle_id: int, unit_ids: list[int]) -> int:
+    """Idempotent: the unit programmes' figures above these units are recounted, not incremented."""
+    with scope(tenant=tenant_id):
+        return rollup.rollup_unit_forms(cycle=Cycle.objects.get(pk=cycle_id, tenant_id=tenant_id), unit_ids=unit_ids)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
 def rollup_nightly() -> int:
     """Every open cycle of every tenant, one task each. Idempotent: a second run queues full
     runs again, themselves idempotent."""
@@ -96,6 +103,14 @@ def enqueue_rollup_cadres(cycle: Cycle, cadre_ids) -> None:
     tenant_id, cycle_id = cycle.tenant_id, cycle.pk
     transaction.on_commit(lambda: _send_rollup(rollup_cadres, [tenant_id, cycle_id, ids],
                                                f"cadres {ids} in cycle {cycle_id}"))
+
+
+def enqueue_rollup_unit_forms(cycle: Cycle, unit_ids) -> None:
+    """After the current transaction commits, recount the unit programmes above these units."""
+    ids = sorted(set(unit_ids))
+    tenant_id, cycle_id = cycle.tenant_id, cycle.pk
+    transaction.on_commit(lambda: _send_rollup(rollup_unit_forms, [tenant_id, cycle_id, ids],
+                                               f"unit forms of {ids} in cycle {cycle_id}"))
 
 
 def enqueue_rollup_cycle(cycle: Cycle) -> None:

@@ -51,9 +51,11 @@ from reports.rollup import (
     contribution,
     differs,
     is_complete,
+    live_units,
     reference_date,
     table,
     unit_figure_rows,
+    unit_programmes,
     unit_target_sql,
 )
 
@@ -354,6 +356,38 @@ def _rollup_cadres(cycle: Cycle, ids: list[int]) -> int | None:
     if missing:  # placeholders of cadres still counted nowhere
         CadreFigures.objects.filter(cycle=cycle, cadre_id__in=missing, unit__isnull=True).delete()
     return written + len(changed) + _write_unit_targets(cycle, sorted(set(homes.values())), now)
+
+
+def rollup_unit_forms(*, cycle: Cycle, unit_ids: Iterable[int]) -> int:
+    """Recount the unit programmes' figures (units taking part and attaining, pilots against
+    the quota) of the units above these subject units, after a unit form changed; returns
+    the rows written. Their cadres' figures did not change: no cadre row is read."""
+    written = _rollup_unit_forms(cycle, set(unit_ids))
+    return rollup_cycle(cycle=cycle) if written is None else written  # None: a unit new since the full run
+
+
+@transaction.atomic
+def _rollup_unit_forms(cycle: Cycle, unit_ids: set[int]) -> int | None:
+    if _lock_cycle(cycle, exclusive=False) != CycleStatus.OPEN:
+        logger.info("cycle %s is closed: a queued rollup of unit forms of %s is discarded", cycle.pk, unit_ids)
+        return 0
+    units = live_units(cycle)
+    paths = {prefix for unit in units if unit.id in unit_ids for prefix in ancestor_paths(unit.path)}
+    above = [unit for unit in units if unit.path in paths]
+    rows = list(UnitFigures.objects.select_for_update(of=("self",)).filter(cycle=cycle, unit__path__in=paths)
+                .select_related("unit").order_by("unit__path"))
+    if len(rows) != len(above):
+        return None
+    programmes, now = unit_programmes(cycle, above), timezone.now()
+    changed = []
+    for row in rows:
+        entries = programmes.get(row.unit.path, [])
+        if row.extra.get("unit_programmes", []) != entries:
+            row.extra = {**row.extra, "unit_programmes": entries}
+            row.computed_at = now
+            changed.append(row)
+    UnitFigures.objects.bulk_update(changed, ["extra", "computed_at"])
+    return len(changed)
 
 
 def _lock_cadre_rows(cycle: Cycle, ids: list[int]) -> dict[int, CadreFigures]:
