@@ -168,7 +168,7 @@ def registration_return(*, registration: Registration, comments: dict[str, str],
                         acting_user: User, expected_version: object) -> Registration:
     """submitted → returned by the reviewer, with a comment per criterion id that needs work."""
     return_form(registration, comments=comments, general_comment=general_comment, acting_user=acting_user,
-            expected_version=expected_version)
+                expected_version=expected_version)
     return registration
 
 
