@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 
-from cadres.models import Cadre, Grant, GrantRole, Position, PositionRole, Sector, Unit, UnitLevel, User
+from cadres import privacy
+from cadres.models import Cadre, Consent, Grant, GrantRole, Position, PositionRole, Sector, Unit, UnitLevel, User
 from cadres.text import cadre_search_text, fold, person_sort_key
 from reports.generator import names as N
 from reports.generator.tree import Node
@@ -211,4 +212,6 @@ def make_accounts(rng: random.Random, slug: str, people: list[Person]) -> Accoun
 
 def write_accounts(tenant_id: int, root: Unit, accounts: Accounts) -> None:
     User.objects.bulk_create(accounts.users)
+    # Past the privacy notice, as the demo's people are: they sign in to try the province out.
+    Consent.objects.bulk_create([Consent(user=user, version=privacy.VERSION) for user in accounts.users])
     Grant.objects.create(tenant_id=tenant_id, user=accounts.staff, unit=root, role=GrantRole.PROVINCIAL_STAFF)

@@ -98,7 +98,7 @@ def log_in(page):
 def menu_link(page, name):
     """A link of the main menu, opening "Thêm" first when the link is under it."""
     nav = page.get_by_role("navigation", name="Menu chính")
-    link = nav.get_by_role("link", name=name)
+    link = nav.get_by_role("link", name=name, exact=True)
     if link.count() == 0:
         nav.locator("details.nav-more > summary").click()
     return link

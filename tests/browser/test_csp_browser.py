@@ -114,7 +114,7 @@ def test_the_key_pages_break_no_rule_of_the_policy(transactional_db, page, log_i
     page.get_by_label("Tên", exact=True).fill("Cán bộ Đoàn Chợ Mới gương mẫu")
     page.get_by_role("button", name="Tạo bản nháp").click()
     page.get_by_role("textbox", name="Tên nhóm").fill("Chỉ tiêu của huyện")
-    page.get_by_role("button", name="Thêm", exact=True).click()
+    page.get_by_role("region", name="Nhóm và tiêu chí").get_by_role("button", name="Thêm", exact=True).click()
     expect(page.get_by_role("heading", name="Chỉ tiêu của huyện")).to_be_visible()
     programme = Programme.objects.get(name="Cán bộ Đoàn Chợ Mới gương mẫu")
     page.goto(reverse("programme_publish", args=[programme.pk]))

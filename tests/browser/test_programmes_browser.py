@@ -42,7 +42,7 @@ def test_manager_builds_previews_and_publishes_a_programme(demo, page, log_in):
 
     # Add a group, in place.
     page.get_by_role("textbox", name="Tên nhóm").fill("Chỉ tiêu của huyện")
-    page.get_by_role("button", name="Thêm", exact=True).click()
+    page.get_by_role("region", name="Nhóm và tiêu chí").get_by_role("button", name="Thêm", exact=True).click()
     group = page.locator("section.group-card", has=page.get_by_role("heading", name="Chỉ tiêu của huyện"))
     expect(group).to_be_visible()
     assert page.url == editor_url
