@@ -73,6 +73,19 @@ def preview_json(report: ImportReport) -> dict[str, Any]:
                       "problems": [_problem(p) for p in row.problems]} for row in report.rows]}
 
 
+def _upload(view: ApiViewSet, request: Request, kind: str, max_bytes: int) -> tuple[Any, Any]:
+    """The unit the client reaches and the uploaded file of a dry run or a confirmation."""
+    if kind not in KINDS:
+        raise Http404
+    given = PreviewInput(data=request.data)
+    given.is_valid(raise_exception=True)
+    unit = selectors.reach_unit(view.reader, given.validated_data["unit"])
+    upload = given.validated_data["file"]
+    if upload.size > max_bytes:
+        raise TooLarge()
+    return unit, upload
+
+
 class ImportViewSet(ApiViewSet):
     """POST a units or cadres file: the row-by-row preview of what importing it would do."""
 
@@ -84,14 +97,7 @@ class ImportViewSet(ApiViewSet):
     @extend_schema(request={"multipart/form-data": PreviewInput}, responses=_PREVIEW, parameters=[
         OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(KINDS))])
     def preview(self, request: Request, kind: str) -> Response:
-        if kind not in KINDS:
-            raise Http404
-        given = PreviewInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        unit = selectors.reach_unit(self.reader, given.validated_data["unit"])
-        upload = given.validated_data["file"]
-        if upload.size > settings.IMPORT_INLINE_PREVIEW_BYTES:
-            raise TooLarge()
+        unit, upload = _upload(self, request, kind, settings.IMPORT_INLINE_PREVIEW_BYTES)
         data = upload.read()
         assert import_preview_inline(data)
         report = import_file(kind=kind, root=unit, data=data, dry_run=True, acting_user=SYSTEM, filename=upload.name)
@@ -154,14 +160,7 @@ class ImportJobViewSet(ApiViewSet):
                                "when it runs); the answer is the job, 202, with its `url` to poll.",
                    parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(KINDS))])
     def confirm(self, request: Request, kind: str) -> Response:
-        if kind not in KINDS:
-            raise Http404
-        given = PreviewInput(data=request.data)
-        given.is_valid(raise_exception=True)
-        unit = selectors.reach_unit(self.reader, given.validated_data["unit"])
-        upload = given.validated_data["file"]
-        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise TooLarge()
+        unit, upload = _upload(self, request, kind, settings.IMPORT_MAX_UPLOAD_BYTES)
         token = save_upload(user=self.client, kind=kind, unit_id=unit.pk, data=upload.read(), filename=upload.name)
         job = import_job_start(user=None, api_client_id=self.client.pk, unit=unit, kind=kind, token=token,
                                filename=upload.name)
