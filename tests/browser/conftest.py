@@ -104,6 +104,14 @@ def menu_link(page, name):
     return link
 
 
+def unread_notices(page) -> int:
+    """The count on the menu's notices link (0 when it shows none), read off the page now shown,
+    not the one just left."""
+    page.wait_for_load_state()
+    badge = page.get_by_role("navigation", name="Menu chính").locator("a[href='/notices/'] .badge").first
+    return int(badge.inner_text()) if badge.count() else 0
+
+
 def log_out(page):
     """"Đăng xuất", the last entry under the menu's "Thêm"."""
     nav = page.get_by_role("navigation", name="Menu chính")

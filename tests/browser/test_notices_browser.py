@@ -12,20 +12,15 @@ from cadres.demo import DEMO_PASSWORD
 from cadres.models import Notice
 from evaluations.models import Registration
 from portal.demo import seed_demo
-from tests.browser.conftest import log_out, menu_link
+from tests.browser.conftest import log_out, menu_link, unread_notices
 
 pytestmark = pytest.mark.browser
-
-
-def unread(page) -> int:
-    badge = page.get_by_role("navigation", name="Menu chính").locator("a[href='/notices/'] .badge").first
-    return int(badge.inner_text()) if badge.count() else 0
 
 
 def test_a_notice_leads_to_the_form_and_the_decision_tells_the_cadre(transactional_db, page, log_in):
     seed_demo()
     log_in("bithu.angiang@example.com", DEMO_PASSWORD)
-    start = unread(page)
+    start = unread_notices(page)
     assert start > 0
     menu_link(page, re.compile("Thông báo")).click()
     expect(page.get_by_role("heading", name=re.compile("Thông báo"))).to_be_visible()
@@ -39,7 +34,7 @@ def test_a_notice_leads_to_the_form_and_the_decision_tells_the_cadre(transaction
     name = waiting.cadre.full_name
     page.locator(".notice-list li.is-unread a").filter(has_text=f"Bản đăng ký chờ duyệt: {name}").first.click()
     expect(page).to_have_url(re.compile(rf"/evaluations/registrations/{waiting.pk}/$"))
-    assert unread(page) == start - 1
+    assert unread_notices(page) == start - 1
     page.get_by_role("button", name="Duyệt").click()
     expect(page.get_by_text(f"Đã duyệt bản đăng ký của {name}.")).to_be_visible()
     [email] = [m for m in mail.outbox if m.to == [waiting.cadre.user.email]]
@@ -49,7 +44,7 @@ def test_a_notice_leads_to_the_form_and_the_decision_tells_the_cadre(transaction
     menu_link(page, re.compile("Thông báo")).click()
     page.get_by_role("button", name="Đánh dấu tất cả là đã đọc").click()
     expect(page.locator(".notice-list li.is-unread")).to_have_count(0)
-    assert unread(page) == 0
+    assert unread_notices(page) == 0
 
     # The cadre finds it in their own list.
     log_out(page)

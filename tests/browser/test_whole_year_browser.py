@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from evaluations.models import CommitmentResult, RatingMeeting, Registration, SelfAssessment
-from tests.browser.conftest import PHONE, menu_link
+from tests.browser.conftest import PHONE, menu_link, unread_notices
 from tests.browser.test_evaluations_browser import no_horizontal_overflow, sign_in
 from tests.evaluations.factories import ALCOHOL, HOURS, UNIFORM, WITH_OUTCOMES, world
 
@@ -30,24 +30,23 @@ def w(transactional_db, settings, tmp_path):
 
 
 def menu(tab, name: str) -> None:
-    menu_link(tab, re.compile(name)).click()
-
-
-def unread(tab) -> int:
-    badge = tab.get_by_role("navigation", name="Menu chính").locator("a[href='/notices/'] .badge").first
-    return int(badge.inner_text()) if badge.count() else 0
+    """Follow a menu link and wait for the new page: the badge is read right after, and the
+    page it was clicked on (its badge perhaps older) must be gone by then."""
+    link = menu_link(tab, re.compile(name))
+    with tab.expect_navigation():
+        link.click()
 
 
 def open_notice(tab, subject: str, leads_to: str) -> None:
     """From the menu's badge (on the home page, as the person comes back) to the notices list,
     then the unread notice: it leads to the form and is read."""
     menu(tab, "Trang chủ")
-    before = unread(tab)
+    before = unread_notices(tab)
     assert before > 0, subject
     menu(tab, "Thông báo")
     tab.locator(".notice-list li.is-unread a").filter(has_text=subject).first.click()
     expect(tab).to_have_url(re.compile(leads_to))
-    assert unread(tab) == before - 1
+    assert unread_notices(tab) == before - 1
 
 
 def emailed(user, subject: str, link: str, count: int = 1) -> str:
@@ -122,7 +121,7 @@ def test_the_whole_year_through_the_inbox_and_the_notices(w, page, browser, live
 
     # The Bí thư is told again, reaches it from the inbox this time, sees the change and approves.
     menu(bithu, "Trang chủ")
-    assert unread(bithu) == 1
+    assert unread_notices(bithu) == 1
     expect(bithu.get_by_role("link", name="1 việc chờ duyệt")).to_be_visible()
     emailed(w.secretary.user, "Bản đăng ký chờ duyệt: Trần Thị Mai", link, count=2)
     menu(bithu, "Cần duyệt")
