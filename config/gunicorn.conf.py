@@ -2,7 +2,9 @@
 config/gunicorn.conf.py config.wsgi`). Requests spend most of their time waiting on
 PostgreSQL, so a few processes with threads each serve more people than many sync workers:
 3 processes × 4 threads = 12 requests at once, one process's memory each (≈150 MB).
-Long work (imports, PDFs, rollups) runs in Celery, so no request needs more than 30 s."""
+Long work (imports, PDFs, rollups) runs in Celery, so no request needs more than 30 s.
+Each worker loads its URLs, catalogues and templates before it takes a request
+(config/warmup.py, from config/wsgi.py): ≈2 s at its start, not on its first people's time."""
 
 import os
 
