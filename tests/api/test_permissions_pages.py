@@ -9,7 +9,7 @@ from django_scopes import scopes_disabled
 from api.models import ApiClient
 from api.urls import pages
 from tests.api.factories import api_client
-from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.cadres.factories import province_pair, province_people
 from tests.conftest import shared
 from tests.permissions import Proof, expectations, matrix_tests
 
@@ -20,18 +20,9 @@ PERSONAS = ["anonymous", "outsider", "member", "manager", "sibling_manager", "pr
 
 @pytest.fixture(scope="module")
 def world_once(module_db):
-    from cadres.models import GrantRole, PositionRole
-
     with scopes_disabled():
         tree = province_pair()
-        people = {
-            "outsider": UserFactory(),
-            "member": CadreFactory(unit=tree["b1"]).user,
-            "manager": CadreFactory(unit=tree["d1"], role=PositionRole.SECRETARY).user,
-            "sibling_manager": CadreFactory(unit=tree["d2"], role=PositionRole.SECRETARY).user,
-            "provincial": GrantFactory(unit=tree["root"], role=GrantRole.PROVINCIAL_STAFF).user,
-            "foreign_provincial": GrantFactory(unit=tree["other"], role=GrantRole.PROVINCIAL_STAFF).user,
-        }
+        people = province_people(tree)  # the matrix's PERSONAS are some of them
     client, _token = api_client(tree["g1"])
     return {"people": people, "client": client}
 
