@@ -640,6 +640,13 @@ def unit_access_records(unit: Unit) -> QuerySet[AccessRecord]:
     return records.order_by("-created_at", "-id")
 
 
+def access_record_viewers(unit: Unit, records: Iterable[AccessRecord]) -> QuerySet[Cadre, int]:
+    """The cadres of the unit's tenant who read, in these records: the page of an access log
+    names them (their name, role and unit then)."""
+    viewers = {record.viewer_id for record in records if record.viewer_id is not None}
+    return Cadre.objects.filter(tenant_id=unit.tenant_id, user_id__in=viewers).values_list("pk", flat=True)
+
+
 def exported_cadre_ids(unit: Unit) -> QuerySet[Position, int]:
     """The cadres the subtree's cadre export names (`cadres.imports.people.export_rows`)."""
     return Position.objects.held().filter(

@@ -1,11 +1,12 @@
 """What every permission matrix shares: the expected-status table, the proof a POST cell
-gives (`Proof`, `post_and_prove`) and the URL gate."""
+gives (`Proof`, `post_and_prove`), the URL gate and the tests themselves (`matrix_tests`)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import URLPattern, URLResolver
+import pytest
+from django.urls import URLPattern, URLResolver, reverse
 
 # A refused cell answers one of these; any other status reached the action.
 REFUSED = {403, 404}
@@ -87,3 +88,34 @@ def check_cell(client, *, url: str, method: str, user, persona: str, status: int
         response = post_and_prove(client, url, proof, world, user, persona, status, public=public)
     assert response.status_code == status, f"{persona} {method.upper()} {url}"
     return response
+
+
+def matrix_tests(*, personas: list[str], matrix: list[tuple], proofs: dict[str, Proof], urlpatterns,
+                 snapshot=None, public=frozenset(), ungated=frozenset()):
+    """The three tests of a matrix module, for it to bind at its top level:
+    `test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix`.
+
+    Every row (url name, args of the world, method, expected status per persona) as every
+    persona of `world["people"]` (`check_cell`, with `snapshot` for the GETs); an anonymous
+    visitor sent away from a page that is not `public` (open to anyone, signed in or not) is
+    sent to the login page. Every POST row has its `Proof`; every URL of `urlpatterns` but the
+    `ungated` has a row."""
+
+    @pytest.mark.parametrize("persona", personas)
+    @pytest.mark.parametrize("name, args, method, expected", matrix, ids=[f"{row[0]}-{i}" for i, row in enumerate(matrix)])
+    def test_permission_matrix(client, world, persona, name, args, method, expected):
+        user = None if persona == "anonymous" else world["people"][persona]
+        response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
+                              status=expected[persona], world=world, proof=proofs.get(name), snapshot=snapshot,
+                              public=name in public)
+        if persona == "anonymous" and name not in public and response.status_code == 302:
+            assert response.url.startswith(reverse("account_login"))
+
+    def test_every_post_cell_carries_a_payload():
+        assert {row[0] for row in matrix if row[2] == "post"} <= set(proofs)
+
+    def test_every_url_is_in_the_matrix():
+        untested = set(url_names(urlpatterns)) - {row[0] for row in matrix} - set(ungated)
+        assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
+
+    return test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix

@@ -36,6 +36,8 @@ def unit_access_log(request, tenant_slug: str, code: str):
     """Reads of the data of the subtree's cadres, for its managers (the root's: the tenant's)."""
     unit = selectors.get_managed_unit_for_user(request.user, tenant_slug, code)
     page = Paginator(selectors.unit_access_records(unit), RECORDS_PER_PAGE).get_page(request.GET.get("page"))
+    access_record_request(request, AccessKind.LIST, selectors.access_record_viewers(unit, page.object_list),
+                          tenant_id=unit.tenant_id, obj=unit)
     return render(request, "cadres/privacy/unit_access_log.html", {
         "unit": unit, "tenant_slug": tenant_slug, "page": page,
         "ancestors": [*selectors.visible_ancestors(request.user, unit), unit],

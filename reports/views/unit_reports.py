@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cadres.models import AccessKind
+from cadres.services.access_log import access_record_rows
 from cadres.transitions import can_act
 from evaluations.models import CycleStatus
 from reports import documents, trends
@@ -69,6 +71,8 @@ def _render(request, unit, cycle, cycles, form=None, status=200):
         can_submit = bool(report and can_act(services.UNIT_REPORT_FLOW, report, "submit", request.user))
         context.update(frozen)
         document = documents.unit_report_context(cycle, unit, source)
+        # The commendations name the cadres honoured: showing them is a read of those people.
+        access_record_rows(request, AccessKind.REPORT, document["commendations"], obj=unit)
         for child in document["children"]:
             child["labelled"] = _short_cells(child["cells"])
         if document["trend"]:  # the page's chart in the page's font (the document's is the PDF's serif)

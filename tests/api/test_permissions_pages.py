@@ -4,15 +4,14 @@ A POST carries a valid payload and proves its change both ways. The API's own ro
 their matrix in tests/api/test_permissions.py."""
 
 import pytest
-from django.urls import reverse
 from django_scopes import scopes_disabled
 
 from api.models import ApiClient
 from api.urls import pages
 from tests.api.factories import api_client
-from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.cadres.factories import province_pair, province_people
 from tests.conftest import shared
-from tests.permissions import Proof, check_cell, expectations, url_names
+from tests.permissions import Proof, expectations, matrix_tests
 
 pytestmark = pytest.mark.django_db
 
@@ -21,18 +20,9 @@ PERSONAS = ["anonymous", "outsider", "member", "manager", "sibling_manager", "pr
 
 @pytest.fixture(scope="module")
 def world_once(module_db):
-    from cadres.models import GrantRole, PositionRole
-
     with scopes_disabled():
         tree = province_pair()
-        people = {
-            "outsider": UserFactory(),
-            "member": CadreFactory(unit=tree["b1"]).user,
-            "manager": CadreFactory(unit=tree["d1"], role=PositionRole.SECRETARY).user,
-            "sibling_manager": CadreFactory(unit=tree["d2"], role=PositionRole.SECRETARY).user,
-            "provincial": GrantFactory(unit=tree["root"], role=GrantRole.PROVINCIAL_STAFF).user,
-            "foreign_provincial": GrantFactory(unit=tree["other"], role=GrantRole.PROVINCIAL_STAFF).user,
-        }
+        people = province_people(tree)  # the matrix's PERSONAS are some of them
     client, _token = api_client(tree["g1"])
     return {"people": people, "client": client}
 
@@ -73,20 +63,5 @@ PROOFS = {
 }
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
-def test_permission_matrix(client, world, persona, name, args, method, expected):
-    user = None if persona == "anonymous" else world["people"][persona]
-    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
-                          status=expected[persona], world=world, proof=PROOFS.get(name))
-    if persona == "anonymous":
-        assert response.url.startswith(reverse("account_login"))
-
-
-def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
-
-
-def test_every_page_is_in_the_matrix():
-    untested = set(url_names(pages)) - {row[0] for row in MATRIX}
-    assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
+test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix = matrix_tests(
+    personas=PERSONAS, matrix=MATRIX, proofs=PROOFS, urlpatterns=pages)

@@ -123,3 +123,25 @@ def province_pair() -> dict:
     other = TenantFactory(name="Tỉnh Đoàn B", slug="b").root_unit
     foreign = UnitFactory(parent=other, code="D1", name="Huyện Đoàn Một (B)")
     return dict(root=root, d1=d1, d2=d2, g1=g1, b1=b1, g2=g2, other=other, foreign=foreign)
+
+
+# The people of a permission matrix on `province_pair`, after "anonymous".
+PROVINCE_PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "manager", "sibling_manager",
+                     "provincial", "foreign_provincial"]
+
+
+def province_people(tree: dict, member=None) -> dict:
+    """One account per persona of `PROVINCE_PERSONAS` on a `province_pair` tree: B1's member
+    (`member`, a cadre, when the matrix needs them) and Bí thư, D1's and D2's Bí thư,
+    provincial staff of A and of B, an outsider and a platform admin."""
+    member = member or CadreFactory(unit=tree["b1"])
+    return {
+        "outsider": UserFactory(),
+        "platform_admin": UserFactory(is_staff=True, is_superuser=True),
+        "member": member.user,
+        "secretary": CadreFactory(unit=tree["b1"], role=PositionRole.SECRETARY).user,
+        "manager": CadreFactory(unit=tree["d1"], role=PositionRole.SECRETARY).user,
+        "sibling_manager": CadreFactory(unit=tree["d2"], role=PositionRole.SECRETARY).user,
+        "provincial": GrantFactory(unit=tree["root"], role=GrantRole.PROVINCIAL_STAFF).user,
+        "foreign_provincial": GrantFactory(unit=tree["other"], role=GrantRole.PROVINCIAL_STAFF).user,
+    }

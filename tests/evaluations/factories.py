@@ -14,7 +14,7 @@ from evaluations.services import unit_forms
 from evaluations.services.registrations import registration_autosave, registration_start
 from evaluations.workflow import registration_approve, registration_submit
 from models_registry.models import Criterion
-from tests.cadres.factories import CadreFactory, GrantFactory, province_pair
+from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
 from tests.models_registry.factories import ProgrammeFactory, qualitative, quantitative
 
 YEAR = timezone.localdate().year
@@ -71,6 +71,19 @@ def world(groups=GROUPS) -> SimpleNamespace:
     return SimpleNamespace(**tree, programme=programme, criteria=criteria, cycle=cycle, member=member,
                            secretary=secretary, deputy=deputy, g1_secretary=g1_secretary, sibling=sibling,
                            foreign_cadre=foreign, provincial=provincial)
+
+
+# The people of a permission matrix on `world()`, after "anonymous".
+WORLD_PERSONAS = ["anonymous", "outsider", "member", "secretary", "deputy", "manager", "sibling", "provincial",
+                  "foreign"]
+
+
+def world_people(w) -> dict:
+    """One account per persona of `WORLD_PERSONAS`: B1's member, Bí thư and deputy (a reviewer),
+    G1's Bí thư (the manager), G2's, provincial staff, B's D1 Bí thư and an outsider."""
+    return {"outsider": UserFactory(), "member": w.member.user, "secretary": w.secretary.user,
+            "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
+            "provincial": w.provincial, "foreign": w.foreign_cadre.user}
 
 
 def fill_registration(registration, user) -> None:

@@ -1,7 +1,7 @@
 """Who reaches which activity-log, self-assessment and feedback URL: every URL of
 evaluations/urls/assessments.py, every persona, the status.
 
-A URL added there and missing here fails `test_every_assessment_url_is_in_the_matrix`.
+A URL added there and missing here fails `test_every_url_is_in_the_matrix`.
 Out of reach is a 404 alike (a sibling's or another province's form or file, someone
 else's form to edit, a review action by someone who does not review); anonymous visitors
 go to the login page, except on the public feedback form. Every POST carries a valid
@@ -16,7 +16,6 @@ from functools import partial
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
 
@@ -42,15 +41,22 @@ from evaluations.services.feedback import feedback_request_create
 from evaluations.urls.assessments import urlpatterns
 from evaluations.workflow import self_assessment_propose
 from models_registry.models import ActivityKind
-from tests.cadres.factories import CadreFactory, UserFactory
+from tests.cadres.factories import CadreFactory
 from tests.conftest import shared
-from tests.evaluations.factories import HOURS, YEAR, approved_registration, world as evaluation_world
+from tests.evaluations.factories import (
+    HOURS,
+    WORLD_PERSONAS,
+    YEAR,
+    approved_registration,
+    world as evaluation_world,
+    world_people,
+)
 from tests.evaluations.test_self_assessment import complete, submitted
-from tests.permissions import Proof, check_cell, counted, expectations, moved, url_names
+from tests.permissions import Proof, counted, expectations, matrix_tests, moved
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "member", "secretary", "deputy", "manager", "sibling", "provincial", "foreign"]
+PERSONAS = WORLD_PERSONAS
 
 
 def png() -> SimpleUploadedFile:
@@ -62,9 +68,7 @@ def png() -> SimpleUploadedFile:
 @pytest.fixture(scope="module")
 def world_once(module_db):
     w = evaluation_world()
-    people = {"outsider": UserFactory(), "member": w.member.user, "secretary": w.secretary.user,
-              "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
-              "provincial": w.provincial, "foreign": w.foreign_cadre.user}
+    people = world_people(w)
     registration = approved_registration(w)
     draft = self_assessment_start(registration=registration, acting_user=w.member.user)
     day = min(datetime.date(YEAR, 1, 5), timezone.localdate())
@@ -273,21 +277,5 @@ def _snapshot():
             Activity.objects.count(), FeedbackRequest.objects.count(), Feedback.objects.count())
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
-def test_assessment_permission_matrix(client, world, persona, name, args, method, expected):
-    user = None if persona == "anonymous" else world["people"][persona]
-    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
-                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=_snapshot,
-                          public=name in PUBLIC)
-    if persona == "anonymous" and name not in PUBLIC:
-        assert response.url.startswith(reverse("account_login"))
-
-
-def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
-
-
-def test_every_assessment_url_is_in_the_matrix():
-    untested = set(url_names(urlpatterns)) - {row[0] for row in MATRIX}
-    assert not untested, f"Some assessment URLs are untested in the permission matrix: {sorted(untested)}"
+test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix = matrix_tests(
+    personas=PERSONAS, matrix=MATRIX, proofs=PROOFS, urlpatterns=urlpatterns, snapshot=_snapshot, public=PUBLIC)

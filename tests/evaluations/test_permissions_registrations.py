@@ -1,7 +1,7 @@
 """Who reaches which registration, review, cycle and PDF URL: every URL of
 evaluations/urls/registrations.py, every persona, the status.
 
-A URL added there and missing here fails `test_every_registration_url_is_in_the_matrix`.
+A URL added there and missing here fails `test_every_url_is_in_the_matrix`.
 Out of reach is a 404 alike (a sibling's or another province's form, someone else's form to
 edit, a page for staff only); a reviewer action by someone who may read the form but not
 review it does not exist for them (404); anonymous visitors go to the login page.
@@ -13,7 +13,6 @@ import datetime
 from functools import partial
 
 import pytest
-from django.urls import reverse
 from django.utils import timezone
 
 from evaluations.models import Cycle, CycleDeadline, CycleStatus, DeadlineExtension, DeadlineKind, Registration
@@ -21,30 +20,29 @@ from evaluations.services.assessments import self_assessment_start
 from evaluations.services.cycles import DATE_FIELDS
 from evaluations.services.registrations import registration_start
 from evaluations.urls.registrations import urlpatterns
-from tests.cadres.factories import UserFactory
 from tests.conftest import shared
 from tests.evaluations.factories import (
     RESPONSIBILITY,
+    WORLD_PERSONAS,
     YEAR,
     CycleFactory,
     approved_registration,
     fill_registration,
     submitted_registration,
     world as evaluation_world,
+    world_people,
 )
-from tests.permissions import Proof, check_cell, counted, expectations, moved, url_names
+from tests.permissions import Proof, counted, expectations, matrix_tests, moved
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "member", "secretary", "deputy", "manager", "sibling", "provincial", "foreign"]
+PERSONAS = WORLD_PERSONAS
 
 
 @pytest.fixture(scope="module")
 def world_once(module_db):
     w = evaluation_world()
-    people = {"outsider": UserFactory(), "member": w.member.user, "secretary": w.secretary.user,
-              "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
-              "provincial": w.provincial, "foreign": w.foreign_cadre.user}
+    people = world_people(w)
     draft = registration_start(cycle=w.cycle, programme=w.programme, cadre=w.member, acting_user=w.member.user)
     fill_registration(draft, w.member.user)  # complete: submitting it is a valid request
     submitted = submitted_registration(w, w.deputy)
@@ -156,20 +154,5 @@ PROOFS = {
 }
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
-def test_permission_matrix(client, world, persona, name, args, method, expected):
-    user = None if persona == "anonymous" else world["people"][persona]
-    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
-                          status=expected[persona], world=world, proof=PROOFS.get(name))
-    if persona == "anonymous":
-        assert response.url.startswith(reverse("account_login"))
-
-
-def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
-
-
-def test_every_registration_url_is_in_the_matrix():
-    untested = set(url_names(urlpatterns)) - {row[0] for row in MATRIX}
-    assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
+test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix = matrix_tests(
+    personas=PERSONAS, matrix=MATRIX, proofs=PROOFS, urlpatterns=urlpatterns)

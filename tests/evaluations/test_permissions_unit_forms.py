@@ -3,29 +3,25 @@
 The unit's Bí thư (and its BTV, who manage it) read its forms; the parent's BTV (the xã's
 Bí thư, the province above it) decide on them; everyone else gets a 404. A POST on a form's
 page by someone who reads it but may not take the action is refused by the service and
-writes nothing. A URL added there and missing here fails `test_every_unit_form_url_is_in_the_matrix`."""
+writes nothing. A URL added there and missing here fails `test_every_url_is_in_the_matrix`."""
 
 import pytest
-from django.urls import reverse
 
 from evaluations.models import Rating, UnitRegistration, UnitSelfAssessment
 from evaluations.urls.unit_forms import urlpatterns
-from tests.cadres.factories import UserFactory
 from tests.conftest import shared
-from tests.evaluations.factories import unit_form, unit_programme, world as evaluation_world
-from tests.permissions import Proof, check_cell, counted, expectations, moved, url_names
+from tests.evaluations.factories import WORLD_PERSONAS, unit_form, unit_programme, world as evaluation_world, world_people
+from tests.permissions import Proof, counted, expectations, matrix_tests, moved
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "member", "secretary", "deputy", "manager", "sibling", "provincial", "foreign"]
+PERSONAS = WORLD_PERSONAS
 
 
 @pytest.fixture(scope="module")
 def world_once(module_db):
     w = evaluation_world()
-    people = {"outsider": UserFactory(), "member": w.member.user, "secretary": w.secretary.user,
-              "deputy": w.deputy.user, "manager": w.g1_secretary.user, "sibling": w.sibling.user,
-              "provincial": w.provincial, "foreign": w.foreign_cadre.user}
+    people = world_people(w)
     registration = unit_form(w, "submitted", unit_programme(w.root, "Chi đoàn 3 có"))
     assessment = unit_form(w, "assessment_submitted", unit_programme(w.root, "Chi đoàn 3 có (điểm)"))
     fresh = unit_programme(w.root, "Chi đoàn 3 có (nhân rộng)")
@@ -85,19 +81,5 @@ def _snapshot():
             list(UnitSelfAssessment.objects.order_by("pk").values_list("pk", "state", "lock_version")))
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
-def test_unit_form_permission_matrix(client, world, persona, name, args, method, expected):
-    user = None if persona == "anonymous" else world["people"][persona]
-    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
-                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=_snapshot)
-    if persona == "anonymous":
-        assert response.url.startswith(reverse("account_login"))
-
-
-def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
-
-
-def test_every_unit_form_url_is_in_the_matrix():
-    assert set(url_names(urlpatterns)) == {row[0] for row in MATRIX}
+test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix = matrix_tests(
+    personas=PERSONAS, matrix=MATRIX, proofs=PROOFS, urlpatterns=urlpatterns, snapshot=_snapshot)

@@ -1,6 +1,6 @@
 """Who reaches which programme page: every models_registry URL, every persona, the status.
 
-A URL added to models_registry.urls and missing here fails `test_every_programme_url_is_in_the_matrix`.
+A URL added to models_registry.urls and missing here fails `test_every_url_is_in_the_matrix`.
 Out of reach is 404 alike (another tenant's programme, a sibling's draft, a page for
 managers only); an anonymous visitor is sent to the login page. Every POST carries a valid
 payload (`PROOFS`): an editor's changes the programme (its version, content and audit
@@ -8,9 +8,8 @@ trail), anyone else's changes nothing.
 """
 
 import pytest
-from django.urls import reverse
 
-from cadres.models import AuditEvent, GrantRole, PositionRole
+from cadres.models import AuditEvent, PositionRole
 from cadres.selectors import managed_roots
 from models_registry.models import (
     AudienceTarget,
@@ -23,31 +22,21 @@ from models_registry.models import (
     RegistrySettings,
 )
 from models_registry.urls import urlpatterns as programme_urlpatterns
-from tests.cadres.factories import CadreFactory, GrantFactory, UserFactory, province_pair
+from tests.cadres.factories import PROVINCE_PERSONAS, province_pair, province_people
 from tests.conftest import shared
 from tests.models_registry.factories import HUYEN_GROUPS, OWN_GROUPS, ProgrammeFactory
-from tests.permissions import Proof, check_cell, expectations, url_names
+from tests.permissions import Proof, expectations, matrix_tests
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = ["anonymous", "outsider", "platform_admin", "member", "secretary", "manager", "sibling_manager",
-            "provincial", "foreign_provincial"]
+PERSONAS = PROVINCE_PERSONAS
 
 
 @pytest.fixture(scope="module")
 def world_once(module_db):
     tree = province_pair()
-    root, d1, b1, d2, foreign = (tree[key] for key in ["root", "d1", "b1", "d2", "foreign"])
-    people = {
-        "outsider": UserFactory(),
-        "platform_admin": UserFactory(is_staff=True, is_superuser=True),
-        "member": CadreFactory(unit=b1).user,
-        "secretary": CadreFactory(unit=b1, role=PositionRole.SECRETARY).user,
-        "manager": CadreFactory(unit=d1, role=PositionRole.SECRETARY).user,
-        "sibling_manager": CadreFactory(unit=d2, role=PositionRole.SECRETARY).user,
-        "provincial": GrantFactory(unit=root, role=GrantRole.PROVINCIAL_STAFF).user,
-        "foreign_provincial": GrantFactory(unit=tree["other"], role=GrantRole.PROVINCIAL_STAFF).user,
-    }
+    d1, b1, foreign = (tree[key] for key in ["d1", "b1", "foreign"])
+    people = province_people(tree)
     d1_draft = ProgrammeFactory(owner_unit=d1, groups=HUYEN_GROUPS)
     criterion = Criterion.objects.filter(group__programme=d1_draft, kind="quantitative").first()
     audience = AudienceTarget.objects.create(tenant=d1.tenant, criterion=criterion, role=PositionRole.SECRETARY,
@@ -194,20 +183,5 @@ PROOFS = {
 }
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
-def test_programme_permission_matrix(client, world, persona, name, args, method, expected):
-    user = None if persona == "anonymous" else world["people"][persona]
-    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
-                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=programme_state)
-    if persona == "anonymous":
-        assert response.url.startswith(reverse("account_login"))
-
-
-def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
-
-
-def test_every_programme_url_is_in_the_matrix():
-    untested = set(url_names(programme_urlpatterns)) - {row[0] for row in MATRIX}
-    assert not untested, f"Some programme URLs are untested in the permission matrix: {sorted(untested)}"
+test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix = matrix_tests(
+    personas=PERSONAS, matrix=MATRIX, proofs=PROOFS, urlpatterns=programme_urlpatterns, snapshot=programme_state)

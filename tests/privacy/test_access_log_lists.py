@@ -1,7 +1,8 @@
 """Every page that lists named cadres writes one access record per request naming each of
 them: the review queue, the inbox, join requests, the managers' search, a unit's meetings,
 commendations and deadline extensions, the ratings batch, the audit trails and their
-exports (the cadre list, the export and the unregistered report in test_access_log)."""
+exports, a unit's access log (its readers), the unregistered report and a unit report (the
+cadres commended); the cadre list and the export in test_access_log."""
 
 import re
 
@@ -10,11 +11,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from cadres.models import AccessKind, AccessRecord, AccessSubject, Cadre, JoinRequest, PositionRole
 from cadres.services.data_requests import data_request_create
-from evaluations.models import Cycle
+from evaluations.models import CommendationGround, Cycle
+from evaluations.services.commendations import commendation_decide, commendation_propose
 from portal.demo import seed_demo
+from reports.services.rollup import rollup_cycle
 from tests.cadres.factories import CadreFactory
 from tests.evaluations.factories import submitted_registration, world as evaluation_world
 from tests.evaluations.test_collective_ratings import proposed
@@ -143,4 +147,39 @@ def test_the_commendations_page_names_the_candidates_and_those_proposed(client, 
     client.post(reverse("commendation_propose", args=[w["tenant"].slug, w["huyen"].code]),
                 {"subject": f"cadre:{w['excellent'].pk}", "ground": "rating", "grounds": "Gương mẫu"})
     [record], page, _ = _new_records(client, url)  # now among the proposals
+    assert _subjects(record) == {w["excellent"].pk} and "Nguyễn Thị Ngọc Xuân" in page
+
+
+def test_a_units_access_log_names_the_cadres_who_read(client, w):
+    for reader in (w.secretary.user, w.g1_secretary.user, w.provincial):  # provincial staff: no cadre
+        client.force_login(reader)
+        client.get(reverse("cadre_detail", args=[w.member.pk]))
+    client.force_login(w.provincial)
+    [record], page, inserts = _new_records(client, reverse("unit_access_log", args=["a", "G1"]))
+    assert (record.kind, record.object_type, record.object_id) == (AccessKind.LIST, "cadres.unit", str(w.g1.pk))
+    assert _subjects(record) == {w.secretary.pk, w.g1_secretary.pk}
+    assert "Lê Văn Bình" in page and "Võ Minh Tâm" in page
+    assert len(inserts) == 2
+
+
+def test_the_unregistered_report_names_the_cadres_it_lists(client, w):
+    rollup_cycle(cycle=w.cycle)
+    client.force_login(w.g1_secretary.user)
+    [record], page, _ = _new_records(client, reverse("reports_unregistered", args=["a", "G1"]))
+    assert (record.kind, record.object_id) == (AccessKind.REPORT, str(w.g1.pk))
+    assert _subjects(record) == {w.member.pk, w.secretary.pk, w.deputy.pk}  # not the reader's own
+    assert "Trần Thị Mai" in page and "Phạm Thu Hà" in page
+
+
+def test_a_unit_report_names_the_cadres_it_shows_commended(client, binh_duong):  # noqa: F811
+    w = binh_duong
+    url = reverse("unit_report", args=[w["tenant"].slug, w["huyen"].code])
+    client.force_login(w["manager"])
+    assert _new_records(client, url)[0] == []  # no commendation decided yet: nobody named
+    proposal = commendation_propose(cycle=w["cycle"], unit=w["huyen"], ground=CommendationGround.RATING,
+                                    cadre=w["excellent"], acting_user=w["manager"])
+    commendation_decide(commendation=proposal, decision_number="15-QĐ/TĐTN", decision_date=timezone.localdate(),
+                        expected_version=proposal.lock_version, acting_user=w["manager"])
+    [record], page, _ = _new_records(client, url)
+    assert (record.kind, record.object_id) == (AccessKind.REPORT, str(w["huyen"].pk))
     assert _subjects(record) == {w["excellent"].pk} and "Nguyễn Thị Ngọc Xuân" in page

@@ -1,6 +1,6 @@
 """Who reaches which reports URL: every URL of reports/urls.py, every persona, the status.
 
-A URL added there and missing here fails `test_every_reports_url_is_in_the_matrix`. Out of
+A URL added there and missing here fails `test_every_url_is_in_the_matrix`. Out of
 reach is a 404 alike (another huyện's unit, report or file, another province, a page for
 managers only); anonymous visitors go to the login page. Every POST carries a valid
 payload (`PROOFS`), on a report in the state its action starts from: an allowed cell proves
@@ -11,7 +11,6 @@ may not decide on it: the service refuses with a message (`refused`).
 
 import pytest
 from django.core.files.base import ContentFile
-from django.urls import reverse
 
 from cadres.models import Notice, PositionRole
 from reports.models import ReportFile, ReportFileKind, ReportFileStatus, UnitReport
@@ -20,7 +19,7 @@ from reports.services.unit_reports import unit_report_get_or_create, unit_report
 from reports.urls import urlpatterns
 from tests.cadres.factories import CadreFactory
 from tests.conftest import shared
-from tests.permissions import Proof, check_cell, counted, expectations, url_names
+from tests.permissions import Proof, counted, expectations, matrix_tests
 from tests.reports.pages_world import PERSONAS, build_world
 
 pytestmark = pytest.mark.django_db
@@ -45,7 +44,7 @@ def world_once(module_db):
     # A cadre of Chợ Mới with an account and no registration: someone to remind.
     unregistered = CadreFactory(unit=w.grassroots[3], role=PositionRole.EXECUTIVE_MEMBER)
     rollup_cycle(cycle=w.cycle)
-    return {"w": w, "report": report, "draft": draft, "job": job, "province_job": province_job,
+    return {"w": w, "people": w.people, "report": report, "draft": draft, "job": job, "province_job": province_job,
             "unregistered": unregistered}
 
 
@@ -119,20 +118,5 @@ def _snapshot():
             ReportFile.objects.count(), Notice.objects.count())
 
 
-@pytest.mark.parametrize("persona", PERSONAS)
-@pytest.mark.parametrize("name, args, method, expected", MATRIX, ids=[f"{row[0]}-{i}" for i, row in enumerate(MATRIX)])
-def test_permission_matrix(client, world, persona, name, args, method, expected):
-    user = None if persona == "anonymous" else world["w"].people[persona]
-    response = check_cell(client, url=reverse(name, args=args(world)), method=method, user=user, persona=persona,
-                          status=expected[persona], world=world, proof=PROOFS.get(name), snapshot=_snapshot)
-    if persona == "anonymous":
-        assert response.url.startswith(reverse("account_login"))
-
-
-def test_every_post_cell_carries_a_payload():
-    assert {row[0] for row in MATRIX if row[2] == "post"} <= set(PROOFS)
-
-
-def test_every_reports_url_is_in_the_matrix():
-    untested = set(url_names(urlpatterns)) - {row[0] for row in MATRIX}
-    assert not untested, f"Some URLs are untested in the permission matrix: {sorted(untested)}"
+test_permission_matrix, test_every_post_cell_carries_a_payload, test_every_url_is_in_the_matrix = matrix_tests(
+    personas=PERSONAS, matrix=MATRIX, proofs=PROOFS, urlpatterns=urlpatterns, snapshot=_snapshot)
