@@ -1,10 +1,11 @@
 """What the recorded meetings and clubs give a unit's report (seed 003): per unit programme
 criterion counted from meetings ("2 giao": ≥2 briefings a year per đoàn xã; "1 liên kết": one
-inter-branch meeting a month per chi đoàn), how many units of the subtree at that criterion's
-level meet it; per club, its members, meetings and attendance.
+inter-branch meeting a month per chi đoàn; a club's meetings), how many units of the subtree at
+that criterion's level meet it; per club, its members, meetings and attendance.
 
 A unit holds a meeting it recorded; a chi đoàn also takes part in an inter-branch meeting
-another hosts when one of its cadres attended (the meeting links the chi đoàn of a xã)."""
+another hosts when one of its cadres attended (the meeting links the chi đoàn of a xã), and in
+a club's meeting its secretary attended."""
 
 import datetime
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from models_registry.models import ActivityKind, Criterion, Period, ProgrammeSta
 
 # The activity kind a unit programme's criterion counts → the meetings that count for it.
 PURPOSE_OF_KIND = {ActivityKind.BRIEFING: MeetingPurpose.BRIEFING,
-                   ActivityKind.INTER_BRANCH_MEETING: MeetingPurpose.INTER_BRANCH}
+                   ActivityKind.INTER_BRANCH_MEETING: MeetingPurpose.INTER_BRANCH,
+                   ActivityKind.CLUB_MEETING: MeetingPurpose.CLUB}
 
 
 @dataclass(frozen=True)

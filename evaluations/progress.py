@@ -232,7 +232,7 @@ def registration_progress(registration: Registration, period: str = AssessmentPe
 def unit_entries(unit: Unit, cycle: Cycle, kinds: list[str], start: datetime.date, end: datetime.date,
                  hours: bool) -> list[tuple[datetime.date, Decimal]]:
     """What a unit's records give a criterion counting `kinds`: each meeting of the matching
-    purpose it held ("2 giao", "1 liên kết": `meetings.meetings_held`); for another kind, each
+    purpose it held ("2 giao", "1 liên kết", a club's: `meetings.meetings_held`); for another kind, each
     day a cadre of the unit logged such an activity (its members log the same meeting each),
     or their hours summed for an hours target."""
     found = []

@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from cadres.models import PositionRole
 from evaluations.models import AssessmentState, MeetingPurpose, UnitSelfAssessment
 from evaluations.services.activities import activity_log
-from evaluations.services.meetings import unit_meeting_record
+from evaluations.services.meetings import club_create, club_member_add, unit_meeting_record
 from evaluations.services.unit_forms import (
     unit_assessment_refresh,
     unit_assessment_save,
@@ -25,6 +25,7 @@ from evaluations.services.unit_forms import (
 )
 from models_registry.models import ActivityKind
 from tests.cadres.factories import CadreFactory
+from tests.models_registry.factories import ProgrammeFactory, quantitative
 from tests.seeds.tay_nguyen import YEAR, register_unit, tay_nguyen_world
 
 pytestmark = pytest.mark.django_db
@@ -153,3 +154,29 @@ def test_a_chi_doan_counts_the_days_its_cadres_logged_a_youth_project(w):
     # A yes/no criterion counts nothing: no value, and no reason asked.
     assert by_title["Chi đoàn có cán bộ Đoàn"].computed_value is None
     assert not by_title["Chi đoàn có cán bộ Đoàn"].is_counted
+
+
+def test_a_chi_doan_counts_the_club_meetings_its_secretary_attended(w):
+    """A criterion counting club meetings (activity kind `club_meeting`): the xã's CLB Bí thư
+    Chi đoàn meets, and each chi đoàn holds the meetings its secretary came to."""
+    programme = ProgrammeFactory(
+        owner_unit=w["tenant"].root_unit, name="CLB Bí thư Chi đoàn", subject="units", start_year=YEAR,
+        end_year=YEAR, publish=True, groups=[dict(title="Sinh hoạt CLB", criteria=[quantitative(
+            "Bí thư chi đoàn sinh hoạt CLB", 4, measure="meetings", period="year", kinds=["club_meeting"],
+            audiences=[{"unit_level": "branch"}])])])
+    xa_btv = w["xa_secretary"].user
+    club = club_create(unit=w["xa"], name="CLB Bí thư Chi đoàn xã Ea Phê", acting_user=xa_btv)
+    came, absent = w["secretaries"]["THON1"], w["secretaries"]["THON2"]
+    for cadre in (came, absent):
+        club_member_add(club=club, cadre=cadre, joined_on=datetime.date(YEAR, 1, 15), acting_user=xa_btv)
+    for month in (3, 6, 9):
+        unit_meeting_record(unit=w["xa"], cycle=w["cycle"], purpose=MeetingPurpose.CLUB, club=club,
+                            held_on=datetime.date(YEAR, month, 20), topic="Kỹ năng tuyên truyền",
+                            attendees=[came] if month != 9 else [came, absent], acting_user=xa_btv)
+    counted = {}
+    for secretary in (came, absent):
+        branch = secretary.positions.get().unit
+        form = register_unit(w, branch, programme, secretary)
+        unit_registration_approve(registration=form, acting_user=xa_btv, expected_version=form.lock_version)
+        counted[branch.code] = _result(unit_assessment_start(registration=form, acting_user=secretary.user))
+    assert (counted["THON1"].actual_value, counted["THON2"].actual_value) == (Decimal(3), Decimal(1))
