@@ -211,8 +211,7 @@ def unit_assessment_start(*, registration: UnitRegistration, acting_user: User) 
 def unit_assessment_refresh(assessment: UnitSelfAssessment) -> None:
     """Recompute values from the unit's records; an actual value left as computed follows.
     Run when the draft is opened and when it is submitted, as a cadre's (`refresh_computed`)."""
-    follow_computed(assessment.results.select_related("commitment__criterion"),
-                    computed_values(unit_progress(assessment.registration)))
+    follow_computed(assessment.results.all(), computed_values(unit_progress(assessment.registration)))
 
 
 ASSESSMENT_TEXTS = ("strengths", "weaknesses", "remedies")
