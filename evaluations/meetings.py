@@ -1,10 +1,11 @@
 """What the recorded meetings and clubs give a unit's report (seed 003): per unit programme
 criterion counted from meetings ("2 giao": ≥2 briefings a year per đoàn xã; "1 liên kết": one
-inter-branch meeting a month per chi đoàn), how many units of the subtree at that criterion's
-level meet it; per club, its members, meetings and attendance.
+inter-branch meeting a month per chi đoàn; a club's meetings), how many units of the subtree at
+that criterion's level meet it; per club, its members, meetings and attendance.
 
 A unit holds a meeting it recorded; a chi đoàn also takes part in an inter-branch meeting
-another hosts when one of its cadres attended (the meeting links the chi đoàn of a xã)."""
+another hosts when one of its cadres attended (the meeting links the chi đoàn of a xã), and in
+a club's meeting its secretary attended."""
 
 import datetime
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from models_registry.models import ActivityKind, Criterion, Period, ProgrammeSta
 
 # The activity kind a unit programme's criterion counts → the meetings that count for it.
 PURPOSE_OF_KIND = {ActivityKind.BRIEFING: MeetingPurpose.BRIEFING,
-                   ActivityKind.INTER_BRANCH_MEETING: MeetingPurpose.INTER_BRANCH}
+                   ActivityKind.INTER_BRANCH_MEETING: MeetingPurpose.INTER_BRANCH,
+                   ActivityKind.CLUB_MEETING: MeetingPurpose.CLUB}
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,24 @@ def _top_paths(paths: list[str]) -> list[str]:
     return tops
 
 
+def meetings_held(cycle: Cycle, tenant_id: int, units: Q) -> dict[tuple[int, str], set[int]]:
+    """(unit id, purpose) → the ids of the cycle's counted meetings each unit `units` selects
+    (a condition on a row's `unit`) held: those it hosted and those one of its cadres attended."""
+    active = Q(unit__tenant_id=tenant_id, unit__archived_at__isnull=True)
+    meetings = RatingMeeting.objects.filter(cycle=cycle, purpose__in=PURPOSE_OF_KIND.values())
+    held: dict[tuple[int, str], set[int]] = {}
+    for meeting_id, host_id, purpose in meetings.filter(units, active).values_list("pk", "unit_id", "purpose"):
+        held.setdefault((host_id, purpose), set()).add(meeting_id)
+    counted = set(meetings.values_list("pk", flat=True))
+    # The values read the cadre's meetings through a join of their own: any cycle's, hence `counted`.
+    for meeting_id, purpose, member_unit in Position.objects.filter(
+            units, active, cadre__meetings_attended__in=meetings).values_list(
+            "cadre__meetings_attended", "cadre__meetings_attended__purpose", "unit_id"):
+        if meeting_id in counted:
+            held.setdefault((member_unit, purpose), set()).add(meeting_id)
+    return held
+
+
 def meeting_targets_of(cycle: Cycle, units: list[Unit], today: datetime.date | None = None
                        ) -> dict[int, list[MeetingTarget]]:
     """`meeting_targets` of each unit (by id), in a fixed number of queries whatever their
@@ -88,21 +108,9 @@ def meeting_targets_of(cycle: Cycle, units: list[Unit], today: datetime.date | N
     for path in _top_paths([unit.path for unit in units]):
         within |= Q(path__startswith=path)
         units_within |= Q(unit__path__startswith=path)
-    active = Q(unit__tenant_id=tenant_id, unit__archived_at__isnull=True)
     tree = list(Unit.objects.filter(within, tenant_id=tenant_id, archived_at__isnull=True)
                 .values_list("pk", "path", "level"))
-    meetings = RatingMeeting.objects.filter(cycle=cycle, purpose__in=PURPOSE_OF_KIND.values())
-    # A unit holds the meetings it hosted and those one of its cadres attended: (unit, purpose) → meetings.
-    held: dict[tuple[int, str], set[int]] = {}
-    for meeting_id, host_id, purpose in meetings.filter(units_within, active).values_list("pk", "unit_id", "purpose"):
-        held.setdefault((host_id, purpose), set()).add(meeting_id)
-    counted = set(meetings.values_list("pk", flat=True))
-    # The values read the cadre's meetings through a join of their own: any cycle's, hence `counted`.
-    for meeting_id, purpose, member_unit in Position.objects.filter(
-            units_within, active, cadre__meetings_attended__in=meetings).values_list(
-            "cadre__meetings_attended", "cadre__meetings_attended__purpose", "unit_id"):
-        if meeting_id in counted:
-            held.setdefault((member_unit, purpose), set()).add(meeting_id)
+    held = meetings_held(cycle, tenant_id, units_within)
     for criterion in criteria:
         purposes = {PURPOSE_OF_KIND[kind] for kind in criterion.activity_kinds if kind in PURPOSE_OF_KIND}
         levels = {row.unit_level for row in criterion.audience_targets.all() if row.applies and row.unit_level}

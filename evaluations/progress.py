@@ -12,19 +12,36 @@ a week that has just begun is not a failure.
 A target's actual is one number, `Progress.actual` (the year's total for a yearly target,
 the mean per ended week/month/quarter otherwise), in `Progress.unit`: the progress bar,
 the pre-filled actual value of the KĐCT01 and its PDF all print it.
+
+A unit's self-assessment (`unit_progress`) is counted the same way from the unit's records
+(`unit_entries`: the meetings it held, its cadres' activities) over the cycle's year.
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
-from django.db.models import Min
+from django.db.models import F, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _, pgettext
 
-from cadres.models import Position
-from evaluations.models import Activity, AssessmentPeriod, Commitment, Initiative, InitiativeState, Registration
+from cadres.models import Position, Unit
+from evaluations.meetings import PURPOSE_OF_KIND, meetings_held
+from evaluations.models import (
+    Activity,
+    AssessmentPeriod,
+    Commitment,
+    Cycle,
+    Initiative,
+    InitiativeState,
+    RatingMeeting,
+    Registration,
+    UnitCommitment,
+    UnitRegistration,
+)
+from evaluations.models.forms import CommitmentBase
 from evaluations.templatetags.assessment_ui import amount
 from models_registry.models import ActivityKind, CriterionKind, MeasureUnit, Period
 
@@ -182,19 +199,23 @@ def compute_progress(*, target: Decimal, measure: str, period: str, logged: list
     return Progress(target=target, measure=measure, period=period, buckets=ended, current=current, since=start)
 
 
-def commitment_progress(commitment: Commitment, counted: tuple[datetime.date, datetime.date],
+# What a form's subject logged of some kinds between two days, as `entries` gives it.
+Logged = Callable[[list[str], datetime.date, datetime.date, bool], list[tuple[datetime.date, Decimal]]]
+
+
+def commitment_progress(commitment: CommitmentBase, counted: tuple[datetime.date, datetime.date], logged: Logged,
                         today: datetime.date | None = None) -> Progress | None:
-    """Progress of a quantitative commitment over its `counted_period`, None for other
-    kinds or without a committed target."""
+    """Progress of a quantitative commitment over its counted period, from what `logged`
+    gives of its criterion's activity kinds; None for other kinds or without a target."""
     criterion = commitment.criterion
     if criterion.kind != CriterionKind.QUANTITATIVE or commitment.target is None:
         return None
     start, end = counted
     today = today or timezone.localdate()
     hours = criterion.measure == MeasureUnit.HOURS
-    logged = entries(commitment.registration.cadre_id, criterion.activity_kinds, start, end, hours)
     period = criterion.period or Period.YEAR
-    return compute_progress(target=commitment.target, measure=criterion.measure, period=period, logged=logged,
+    return compute_progress(target=commitment.target, measure=criterion.measure, period=period,
+                            logged=logged(list(criterion.activity_kinds), start, end, hours),
                             start=start, end=end, today=today)
 
 
@@ -204,4 +225,40 @@ def registration_progress(registration: Registration, period: str = AssessmentPe
     form's `period`, e.g. "2 giờ/tuần: 7/8 tuần đạt"."""
     counted = counted_period(registration, period, today)
     commitments = registration.commitments.select_related("criterion", "registration__cycle")
-    return [(commitment, commitment_progress(commitment, counted, today)) for commitment in commitments]
+    logged = partial(entries, registration.cadre_id)
+    return [(commitment, commitment_progress(commitment, counted, logged, today)) for commitment in commitments]
+
+
+def unit_entries(unit: Unit, cycle: Cycle, kinds: list[str], start: datetime.date, end: datetime.date,
+                 hours: bool) -> list[tuple[datetime.date, Decimal]]:
+    """What a unit's records give a criterion counting `kinds`: each meeting of the matching
+    purpose it held ("2 giao", "1 liên kết", a club's: `meetings.meetings_held`); for another kind, each
+    day a cadre of the unit logged such an activity (its members log the same meeting each),
+    or their hours summed for an hours target."""
+    found = []
+    purposes = {PURPOSE_OF_KIND[kind] for kind in kinds if kind in PURPOSE_OF_KIND}
+    if purposes:
+        held = meetings_held(cycle, unit.tenant_id, Q(unit_id=unit.pk))
+        meetings = set().union(*(held.get((unit.pk, purpose), set()) for purpose in purposes))
+        found = [(day, Decimal(1)) for day in RatingMeeting.objects.filter(
+            pk__in=meetings, held_on__gte=start, held_on__lte=end).values_list("held_on", flat=True)]
+    logged = Activity.objects.filter(
+        kind__in=[kind for kind in kinds if kind not in PURPOSE_OF_KIND], date__gte=start, date__lte=end,
+        cadre__positions__unit_id=unit.pk, cadre__positions__start_date__lte=F("date"),
+    ).filter(Q(cadre__positions__end_date__isnull=True) | Q(cadre__positions__end_date__gte=F("date"))).distinct()
+    if hours:
+        return found + [(day, value or Decimal(0)) for _pk, day, value in logged.values_list("pk", "date", "hours")]
+    return found + [(day, Decimal(1)) for day in logged.order_by().values_list("date", flat=True).distinct()]
+
+
+def unit_progress(registration: UnitRegistration, today: datetime.date | None = None
+                  ) -> list[tuple[UnitCommitment, Progress | None]]:
+    """(commitment, Progress or None) for each commitment of a unit's registration: counted
+    from the unit's records over the cycle's year to today, for the criteria that count
+    activity kinds (`UnitResult.is_counted`); the others are the Bí thư's to state."""
+    today = today or timezone.localdate()
+    start, end = period_window(registration.cycle.year, AssessmentPeriod.YEAR)
+    logged = partial(unit_entries, registration.unit, registration.cycle)
+    return [(commitment, commitment_progress(commitment, (start, min(end, today)), logged, today)
+             if commitment.criterion.activity_kinds else None)
+            for commitment in registration.commitments.select_related("criterion")]

@@ -64,6 +64,7 @@ class ActivityKind(models.TextChoices):
     YOUTH_PROJECT = "youth_project", _("Youth project")
     BRIEFING = "briefing", _("Briefing with branch secretaries")
     INTER_BRANCH_MEETING = "inter_branch_meeting", _("Joint inter-branch meeting")
+    CLUB_MEETING = "club_meeting", _("Club meeting")
 
 
 class TriState(models.TextChoices):

@@ -333,6 +333,14 @@ class ResultBase(models.Model):
     class Meta:
         abstract = True
 
+    # Its actual is counted from what the app records (the cadre's activity log, always).
+    is_counted = True
+
+    @property
+    def changed_without_reason(self) -> bool:
+        """A counted actual stated other than computed, and no reason given."""
+        return self.is_counted and self.actual_value != self.computed_value and not self.change_reason.strip()
+
     @property
     def takes_outcome(self) -> bool:
         """A yes/no criterion or a prohibition: answered with an `outcome`."""

@@ -115,6 +115,12 @@ class UnitResult(ResultBase):
         constraints = [models.UniqueConstraint(fields=["self_assessment", "commitment"], name="unit_result_unique")]
 
     @property
+    def is_counted(self) -> bool:  # type: ignore[override]
+        """Its criterion counts activity kinds the unit's records hold (`progress.unit_progress`);
+        the others are stated by the Bí thư."""
+        return bool(self.commitment.criterion.activity_kinds)
+
+    @property
     def meets(self) -> bool:
         """The criterion is met: done or kept, or the target reached."""
         if self.commitment.criterion.kind == CriterionKind.QUANTITATIVE:

@@ -2,6 +2,7 @@
 autosaving it, evidence files, and what a complete one needs. Transitions (submit,
 return, propose, finalise) live in `evaluations.workflow`."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.files.base import File
@@ -31,7 +32,8 @@ from evaluations.models import (
     ResultOutcome,
     SelfAssessment,
 )
-from evaluations.progress import period_window, registration_progress
+from evaluations.models.forms import CommitmentBase, ResultBase
+from evaluations.progress import Progress, period_window, registration_progress
 from evaluations.rules import is_owner
 from evaluations.selectors import file_in_use
 from evaluations.services.drafts import AutosaveResult, autosave, lock_editable_form
@@ -39,11 +41,26 @@ from evaluations.uploads import check_document, content_type_for, stored_name
 from models_registry.models import CriterionKind
 
 
-def computed_values(registration: Registration, period: str) -> dict[int, Decimal | None]:
-    """Commitment id → what the activity log says over the form's counted period
-    (`Progress.actual`: the figure the progress bar shows)."""
-    return {commitment.pk: progress.actual if progress else None
-            for commitment, progress in registration_progress(registration, period)}
+def computed_values(rows: Iterable[tuple[CommitmentBase, Progress | None]]) -> dict[int, Decimal | None]:
+    """Commitment id → what the records say over the form's counted period
+    (`Progress.actual`: the figure the progress bar shows), from `registration_progress`
+    or `unit_progress`."""
+    return {commitment.pk: progress.actual if progress else None for commitment, progress in rows}
+
+
+def follow_computed(results: Iterable[ResultBase], values: dict[int, Decimal | None]) -> None:
+    """Each result takes its commitment's new computed value; an actual left as computed follows."""
+    for result in results:
+        value = values.get(result.commitment_id)  # type: ignore[attr-defined]
+        if value != result.computed_value:
+            if result.actual_value == result.computed_value:
+                result.actual_value = value
+            result.computed_value = value
+            result.save(update_fields=["computed_value", "actual_value"])
+
+
+# Translated where the error is raised: a counted actual changed without a reason.
+UNEXPLAINED_CHANGE = gettext_noop("You changed the value from the activity log: say why.")
 
 
 @transaction.atomic
@@ -80,7 +97,7 @@ def self_assessment_start(*, registration: Registration, period: str = Assessmen
 def _add_results(assessment: SelfAssessment, registration: Registration, commitments: QuerySet[Commitment]) -> None:
     """A result per commitment of `registration`, its actual value pre-filled from the
     activity log."""
-    values = computed_values(registration, assessment.period)
+    values = computed_values(registration_progress(registration, assessment.period))
     for commitment in commitments:
         value = values.get(commitment.pk)
         CommitmentResult.objects.create(tenant_id=assessment.tenant_id, self_assessment=assessment,
@@ -114,14 +131,8 @@ def self_assessments_follow(*, previous: Registration, amendment: Registration, 
 def refresh_computed(assessment: SelfAssessment) -> None:
     """Recompute values from the log over the form's counted period; an actual value the
     cadre left untouched follows. Run when the draft is opened and when it is submitted."""
-    values = computed_values(assessment.registration, assessment.period)
-    for result in assessment.results.all():
-        value = values.get(result.commitment_id)
-        if value != result.computed_value:
-            if result.actual_value == result.computed_value:
-                result.actual_value = value
-            result.computed_value = value
-            result.save(update_fields=["computed_value", "actual_value"])
+    follow_computed(assessment.results.all(),
+                    computed_values(registration_progress(assessment.registration, assessment.period)))
 
 
 @transaction.atomic
@@ -236,8 +247,8 @@ def self_assessment_errors(assessment: SelfAssessment) -> dict[str, str]:
                 errors[f"{key}.result"] = _("You broke this prohibition: say what happened.")
         elif kind != CriterionKind.YES_NO and not result.result.strip():
             errors[f"{key}.result"] = _("Describe what you achieved for this commitment.")
-        if result.actual_value != result.computed_value and not result.change_reason.strip():
-            errors[f"{key}.change_reason"] = _("You changed the value from the activity log: say why.")
+        if result.changed_without_reason:
+            errors[f"{key}.change_reason"] = _(UNEXPLAINED_CHANGE)
     if kind_of(assessment).is_yearly:
         for name in ("strengths", "weaknesses"):
             if not getattr(assessment, name).strip():

@@ -26,6 +26,8 @@ from evaluations.models import (
     UnitResult,
     UnitSelfAssessment,
 )
+from evaluations.progress import unit_progress
+from evaluations.services.assessments import UNEXPLAINED_CHANGE, computed_values, follow_computed
 from evaluations.workflow import clean_rating, noted, raise_errors, return_form, submit_form, take
 from models_registry.models import CriterionKind, Programme, ProgrammeStatus
 from models_registry.selectors import applicable_criteria_for_unit
@@ -181,7 +183,8 @@ def unit_registration_approve(*, registration: UnitRegistration, acting_user: Us
 
 @transaction.atomic
 def unit_assessment_start(*, registration: UnitRegistration, acting_user: User) -> UnitSelfAssessment:
-    """The unit's yearly self-assessment of its approved registration (the open one if any)."""
+    """The unit's yearly self-assessment of its approved registration (the open one if any),
+    actual values pre-filled from the unit's records where its criteria count them."""
     _secretary(registration.unit, acting_user)
     check_cycle_open(registration.cycle)
     if not registration.is_approved:
@@ -192,8 +195,10 @@ def unit_assessment_start(*, registration: UnitRegistration, acting_user: User) 
     assessment = UnitSelfAssessment.objects.create(
         tenant_id=registration.tenant_id, cycle=registration.cycle, registration=registration, unit=registration.unit,
         role=PositionRole.SECRETARY)
+    values = computed_values(unit_progress(registration))
     UnitResult.objects.bulk_create(UnitResult(tenant_id=registration.tenant_id, self_assessment=assessment,
-                                              commitment=commitment)
+                                              commitment=commitment, computed_value=values.get(commitment.pk),
+                                              actual_value=values.get(commitment.pk))
                                    for commitment in registration.commitments.all())
     FormEvent.objects.create(tenant_id=assessment.tenant_id, form=assessment, actor=acting_user,
                              action=FormAction.CREATE, to_state=assessment.state)
@@ -202,14 +207,22 @@ def unit_assessment_start(*, registration: UnitRegistration, acting_user: User) 
     return assessment
 
 
+@transaction.atomic
+def unit_assessment_refresh(assessment: UnitSelfAssessment) -> None:
+    """Recompute values from the unit's records; an actual value left as computed follows.
+    Run when the draft is opened and when it is submitted, as a cadre's (`refresh_computed`)."""
+    follow_computed(assessment.results.all(), computed_values(unit_progress(assessment.registration)))
+
+
 ASSESSMENT_TEXTS = ("strengths", "weaknesses", "remedies")
 
 
 @transaction.atomic
 def unit_assessment_save(*, assessment: UnitSelfAssessment, entries: Entries, texts: dict[str, Any] | None = None,
                          acting_user: User, expected_version: object) -> UnitSelfAssessment:
-    """Save the draft: per criterion id its outcome (yes/no, prohibition), actual value
-    (quantitative) and account; and the unit's strengths, weaknesses and remedies."""
+    """Save the draft: per criterion id its outcome (yes/no, prohibition), actual value and
+    the reason it differs from the records (quantitative) and account; and the unit's
+    strengths, weaknesses and remedies."""
     def change(locked: UnitSelfAssessment) -> Outcome:
         for name in ASSESSMENT_TEXTS:
             if texts and name in texts:
@@ -225,7 +238,8 @@ def unit_assessment_save(*, assessment: UnitSelfAssessment, entries: Entries, te
             result.outcome, result.result = outcome, _text(entry.get("result"))
             if kind == CriterionKind.QUANTITATIVE:
                 result.actual_value = _number(entry.get("actual_value"))
-            result.save(update_fields=["outcome", "result", "actual_value"])
+                result.change_reason = _text(entry.get("change_reason"), 500)
+            result.save(update_fields=["outcome", "result", "actual_value", "change_reason"])
         return Outcome(fields=ASSESSMENT_TEXTS)
 
     return act(UNIT_ASSESSMENT_FLOW, assessment, EDIT, acting_user=acting_user, expected_version=expected_version,
@@ -242,6 +256,8 @@ def unit_assessment_errors(assessment: UnitSelfAssessment) -> dict[str, str]:
             errors[f"{key}.actual_value"] = _("Enter what the unit achieved.")
         if kind == CriterionKind.QUALITATIVE and not result.result.strip():
             errors[f"{key}.result"] = _("Say what the unit achieved.")
+        if result.changed_without_reason:
+            errors[f"{key}.change_reason"] = _(UNEXPLAINED_CHANGE)
     return errors
 
 
@@ -250,6 +266,7 @@ def unit_assessment_submit(*, assessment: UnitSelfAssessment, acting_user: User,
                            expected_version: object) -> UnitSelfAssessment:
     """draft/returned → submitted by the unit's Bí thư, who signs for it."""
     def check_content(locked: UnitSelfAssessment) -> tuple[str, ...]:
+        unit_assessment_refresh(locked)
         raise_errors(unit_assessment_errors(locked))
         return _sign(locked, acting_user)
 

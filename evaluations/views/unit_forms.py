@@ -16,6 +16,7 @@ from cadres.transitions import can_act
 from evaluations.flows import EDIT
 from evaluations.kinds import UNIT_REGISTRATION, UNIT_SELF_ASSESSMENT
 from evaluations.models import Cycle, CycleStatus, FormAction, Rating, ResultOutcome
+from evaluations.progress import unit_progress
 from evaluations.rules import acts_for_unit
 from evaluations.selectors import form_timeline, return_comments_for
 from evaluations.services import unit_forms as services
@@ -174,7 +175,7 @@ def unit_assessment_detail(request, pk: int):
         try:
             if action in ("save", "submit") and form.state in flow.steps[EDIT].moves:
                 form = services.unit_assessment_save(
-                    assessment=form, entries=_entries(request, ("outcome", "actual_value", "result")),
+                    assessment=form, entries=_entries(request, ("outcome", "actual_value", "change_reason", "result")),
                     texts={name: request.POST.get(name, "") for name in services.ASSESSMENT_TEXTS},
                     acting_user=request.user, expected_version=version)
                 version = str(form.lock_version)
@@ -194,11 +195,16 @@ def unit_assessment_detail(request, pk: int):
             messages.success(request, done[action])
         return redirect("unit_assessment_detail", form.pk)
     user = request.user
+    can_edit = can_act(flow, form, EDIT, user)
+    if can_edit:  # the pre-filled values follow the unit's records as they stand, as a cadre's do
+        services.unit_assessment_refresh(form)
+    progress = {commitment.pk: found for commitment, found in unit_progress(form.registration)}
     results = list(form.results.select_related("commitment__criterion"))
     return render(request, "evaluations/unit_forms/assessment.html", {
         "form": form, "kind": UNIT_SELF_ASSESSMENT, "timeline": form_timeline(form), "returned": return_comments_for(form),
-        "results": [(result, ResultOutcome.for_kind(result.commitment.criterion.kind)) for result in results],
-        "can_edit": can_act(flow, form, EDIT, user), "can_submit": can_act(flow, form, FormAction.SUBMIT, user),
+        "results": [(result, ResultOutcome.for_kind(result.commitment.criterion.kind),
+                     progress.get(result.commitment_id)) for result in results],
+        "can_edit": can_edit, "can_submit": can_act(flow, form, FormAction.SUBMIT, user),
         "can_decide": can_act(flow, form, FormAction.FINALISE, user), "rating_choices": Rating.choices,
     })
 
@@ -213,6 +219,9 @@ def unit_registration_pdf(request, pk: int):
 @login_required
 def unit_assessment_pdf(request, pk: int):
     form = get_unit_assessment_for_user(request.user, pk)
-    return pdf_response(form, {"results": form.results.select_related("commitment__criterion"),
-                       "reviewer_name": signer_name(form.finalised_by)})
+    # The same progress, over the same period, as the form's page.
+    progress = {commitment.pk: found for commitment, found in unit_progress(form.registration)}
+    return pdf_response(form, {"rows": [(result, progress.get(result.commitment_id))
+                                        for result in form.results.select_related("commitment__criterion")],
+                               "reviewer_name": signer_name(form.finalised_by)})
 

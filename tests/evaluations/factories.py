@@ -158,7 +158,8 @@ def unit_form(w, stage: str, programme=None):
         for result in assessment.results.select_related("commitment__criterion"):
             quantitative_ = result.commitment.criterion.kind == "quantitative"
             entries[result.commitment.criterion_id] = (
-                {"actual_value": 1, "result": "Sinh hoạt đều"} if quantitative_ else {"outcome": "met", "result": "Có"})
+                {"actual_value": 1, "change_reason": "Theo sổ sinh hoạt chi đoàn", "result": "Sinh hoạt đều"}
+                if quantitative_ else {"outcome": "met", "result": "Có"})
         assessment = services.unit_assessment_save(assessment=assessment, entries=entries, acting_user=secretary,
                                                    expected_version=assessment.lock_version)
     if reached >= 6:

@@ -4,6 +4,7 @@
 from django.core.management import call_command
 
 from cadres.models import GrantRole, PositionRole, UnitLevel
+from evaluations.services.unit_forms import unit_registration_save, unit_registration_start, unit_registration_submit
 from models_registry.models import Programme
 from tests.cadres.factories import CadreFactory, GrantFactory, TenantFactory, UnitFactory
 from tests.evaluations.factories import CycleFactory
@@ -36,3 +37,16 @@ def tay_nguyen_world() -> dict:
     return dict(tenant=tenant, huyen=huyen, xa=xa, branches=branches, lone=lone, secretaries=secretaries,
                 xa_secretary=xa_secretary, huyen_secretary=huyen_secretary, provincial=provincial,
                 three=three, two_one=programmes["2 giao, 1 liên kết"], cycle=cycle)
+
+
+def register_unit(w, unit, programme, secretary):
+    """The unit's registration for the programme, filled in and submitted by its Bí thư."""
+    form = unit_registration_start(cycle=w["cycle"], programme=programme, unit=unit, acting_user=secretary.user)
+    entries = {c.criterion_id: {"text": f"{unit.name}: {c.criterion.title}", "measures": "Họp BCH phân công",
+                                "target": c.target}
+               for c in form.commitments.select_related("criterion")}
+    form = unit_registration_save(registration=form, entries=entries, acting_user=secretary.user,
+                                  expected_version=form.lock_version)
+    unit_registration_submit(registration=form, acting_user=secretary.user, expected_version=form.lock_version)
+    form.refresh_from_db()
+    return form

@@ -33,13 +33,12 @@ from evaluations.services.unit_forms import (
     unit_registration_approve,
     unit_registration_return,
     unit_registration_save,
-    unit_registration_start,
     unit_registration_submit,
 )
 from models_registry.models import CriterionKind, Programme
 from reports.documents import summary_pdf, unit_report_pdf
 from reports.services.rollup import rollup_cycle
-from tests.seeds.tay_nguyen import YEAR, tay_nguyen_world
+from tests.seeds.tay_nguyen import YEAR, register_unit, tay_nguyen_world
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +52,6 @@ def tay_nguyen():
     return tay_nguyen_world()
 
 
-def _register(w, unit, programme, secretary):
-    form = unit_registration_start(cycle=w["cycle"], programme=programme, unit=unit, acting_user=secretary.user)
-    entries = {c.criterion_id: {"text": f"{unit.name}: {c.criterion.title}", "measures": "Họp BCH phân công",
-                                "target": c.target}
-               for c in form.commitments.select_related("criterion")}
-    form = unit_registration_save(registration=form, entries=entries, acting_user=secretary.user,
-                                  expected_version=form.lock_version)
-    unit_registration_submit(registration=form, acting_user=secretary.user, expected_version=form.lock_version)
-    form.refresh_from_db()
-    return form
-
-
 def _assess(form, secretary, *, projects: int):
     assessment = unit_assessment_start(registration=form, acting_user=secretary.user)
     entries = {}
@@ -72,9 +59,11 @@ def _assess(form, secretary, *, projects: int):
         if commitment.criterion.kind == CriterionKind.YES_NO:
             entries[commitment.criterion_id] = {"outcome": ResultOutcome.MET, "result": "Có Bí thư, Phó Bí thư"}
         elif "công trình" in commitment.criterion.title:
-            entries[commitment.criterion_id] = {"actual_value": projects, "result": "Sửa đường liên thôn"}
+            entries[commitment.criterion_id] = {"actual_value": projects, "result": "Sửa đường liên thôn",
+                                                "change_reason": "Theo biên bản nghiệm thu công trình"}
         else:
-            entries[commitment.criterion_id] = {"actual_value": 1, "result": "Sinh hoạt hằng tháng"}
+            entries[commitment.criterion_id] = {"actual_value": 1, "result": "Sinh hoạt hằng tháng",
+                                                "change_reason": "Theo sổ sinh hoạt chi đoàn"}
     assessment = unit_assessment_save(assessment=assessment, entries=entries, texts={"strengths": "Đoàn kết"},
                                       acting_user=secretary.user, expected_version=assessment.lock_version)
     unit_assessment_submit(assessment=assessment, acting_user=secretary.user, expected_version=assessment.lock_version)
@@ -89,7 +78,7 @@ def test_seed_003_runs_whole_to_the_report_pdf(tay_nguyen):
     xa_btv = w["xa_secretary"].user
 
     # 3 có: each chi đoàn of Ea Phê registers; one is returned with a comment, fixed, approved.
-    forms = [_register(w, unit, w["three"], w["secretaries"][unit.code]) for unit in w["branches"]]
+    forms = [register_unit(w, unit, w["three"], w["secretaries"][unit.code]) for unit in w["branches"]]
     assert all(form.state == RegistrationState.SUBMITTED and form.signed_by for form in forms)
     first = forms[0]
     criterion = first.commitments.first().criterion_id
@@ -108,7 +97,7 @@ def test_seed_003_runs_whole_to_the_report_pdf(tay_nguyen):
         form.refresh_from_db()
         unit_registration_approve(registration=form, acting_user=xa_btv, expected_version=form.lock_version)
     # Cư M'gar's one pilot: its xã has no Bí thư, so the province's staff decide.
-    lone = _register(w, w["lone"], w["three"], w["secretaries"]["BUON1"])
+    lone = register_unit(w, w["lone"], w["three"], w["secretaries"]["BUON1"])
     unit_registration_approve(registration=lone, acting_user=w["provincial"], expected_version=lone.lock_version)
 
     # Self-assessments: four reach every criterion, the fifth built no project; one is returned first.
@@ -129,7 +118,7 @@ def test_seed_003_runs_whole_to_the_report_pdf(tay_nguyen):
 
     # 2 giao, 1 liên kết: the xã registers (reviewed by the huyện), holds its two briefings;
     # a chi đoàn hosts the month's inter-branch meeting.
-    xa_form = _register(w, w["xa"], w["two_one"], w["xa_secretary"])
+    xa_form = register_unit(w, w["xa"], w["two_one"], w["xa_secretary"])
     unit_registration_approve(registration=xa_form, acting_user=w["huyen_secretary"].user,
                               expected_version=xa_form.lock_version)
     branch_secretaries = [w["secretaries"][unit.code] for unit in w["branches"]]
