@@ -14,7 +14,10 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 30
 graceful_timeout = 20
-keepalive = 5
+# Longer than the proxy's idle keep-alive (deploy/Caddyfile, 60 s), so the proxy closes an idle
+# connection first: a server closing one just as the proxy (or a client) sends on it loses
+# that request ("connection reset"; a load test's occasional error with 5 s here).
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 # A worker is replaced after this many requests, a bound on any slow leak.
 max_requests = 2000
 max_requests_jitter = 200
