@@ -13,6 +13,7 @@ class EvaluationsConfig(AppConfig):
         signals.unit_impact.connect(reorganised.unit_impact, dispatch_uid="evaluations.unit_impact")
         signals.positions_transferred.connect(reorganised.positions_transferred,
                                               dispatch_uid="evaluations.positions_transferred")
+        signals.units_reorganised.connect(reorganised.units_reorganised, dispatch_uid="evaluations.units_reorganised")
         from evaluations import receivers
         from models_registry.signals import programme_changed
 

@@ -30,6 +30,9 @@ self-assessment at once (no proposal step: the reviewer and the BTV are the same
     draft ──submit──▶ submitted ──approve / finalise (parent BTV)──▶ approved / finalised
                       return ▼ ▲ submit
 
+    draft / submitted / returned ──withdraw──▶ closed: the unit was merged, split or
+    archived mid-cycle (`reorganised`).
+
 "edit" is the cadre changing a draft field (autosave): it has per-field versions, so it is
 checked (`cadres.transitions.check`) but never taken as a transition. Every action needs
 the cycle open.
@@ -51,13 +54,14 @@ from evaluations.models import (
     Registration,
     RegistrationState,
     SelfAssessment,
+    UnitAssessmentState,
     UnitRegistration,
     UnitSelfAssessment,
 )
 from evaluations.models.forms import FormCore
 from evaluations.rules import acts_for_unit, can_finalise, can_review, can_review_unit_form, is_owner
 
-R, A = RegistrationState, AssessmentState
+R, A, UA = RegistrationState, AssessmentState, UnitAssessmentState
 F = TypeVar("F", bound=FormCore)
 EDIT = "edit"
 SUPERSEDED = "superseded"
@@ -141,6 +145,8 @@ UNIT_REGISTRATION_FLOW: Flow[UnitRegistration] = _form_flow("unit_registration",
     FormAction.RETURN: Step({R.SUBMITTED: R.RETURNED}, checks=(_parent_returns,)),
     FormAction.APPROVE: Step({R.SUBMITTED: R.APPROVED}, checks=(
         allowed_if(can_review_unit_form, _("Only the parent unit's Standing Committee can approve this form.")),)),
+    # Taken by a reorganisation archiving the unit (`reorganised`), which checked who acts; never from a page.
+    FormAction.WITHDRAW: Step({R.DRAFT: R.CLOSED, R.SUBMITTED: R.CLOSED, R.RETURNED: R.CLOSED}),
 }, related=_UNIT_RELATED)
 
 UNIT_ASSESSMENT_FLOW: Flow[UnitSelfAssessment] = _form_flow("unit_selfassessment", {
@@ -151,4 +157,5 @@ UNIT_ASSESSMENT_FLOW: Flow[UnitSelfAssessment] = _form_flow("unit_selfassessment
     FormAction.RETURN: Step({A.SUBMITTED: A.RETURNED}, checks=(_parent_returns,)),
     FormAction.FINALISE: Step({A.SUBMITTED: A.FINALISED}, checks=(
         allowed_if(can_review_unit_form, _("Only the parent unit's Standing Committee can rate this form.")),)),
+    FormAction.WITHDRAW: Step({UA.DRAFT: UA.CLOSED, UA.SUBMITTED: UA.CLOSED, UA.RETURNED: UA.CLOSED}),
 }, related=_UNIT_RELATED)

@@ -4,9 +4,10 @@ Each operation checks everything first (scope, levels, the plan is complete), th
 one transaction: units are locked and their versions checked (a page loaded before another
 manager's change is refused), positions move from the old units to the new ones on the
 day of the change (ended the day before, started that day, so a closed year still counts
-the cadre where they were), open forms follow through `positions_transferred`, and every
-unit involved gets its history and audit rows. Nothing is deleted: a merged or split unit
-is archived with its past forms and reports.
+the cadre where they were), open forms follow through `positions_transferred`, the apps
+above answer for their records of the units moved and archived through `units_reorganised`
+(a unit's own forms), and every unit involved gets its history and audit rows. Nothing is
+deleted: a merged or split unit is archived with its past forms and reports.
 
 A preview is the same operation run in a savepoint and rolled back (`dry_run=True`), so
 what the manager is shown is exactly what confirming does.
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _, ngettext
 from cadres.models import Cadre, Position, Unit, UnitChangeKind, UnitLevel
 from cadres.services.audit import audit_record
 from cadres.services.units import history_record, lock_units, relocate, require_manager, unit_create
-from cadres.signals import positions_transferred, unit_impact
+from cadres.signals import positions_transferred, unit_impact, units_reorganised
 from cadres.transitions import Refusal, User
 
 # A move of one cadre's positions: (cadre id, from unit id, to unit id).
@@ -156,15 +157,25 @@ def _transfer(positions: Sequence[Position], to: Unit, on: datetime.date, acting
     return moves
 
 
-def _announce(moves: list[Move]) -> None:
+def _announce(outcome: Outcome, moves: list[Move], acting_user: User, moved: Sequence[Unit] = (),
+              archived: Sequence[Unit] = ()) -> None:
+    """Tell the apps above what changed: cadres who moved, units under a new parent, units
+    archived; what they did for it goes into the outcome's lines."""
     if moves:
         positions_transferred.send(sender=Unit, moves=moves)
+    if moved or archived:
+        for _receiver, answer in units_reorganised.send(sender=Unit, moved=list(moved), archived=list(archived),
+                                                         acting_user=acting_user):
+            if isinstance(answer, list):
+                outcome.lines += answer
 
 
 def _archive(unit: Unit, on: datetime.date, acting_user: User, related: Sequence[Unit] = (),
-             kind: str = UnitChangeKind.ARCHIVED) -> int:
-    archived = Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path,
-                                   archived_at__isnull=True).update(archived_at=timezone.now())
+             kind: str = UnitChangeKind.ARCHIVED) -> list[Unit]:
+    """Archive the unit and what is still below it; returns the units archived."""
+    subtree = Unit.objects.filter(tenant_id=unit.tenant_id, path__startswith=unit.path, archived_at__isnull=True)
+    archived = list(subtree.order_by("path"))
+    subtree.update(archived_at=timezone.now())
     history_record(unit=unit, kind=kind, date=on, related=related, acting_user=acting_user)
     return archived
 
@@ -207,6 +218,7 @@ def unit_move(
                      data={"parent": [current.code, parent.code]})
         outcome.lines.append(_("%(unit)s moves from %(from)s to %(to)s, with its sub-units and cadres.")
                              % {"unit": unit.name, "from": current.name, "to": parent.name})
+        _announce(outcome, [], acting_user, moved=[held])
 
     return _run(dry_run, work)
 
@@ -256,18 +268,21 @@ def unit_merge(
             target = locked[into.pk]
             require_manager(acting_user, target)
         moves: list[Move] = []
+        moved: list[Unit] = []
+        archived: list[Unit] = []
         for source in held:
             children = _children(source)
             _check_children_fit(children, target.level, target.name)
             for child in children:
                 relocate(child, target, date=on, acting_user=acting_user)
+            moved += children
             if children:
                 outcome.lines.append(_units_line(children, source, target))
             source_moves = _transfer(_held_positions([source], on), target, on, acting_user)
             outcome.lines.append(_cadres_line(len({cadre for cadre, _f, _t in source_moves}), source, target))
             moves += source_moves
             source.refresh_from_db()
-            _archive(source, on, acting_user, related=[target], kind=UnitChangeKind.MERGED_INTO)
+            archived += _archive(source, on, acting_user, related=[target], kind=UnitChangeKind.MERGED_INTO)
             outcome.lines.append(_("%(unit)s is archived; its past forms and reports stay with it.")
                                  % {"unit": source.name})
         history_record(unit=target, kind=UnitChangeKind.MERGED_FROM, date=on, related=held, acting_user=acting_user)
@@ -275,7 +290,7 @@ def unit_merge(
                      data={"units": ", ".join(unit.code for unit in held), "into": target.code,
                            "cadres": len({cadre for cadre, _f, _t in moves})})
         outcome.cadres = len({cadre for cadre, _f, _t in moves})
-        _announce(moves)
+        _announce(outcome, moves, acting_user, moved=moved, archived=archived)
 
     return _run(dry_run, work)
 
@@ -330,12 +345,14 @@ def unit_split(
                                  % {"name": new.name, "code": new.code, "level": new.get_level_display(),
                                     "parent": above.name})
         moves: list[Move] = []
+        moved: list[Unit] = []
         for code, target in created.items():
             going = [own_children[child] for child, part in children.items() if part.strip() == code]
             _check_children_fit(going, target.level, target.name)
             for child in going:
                 child.refresh_from_db()
                 relocate(child, target, date=on, acting_user=acting_user)
+            moved += going
             if going:
                 outcome.lines.append(_units_line(going, held, target))
             people = {cadre for cadre, part in cadres.items() if part.strip() == code}
@@ -344,14 +361,14 @@ def unit_split(
             if people:
                 outcome.lines.append(_cadres_line(len(people), held, target))
         held.refresh_from_db()
-        _archive(held, on, acting_user, related=list(created.values()), kind=UnitChangeKind.SPLIT_INTO)
+        archived = _archive(held, on, acting_user, related=list(created.values()), kind=UnitChangeKind.SPLIT_INTO)
         outcome.lines.append(_("%(unit)s is archived; its past forms and reports stay with it.") % {"unit": held.name})
         for new in created.values():
             history_record(unit=new, kind=UnitChangeKind.SPLIT_FROM, date=on, related=[held], acting_user=acting_user)
         audit_record(actor=acting_user, action="unit.split", obj=held,
                      data={"into": ", ".join(created), "cadres": len(own_cadres)})
         outcome.cadres = len(own_cadres)
-        _announce(moves)
+        _announce(outcome, moves, acting_user, moved=moved, archived=archived)
 
     return _run(dry_run, work)
 
@@ -415,12 +432,12 @@ def unit_archive(
             outcome.lines.append(_cadres_line(len({cadre for cadre, _f, _t in moves}), held, transfer_to))
         archived = _archive(held, on, acting_user, related=[transfer_to] if transfer_to else [])
         audit_record(actor=acting_user, action="unit.archive", obj=held,
-                     data={"units": archived, **({"transfer_to": transfer_to.code} if transfer_to else {})})
+                     data={"units": len(archived), **({"transfer_to": transfer_to.code} if transfer_to else {})})
         outcome.lines.append(ngettext(
             "%(unit)s is archived (%(n)s unit with the ones below it); its past forms and reports stay with it.",
             "%(unit)s is archived (%(n)s units with the ones below it); its past forms and reports stay with it.",
-            archived) % {"unit": held.name, "n": archived})
+            len(archived)) % {"unit": held.name, "n": len(archived)})
         outcome.cadres = len({cadre for cadre, _f, _t in moves})
-        _announce(moves)
+        _announce(outcome, moves, acting_user, archived=archived)
 
     return _run(dry_run, work)

@@ -34,7 +34,13 @@ from evaluations.models.forms import (
     SelfAssessment,
 )
 from evaluations.models.meetings import Club, ClubMember
-from evaluations.models.unit_forms import UnitCommitment, UnitRegistration, UnitResult, UnitSelfAssessment
+from evaluations.models.unit_forms import (
+    UnitAssessmentState,
+    UnitCommitment,
+    UnitRegistration,
+    UnitResult,
+    UnitSelfAssessment,
+)
 
 __all__ = [
     "Activity", "AssessmentPeriod", "AssessmentState", "CapMode", "Club", "ClubMember", "Commendation",
@@ -42,5 +48,6 @@ __all__ = [
     "CommitmentResult", "Cycle", "CycleDeadline", "CycleStatus", "DeadlineExtension", "DeadlineKind",
     "EvaluationSettings", "EvidenceFile", "Feedback", "FeedbackRequest", "FeedbackSource", "FormAction", "FormEvent",
     "Initiative", "InitiativeState", "MeetingPurpose", "Rating", "RatingMeeting", "Registration", "RegistrationState",
-    "ResultOutcome", "SelfAssessment", "UnitCommitment", "UnitRegistration", "UnitResult", "UnitSelfAssessment",
+    "ResultOutcome", "SelfAssessment", "UnitAssessmentState", "UnitCommitment", "UnitRegistration", "UnitResult",
+    "UnitSelfAssessment",
 ]

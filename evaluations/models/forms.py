@@ -27,7 +27,8 @@ class RegistrationState(models.TextChoices):
     # An approved revision replaced by an approved amendment.
     SUPERSEDED = "superseded", _("Superseded")
     # A draft whose programme no longer applies to the cadre (their unit published its own
-    # mid-cycle, or it was withdrawn); the reason is its last event's comment.
+    # mid-cycle, or it was withdrawn), or a unit's registration still open when the unit was
+    # merged, split or archived; the reason is its last event's comment.
     CLOSED = "closed", pgettext_lazy("form state", "Closed")
 
 
@@ -82,6 +83,7 @@ class FormAction(models.TextChoices):
     FINALISE = "finalise", _("Rating finalised")
     CLOSE = "close", _("Closed: the programme no longer applies")
     REOPEN = "reopen", _("Reopened")
+    WITHDRAW = "withdraw", _("Closed: the unit was merged, split or archived")
 
 
 class FormCore(models.Model):

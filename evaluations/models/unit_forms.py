@@ -9,7 +9,7 @@ a Bí thư's own form is, by the parent's BTV (`evaluations.rules.unit_form_q`).
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from cadres.models import Cadre, PositionRole
 from cadres.scoping import TenantManager
@@ -67,13 +67,24 @@ class UnitCommitment(CommitmentBase):
         constraints = [models.UniqueConstraint(fields=["registration", "criterion"], name="unit_commitment_unique")]
 
 
+class UnitAssessmentState(models.TextChoices):
+    """A cadre's self-assessment states without the proposal (the parent's BTV rates at
+    once), and closed: still open when its unit was merged, split or archived (`reorganised`)."""
+
+    DRAFT = AssessmentState.DRAFT.value, AssessmentState.DRAFT.label
+    SUBMITTED = AssessmentState.SUBMITTED.value, AssessmentState.SUBMITTED.label
+    RETURNED = AssessmentState.RETURNED.value, AssessmentState.RETURNED.label
+    FINALISED = AssessmentState.FINALISED.value, AssessmentState.FINALISED.label
+    CLOSED = "closed", pgettext_lazy("form state", "Closed")
+
+
 class UnitSelfAssessment(FormCore):
     """A unit's yearly assessment against its approved registration; the parent's BTV rates
     it, and it attains the programme when every result meets its criterion."""
 
     registration = models.OneToOneField(UnitRegistration, on_delete=models.PROTECT, related_name="self_assessment")
-    state = models.CharField(_("status"), max_length=12, choices=AssessmentState.choices,
-                             default=AssessmentState.DRAFT)
+    state = models.CharField(_("status"), max_length=12, choices=UnitAssessmentState.choices,
+                             default=UnitAssessmentState.DRAFT)
     signed_by = models.ForeignKey(Cadre, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     strengths = models.TextField(_("strengths"), blank=True)
     weaknesses = models.TextField(_("weaknesses"), blank=True)
@@ -103,7 +114,7 @@ class UnitSelfAssessment(FormCore):
 
     @property
     def is_finalised(self) -> bool:
-        return self.state == AssessmentState.FINALISED
+        return self.state == UnitAssessmentState.FINALISED
 
 
 class UnitResult(ResultBase):
