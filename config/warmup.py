@@ -20,8 +20,9 @@ TEMPLATE_SUFFIXES = (".html", ".txt")
 
 def project_templates() -> list[str]:
     """The names of the templates under the project's template directories."""
-    names = []
-    for directory in settings.TEMPLATES[0]["DIRS"]:
+    names: list[str] = []
+    directories: list[Path] = settings.TEMPLATES[0]["DIRS"]
+    for directory in directories:
         root = Path(directory)
         names += sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.suffix in TEMPLATE_SUFFIXES)
     return names
