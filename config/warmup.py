@@ -21,8 +21,7 @@ TEMPLATE_SUFFIXES = (".html", ".txt")
 def project_templates() -> list[str]:
     """The names of the templates under the project's template directories."""
     names: list[str] = []
-    directories: list[Path] = settings.TEMPLATES[0]["DIRS"]
-    for directory in directories:
+    for directory in engines["django"].engine.dirs:
         root = Path(directory)
         names += sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.suffix in TEMPLATE_SUFFIXES)
     return names
