@@ -9,7 +9,7 @@ import logging
 from pathlib import Path
 
 from django.conf import settings
-from django.template import TemplateSyntaxError, engines
+from django.template import Engine, TemplateSyntaxError
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
@@ -21,7 +21,7 @@ TEMPLATE_SUFFIXES = (".html", ".txt")
 def project_templates() -> list[str]:
     """The names of the templates under the project's template directories."""
     names: list[str] = []
-    for directory in engines["django"].engine.dirs:
+    for directory in Engine.get_default().dirs:
         root = Path(directory)
         names += sorted(str(path.relative_to(root)) for path in root.rglob("*") if path.suffix in TEMPLATE_SUFFIXES)
     return names
@@ -34,7 +34,7 @@ def warm_up() -> int:
     for code, _name in settings.LANGUAGES:
         with translation.override(code):
             translation.gettext("Home")
-    engine = engines["django"]
+    engine = Engine.get_default()  # the DjangoTemplates backend's, with its cached loader
     compiled = 0
     for name in project_templates():
         try:
