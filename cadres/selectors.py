@@ -61,6 +61,9 @@ class Access:
     member_unit_ids: frozenset[int] = frozenset()
     provincial_tenant_ids: frozenset[int] = frozenset()
     cadre_id: int | None = None
+    # A managed unit has units below it (or is a tenant's root): only then can anything of a
+    # sub-unit (its report, its own forms) await this user.
+    manages_below: bool = False
 
     @property
     def is_manager(self) -> bool:
@@ -117,24 +120,25 @@ def access_for(user: AnyUser | System | None) -> Access:
         positions = list(
             Position.objects.active()
             .filter(cadre__user=user, cadre__archived_at__isnull=True, unit__archived_at__isnull=True)
-            .values_list("role", "unit_id", "unit__path", "tenant_id")
+            .values_list("role", "unit_id", "unit__path", "tenant_id", "unit__numchild")
         )
         grants = list(
             Grant.objects.filter(user=user, unit__archived_at__isnull=True).values_list(
-                "role", "unit_id", "unit__path", "tenant_id"
+                "role", "unit_id", "unit__path", "tenant_id", "unit__numchild"
             )
         )
-    managed = {path for role, _u, path, _t in positions if role in PositionRole.leadership()}
-    managed |= {path for role, _u, path, _t in grants if role in MANAGING_GRANTS}
-    reviewed = {unit for role, unit, _p, _t in positions if role == PositionRole.SECRETARY}
-    reviewed |= {unit for role, unit, _p, _t in grants if role == GrantRole.REVIEWER}
+    managing = [(path, children) for role, _u, path, _t, children in positions if role in PositionRole.leadership()]
+    managing += [(path, children) for role, _u, path, _t, children in grants if role in MANAGING_GRANTS]
+    reviewed = {unit for role, unit, *_rest in positions if role == PositionRole.SECRETARY}
+    reviewed |= {unit for role, unit, *_rest in grants if role == GrantRole.REVIEWER}
     access = Access(
-        tenant_ids=frozenset({t for *_rest, t in positions + grants} | ({cadre.tenant_id} if cadre else set())),
-        managed_paths=_outermost(managed),
+        tenant_ids=frozenset({t for _r, _u, _p, t, _c in positions + grants} | ({cadre.tenant_id} if cadre else set())),
+        managed_paths=_outermost({path for path, _children in managing}),
         reviewed_unit_ids=frozenset(reviewed),
-        member_unit_ids=frozenset(unit for _r, unit, _p, _t in positions),
-        provincial_tenant_ids=frozenset(t for role, _u, _p, t in grants if role == GrantRole.PROVINCIAL_STAFF),
+        member_unit_ids=frozenset(unit for _r, unit, *_rest in positions),
+        provincial_tenant_ids=frozenset(t for role, _u, _p, t, _c in grants if role == GrantRole.PROVINCIAL_STAFF),
         cadre_id=cadre.id if cadre else None,
+        manages_below=any(children or len(path) == Unit.steplen for path, children in managing),
     )
     setattr(user, "_access", access)  # kept on the user object for the rest of the request
     return access

@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from cadres.models import AnyUser, AuditEvent, DataRequest, DataRequestKind, JoinRequest, JoinRequestStatus, Unit
-from cadres.selectors import access_for, data_requests_awaiting, join_requests_for
+from cadres.selectors import Access, access_for, data_requests_awaiting, join_requests_for
 from evaluations.kinds import YEARLY_SELF_ASSESSMENT, kind_of
 from evaluations.models import (
     AssessmentState,
@@ -50,6 +50,9 @@ class InboxKind:
     since: str  # the field saying since when it waits
     related: tuple[str, ...]  # what an item's line and link read
     link: Callable[[Any], str]
+    # Whether the user's access can reach any row of this kind: a kind that cannot is not
+    # built, planned or counted (most of a cold menu count is Django building the querysets).
+    applies: Callable[[Access], bool] = lambda access: True
 
 
 def _open_forms(model: type[Model]) -> QuerySet[Any]:
@@ -121,6 +124,12 @@ def _data_request_link(data_request: DataRequest) -> str:
 
 
 FORM_RELATED = ("cadre", "unit", "cycle")
+
+
+def _manages_below(access: Access) -> bool:
+    return access.manages_below
+
+
 KINDS: tuple[InboxKind, ...] = (
     InboxKind("registration", _("Registration to review"), Registration,
               lambda user: _registrations(user, amendments=False), "submitted_at", FORM_RELATED, _form_link),
@@ -130,22 +139,24 @@ KINDS: tuple[InboxKind, ...] = (
               "submitted_at", FORM_RELATED, _form_link),
     # A proposal has no time of its own: the form's last change is the proposal.
     InboxKind("rating", _("Rating to finalise"), SelfAssessment, _to_finalise, "updated_at", FORM_RELATED,
-              _form_link),
+              _form_link, applies=lambda access: access.is_manager),
     InboxKind("initiative", _("Initiative to recognise"), SelfAssessment, _initiatives_to_recognise,
               "initiative_since", FORM_RELATED, _initiative_link),
     InboxKind("unit_registration", _("Unit registration to approve"), UnitRegistration,
-              _unit_forms(UnitRegistration), "submitted_at", ("unit", "cycle"), _form_link),
+              _unit_forms(UnitRegistration), "submitted_at", ("unit", "cycle"), _form_link, _manages_below),
     InboxKind("unit_assessment", _("Unit self-assessment to rate"), UnitSelfAssessment,
-              _unit_forms(UnitSelfAssessment), "submitted_at", ("unit", "cycle"), _form_link),
+              _unit_forms(UnitSelfAssessment), "submitted_at", ("unit", "cycle"), _form_link, _manages_below),
     InboxKind("unit_report", _("Unit report to accept"), UnitReport, _unit_reports, "submitted_at",
-              ("unit__tenant", "cycle"), _report_link),
+              ("unit__tenant", "cycle"), _report_link, _manages_below),
     InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",
               ("cadre", "unit"), _join_link),
     # Requests about one's data (Law 91/2025/QH15): a correction for the unit's managers, an erasure for the province.
     InboxKind("data_correction", _("Data correction to answer"), DataRequest,
-              _data_requests(DataRequestKind.CORRECTION), "created_at", ("cadre", "unit"), _data_request_link),
+              _data_requests(DataRequestKind.CORRECTION), "created_at", ("cadre", "unit"), _data_request_link,
+              lambda access: access.is_manager),
     InboxKind("data_erasure", _("Data erasure to decide"), DataRequest,
-              _data_requests(DataRequestKind.ERASURE), "created_at", ("cadre", "unit"), _data_request_link),
+              _data_requests(DataRequestKind.ERASURE), "created_at", ("cadre", "unit"), _data_request_link,
+              lambda access: bool(access.provincial_tenant_ids)),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
 
@@ -184,7 +195,7 @@ class Inbox(Sequence[InboxItem]):
         self._user, self._unit, self._tenant_ids = user, unit, access.tenant_ids
         # Only managers and Bí thư have anything to decide: nobody else pays for a query.
         kinds = [KIND_BY_KEY[kind]] if kind in KIND_BY_KEY else list(KINDS)
-        self._kinds = kinds if access.is_reviewer else []
+        self.kinds = [item_kind for item_kind in kinds if item_kind.applies(access)] if access.is_reviewer else []
 
     def _part(self, item_kind: InboxKind) -> ItemRows:
         rows = item_kind.awaiting(self._user).filter(tenant_id__in=self._tenant_ids)
@@ -199,7 +210,7 @@ class Inbox(Sequence[InboxItem]):
 
     @cached_property
     def _rows(self) -> ItemRows | None:
-        return self._union(self._kinds)
+        return self._union(self.kinds)
 
     def _union(self, kinds: list[InboxKind]) -> ItemRows | None:
         parts = [self._part(item_kind) for item_kind in kinds]
@@ -214,9 +225,9 @@ class Inbox(Sequence[InboxItem]):
         short: a province's or a huyện's registrations fill the cap, and building and planning
         the UNION of every kind cost more than reading it (provincial staff, 100,000 cadres:
         150 → 40 ms)."""
-        first = self._union(self._kinds[:1])
+        first = self._union(self.kinds[:1])
         count = first[:limit].count() if first is not None else 0
-        rest = self._union(self._kinds[1:]) if count < limit else None
+        rest = self._union(self.kinds[1:]) if count < limit else None
         return count + (rest[:limit - count].count() if rest is not None else 0)
 
     @overload

@@ -11,12 +11,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from cadres.models import PositionRole
+from cadres.selectors import access_for
 from cadres.services.accounts import join_request_create
 from evaluations.models import CycleStatus, Registration
 from evaluations.workflow import registration_amend, registration_submit, self_assessment_propose
 from portal.selectors import Inbox, inbox_count
 from reports.services.unit_reports import unit_report_get_or_create, unit_report_submit, unit_report_update
-from tests.cadres.factories import CadreFactory
+from tests.cadres.factories import CadreFactory, TenantFactory
 from tests.evaluations.factories import approved_registration, fill_registration, submitted_registration, world
 from tests.evaluations.test_self_assessment import submitted as submitted_self_assessment
 
@@ -243,3 +244,26 @@ def test_past_the_cap_the_menu_says_more_and_stops_counting(client, w, monkeypat
     inbox = client.get(reverse("inbox")).content.decode()
     assert _items(inbox).count("<li") == 3
     assert ">2+</span>" in inbox  # the inbox's full count does not undo the cap in the menu
+
+
+def test_a_kind_nobody_in_reach_can_have_is_not_even_built(w):
+    """A cold menu count is mostly Django building eleven kinds' querysets: a kind the
+    person's access cannot reach is left out (the other tests prove each still reaches who
+    acts on it)."""
+    def built(user) -> set[str]:
+        return {kind.key for kind in Inbox(user).kinds}
+
+    below = {"unit_registration", "unit_assessment", "unit_report"}
+    # A chi đoàn has no unit below it: nothing of a sub-unit, and no erasure, can await its Bí thư.
+    assert {"registration", "rating", "initiative", "join_request", "data_correction"} <= built(w.secretary.user)
+    assert not built(w.secretary.user) & (below | {"data_erasure"})
+    assert below <= built(w.g1_secretary.user) and "data_erasure" not in built(w.g1_secretary.user)
+    assert below | {"data_erasure"} <= built(w.provincial)
+
+
+def test_a_province_that_is_only_its_root_still_has_its_managers_decide_for_it():
+    # The root's own forms go to its other managers (evaluations.rules): the root counts as
+    # having units below it even before it has any.
+    root_secretary = CadreFactory(unit=TenantFactory().root_unit, role=PositionRole.SECRETARY)
+    assert access_for(root_secretary.user).manages_below
+    assert {"unit_registration", "unit_assessment", "unit_report"} <= {kind.key for kind in Inbox(root_secretary.user).kinds}
