@@ -8,8 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from cadres.models import Unit
 from reports.models import CadreFigures, UnitFigures
 from reports.services.rollup import rollup_cycle
-from tests.seeds.tay_nguyen import tay_nguyen_world
-from tests.seeds.test_seed_003_whole import _register
+from tests.seeds.tay_nguyen import register_unit, tay_nguyen_world
 
 pytestmark = pytest.mark.django_db
 
@@ -26,7 +25,7 @@ def test_approving_a_chi_doans_registration_recounts_the_units_above_it(django_c
         w = tay_nguyen_world()
     branch = w["branches"][0]
     with django_capture_on_commit_callbacks(execute=True):
-        form = _register(w, branch, w["three"], w["secretaries"][branch.code])
+        form = register_unit(w, branch, w["three"], w["secretaries"][branch.code])
     with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
         unit_registration_approve(registration=form, acting_user=w["xa_secretary"].user,
                                   expected_version=form.lock_version)
