@@ -95,16 +95,23 @@ def start_gunicorn(port: int, log) -> subprocess.Popen:
     env = {**os.environ, "GUNICORN_BIND": f"127.0.0.1:{port}", "ALLOWED_HOSTS": "127.0.0.1"}
     server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "config/gunicorn.conf.py", "config.wsgi"], cwd=ROOT,
                               env=env, stdout=subprocess.DEVNULL, stderr=log)
+    # Every worker warm (its "Worker ready" line, config/gunicorn.conf.py), then /healthz: the
+    # run measures a server that is up, not workers still compiling templates beside it.
+    workers = int(env.get("WEB_CONCURRENCY", "3"))
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    return server
+            with open(log.name, encoding="utf-8") as lines:
+                ready = lines.read().count("Worker ready")
+            if ready >= workers:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as response:
+                    if response.status == 200:
+                        return server
         except OSError:
-            time.sleep(0.3)
+            pass
+        time.sleep(0.3)
     server.terminate()
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+    raise RuntimeError(f"gunicorn's {workers} workers were not all up within 60 s")
 
 
 def run_locust(port: int, accounts_file: str, think: str, seconds: int, folder: str) -> dict[str, dict[str, str]]:

@@ -22,3 +22,8 @@ keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "75"))
 max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
+
+
+def post_worker_init(worker):
+    # The app is loaded and warm (config/warmup.py): from here the worker takes requests.
+    worker.log.info("Worker ready (pid: %s)", worker.pid)
