@@ -126,8 +126,17 @@ def _data_request_link(data_request: DataRequest) -> str:
 FORM_RELATED = ("cadre", "unit", "cycle")
 
 
+# Whom a kind can concern (`InboxKind.applies`).
+def _manages(access: Access) -> bool:
+    return access.is_manager
+
+
 def _manages_below(access: Access) -> bool:
     return access.manages_below
+
+
+def _provincial_staff(access: Access) -> bool:
+    return bool(access.provincial_tenant_ids)
 
 
 KINDS: tuple[InboxKind, ...] = (
@@ -139,24 +148,24 @@ KINDS: tuple[InboxKind, ...] = (
               "submitted_at", FORM_RELATED, _form_link),
     # A proposal has no time of its own: the form's last change is the proposal.
     InboxKind("rating", _("Rating to finalise"), SelfAssessment, _to_finalise, "updated_at", FORM_RELATED,
-              _form_link, applies=lambda access: access.is_manager),
+              _form_link, applies=_manages),
     InboxKind("initiative", _("Initiative to recognise"), SelfAssessment, _initiatives_to_recognise,
               "initiative_since", FORM_RELATED, _initiative_link),
     InboxKind("unit_registration", _("Unit registration to approve"), UnitRegistration,
-              _unit_forms(UnitRegistration), "submitted_at", ("unit", "cycle"), _form_link, _manages_below),
+              _unit_forms(UnitRegistration), "submitted_at", ("unit", "cycle"), _form_link, applies=_manages_below),
     InboxKind("unit_assessment", _("Unit self-assessment to rate"), UnitSelfAssessment,
-              _unit_forms(UnitSelfAssessment), "submitted_at", ("unit", "cycle"), _form_link, _manages_below),
+              _unit_forms(UnitSelfAssessment), "submitted_at", ("unit", "cycle"), _form_link, applies=_manages_below),
     InboxKind("unit_report", _("Unit report to accept"), UnitReport, _unit_reports, "submitted_at",
-              ("unit__tenant", "cycle"), _report_link, _manages_below),
+              ("unit__tenant", "cycle"), _report_link, applies=_manages_below),
     InboxKind("join_request", _("Join request to confirm"), JoinRequest, _join_requests, "created_at",
               ("cadre", "unit"), _join_link),
     # Requests about one's data (Law 91/2025/QH15): a correction for the unit's managers, an erasure for the province.
     InboxKind("data_correction", _("Data correction to answer"), DataRequest,
               _data_requests(DataRequestKind.CORRECTION), "created_at", ("cadre", "unit"), _data_request_link,
-              lambda access: access.is_manager),
+              applies=_manages),
     InboxKind("data_erasure", _("Data erasure to decide"), DataRequest,
               _data_requests(DataRequestKind.ERASURE), "created_at", ("cadre", "unit"), _data_request_link,
-              lambda access: bool(access.provincial_tenant_ids)),
+              applies=_provincial_staff),
 )
 KIND_BY_KEY = {kind.key: kind for kind in KINDS}
 
